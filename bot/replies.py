@@ -1,0 +1,54 @@
+"""What the core asks a channel to show: plain data, no channel types.
+
+Adapters turn a `Reply` into a Telegram message, console lines or (later) a
+WeChat reply. `Button.action` is the opaque string a press sends back; it is
+kept under Telegram's 64-byte callback_data limit by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+MAX_ACTION_BYTES = 64
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: str
+
+    def __post_init__(self) -> None:
+        if len(self.action.encode()) > MAX_ACTION_BYTES:
+            raise ValueError(f"button action over {MAX_ACTION_BYTES} bytes: {self.action!r}")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to the user: optional bold title, body text, rows of buttons."""
+
+    text: str
+    title: str = ""
+    buttons: tuple[tuple[Button, ...], ...] = ()
+
+    @property
+    def all_buttons(self) -> list[Button]:
+        return [b for row in self.buttons for b in row]
+
+
+@dataclass(frozen=True)
+class Request:
+    """One thing a user did, as every channel can describe it.
+
+    kind: 'text' (free text), 'command' (text is the command name, args in
+    `args`), 'button' (text is the pressed action), 'other' (a sticker, photo,
+    voice… that the bot cannot read).
+    """
+
+    channel: str
+    user_id: str
+    kind: Literal["text", "command", "button", "other"]
+    text: str = ""
+    args: tuple[str, ...] = ()
+    name: str = ""
+    username: str = ""

@@ -1,0 +1,107 @@
+"""Settings: built once, from the environment (and `.env`), in one place.
+
+Everything configurable lives here so that the rest of the code receives a
+frozen object instead of reading `os.environ`. Tests pass a plain dict.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class SettingsError(ValueError):
+    """A variable is missing or malformed; the message names it."""
+
+
+def _int_set(name: str, raw: str) -> frozenset[int]:
+    try:
+        return frozenset(int(part) for part in raw.replace(";", ",").split(",") if part.strip())
+    except ValueError:
+        raise SettingsError(f"{name} must be a comma-separated list of numeric user ids, got {raw!r}") from None
+
+
+def _float(name: str, raw: str, low: float, high: float) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _int(name: str, raw: str, low: int) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < low:
+        raise SettingsError(f"{name} must be at least {low}, got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The bot's configuration. Build it with `Settings.from_env()`."""
+
+    telegram_token: str | None = field(default=None, repr=False)
+    telegram_api_base_url: str | None = None
+    database_path: Path = Path("data/bot.db")
+    admin_ids: frozenset[int] = frozenset()
+    timezone: ZoneInfo = ZoneInfo("Asia/Shanghai")
+    bot_name: str = "莞才助手"
+    contact_phone: str = "0769-22423955"
+    answer_threshold: float = 0.62
+    suggest_threshold: float = 0.35
+    flood_limit_per_minute: int = 20
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        """Read settings from `environ` (default: the process environment).
+
+        Empty values count as unset so that a copied `.env.example` works as is.
+        """
+        env = {k: v.strip() for k, v in (os.environ if environ is None else environ).items() if v.strip()}
+        kwargs: dict[str, object] = {}
+        if "TELEGRAM_BOT_TOKEN" in env:
+            token = env["TELEGRAM_BOT_TOKEN"]
+            if ":" not in token:
+                raise SettingsError("TELEGRAM_BOT_TOKEN does not look like a bot token (expected '123456:ABC...')")
+            kwargs["telegram_token"] = token
+        if "TELEGRAM_API_BASE_URL" in env:
+            kwargs["telegram_api_base_url"] = env["TELEGRAM_API_BASE_URL"].rstrip("/")
+        if "DATABASE_PATH" in env:
+            kwargs["database_path"] = Path(env["DATABASE_PATH"])
+        if "ADMIN_IDS" in env:
+            kwargs["admin_ids"] = _int_set("ADMIN_IDS", env["ADMIN_IDS"])
+        if "TIMEZONE" in env:
+            try:
+                kwargs["timezone"] = ZoneInfo(env["TIMEZONE"])
+            except (ZoneInfoNotFoundError, ValueError):
+                raise SettingsError(f"TIMEZONE is not a known time zone: {env['TIMEZONE']!r}") from None
+        if "BOT_NAME" in env:
+            kwargs["bot_name"] = env["BOT_NAME"]
+        if "CONTACT_PHONE" in env:
+            kwargs["contact_phone"] = env["CONTACT_PHONE"]
+        if "ANSWER_THRESHOLD" in env:
+            kwargs["answer_threshold"] = _float("ANSWER_THRESHOLD", env["ANSWER_THRESHOLD"], 0.0, 1.0)
+        if "SUGGEST_THRESHOLD" in env:
+            kwargs["suggest_threshold"] = _float("SUGGEST_THRESHOLD", env["SUGGEST_THRESHOLD"], 0.0, 1.0)
+        if "FLOOD_LIMIT_PER_MINUTE" in env:
+            kwargs["flood_limit_per_minute"] = _int("FLOOD_LIMIT_PER_MINUTE", env["FLOOD_LIMIT_PER_MINUTE"], 1)
+        if "LOG_LEVEL" in env:
+            kwargs["log_level"] = env["LOG_LEVEL"].upper()
+        settings = cls(**kwargs)  # type: ignore[arg-type]
+        if settings.suggest_threshold > settings.answer_threshold:
+            raise SettingsError("SUGGEST_THRESHOLD must not be above ANSWER_THRESHOLD")
+        return settings
+
+    @property
+    def placeholders(self) -> dict[str, str]:
+        """Values substituted into FAQ answers ({contact_phone}, {bot_name})."""
+        return {"contact_phone": self.contact_phone, "bot_name": self.bot_name}

@@ -1,0 +1,113 @@
+"""The knowledge base: entries plus their index, and the answer/suggest/none decision.
+
+`KnowledgeBase.ask` is the one question-answering function every channel and
+the CLI share. It knows nothing of chats: text in, an `Outcome` out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from knowledge.analyzer import Analyzer
+from knowledge.entries import Category, FaqEntry, Lexicon
+from knowledge.matcher import MatchIndex, Scored
+
+OutcomeKind = Literal["answer", "suggest", "none", "smalltalk"]
+MAX_SUGGESTIONS = 3
+#: A suggestion is only offered if it scores at least this share of the best one.
+SUGGESTION_RELATIVE_FLOOR = 0.75
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    faq_id: str
+    question: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the knowledge base says to one question."""
+
+    kind: OutcomeKind
+    entry: FaqEntry | None = None
+    score: float = 0.0
+    suggestions: tuple[Suggestion, ...] = ()
+    intent: str | None = None  # small-talk intent, e.g. 'greeting'
+    empty: bool = False  # nothing matchable at all (emoji, junk, blank)
+    scored: tuple[Scored, ...] = field(default=(), repr=False)
+
+    @property
+    def faq_id(self) -> str | None:
+        """The answered entry, or for `suggest` the first suggestion."""
+        if self.entry:
+            return self.entry.id
+        return self.suggestions[0].faq_id if self.suggestions else None
+
+    def to_json(self, placeholders: dict[str, str]) -> dict[str, Any]:
+        """The `python -m bot ask --json` schema."""
+        return {
+            "outcome": self.kind,
+            "faq_id": self.faq_id,
+            "answer": self.entry.render_answer(placeholders) if self.entry else None,
+            "score": round(self.score, 4),
+            "suggestions": [{"faq_id": s.faq_id, "question": s.question, "score": round(s.score, 4)} for s in self.suggestions],
+        }
+
+
+class KnowledgeBase:
+    """FAQ entries, their categories and a match index, swapped atomically on change."""
+
+    def __init__(
+        self,
+        categories: Sequence[Category],
+        entries: Sequence[FaqEntry],
+        lexicon: Lexicon,
+        answer_threshold: float,
+        suggest_threshold: float,
+    ) -> None:
+        self.answer_threshold = answer_threshold
+        self.suggest_threshold = suggest_threshold
+        self.analyzer = Analyzer(lexicon, extra_words=())
+        self.categories = list(categories)
+        self.replace_entries(entries)
+
+    def replace_entries(self, entries: Sequence[FaqEntry]) -> None:
+        """Rebuild the index for a new set of entries; questions already running keep the old one."""
+        index = MatchIndex(entries, self.analyzer)
+        self._by_id = {e.id: e for e in entries}
+        self.index = index
+
+    @property
+    def entries(self) -> list[FaqEntry]:
+        return self.index.entries
+
+    def get(self, entry_id: str) -> FaqEntry | None:
+        return self._by_id.get(entry_id)
+
+    def in_category(self, category_id: str) -> list[FaqEntry]:
+        return [e for e in self.entries if e.category == category_id]
+
+    def ask(self, text: str) -> Outcome:
+        """Decide how to respond to `text`: answer, suggest, none or small talk."""
+        intent = self.analyzer.smalltalk_intent(text)
+        if intent:
+            return Outcome("smalltalk", intent=intent)
+        analysis = self.analyzer.analyze(text)
+        if analysis.empty:
+            return Outcome("none", empty=True)
+        scored = self.index.score(analysis)
+        if not scored or scored[0].score < self.suggest_threshold:
+            return Outcome("none", score=scored[0].score if scored else 0.0, scored=tuple(scored))
+        best = scored[0]
+        if best.score >= self.answer_threshold:
+            return Outcome("answer", entry=self._by_id[best.entry_id], score=best.score, scored=tuple(scored))
+        floor = max(self.suggest_threshold, best.score * SUGGESTION_RELATIVE_FLOOR)
+        suggestions = tuple(
+            Suggestion(s.entry_id, self._by_id[s.entry_id].question, s.score)
+            for s in scored[:MAX_SUGGESTIONS]
+            if s.score >= floor
+        )
+        return Outcome("suggest", score=best.score, suggestions=suggestions, scored=tuple(scored))

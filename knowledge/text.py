@@ -1,0 +1,50 @@
+"""Text normalisation: make two ways of typing the same question look alike.
+
+Students type on phones with pinyin keyboards, in Simplified or Traditional
+characters, full-width or half-width, with emoji and punctuation. Everything
+downstream (segmentation, pinyin, scoring) sees the output of `normalize`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import opencc
+
+# Keep CJK ideographs, Latin letters and digits; everything else (punctuation,
+# emoji, symbols, control characters) becomes a space.
+_KEEP = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+#: Longest text, in characters, that matching looks at. A real question is far
+#: shorter; the cap keeps one pasted essay from costing the other users time.
+MAX_MATCH_CHARS = 300
+
+
+@functools.cache
+def _t2s() -> opencc.OpenCC:
+    """OpenCC's Traditional→Simplified converter, built on first use."""
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Convert Traditional characters (Taiwan, Hong Kong variants) to Simplified."""
+    return _t2s().convert(text)
+
+
+def normalize(text: str) -> str:
+    """Return `text` as lower-case Simplified Chinese/ASCII words separated by single spaces.
+
+    NFKC folds full-width letters, digits and punctuation to half-width;
+    OpenCC converts Traditional characters; punctuation and emoji become spaces.
+    """
+    text = unicodedata.normalize("NFKC", text[: MAX_MATCH_CHARS * 2]).casefold()
+    text = to_simplified(text)
+    return " ".join(_KEEP.sub(" ", text).split())[:MAX_MATCH_CHARS].strip()
+
+
+def is_cjk(text: str) -> bool:
+    """True if `text` contains at least one Chinese character."""
+    return _CJK.search(text) is not None
