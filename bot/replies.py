@@ -25,11 +25,16 @@ class Button:
 
 @dataclass(frozen=True)
 class Reply:
-    """One message to the user: optional bold title, body text, rows of buttons."""
+    """One message to the user: optional bold title, body text, rows of buttons.
+
+    `replace`: when answering a button press, show this in place of the message
+    that carried the button (menu navigation) instead of as a new message.
+    """
 
     text: str
     title: str = ""
     buttons: tuple[tuple[Button, ...], ...] = ()
+    replace: bool = False
 
     @property
     def all_buttons(self) -> list[Button]:

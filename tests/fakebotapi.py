@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple, TypeVar
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 from telegram.ext import Application
 
 JSON = dict[str, Any]
@@ -58,11 +58,11 @@ _TAG_RE = re.compile(
 )
 _ATTR_RE = re.compile(r"([\w-]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?")
 _HTML_ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#x[0-9a-fA-F]{1,6}|lt|gt|amp|quot);")
-_HTML_TAGS = {  # Telegram's HTML subset -> MessageEntity type (tg-emoji is real Telegram, too)
+_HTML_TAGS = {  # Telegram's HTML subset -> MessageEntity type
     "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
     "ins": "underline", "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
     "span": "spoiler", "tg-spoiler": "spoiler", "a": "text_link", "code": "code", "pre": "pre",
-    "blockquote": "blockquote", "tg-emoji": "custom_emoji",
+    "blockquote": "blockquote",
 }  # fmt: skip
 
 
@@ -161,15 +161,8 @@ def parse_html(text: str) -> tuple[str, list[JSON]]:
                 if name == "span" and attrs.get("class") != "tg-spoiler":
                     raise ValueError(f'Tag "span" must have class "tg-spoiler" {where}')
                 extra: JSON = {"type": _HTML_TAGS[name]}
-                if name == "a":
+                if name == "a":  # <a> without href is plain text for Telegram
                     extra = {"type": "text_link", "url": attrs["href"]} if attrs.get("href") else {}
-                elif name == "blockquote" and "expandable" in attrs:
-                    extra["type"] = "expandable_blockquote"
-                elif name == "tg-emoji":
-                    extra["custom_emoji_id"] = attrs.get("emoji-id", "")
-                elif name == "code" and stack and stack[-1][0] == "pre" and "class" in attrs:
-                    stack[-1][2]["language"] = attrs["class"].removeprefix("language-")
-                    extra = {}
                 stack.append((name, pos, extra))
             i = m.end()
             continue
@@ -251,11 +244,12 @@ async def _read_params(request: web.Request) -> tuple[JSON, dict[str, Upload]]:
         return {**raw, **(await request.json())}, files
     if request.content_type == "multipart/form-data":
         async for part in await request.multipart():
-            if part.filename is not None:  # type: ignore[union-attr]
-                ctype = part.headers.get("Content-Type")
-                files[part.name or ""] = Upload(part.filename, await part.read(), ctype)  # type: ignore[union-attr]
+            assert isinstance(part, BodyPartReader), "nested multipart is not used by the Bot API"
+            if part.filename is not None:
+                content, ctype = await part.read(), part.headers.get("Content-Type")
+                files[part.name or ""] = Upload(part.filename, bytes(content), ctype)
             else:
-                raw[part.name or ""] = await part.text()  # type: ignore[union-attr]
+                raw[part.name or ""] = await part.text()
     elif request.can_read_body:
         raw.update({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
     return {k: _decode(k, v) for k, v in raw.items()}, files

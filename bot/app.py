@@ -1,0 +1,44 @@
+"""Wiring: build the channel-agnostic core from settings, in one place."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from bot.conversation import Conversation
+from bot.flood import FloodGuard
+from bot.settings import Settings
+from bot.store import Store
+from knowledge.entries import DEFAULT_FAQ_PATH, DEFAULT_LEXICON_PATH, load_faq, load_lexicon
+from knowledge.kb import KnowledgeBase
+
+logger = logging.getLogger(__name__)
+
+
+def configure_logging(level: str) -> None:
+    """Plain timestamped logs on stderr; jieba's start-up chatter only at DEBUG."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("jieba").setLevel(logging.WARNING if level != "DEBUG" else logging.DEBUG)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+
+def build_knowledge(settings: Settings, store: Store, faq_path: Path = DEFAULT_FAQ_PATH) -> KnowledgeBase:
+    """Seed an empty database from the bundled FAQ, then index the live copy."""
+    categories, entries = load_faq(faq_path)
+    written = store.seed_faq(categories, entries)
+    if written:
+        logger.info("Seeded the FAQ with %s entries from %s", written, faq_path)
+    return KnowledgeBase(
+        store.faq_categories(),
+        store.faq_entries(),
+        load_lexicon(DEFAULT_LEXICON_PATH),
+        settings.answer_threshold,
+        settings.suggest_threshold,
+    )
+
+
+def build_conversation(settings: Settings, store: Store | None = None) -> Conversation:
+    """The whole core: store, knowledge base, flood guard and conversation rules."""
+    store = store or Store.open(settings.database_path)
+    return Conversation(settings, store, build_knowledge(settings, store), FloodGuard(settings.flood_limit_per_minute))

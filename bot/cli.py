@@ -1,0 +1,116 @@
+"""Command line: `python -m bot [run|chat|ask]`.
+
+- `run` (the default): on Telegram when TELEGRAM_BOT_TOKEN is set, otherwise
+  the console chat, so a fresh clone works with no set-up at all.
+- `chat`: the console chat, always.
+- `ask`: print how the knowledge base answers questions, for admins checking it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+from bot.settings import Settings, SettingsError
+from knowledge.entries import KnowledgeError
+
+logger = logging.getLogger(__name__)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="莞才助手 (Dongguan Talent Bot)")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run on Telegram if TELEGRAM_BOT_TOKEN is set, else the console chat (default)")
+    sub.add_parser("chat", help="chat in this terminal")
+    ask = sub.add_parser("ask", help="show how the FAQ answers a question")
+    ask.add_argument("question", nargs="?", help="the question text")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument("--file", type=Path, help="read one question per line; print one JSON object per line")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    load_dotenv(Path.cwd() / ".env", override=False)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"配置错误 / settings error: {exc}", file=sys.stderr)
+        return 2
+    from bot.app import configure_logging
+
+    quiet = args.command in (None, "run", "chat", "ask") and not settings.telegram_token
+    configure_logging("WARNING" if quiet and settings.log_level == "INFO" else settings.log_level)
+    try:
+        if args.command == "ask":
+            return _ask(settings, args)
+        if args.command == "chat" or not settings.telegram_token:
+            return _chat(settings)
+        return _telegram(settings)
+    except KnowledgeError as exc:
+        print(f"知识库文件有误 / knowledge base error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _chat(settings: Settings) -> int:
+    from bot.app import build_conversation
+    from bot.console import run_console
+
+    run_console(build_conversation(settings))
+    return 0
+
+
+def _telegram(settings: Settings) -> int:
+    from telegram import Update
+
+    from bot.app import build_conversation
+    from bot.telegram_adapter import build_application
+
+    application = build_application(settings, build_conversation(settings))
+    logger.info("Starting %s on Telegram (long polling)", settings.bot_name)
+    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def _ask(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import build_knowledge
+    from bot.store import Store
+
+    if bool(args.question) == bool(args.file):
+        print("请给出一个问题，或用 --file 指定问题文件（二选一）。", file=sys.stderr)
+        return 2
+    if args.file:
+        try:
+            questions = args.file.read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"无法读取问题文件 {args.file}: {exc}", file=sys.stderr)
+            return 2
+    else:
+        questions = [args.question]
+    store = Store.open(settings.database_path)
+    kb = build_knowledge(settings, store)
+    for question in questions:
+        outcome = kb.ask(question)
+        result = outcome.to_json(settings.placeholders)
+        if args.json or args.file:
+            print(json.dumps(result, ensure_ascii=False))
+        else:
+            print(_describe(result))
+    store.close()
+    return 0
+
+
+def _describe(result: dict) -> str:
+    """A human-readable account of one outcome."""
+    lines = [f"outcome: {result['outcome']}  score: {result['score']:.3f}  faq_id: {result['faq_id']}"]
+    if result["answer"]:
+        lines.append(result["answer"])
+    for s in result["suggestions"]:
+        lines.append(f"  - {s['faq_id']} ({s['score']:.3f}) {s['question']}")
+    return "\n".join(lines)

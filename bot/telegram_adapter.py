@@ -1,0 +1,195 @@
+"""Telegram adapter: updates in, the core's replies out. No business rules here.
+
+Each handler parses the update into a `Request`, calls `Conversation.handle`,
+and sends what it returns. `build_application` wires everything in one place.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import MessageLimit, ParseMode
+from telegram.error import BadRequest
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackContext,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ExtBot,
+    MessageHandler,
+    filters,
+)
+
+from bot import texts
+from bot.conversation import Conversation
+from bot.replies import Reply, Request
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+COMMANDS = tuple(texts.COMMANDS)
+
+
+class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
+    """Handler context that hands out the core, injected at start-up (no globals)."""
+
+    @property
+    def conversation(self) -> Conversation:
+        return self.application.bot_data["conversation"]
+
+
+# -- rendering -----------------------------------------------------------------
+
+
+def _escaped_lines(text: str, limit: int) -> Iterator[str]:
+    """HTML-escaped lines of `text`, any line longer than `limit` cut into pieces.
+
+    Escaping happens per character so a cut never falls inside an entity (&amp;).
+    """
+    for line in text.split("\n"):
+        piece: list[str] = []
+        size = 0
+        for char in line:
+            escaped = html.escape(char)
+            if size + len(escaped) > limit:
+                yield "".join(piece)
+                piece, size = [], 0
+            piece.append(escaped)
+            size += len(escaped)
+        yield "".join(piece)
+
+
+def render_chunks(reply: Reply, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """The reply as Telegram HTML, split at line breaks so no part exceeds `limit`."""
+    lines = [f"<b>{html.escape(reply.title[:200])}</b>"] if reply.title else []
+    lines += _escaped_lines(reply.text, limit)
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        if current and len(current) + 1 + len(line) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current.strip():
+        chunks.append(current)
+    return [c for c in chunks if c.strip()] or [html.escape(texts.EMPTY)]
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.action) for b in row] for row in reply.buttons]
+    )
+
+
+async def send_replies(update: Update, replies: list[Reply], editable: Message | None = None) -> None:
+    """Send each reply; a `replace` reply edits `editable` (the pressed message) when it can."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    for reply in replies:
+        chunks = render_chunks(reply)
+        if reply.replace and editable is not None and len(chunks) == 1:
+            try:
+                await editable.edit_text(chunks[0], parse_mode=ParseMode.HTML, reply_markup=keyboard(reply))
+                continue
+            except BadRequest as exc:  # too old to edit, or unchanged: fall back to a new message
+                logger.debug("Could not edit message, sending a new one: %s", exc)
+        for i, chunk in enumerate(chunks):
+            last = i == len(chunks) - 1
+            await chat.send_message(chunk, parse_mode=ParseMode.HTML, reply_markup=keyboard(reply) if last else None)
+
+
+def request_from(update: Update, kind: Any, text: str = "", args: tuple[str, ...] = ()) -> Request:
+    user = update.effective_user
+    return Request(
+        channel=CHANNEL,
+        user_id=str(user.id) if user else "0",
+        kind=kind,
+        text=text,
+        args=args,
+        name=user.full_name if user else "",
+        username=(user.username or "") if user else "",
+    )
+
+
+# -- handlers ------------------------------------------------------------------
+
+
+async def on_command(update: Update, context: BotContext) -> None:
+    """Run a known command (/start, /help, /faq)."""
+    message = update.effective_message
+    command = (message.text or "").split()[0].lstrip("/").split("@")[0].lower() if message else ""
+    replies = context.conversation.handle(request_from(update, "command", command, tuple(context.args or ())))
+    await send_replies(update, replies)
+
+
+async def on_text(update: Update, context: BotContext) -> None:
+    """Treat free text as a question."""
+    text = update.effective_message.text if update.effective_message else ""
+    await send_replies(update, context.conversation.handle(request_from(update, "text", text or "")))
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    """Answer an inline-button press; navigation edits the menu in place."""
+    query = update.callback_query
+    await query.answer()
+    replies = context.conversation.handle(request_from(update, "button", query.data or ""))
+    editable = query.message if isinstance(query.message, Message) else None
+    await send_replies(update, replies, editable=editable)
+
+
+async def on_other(update: Update, context: BotContext) -> None:
+    """Reply politely to stickers, photos, voice and anything else that is not text."""
+    await send_replies(update, context.conversation.handle(request_from(update, "other")))
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log an unexpected error with its update, and apologise to the user."""
+    logger.error("Unhandled error while handling update %s", update, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat:
+        settings: Settings = context.application.bot_data["settings"]
+        try:
+            await update.effective_chat.send_message(texts.ERROR.format(**settings.placeholders))
+        except Exception:  # the apology itself failed (network down, user blocked us): already logged
+            logger.warning("Could not send the error apology", exc_info=True)
+
+
+async def post_init(application: Application) -> None:
+    """Publish the command menu shown next to the text box."""
+    await application.bot.set_my_commands([BotCommand(name, texts.COMMANDS[name]) for name in COMMANDS])
+
+
+def build_application(settings: Settings, conversation: Conversation) -> Application:
+    """The Telegram application with every handler registered, ready to poll."""
+    if not settings.telegram_token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_token)
+        .context_types(ContextTypes(context=BotContext))
+        .post_init(post_init)
+    )
+    if settings.telegram_api_base_url:
+        base = settings.telegram_api_base_url
+        builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+    application = builder.build()
+    application.bot_data["conversation"] = conversation
+    application.bot_data["settings"] = settings
+
+    application.add_handler(CommandHandler(list(COMMANDS), on_command))
+    application.add_handler(MessageHandler(filters.COMMAND, on_command))  # unknown commands
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, on_text))
+    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT, on_other))
+    application.add_error_handler(on_error)
+    return application
