@@ -38,7 +38,11 @@ def build_knowledge(settings: Settings, store: Store, faq_path: Path = DEFAULT_F
     )
 
 
-def build_conversation(settings: Settings, store: Store | None = None) -> Conversation:
-    """The whole core: store, knowledge base, flood guard and conversation rules."""
+def build_conversation(settings: Settings, store: Store | None = None, kb: KnowledgeBase | None = None) -> Conversation:
+    """The whole core: store, knowledge base, flood guard and conversation rules.
+
+    Tests pass a ready `kb` to share one index between many fresh databases.
+    """
     store = store or Store.open(settings.database_path)
-    return Conversation(settings, store, build_knowledge(settings, store), FloodGuard(settings.flood_limit_per_minute))
+    kb = kb or build_knowledge(settings, store)
+    return Conversation(settings, store, kb, FloodGuard(settings.flood_limit_per_minute))

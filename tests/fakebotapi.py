@@ -162,7 +162,7 @@ def parse_html(text: str) -> tuple[str, list[JSON]]:
                     raise ValueError(f'Tag "span" must have class "tg-spoiler" {where}')
                 extra: JSON = {"type": _HTML_TAGS[name]}
                 if name == "a":  # <a> without href is plain text for Telegram
-                    extra = {"type": "text_link", "url": attrs["href"]} if attrs.get("href") else {}
+                    extra = {"type": "text_link", "url": attrs["href"]} if "href" in attrs else {}
                 stack.append((name, pos, extra))
             i = m.end()
             continue
@@ -371,6 +371,7 @@ class FakeBotApi:
             "chat_instance": str(-user_id), "data": data}})  # fmt: skip
 
     def send_sticker(self, user_id: int, emoji: str = "👍") -> JSON:
+        """Push a sticker message (a non-text update many handlers must ignore gracefully)."""
         f = self._store_file("sticker", b"RIFF-fake-webp", "sticker.webp", "image/webp")
         sticker = {"file_id": f.file_id, "file_unique_id": f.file_unique_id, "type": "regular",
                    "width": 512, "height": 512, "is_animated": False, "is_video": False,
@@ -392,7 +393,7 @@ class FakeBotApi:
         """Build (not push) a message from ``user_id`` in its private chat, for raw updates."""
         return self._new_message(user_id, self._user(user_id), **content)
 
-    # -- reading what the bot did ---------------------------------------------------------------
+    # -- reading what the bot did ------------------------------------------------------------
     def sent(self, chat_id: int | None = None, *, include_deleted: bool = False) -> list[JSON]:
         """Messages sent via sendMessage/sendDocument/sendPhoto, live (reflecting edits).
         reply_markup holds any markup sent, though only inline keyboards go back to the bot."""
@@ -423,7 +424,7 @@ class FakeBotApi:
             return None
         return await self._wait(find, timeout, f"No new {method} call")
 
-    # -- fault switches ------------------------------------------------------------------------
+    # -- fault switches ----------------------------------------------------------------------
     def fail_next(self, method: str, error_code: int, description: str | None = None,
                   retry_after: int | None = None, count: int = 1) -> None:
         """Answer the next ``count`` calls of ``method`` with an error (429 defaults to 1 s)."""
@@ -453,7 +454,7 @@ class FakeBotApi:
         """Answer 429 when message sends exceed these counts in a sliding 1 s window."""
         self._limits = (global_per_second, per_chat_per_second)
 
-    # -- internals: state --------------------------------------------------------------------------
+    # -- internals: state -------------------------------------------------------------------
     def _notify(self) -> None:
         self._changed.set()
         self._changed = asyncio.Event()
@@ -477,7 +478,8 @@ class FakeBotApi:
         calls = [f"  {c.method} {short(c.params)} -> {c.error or 'ok'}"
                  for c in self.calls if c.method.lower() != "getupdates"]
         return "\n".join([headline, "Messages sent by the bot:", *(msgs or ["  (none)"]),
-                          "API calls (last 20, without getUpdates):", *(calls[-20:] or ["  (none)"])])
+                          "API calls (last 20, without getUpdates):",
+                          *(calls[-20:] or ["  (none)"])])
 
     def _push(self, body: JSON) -> JSON:
         update = {"update_id": next(self._update_ids), **body}
@@ -487,8 +489,8 @@ class FakeBotApi:
 
     def _user(self, user_id: int, first_name: str | None = None,
               username: str | None = None) -> JSON:
-        user = self._users.setdefault(user_id, {"id": user_id, "is_bot": False,
-                                                "first_name": "小明", "language_code": "zh-hans"})
+        user = self._users.setdefault(user_id, {
+            "id": user_id, "is_bot": False, "first_name": "小明", "language_code": "zh-hans"})
         user.update({k: v for k, v in (("first_name", first_name), ("username", username)) if v})
         return dict(user)
 
@@ -531,9 +533,10 @@ class FakeBotApi:
     def _store_file(self, kind: str, content: bytes, filename: str | None,
                     mime: str | None) -> StoredFile:
         n = next(self._ids)
-        suffix = PurePosixPath(filename or "").suffix or mimetypes.guess_extension(mime or "") or ""
-        stored = StoredFile(f"fake-{kind}-{n}", f"u{n}", f"{kind}s/file_{n}{suffix}", filename,
-                            content, mime or mimetypes.guess_type(filename or "")[0])
+        suffix = PurePosixPath(filename or "").suffix or mimetypes.guess_extension(mime or "")
+        path = f"{kind}s/file_{n}{suffix or ''}"  # Telegram-like, e.g. documents/file_3.pdf
+        stored = StoredFile(f"fake-{kind}-{n}", f"u{n}", path, filename, content,
+                            mime or mimetypes.guess_type(filename or "")[0])
         self.files[stored.file_id] = stored
         return stored
 
@@ -574,12 +577,16 @@ class FakeBotApi:
                 seconds = max(1, math.ceil(max(waits)))
                 raise ApiError(429, f"Too Many Requests: retry after {seconds}", seconds)
 
-    # -- internals: HTTP ------------------------------------------------------------------------
+    # -- internals: HTTP --------------------------------------------------------------------
     async def _handle_api(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
             return web.json_response(ApiError(401, "Unauthorized").body(), status=401)
         method = request.match_info["method"]
-        params, files = await _read_params(request)
+        try:
+            params, files = await _read_params(request)
+        except ValueError:
+            error = ApiError(400, "Bad Request: can't parse JSON object")
+            return web.json_response(error.body(), status=400)
         call = ApiCall(method, params, time.monotonic(), files)
         try:
             self._check_faults(method, params)
@@ -604,7 +611,7 @@ class FakeBotApi:
         return web.Response(body=stored.content,
                             content_type=stored.mime_type or "application/octet-stream")
 
-    # -- internals: Bot API methods -------------------------------------------------------------
+    # -- internals: Bot API methods ---------------------------------------------------------
     async def _get_updates(self, p: JSON, files: dict[str, Upload]) -> list[JSON]:
         """Long polling: updates stay until confirmed by a higher offset; a newer poll ends an
         older one with 409 like Telegram; allowed_updates persists across calls."""
@@ -617,7 +624,8 @@ class FakeBotApi:
         limit = min(max(int(p.get("limit") or 100), 1), 100)
         self._poll_generation += 1
         self._notify()  # wakes an older poll so that it ends with 409
-        generation, deadline = self._poll_generation, time.monotonic() + float(p.get("timeout") or 0)
+        generation = self._poll_generation
+        deadline = time.monotonic() + float(p.get("timeout") or 0)
         while True:
             ready = [u for u in self._updates if self._allowed is None
                      or next(k for k in u if k != "update_id") in self._allowed][:limit]
@@ -673,7 +681,8 @@ class FakeBotApi:
         chat_id = self._chat_id(p)
         text, ents = render_text(p.get("text"), p.get("parse_mode"), 4096,
                                  entities=p.get("entities"))
-        content = {"text": text, "entities": ents, "reply_markup": check_markup(p.get("reply_markup")),
+        markup = check_markup(p.get("reply_markup"))
+        content = {"text": text, "entities": ents, "reply_markup": markup,
                    "link_preview_options": p.get("link_preview_options")}
         reply = p.get("reply_parameters") or (
             {"message_id": p["reply_to_message_id"]} if "reply_to_message_id" in p else None)
@@ -688,7 +697,7 @@ class FakeBotApi:
         chat_id = self._chat_id(p)
         caption, ents = render_text(p.get("caption"), p.get("parse_mode"), 1024, caption=True,
                                     entities=p.get("caption_entities"))
-        value, upload = p.get(kind), files.get(kind)
+        markup, value, upload = check_markup(p.get("reply_markup")), p.get(kind), files.get(kind)
         if isinstance(value, str) and value.startswith("attach://"):
             upload = files.get(value.removeprefix("attach://"))
         if upload is not None:
@@ -708,8 +717,7 @@ class FakeBotApi:
             "file_name": stored.filename, "mime_type": stored.mime_type,
             "file_size": len(stored.content)}
         return self._wire(self._emit(chat_id, {
-            kind: media, "caption": caption, "caption_entities": ents,
-            "reply_markup": check_markup(p.get("reply_markup"))}))  # fmt: skip
+            kind: media, "caption": caption, "caption_entities": ents, "reply_markup": markup}))
 
     def _editable(self, p: JSON) -> JSON:
         msg = self._messages.get((self._chat_id(p), p.get("message_id")))
@@ -788,10 +796,11 @@ class FakeBotApi:
         def send(p: JSON, files: dict[str, Upload]) -> Any:
             caption = p.get("caption") if isinstance(p.get("caption"), str) else None
             msg = self._emit(self._chat_id(p), {"caption": caption}, listed=False)
-            lower = method.lower()
-            if lower == "copymessage" or lower.endswith("messages"):
-                ref = {"message_id": msg["message_id"]}
-                return ref if lower == "copymessage" else [ref]
+            ref, lower = {"message_id": msg["message_id"]}, method.lower()
+            if lower.endswith("messages"):  # copyMessages/forwardMessages -> MessageId[]
+                return [ref]
+            if lower == "copymessage":
+                return ref
             return [self._wire(msg)] if lower == "sendmediagroup" else self._wire(msg)
         return send
 

@@ -9,11 +9,21 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
+from telegram import (
+    Bot,
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    MenuButtonCommands,
+    ReplyKeyboardMarkup,
+    Update,
+)
+from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import (
     Application,
@@ -29,6 +39,7 @@ from tests.fakebotapi import FakeBotApi, parse_html, running_application
 
 TOKEN = "123:ABC"
 USER = 4242
+App = Application[Any, Any, Any, Any, Any, Any]
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -67,7 +78,7 @@ async def api() -> AsyncIterator[FakeBotApi]:
 
 
 @pytest.fixture
-async def app(api: FakeBotApi) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+async def app(api: FakeBotApi) -> AsyncIterator[App]:
     application = (
         ApplicationBuilder().token(TOKEN).base_url(api.base_url)
         .base_file_url(api.base_file_url).build()
@@ -86,7 +97,7 @@ async def bot(api: FakeBotApi) -> AsyncIterator[Bot]:
         yield the_bot
 
 
-async def test_echo_round_trip(api: FakeBotApi, app: Application) -> None:  # type: ignore[type-arg]
+async def test_echo_round_trip(api: FakeBotApi, app: App) -> None:
     update = api.send_text(USER, "你好 123", username="xiaoming")
     reply = await api.wait_for_message(USER)
     assert reply["text"] == "你好 123"
@@ -95,12 +106,12 @@ async def test_echo_round_trip(api: FakeBotApi, app: Application) -> None:  # ty
     assert reply["reply_to_message"]["message_id"] == update["message"]["message_id"]
     assert reply["message_id"] == update["message"]["message_id"] + 1
     call = await api.wait_for_call("sendMessage")
-    assert call.params["chat_id"] == USER and call.params["text"] == "你好 123"  # str stays str
+    assert call.params["chat_id"] == USER and call.params["text"] == "你好 123"
     assert call.params["reply_parameters"]["message_id"] == update["message"]["message_id"]
     assert [c.method for c in api.calls][:2] == ["getMe", "deleteWebhook"]
 
 
-async def test_command_keyboard_and_callback(api: FakeBotApi, app: Application) -> None:  # type: ignore[type-arg]
+async def test_command_keyboard_and_callback(api: FakeBotApi, app: App) -> None:
     api.send_text(USER, "/start")
     menu = await api.wait_for_message(USER)
     assert menu["text"] == "投票 & go"
@@ -117,9 +128,7 @@ async def test_command_keyboard_and_callback(api: FakeBotApi, app: Application) 
         api.press_button(USER, menu, "vote:sideways")
 
 
-async def test_photo_download_and_document_upload(
-    api: FakeBotApi, app: Application  # type: ignore[type-arg]
-) -> None:
+async def test_photo_download_and_document_upload(api: FakeBotApi, app: App) -> None:
     api.send_photo(USER, content=b"\xff\xd8 pixels")
     doc = await api.wait_for_message(USER)
     assert doc["document"]["file_name"] == "回声.jpg" and doc["caption"] == "back"
@@ -139,8 +148,8 @@ async def test_other_update_kinds_reach_the_bot(api: FakeBotApi, bot: Bot) -> No
     assert updates[1].edited_message and updates[1].edited_message.text == "fixed"
     assert updates[2].message and updates[2].message.location
     assert [u.update_id for u in updates] == sorted({u.update_id for u in updates})
-    only_edits = await bot.get_updates(offset=updates[1].update_id, allowed_updates=["message"])
-    assert [u.update_id for u in only_edits] == [updates[2].update_id]
+    messages = await bot.get_updates(offset=updates[1].update_id, allowed_updates=["message"])
+    assert [u.update_id for u in messages] == [updates[2].update_id]  # the edit is filtered
 
 
 @pytest.mark.parametrize(
@@ -173,9 +182,28 @@ async def test_limits_accept_exact_maximum(api: FakeBotApi, bot: Bot) -> None:
     message = await bot.send_message(USER, "plain")
     with pytest.raises(BadRequest, match="Message is not modified"):
         await message.edit_text("plain")
+    api.mark_chat_missing(999)
     with pytest.raises(BadRequest, match="Chat not found"):
-        api.mark_chat_missing(999)
         await bot.send_message(999, "hi")
+
+
+async def test_housekeeping_methods_parse_in_ptb(api: FakeBotApi, bot: Bot) -> None:
+    await bot.set_my_commands([BotCommand("start", "开始"), BotCommand("help", "帮助")])
+    assert [c.command for c in await bot.get_my_commands()] == ["start", "help"]
+    with pytest.raises(BadRequest, match="Bot_command_invalid"):
+        await bot.set_my_commands([BotCommand("Start!", "x")])
+    assert await bot.delete_my_commands() and await bot.get_my_commands() == ()
+    assert await bot.set_chat_menu_button(USER, MenuButtonCommands())
+    assert await bot.send_chat_action(USER, ChatAction.TYPING)
+    keyboard = ReplyKeyboardMarkup([["是", "否"]], one_time_keyboard=True)
+    asked = await bot.send_message(USER, "https://example.org", reply_markup=keyboard,
+                                   link_preview_options=LinkPreviewOptions(is_disabled=True))
+    assert asked.reply_markup is None  # Telegram never echoes reply keyboards
+    assert asked.link_preview_options and asked.link_preview_options.is_disabled
+    assert api.sent(USER)[0]["reply_markup"]["keyboard"] == [[{"text": "是"}, {"text": "否"}]]
+    assert await asked.delete() and api.sent(USER) == []
+    assert len(api.sent(USER, include_deleted=True)) == 1
+    assert (await bot.get_webhook_info()).pending_update_count == 0
 
 
 @pytest.mark.parametrize(
@@ -248,6 +276,9 @@ async def test_wire_protocol(api: FakeBotApi) -> None:
             assert resp.status == 404 and (await resp.json())["description"] == "Not Found"
         async with http.post(f"{url}/sendMessage", json={"chat_id": 7, "text": "json"}) as resp:
             assert (await resp.json())["result"]["text"] == "json"
+        async with http.post(f"{url}/sendMessage", data={"chat_id": "7", "text": "123"}) as resp:
+            assert (await resp.json())["result"]["text"] == "123"
+        assert api.calls[-1].params == {"chat_id": 7, "text": "123"}  # String params stay str
         async with http.post(f"{url}/sendVoice", data={"chat_id": "7", "voice": "x"}) as resp:
             assert (await resp.json())["result"]["chat"]["id"] == 7  # generic fallback
         api.fail_next("getMe", 429, retry_after=3)

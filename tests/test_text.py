@@ -1,0 +1,24 @@
+"""Normalisation makes different ways of typing the same question look alike."""
+
+from knowledge.text import MAX_MATCH_CHARS, normalize
+
+
+def test_traditional_characters_become_simplified():
+    assert normalize("實習計劃管食宿嗎") == "实习计划管食宿吗"
+
+
+def test_full_width_letters_and_digits_fold_to_half_width_lower_case():
+    assert normalize("ＡＢＣ１２３") == "abc123"
+
+
+def test_punctuation_and_emoji_become_single_spaces():
+    assert normalize("三支一扶？！😀😀  是什么…") == "三支一扶 是什么"
+
+
+def test_junk_and_control_characters_vanish():
+    assert normalize("\x00\x1b[31m\ufffd\u200b") == "31m"
+    assert normalize("🎉🎉🎉") == ""
+
+
+def test_very_long_text_is_capped():
+    assert len(normalize("见习" * 10_000)) == MAX_MATCH_CHARS
