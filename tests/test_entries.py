@@ -7,7 +7,6 @@ import pytest
 
 from knowledge.entries import KnowledgeError, load_faq, load_lexicon
 
-TOPICS = Path(__file__).resolve().parents[2] / "shared" / "knowledge-topics.md"
 REQUIRED_IDS = [
     "internship-subsidy", "jianxi", "graduate-subsidies", "startup-support", "expansion-subsidy",
     "talent-project", "talent-events", "livestream-recruitment", "campus-ambassador",

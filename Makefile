@@ -1,0 +1,26 @@
+# The two commands of the README. Each sets up what it needs on first use:
+# a virtualenv in .venv with the project and its test tools installed.
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench clean
+
+run: $(STAMP)  ## start the bot: Telegram if TELEGRAM_BOT_TOKEN is set (.env), else a console chat
+	$(VENV)/bin/python -m bot
+
+test: $(STAMP)  ## run the whole test suite
+	$(VENV)/bin/python -m pytest
+
+bench: $(STAMP)  ## print the accuracy and speed figures
+	$(VENV)/bin/python bench/faq_accuracy.py
+	$(VENV)/bin/python bench/match_speed.py
+
+$(STAMP): pyproject.toml
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,40 @@
+"""Features: words by pinyin, syllable bigrams, domain words spotted by sound; small talk."""
+
+import pytest
+
+from knowledge.analyzer import Analyzer
+from knowledge.entries import load_lexicon
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer(load_lexicon())
+
+
+def test_domain_words_stay_whole(analyzer):
+    assert "w:sanzhiyifu" in analyzer.analyze("三支一扶").features
+    assert "w:baixiaoqianren" in analyzer.analyze("百校千人计划").features
+
+
+def test_a_homophone_typo_yields_the_same_domain_word(analyzer):
+    assert "w:sanzhiyifu" in analyzer.analyze("三支一福").features
+    assert "w:xiaoyuandashi" in analyzer.analyze("校园大室").features
+
+
+def test_filler_words_produce_no_features(analyzer):
+    assert analyzer.analyze("请问一下啊吗呢").empty
+    assert analyzer.analyze("你好，请问三支一扶").features == analyzer.analyze("三支一扶").features
+
+
+def test_synonyms_fold_to_the_canonical_word(analyzer):
+    assert "w:butie" in analyzer.analyze("补助").features
+    assert "w:butie" in analyzer.analyze("subsidy").features
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("你好", "greeting"), ("在吗？", "greeting"), ("早上好", "greeting"), ("谢谢你！", "thanks"),
+     ("好的谢谢", "thanks"), ("Hello", "greeting"), ("拜拜", "bye"), ("三支一扶", None), ("你好，三支一扶是什么", None), ("😀", None)],
+)  # fmt: skip
+def test_small_talk_is_recognised_only_when_the_message_is_nothing_else(analyzer, text, intent):
+    assert analyzer.smalltalk_intent(text) == intent

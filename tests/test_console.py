@@ -1,0 +1,53 @@
+"""The console chat, driven through a real subprocess as a newcomer would run it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.console import render, to_request
+from bot.replies import Button, Reply
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_bot(tmp_path, stdin: str, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    env.update({"DATABASE_PATH": str(tmp_path / "bot.db"), "CONTACT_PHONE": "0769-12345678", "PYTHONPATH": str(ROOT)})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,  # no .env there: the run must not depend on one
+        env=env,
+        timeout=60,
+    )
+
+
+def test_without_a_token_the_bot_starts_a_console_chat_that_answers(tmp_path):
+    result = run_bot(tmp_path, "三支一福有啥待遇\n东莞天气怎么样\n/quit\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "本地控制台" in out and "1) 实习与见习" in out  # welcome with numbered menu
+    assert "88名" in out  # the typo question was answered
+    assert "答不上来" in out and "0769-12345678" in out  # the weather question was not
+    assert (tmp_path / "bot.db").exists()
+
+
+def test_numbers_press_the_buttons_of_the_last_reply(tmp_path):
+    result = run_bot(tmp_path, "5\n1\n9\n", "chat")
+    assert result.returncode == 0, result.stderr
+    assert "【基层项目与技能人才】" in result.stdout
+    assert "88名" in result.stdout  # 1) was the 三支一扶 question
+    assert "没有这个编号" in result.stdout  # there is no 9th button under the answer
+
+
+def test_render_numbers_buttons_and_to_request_maps_them_back():
+    reply = Reply("正文", title="标题", buttons=((Button("甲", "a"), Button("乙", "b")), (Button("丙", "c"),)))
+    assert render(reply).splitlines()[:5] == ["【标题】", "正文", "  1) 甲", "  2) 乙", "  3) 丙"]
+    choices = reply.all_buttons
+    assert to_request("2", choices, "u").text == "b"
+    assert to_request("/FAQ", choices, "u").kind == "command"
+    assert to_request("见习", choices, "u").kind == "text"
+    assert "1-3" in to_request("7", choices, "u")

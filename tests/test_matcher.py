@@ -1,0 +1,89 @@
+"""How the matcher treats the ways students really type (see knowledge/analyzer.py, matcher.py)."""
+
+import pytest
+
+from knowledge.entries import Category, FaqEntry, load_lexicon
+from knowledge.kb import KnowledgeBase
+
+
+def top(kb, question: str) -> str | None:
+    return kb.ask(question).faq_id
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("建习岗位有多少", "jianxi"),  # 建习 typed for 见习
+        ("三支一服", "sanzhi-yifu"),
+        ("校园大室是干嘛的", "campus-ambassador"),
+        ("实习补帖能拿多久", "internship-subsidy"),
+        ("技能领君人才怎么认定", "skill-leader"),
+    ],
+)
+def test_homophone_typos_from_pinyin_input_still_find_the_topic(kb, question, expected):
+    assert top(kb, question) == expected
+
+
+def test_traditional_characters_match_like_simplified(kb):
+    simplified, traditional = kb.ask("校园大使在哪些城市"), kb.ask("校園大使在哪些城市")
+    assert simplified.faq_id == traditional.faq_id == "campus-ambassador"
+    assert simplified.score == traditional.score
+
+
+def test_filler_words_punctuation_and_emoji_do_not_change_the_match(kb):
+    plain = kb.ask("三支一扶有什么待遇")
+    chatty = kb.ask("你好！请问一下，三支一扶有什么待遇呀？😊")
+    assert plain.faq_id == chatty.faq_id == "sanzhi-yifu"
+    assert chatty.kind == "answer"
+
+
+def test_synonyms_fold_onto_the_words_of_the_knowledge_base(kb):
+    assert top(kb, "实习有补助吗") == top(kb, "实习有补贴吗") == "internship-subsidy"
+    assert top(kb, "实习包吃住吗") == "internship-subsidy"  # 包吃住 -> 食宿
+
+
+def test_english_questions_find_their_topic(kb):
+    assert top(kb, "sanzhi yifu volunteers") == "sanzhi-yifu"
+    assert top(kb, "campus ambassador cities") == "campus-ambassador"
+
+
+@pytest.mark.parametrize("question", ["东莞天气怎么样", "帮我订一张去北京的机票", "护照过期了怎么办", "asdfgh"])
+def test_out_of_scope_questions_get_no_policy_answer(kb, question):
+    assert kb.ask(question).kind != "answer"
+
+
+def small_kb(*entries: FaqEntry) -> KnowledgeBase:
+    return KnowledgeBase([Category("c", "分类")], list(entries), load_lexicon(), 0.62, 0.35)
+
+
+def test_words_every_entry_shares_do_not_decide_the_match():
+    kb = small_kb(
+        FaqEntry("a", "c", "东莞政策补贴有哪些", "A", alternates=("东莞政策补贴",)),
+        FaqEntry("b", "c", "东莞政策补贴和见习", "B", alternates=("见习岗位",)),
+        FaqEntry("d", "c", "东莞政策补贴和创业", "D", alternates=("创业贷款",)),
+    )
+    # 东莞/政策/补贴 appear in every entry; 见习 appears in one, so it decides.
+    assert kb.ask("东莞政策补贴 见习").faq_id == "b"
+    weights = {f: kb.index.idf(f) for f in kb.analyzer.analyze("东莞见习").features}
+    assert weights["w:dongguan"] < weights["w:jianxi"]
+
+
+def test_unknown_words_count_against_a_match():
+    kb = small_kb(FaqEntry("a", "c", "见习补贴有多少", "A"))
+    assert kb.ask("见习补贴有多少").kind == "answer"
+    assert kb.ask("见习补贴有多少 火星 外星人 月球 基地").score < kb.ask("见习补贴有多少").score
+
+
+def test_scores_are_between_zero_and_one_and_best_first(kb):
+    outcome = kb.ask("百校千人实习补贴")
+    scores = [s.score for s in outcome.scored]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= s <= 1 for s in scores)
+
+
+def test_replacing_entries_takes_effect_for_the_next_question():
+    kb = small_kb(FaqEntry("a", "c", "见习补贴有多少", "A"))
+    assert kb.ask("人才集团是什么").faq_id != "z"
+    kb.replace_entries([*kb.entries, FaqEntry("z", "c", "人才集团是什么", "Z")])
+    assert kb.ask("人才集团是什么").faq_id == "z"
+    assert kb.get("z").answer == "Z"

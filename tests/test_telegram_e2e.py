@@ -1,0 +1,152 @@
+"""End to end: the real telegram.ext.Application over HTTP against a local fake Bot API.
+
+Each test acts as a student by posting updates to the fake server and reads
+what the bot sent back, exactly as Telegram would deliver it.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+
+import pytest
+
+from bot import texts
+from bot.app import build_conversation
+from bot.settings import Settings
+from bot.telegram_adapter import build_application, post_init
+from knowledge.entries import Category, FaqEntry, load_lexicon
+from knowledge.kb import KnowledgeBase
+from tests.fakebotapi import FakeBotApi, running_application
+
+STUDENT = 1001
+TOKEN = "123456:TEST-token"
+
+
+def telegram_settings(api: FakeBotApi, tmp_path) -> Settings:
+    return Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": api.base_url.removesuffix("/bot"),
+            "DATABASE_PATH": str(tmp_path / "bot.db"),
+            "CONTACT_PHONE": "0769-12345678",
+        }
+    )
+
+
+@pytest.fixture
+async def api():
+    async with FakeBotApi(token=TOKEN) as server:
+        yield server
+
+
+@pytest.fixture
+async def bot(api, kb, tmp_path):
+    """The bot running against the fake server; yields its conversation core."""
+    settings = telegram_settings(api, tmp_path)
+    conversation = build_conversation(settings, kb=kb)
+    application = build_application(settings, conversation)
+    async with running_application(application):
+        yield conversation
+    conversation.store.close()
+
+
+def buttons(message: dict) -> list[dict]:
+    markup = message.get("reply_markup") or {}
+    return [b for row in markup.get("inline_keyboard", []) for b in row]
+
+
+async def test_start_replies_with_welcome_and_category_menu(api, bot):
+    api.send_text(STUDENT, "/start")
+    message = await api.wait_for_message(STUDENT)
+    assert "莞才助手" in message["text"]
+    assert [b["callback_data"] for b in buttons(message)][0] == "cat:internship"
+
+
+async def test_command_menu_is_published_at_start_up(api, kb, tmp_path):
+    settings = telegram_settings(api, tmp_path)
+    application = build_application(settings, build_conversation(settings, kb=kb))
+    async with application:
+        await post_init(application)
+    call = await api.wait_for_call("setMyCommands")
+    assert [c["command"] for c in call.params["commands"]] == ["start", "faq", "help"]
+
+
+async def test_a_question_with_a_typo_is_answered_with_title_and_source(api, bot):
+    api.send_text(STUDENT, "三支一福是什么？")
+    message = await api.wait_for_message(STUDENT)
+    assert "88名" in message["text"] and "来源：东人社函〔2023〕56号" in message["text"]
+    assert message["entities"][0]["type"] == "bold"  # the question title, sent as HTML
+    [logged] = bot.store.logged_questions()
+    assert (logged.outcome, logged.faq_id, logged.channel, logged.external_id) == ("answer", "sanzhi-yifu", "telegram", str(STUDENT))
+
+
+async def test_did_you_mean_button_pressed_gets_the_answer(api, bot):
+    bot.kb = copy.copy(bot.kb)
+    bot.kb.answer_threshold = 1.01  # every match is "unsure" now
+    api.send_text(STUDENT, "实习补贴")
+    suggestion = await api.wait_for_message(STUDENT)
+    assert suggestion["text"] == texts.SUGGEST
+    first = buttons(suggestion)[0]
+    assert first["callback_data"].startswith("faq:")
+    api.press_button(STUDENT, suggestion, first["callback_data"])
+    await api.wait_for_call("answerCallbackQuery")
+    answer = await api.wait_for_message(STUDENT)
+    assert answer["text"].startswith(first["text"])
+
+
+async def test_browsing_a_category_edits_the_menu_in_place(api, bot):
+    api.send_text(STUDENT, "/faq")
+    menu = await api.wait_for_message(STUDENT)
+    api.press_button(STUDENT, menu, "cat:grassroots-skills")
+    await api.wait_for_call("editMessageText")
+    [edited] = [m for m in api.sent(STUDENT) if m["message_id"] == menu["message_id"]]
+    assert "基层项目与技能人才" in edited["text"]
+    assert any(b["callback_data"] == "faq:sanzhi-yifu" for b in buttons(edited))
+
+
+async def test_an_out_of_scope_question_gets_the_polite_no_answer_with_phone(api, bot):
+    api.send_text(STUDENT, "护照在哪里办理")
+    message = await api.wait_for_message(STUDENT)
+    assert "0769-12345678" in message["text"] and "答不上来" in message["text"]
+    assert bot.store.logged_questions("none")[0].text == "护照在哪里办理"
+
+
+@pytest.mark.parametrize("send", ["send_sticker", "send_photo"])
+async def test_stickers_and_photos_get_a_polite_reply(api, bot, send):
+    getattr(api, send)(STUDENT)
+    message = await api.wait_for_message(STUDENT)
+    assert message["text"] == texts.NOT_TEXT
+
+
+async def test_unexpected_errors_are_logged_and_the_user_gets_an_apology(api, bot, monkeypatch, caplog):
+    def broken(text):
+        raise RuntimeError("index exploded")
+
+    monkeypatch.setattr(bot.kb, "ask", broken)
+    with caplog.at_level(logging.ERROR, logger="bot.telegram_adapter"):
+        api.send_text(STUDENT, "三支一扶")
+        message = await api.wait_for_message(STUDENT)
+    assert message["text"] == texts.ERROR.format(contact_phone="0769-12345678", bot_name="莞才助手")
+    assert "index exploded" in caplog.text
+
+
+async def test_long_answers_with_html_characters_are_escaped_and_split(api, tmp_path):
+    """An admin-written answer full of <, > and & and over 4096 characters still arrives whole."""
+    entry = FaqEntry("long", "c", "长答案<测试>", "A&B <tag> 一二三四五六七八九十\n" * 300, "来源 & 说明")
+    kb = KnowledgeBase([Category("c", "分类")], [entry], load_lexicon(), 0.5, 0.3)
+    settings = telegram_settings(api, tmp_path)
+    application = build_application(settings, build_conversation(settings, kb=kb))
+    async with running_application(application):
+        api.send_text(STUDENT, "/faq")
+        menu = await api.wait_for_message(STUDENT)
+        api.press_button(STUDENT, menu, "cat:c")
+        await api.wait_for_call("editMessageText")
+        api.press_button(STUDENT, menu, "faq:long")
+        parts = [await api.wait_for_message(STUDENT, lambda m: m["text"].startswith("长答案"))]
+        while not buttons(parts[-1]):  # the keyboard rides on the last part
+            parts.append(await api.wait_for_message(STUDENT))
+    assert len(parts) >= 2 and all(len(p["text"]) <= 4096 for p in parts)
+    assert "A&B <tag>" in parts[0]["text"]
+    assert parts[-1]["text"].endswith("来源：来源 & 说明")
+    assert sum(p["text"].count("A&B <tag>") for p in parts) == 300
