@@ -186,10 +186,12 @@ def build_application(settings: Settings, conversation: Conversation) -> Applica
     application.bot_data["conversation"] = conversation
     application.bot_data["settings"] = settings
 
-    application.add_handler(CommandHandler(list(COMMANDS), on_command))
-    application.add_handler(MessageHandler(filters.COMMAND, on_command))  # unknown commands
-    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, on_text))
+    # Private chats only: in a group the bot would answer every remark as a question.
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    application.add_handler(CommandHandler(list(COMMANDS), on_command, filters=private))
+    application.add_handler(MessageHandler(private & filters.COMMAND, on_command))  # unknown commands
+    application.add_handler(MessageHandler(private & filters.TEXT, on_text))
     application.add_handler(CallbackQueryHandler(on_button))
-    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT, on_other))
+    application.add_handler(MessageHandler(private & ~filters.TEXT, on_other))
     application.add_error_handler(on_error)
     return application

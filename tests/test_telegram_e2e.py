@@ -6,8 +6,13 @@ what the bot sent back, exactly as Telegram would deliver it.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import logging
+import os
+import signal
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +24,7 @@ from knowledge.entries import Category, FaqEntry, load_lexicon
 from knowledge.kb import KnowledgeBase
 from tests.fakebotapi import FakeBotApi, running_application
 
+ROOT = Path(__file__).resolve().parent.parent
 STUDENT = 1001
 TOKEN = "123456:TEST-token"
 
@@ -150,3 +156,38 @@ async def test_long_answers_with_html_characters_are_escaped_and_split(api, tmp_
     assert "A&B <tag>" in parts[0]["text"]
     assert parts[-1]["text"].endswith("来源：来源 & 说明")
     assert sum(p["text"].count("A&B <tag>") for p in parts) == 300
+
+
+async def test_messages_in_group_chats_are_ignored(api, bot):
+    group_message = api.user_message(STUDENT, text="三支一扶")
+    group_message["chat"] = {"id": -100, "type": "group", "title": "同学群"}
+    api.send_raw_update({"message": group_message})
+    api.send_text(STUDENT, "三支一扶")  # then a private question, to know the group one was processed
+    reply = await api.wait_for_message(STUDENT)
+    assert "88名" in reply["text"]
+    assert api.sent(-100) == []
+
+
+async def test_the_run_command_with_a_token_serves_telegram(api, tmp_path):
+    """`python -m bot` as a newcomer runs it: a token in the environment means Telegram."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    env.update(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": api.base_url.removesuffix("/bot"),
+            "DATABASE_PATH": str(tmp_path / "bot.db"),
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    try:
+        await api.wait_for_call("setMyCommands", timeout=30)
+        api.send_text(STUDENT, "校园大使有多少人")
+        reply = await api.wait_for_message(STUDENT, timeout=10)
+        assert "44名" in reply["text"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, stderr.decode()
