@@ -41,7 +41,9 @@ class Baseline:
         self.owners = [e.id for e in entries for _ in e.phrasings]
 
     def answer(self, question: str) -> tuple[str | None, None]:
-        hit = process.extractOne(question, self.choices, scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=self.cutoff)
+        hit = process.extractOne(
+            question, self.choices, scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=self.cutoff
+        )
         return (self.owners[hit[2]] if hit else None), None
 
 
@@ -86,24 +88,32 @@ def main() -> None:
     base = evaluate(Baseline(entries, args.cutoff).answer, cases)
 
     print(f"FAQ accuracy: {len(cases)} questions from {', '.join(p.name for p in args.sets)}; {len(entries)} entries")
-    print(f"ours: answer >= {kb.answer_threshold}, suggest >= {kb.suggest_threshold} (index built in {build_seconds:.2f} s)")
+    print(
+        f"ours: answer >= {kb.answer_threshold}, suggest >= {kb.suggest_threshold} (index built in {build_seconds:.2f} s)"
+    )
     print(f"baseline: rapidfuzz extractOne WRatio, cutoff {args.cutoff:g}\n")
     print(f"{'kind':<28}{'n':>5}{'ours':>9}{'top-1':>9}{'baseline':>10}")
     for kind, name in KIND_NAMES.items():
         if mine.count(kind):
-            print(f"{kind + ' ' + name:<28}{mine.count(kind):>5}{pct(mine.rate(kind)):>9}{pct(first.rate(kind)):>9}{pct(base.rate(kind)):>10}")
+            print(
+                f"{kind + ' ' + name:<28}{mine.count(kind):>5}{pct(mine.rate(kind)):>9}{pct(first.rate(kind)):>9}{pct(base.rate(kind)):>10}"
+            )
     print()
     for label, (kinds, target) in GROUPS.items():
         n, our_rate, base_rate = mine.count(kinds), mine.rate(kinds), base.rate(kinds)
         if n and our_rate is not None and base_rate is not None:
             ratio = f"{our_rate / base_rate:.2f}x baseline" if base_rate else "baseline 0"
             verdict = "meets" if our_rate >= target else "BELOW"
-            print(f"{label + f' (target {target:.0%})':<42} ours {our_rate:6.1%}  baseline {base_rate:6.1%}  {ratio}  {verdict}  n={n}")
+            print(
+                f"{label + f' (target {target:.0%})':<42} ours {our_rate:6.1%}  baseline {base_rate:6.1%}  {ratio}  {verdict}  n={n}"
+            )
     if args.misses:
         print("\nmisses:")
         for case, outcome in mine.misses:
             top = ", ".join(f"{s.entry_id}:{s.score:.2f}" for s in outcome.scored[:3])
-            print(f"  [{case['set']}:{case['line']}:{case['kind']}] {case['q']!r} expect={case['expect']} got={outcome.kind}:{outcome.faq_id} {top}")
+            print(
+                f"  [{case['set']}:{case['line']}:{case['kind']}] {case['q']!r} expect={case['expect']} got={outcome.kind}:{outcome.faq_id} {top}"
+            )
 
 
 if __name__ == "__main__":

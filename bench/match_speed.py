@@ -50,9 +50,12 @@ def synthetic_entries(seed: list[FaqEntry], count: int, rng: random.Random) -> l
     phrasings = [p for e in seed for p in e.phrasings]
     entries = []
     for i in range(count):
-        name = "".join(rng.choice(HANZI) for _ in range(rng.randint(3, 5))) + rng.choice(["计划", "行动", "工程", "项目", "补贴"])
+        name = "".join(rng.choice(HANZI) for _ in range(rng.randint(3, 5))) + rng.choice(
+            ["计划", "行动", "工程", "项目", "补贴"]
+        )
         alternates = tuple(
-            f"{name}{rng.choice(SEED_SUBJECTS)}" if j % 3 == 0 else f"{rng.choice(phrasings)}（{name}）" for j in range(10)
+            f"{name}{rng.choice(SEED_SUBJECTS)}" if j % 3 == 0 else f"{rng.choice(phrasings)}（{name}）"
+            for j in range(10)
         )
         entries.append(FaqEntry(f"syn-{i}", "c", f"{name}是什么？", f"{name}的说明。", alternates=alternates))
     return entries
@@ -74,14 +77,18 @@ def time_calls(fn, questions: list[str]) -> list[float]:
 def bench(label: str, entries: list[FaqEntry], questions: list[str], settings: Settings) -> None:
     rss_before = peak_rss_mb()
     started = time.perf_counter()
-    kb = KnowledgeBase([Category("c", "c")], entries, load_lexicon(), settings.answer_threshold, settings.suggest_threshold)
+    kb = KnowledgeBase(
+        [Category("c", "c")], entries, load_lexicon(), settings.answer_threshold, settings.suggest_threshold
+    )
     build = time.perf_counter() - started
     rss_after = peak_rss_mb()
     choices = [p for e in entries for p in e.phrasings]
     for q in questions[:20]:  # warm caches (pinyin, jieba) the same way for both
         kb.ask(q)
     ours = time_calls(kb.ask, questions)
-    base = time_calls(lambda q: process.extractOne(q, choices, scorer=fuzz.WRatio, processor=utils.default_process), questions)
+    base = time_calls(
+        lambda q: process.extractOne(q, choices, scorer=fuzz.WRatio, processor=utils.default_process), questions
+    )
     p50, p99, b50, b99 = (percentile(ours, 50), percentile(ours, 99), percentile(base, 50), percentile(base, 99))
     print(f"\n{label}: {len(entries):,} entries, {len(choices):,} phrasings, {len(questions)} questions")
     print(f"  index build           {build:8.2f} s   (peak RSS {rss_before:.0f} -> {rss_after:.0f} MB)")
@@ -102,7 +109,9 @@ def main() -> None:
     questions = (questions * (args.queries // max(len(questions), 1) + 1))[: args.queries]
     print(f"match speed, one core; targets: p99 <= 5 ms (seed), <= 50 ms ({args.entries:,} entries)")
     bench("seed knowledge base", seed, questions, settings)
-    bench("synthetic knowledge base", seed + synthetic_entries(seed, args.entries - len(seed), rng), questions, settings)
+    bench(
+        "synthetic knowledge base", seed + synthetic_entries(seed, args.entries - len(seed), rng), questions, settings
+    )
     print(f"\nprocess peak memory (RSS): {peak_rss_mb():.0f} MB")
 
 

@@ -61,7 +61,7 @@ class Settings:
     log_level: str = "INFO"
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read settings from `environ` (default: the process environment).
 
         Empty values count as unset so that a copied `.env.example` works as is.

@@ -102,7 +102,7 @@ class Store:
         self.db = db
 
     @classmethod
-    def open(cls, path: Path | str) -> "Store":
+    def open(cls, path: Path | str) -> Store:
         """Open (creating if needed) the database at `path`, in WAL mode, migrated."""
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -233,7 +233,14 @@ class Store:
         where, args = ("outcome = ?", [outcome]) if outcome else (None, None)
         return [
             LoggedQuestion(
-                r["id"], r["channel"], r["external_id"], r["text"], r["outcome"], r["faq_id"], r["score"], r["created_at"]
+                r["id"],
+                r["channel"],
+                r["external_id"],
+                r["text"],
+                r["outcome"],
+                r["faq_id"],
+                r["score"],
+                r["created_at"],
             )
             for r in self.db["question_log"].rows_where(where, args, order_by="id")
         ]

@@ -77,10 +77,14 @@ GOOD_HEAD = "categories:\n  - {id: c1, title: 分类}\nentries:\n"
         (GOOD_HEAD + "  - {id: Bad Id, category: c1, question: q, answer: a}\n", r"entries\[1\].*'id'"),
         (GOOD_HEAD + "  - {id: e1, category: nope, question: q, answer: a}\n", r"id e1.*'category'"),
         (GOOD_HEAD + "  - {id: e1, category: c1, question: q, answer: ''}\n", r"id e1.*'answer'"),
-        (GOOD_HEAD + "  - {id: e1, category: c1, question: q, answer: '电话 {phone}'}\n", r"unknown placeholder.*phone"),
+        (
+            GOOD_HEAD + "  - {id: e1, category: c1, question: q, answer: '电话 {phone}'}\n",
+            r"unknown placeholder.*phone",
+        ),
         (GOOD_HEAD + "  - {id: e1, category: c1, question: q, answer: a, alternates: [x, '']}\n", r"alternates\[2\]"),
         (
-            GOOD_HEAD + "  - {id: e1, category: c1, question: q, answer: a}\n  - {id: e1, category: c1, question: q, answer: b}\n",
+            GOOD_HEAD
+            + "  - {id: e1, category: c1, question: q, answer: a}\n  - {id: e1, category: c1, question: q, answer: b}\n",
             "duplicate id 'e1'",
         ),
     ],

@@ -50,8 +50,7 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.message is not None
     keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton("👍", callback_data="vote:up"),
-          InlineKeyboardButton("👎", callback_data="vote:down")]]
+        [[InlineKeyboardButton("👍", callback_data="vote:up"), InlineKeyboardButton("👎", callback_data="vote:down")]]
     )
     await update.message.reply_html("<b>投票</b> &amp; go", reply_markup=keyboard)
 
@@ -67,8 +66,9 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Downloads the user's photo and sends it back as a document (getFile + multipart)."""
     assert update.message is not None
     data = await (await update.message.photo[-1].get_file()).download_as_bytearray()
-    await update.message.reply_document(bytes(data), filename="回声.jpg", caption="<i>back</i>",
-                                        parse_mode=ParseMode.HTML)
+    await update.message.reply_document(
+        bytes(data), filename="回声.jpg", caption="<i>back</i>", parse_mode=ParseMode.HTML
+    )
 
 
 @pytest.fixture
@@ -79,10 +79,7 @@ async def api() -> AsyncIterator[FakeBotApi]:
 
 @pytest.fixture
 async def app(api: FakeBotApi) -> AsyncIterator[App]:
-    application = (
-        ApplicationBuilder().token(TOKEN).base_url(api.base_url)
-        .base_file_url(api.base_file_url).build()
-    )
+    application = ApplicationBuilder().token(TOKEN).base_url(api.base_url).base_file_url(api.base_file_url).build()
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CallbackQueryHandler(on_vote, pattern=r"^vote:"))
     application.add_handler(MessageHandler(filters.PHOTO, on_photo))
@@ -102,7 +99,11 @@ async def test_echo_round_trip(api: FakeBotApi, app: App) -> None:
     reply = await api.wait_for_message(USER)
     assert reply["text"] == "你好 123"
     assert reply["from"]["is_bot"] and reply["chat"] == {
-        "id": USER, "type": "private", "first_name": "小明", "username": "xiaoming"}
+        "id": USER,
+        "type": "private",
+        "first_name": "小明",
+        "username": "xiaoming",
+    }
     assert reply["reply_to_message"]["message_id"] == update["message"]["message_id"]
     assert reply["message_id"] == update["message"]["message_id"] + 1
     call = await api.wait_for_call("sendMessage")
@@ -116,8 +117,7 @@ async def test_command_keyboard_and_callback(api: FakeBotApi, app: App) -> None:
     menu = await api.wait_for_message(USER)
     assert menu["text"] == "投票 & go"
     assert menu["entities"] == [{"type": "bold", "offset": 0, "length": 2}]
-    assert [b["callback_data"] for b in menu["reply_markup"]["inline_keyboard"][0]] == [
-        "vote:up", "vote:down"]
+    assert [b["callback_data"] for b in menu["reply_markup"]["inline_keyboard"][0]] == ["vote:up", "vote:down"]
     press = api.press_button(USER, menu, "vote:down")
     answer = await api.wait_for_call("answerCallbackQuery")
     assert answer.params == {"callback_query_id": press["callback_query"]["id"], "text": "收到"}
@@ -141,8 +141,7 @@ async def test_other_update_kinds_reach_the_bot(api: FakeBotApi, bot: Bot) -> No
     api.send_sticker(USER)
     edited = api.user_message(USER, text="fixed", edit_date=int(time.time()))
     api.send_raw_update({"edited_message": edited})
-    api.send_raw_update({"message": api.user_message(USER, location={"latitude": 23.0,
-                                                                     "longitude": 113.7})})
+    api.send_raw_update({"message": api.user_message(USER, location={"latitude": 23.0, "longitude": 113.7})})
     updates = await bot.get_updates(timeout=0)
     assert updates[0].message and updates[0].message.sticker
     assert updates[1].edited_message and updates[1].edited_message.text == "fixed"
@@ -160,11 +159,22 @@ async def test_other_update_kinds_reach_the_bot(api: FakeBotApi, bot: Bot) -> No
         ({"text": "<b>bold", "parse_mode": "HTML"}, "Can't parse entities"),
         ({"text": "1 < 2", "parse_mode": "HTML"}, "Can't parse entities"),
         ({"text": "<div>x</div>", "parse_mode": "HTML"}, "Can't parse entities"),
-        ({"text": "x", "reply_markup": InlineKeyboardMarkup(
-            [[InlineKeyboardButton("b", callback_data="é" * 32 + "x")]])}, "Button_data_invalid"),
-        ({"text": "x", "reply_markup": InlineKeyboardMarkup(
-            [[InlineKeyboardButton(str(i), callback_data=str(i))] for i in range(101)])},
-         "Reply markup is too long"),
+        (
+            {
+                "text": "x",
+                "reply_markup": InlineKeyboardMarkup([[InlineKeyboardButton("b", callback_data="é" * 32 + "x")]]),
+            },
+            "Button_data_invalid",
+        ),
+        (
+            {
+                "text": "x",
+                "reply_markup": InlineKeyboardMarkup(
+                    [[InlineKeyboardButton(str(i), callback_data=str(i))] for i in range(101)]
+                ),
+            },
+            "Reply markup is too long",
+        ),
     ],
 )
 async def test_telegram_limits_surface_as_bad_request(
@@ -177,8 +187,9 @@ async def test_telegram_limits_surface_as_bad_request(
 
 async def test_limits_accept_exact_maximum(api: FakeBotApi, bot: Bot) -> None:
     button = InlineKeyboardButton("b", callback_data="é" * 32)  # exactly 64 bytes
-    await bot.send_message(USER, "<b>" + "好" * 4096 + "</b>", parse_mode="HTML",
-                           reply_markup=InlineKeyboardMarkup([[button]]))
+    await bot.send_message(
+        USER, "<b>" + "好" * 4096 + "</b>", parse_mode="HTML", reply_markup=InlineKeyboardMarkup([[button]])
+    )
     message = await bot.send_message(USER, "plain")
     with pytest.raises(BadRequest, match="Message is not modified"):
         await message.edit_text("plain")
@@ -196,8 +207,9 @@ async def test_housekeeping_methods_parse_in_ptb(api: FakeBotApi, bot: Bot) -> N
     assert await bot.set_chat_menu_button(USER, MenuButtonCommands())
     assert await bot.send_chat_action(USER, ChatAction.TYPING)
     keyboard = ReplyKeyboardMarkup([["是", "否"]], one_time_keyboard=True)
-    asked = await bot.send_message(USER, "https://example.org", reply_markup=keyboard,
-                                   link_preview_options=LinkPreviewOptions(is_disabled=True))
+    asked = await bot.send_message(
+        USER, "https://example.org", reply_markup=keyboard, link_preview_options=LinkPreviewOptions(is_disabled=True)
+    )
     assert asked.reply_markup is None  # Telegram never echoes reply keyboards
     assert asked.link_preview_options and asked.link_preview_options.is_disabled
     assert api.sent(USER)[0]["reply_markup"]["keyboard"] == [[{"text": "是"}, {"text": "否"}]]
@@ -208,25 +220,25 @@ async def test_housekeeping_methods_parse_in_ptb(api: FakeBotApi, bot: Bot) -> N
 
 @pytest.mark.parametrize(
     "text",
-    ["a &lt;b&gt; &amp; &#128512; &quot;", '<a href="https://x.org/?a=1&amp;b=2">x</a>',
-     '<span class="tg-spoiler">s</span><tg-spoiler>t</tg-spoiler>', "<B>up</B><i><u>n</u></i>",
-     '<pre><code class="language-python">x = 1</code></pre><blockquote>q</blockquote>'],
+    [
+        "a &lt;b&gt; &amp; &#128512; &quot;",
+        '<a href="https://x.org/?a=1&amp;b=2">x</a>',
+        '<span class="tg-spoiler">s</span><tg-spoiler>t</tg-spoiler>',
+        "<B>up</B><i><u>n</u></i>",
+        '<pre><code class="language-python">x = 1</code></pre><blockquote>q</blockquote>',
+    ],
 )
 def test_html_subset_accepts(text: str) -> None:
     parse_html(text)
 
 
-@pytest.mark.parametrize(
-    "text", ["a & b", "a > b", "<b><i>x</b></i>", "</b>", "<span>x</span>", "<br>", "<b"]
-)
+@pytest.mark.parametrize("text", ["a & b", "a > b", "<b><i>x</b></i>", "</b>", "<span>x</span>", "<br>", "<b"])
 def test_html_subset_rejects(text: str) -> None:
     with pytest.raises(ValueError):
         parse_html(text)
 
 
-async def test_faults_surface_as_ptb_exceptions(
-    api: FakeBotApi, bot: Bot, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_faults_surface_as_ptb_exceptions(api: FakeBotApi, bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
     # Without PTB_TIMEDELTA, building RetryAfter emits a PTBDeprecationWarning, which this
     # project's warnings-as-errors setting turns into an exception instead of RetryAfter.
     monkeypatch.setenv("PTB_TIMEDELTA", "true")
@@ -246,9 +258,7 @@ async def test_faults_surface_as_ptb_exceptions(
     assert api.stats.errors_429 == 1 and api.stats.sent == 1
 
 
-async def test_enforced_rate_limits_and_delay(
-    api: FakeBotApi, bot: Bot, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_enforced_rate_limits_and_delay(api: FakeBotApi, bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PTB_TIMEDELTA", "true")
     api.enforce_limits(global_per_second=2, per_chat_per_second=1)
     await bot.send_message(1, "a")
@@ -270,8 +280,7 @@ async def test_wire_protocol(api: FakeBotApi) -> None:
         url = f"{api.base_url}{TOKEN}"
         async with http.post(f"{api.base_url}999:nope/getMe") as resp:
             assert resp.status == 401
-            assert await resp.json() == {"ok": False, "error_code": 401,
-                                         "description": "Unauthorized"}
+            assert await resp.json() == {"ok": False, "error_code": 401, "description": "Unauthorized"}
         async with http.post(f"{url}/frobnicate") as resp:
             assert resp.status == 404 and (await resp.json())["description"] == "Not Found"
         async with http.post(f"{url}/sendMessage", json={"chat_id": 7, "text": "json"}) as resp:

@@ -40,7 +40,9 @@ def test_a_missing_entry_raises_a_named_error(store):
 def test_users_keep_their_first_seen_time_and_update_last_seen(store):
     store.touch_user("telegram", "42", "小明", "xm")
     first = store.user("telegram", "42")
-    store.db.execute("update users set first_seen = '2020-01-01T00:00:00+00:00', last_seen = '2020-01-01T00:00:00+00:00'")
+    store.db.execute(
+        "update users set first_seen = '2020-01-01T00:00:00+00:00', last_seen = '2020-01-01T00:00:00+00:00'"
+    )
     store.touch_user("telegram", "42", "小明2", "")
     again = store.user("telegram", "42")
     assert again["first_seen"] == "2020-01-01T00:00:00+00:00"

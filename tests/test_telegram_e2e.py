@@ -84,7 +84,12 @@ async def test_a_question_with_a_typo_is_answered_with_title_and_source(api, bot
     assert "88名" in message["text"] and "来源：东人社函〔2023〕56号" in message["text"]
     assert message["entities"][0]["type"] == "bold"  # the question title, sent as HTML
     [logged] = bot.store.logged_questions()
-    assert (logged.outcome, logged.faq_id, logged.channel, logged.external_id) == ("answer", "sanzhi-yifu", "telegram", str(STUDENT))
+    assert (logged.outcome, logged.faq_id, logged.channel, logged.external_id) == (
+        "answer",
+        "sanzhi-yifu",
+        "telegram",
+        str(STUDENT),
+    )
 
 
 async def test_did_you_mean_button_pressed_gets_the_answer(api, bot):
@@ -180,7 +185,13 @@ async def test_the_run_command_with_a_token_serves_telegram(api, tmp_path):
         }
     )
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     try:
         await api.wait_for_call("setMyCommands", timeout=30)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import inspect
 import itertools
 import json
@@ -22,238 +21,27 @@ import re
 import time
 from collections import Counter, defaultdict, deque
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any, NamedTuple, TypeVar
+from typing import Any
 
-from aiohttp import BodyPartReader, web
-from telegram.ext import Application
+from aiohttp import web
 
-JSON = dict[str, Any]
-_AppT = TypeVar("_AppT", bound="Application[Any, Any, Any, Any, Any, Any]")
-
-# PTB sends str values raw but JSON-encodes everything else, so "123" may be text or a number.
-# Params that Telegram documents as String are therefore never JSON-decoded.
-_STRING_PARAMS = frozenset(
-    "text caption parse_mode callback_query_id inline_message_id url file_id action emoji title "
-    "description short_description name language_code business_connection_id message_effect_id "
-    "first_name last_name phone_number vcard address question explanation query_id".split()
+from tests.fakebotapi.wire import (
+    _CHAT_ACTIONS,
+    _COMMAND_RE,
+    _PLAUSIBLE,
+    JSON,
+    ApiCall,
+    ApiError,
+    Stats,
+    StoredFile,
+    Upload,
+    _AppT,
+    _read_params,
+    _utf16_len,
+    check_markup,
+    render_text,
 )
-_INLINE_ACTIONS = frozenset(
-    "callback_data url web_app login_url switch_inline_query switch_inline_query_current_chat "
-    "switch_inline_query_chosen_chat callback_game pay copy_text".split()
-)
-_CHAT_ACTIONS = frozenset(
-    "typing upload_photo record_video upload_video record_voice upload_voice upload_document "
-    "choose_sticker find_location record_video_note upload_video_note".split()
-)
-# Methods we don't model but that a bot may plausibly call; anything else is a 404 like Telegram.
-_PLAUSIBLE = re.compile(
-    r"(send|forward|copy|edit|set|delete|pin|unpin|answer|ban|unban|restrict|promote|approve"
-    r"|decline|leave)[A-Z]\w*"
-)
-_COMMAND_RE = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?![\w@])")
-_TAG_RE = re.compile(
-    r"<(/?)([a-zA-Z][\w-]*)((?:\s+[\w-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?)*)\s*>"
-)
-_ATTR_RE = re.compile(r"([\w-]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?")
-_HTML_ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#x[0-9a-fA-F]{1,6}|lt|gt|amp|quot);")
-_HTML_TAGS = {  # Telegram's HTML subset -> MessageEntity type
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
-    "ins": "underline", "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
-    "span": "spoiler", "tg-spoiler": "spoiler", "a": "text_link", "code": "code", "pre": "pre",
-    "blockquote": "blockquote",
-}  # fmt: skip
-
-
-class ApiError(Exception):
-    """A Bot API error reply; raised inside handlers and turned into Telegram's JSON shape."""
-
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
-        super().__init__(description)
-        self.code, self.description, self.retry_after = code, description, retry_after
-
-    def body(self) -> JSON:
-        body: JSON = {"ok": False, "error_code": self.code, "description": self.description}
-        if self.retry_after is not None:
-            body["parameters"] = {"retry_after": self.retry_after}
-        return body
-
-
-class Upload(NamedTuple):
-    """One multipart file part as the bot sent it."""
-
-    filename: str
-    content: bytes
-    content_type: str | None
-
-
-@dataclass
-class StoredFile:
-    """A file known to the fake server (uploaded by the bot or sent by a fake user)."""
-
-    file_id: str
-    file_unique_id: str
-    file_path: str
-    filename: str | None
-    content: bytes
-    mime_type: str | None
-
-
-@dataclass
-class ApiCall:
-    """One Bot API request: params with JSON values decoded, and how the server answered."""
-
-    method: str
-    params: JSON
-    time: float  # time.monotonic(), so tests can measure back-off between calls
-    files: dict[str, Upload] = field(default_factory=dict)
-    status: int = 200
-    result: Any = None
-    error: str | None = None
-
-
-@dataclass
-class Stats:
-    """Counters for rate-limit tests: message sends that succeeded and 429s handed out."""
-
-    sent: int = 0
-    errors_429: int = 0
-    per_chat: Counter[int] = field(default_factory=Counter)
-
-
-def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def parse_html(text: str) -> tuple[str, list[JSON]]:
-    """Return (plain text, entities) as Telegram derives them, or raise ValueError.
-
-    Stricter than Telegram on purpose: a bare ``&``/``>`` is rejected because the Bot API docs
-    require escaping them and real Telegram's leniency there is undocumented.
-    """
-    out: list[str] = []
-    entities: list[JSON] = []
-    stack: list[tuple[str, int, JSON]] = []  # open tag, utf-16 start offset, entity extras
-    pos = i = 0
-    while i < len(text):
-        where = f"at byte offset {len(text[:i].encode())}"
-        char = text[i]
-        if char == "<":
-            m = _TAG_RE.match(text, i)
-            if m is None:
-                raise ValueError(f'Unescaped "<" or malformed tag {where}')
-            name = m.group(2).lower()
-            attrs = {k.lower(): v.strip("\"'") for k, v in _ATTR_RE.findall(m.group(3))}
-            if m.group(1):
-                if not stack:
-                    raise ValueError(f"Unexpected end tag {where}")
-                tag, start, extra = stack.pop()
-                if tag != name:
-                    raise ValueError(
-                        f'Unmatched end tag {where}, expected "</{tag}>", found "</{name}>"'
-                    )
-                if pos > start and extra.get("type"):
-                    entities.append({**extra, "offset": start, "length": pos - start})
-            else:
-                if name not in _HTML_TAGS:
-                    raise ValueError(f'Unsupported start tag "{name}" {where}')
-                if name == "span" and attrs.get("class") != "tg-spoiler":
-                    raise ValueError(f'Tag "span" must have class "tg-spoiler" {where}')
-                extra: JSON = {"type": _HTML_TAGS[name]}
-                if name == "a":  # <a> without href is plain text for Telegram
-                    extra = {"type": "text_link", "url": attrs["href"]} if "href" in attrs else {}
-                stack.append((name, pos, extra))
-            i = m.end()
-            continue
-        if char == "&":
-            m = _HTML_ENTITY_RE.match(text, i)
-            if m is None:
-                raise ValueError(f'Unescaped "&" {where}, write "&amp;"')
-            char, i = html.unescape(m.group()), m.end() - 1
-        elif char == ">":
-            raise ValueError(f'Unescaped ">" {where}, write "&gt;"')
-        out.append(char)
-        pos += _utf16_len(char)
-        i += 1
-    if stack:
-        raise ValueError(f'Can\'t find end tag corresponding to start tag "{stack[-1][0]}"')
-    return "".join(out), sorted(entities, key=lambda e: (e["offset"], -e["length"]))
-
-
-def render_text(
-    text: Any, parse_mode: Any, limit: int, *, caption: bool = False, entities: Any = None
-) -> tuple[str, list[JSON]]:
-    """Apply parse_mode and Telegram's length rules to a text or caption (limits count after
-    entity parsing). MarkdownV2 is not validated, only its markup is roughly stripped."""
-    raw, mode = "" if text is None else str(text), str(parse_mode or "").lower()
-    if mode == "html":
-        try:
-            plain, entities = parse_html(raw)
-        except ValueError as exc:
-            raise ApiError(400, f"Bad Request: can't parse entities: {exc}") from None
-    elif mode in ("markdown", "markdownv2"):
-        plain = re.sub(r"\]\((?:\\.|[^)\\])*\)", "]", raw)
-        plain = re.sub(r"\\(.)|[*_~|`\[\]]", lambda m: m.group(1) or "", plain)
-    elif mode:
-        raise ApiError(400, "Bad Request: unsupported parse_mode")
-    else:
-        plain = raw
-    if not plain.strip() and not caption:
-        raise ApiError(400, "Bad Request: message text is empty")
-    if len(plain) > limit:
-        raise ApiError(400, f"Bad Request: message {'caption ' if caption else ''}is too long")
-    return plain, list(entities or [])
-
-
-def check_markup(markup: Any) -> JSON | None:
-    """Validate reply_markup like Telegram: callback_data 1-64 bytes, at most 100 inline buttons
-    (300 for reply keyboards), every inline button needs exactly one action."""
-    if markup is None:
-        return None
-    if not isinstance(markup, dict):
-        raise ApiError(400, "Bad Request: can't parse reply keyboard markup JSON object")
-    rows = markup.get("inline_keyboard", markup.get("keyboard", []))
-    buttons = [button for row in rows for button in row]
-    if len(buttons) > (100 if "inline_keyboard" in markup else 300):
-        raise ApiError(400, "Bad Request: reply markup is too long")
-    for button in buttons if "inline_keyboard" in markup else ():
-        data = button.get("callback_data")
-        if data is not None and not 1 <= len(str(data).encode()) <= 64:
-            raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
-        if len(_INLINE_ACTIONS.intersection(button)) != 1:
-            raise ApiError(400, "Bad Request: text buttons are unallowed in the inline keyboard")
-    return markup
-
-
-def _decode(key: str, value: str) -> Any:
-    if key in _STRING_PARAMS:
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
-
-
-async def _read_params(request: web.Request) -> tuple[JSON, dict[str, Upload]]:
-    """Accept the three encodings Telegram accepts (plus query strings); PTB uses form-urlencoded
-    or, when uploading, multipart/form-data; string fields are raw, the rest JSON-encoded."""
-    raw: dict[str, str] = dict(request.query)
-    files: dict[str, Upload] = {}
-    if request.content_type == "application/json":
-        return {**raw, **(await request.json())}, files
-    if request.content_type == "multipart/form-data":
-        async for part in await request.multipart():
-            assert isinstance(part, BodyPartReader), "nested multipart is not used by the Bot API"
-            if part.filename is not None:
-                content, ctype = await part.read(), part.headers.get("Content-Type")
-                files[part.name or ""] = Upload(part.filename, bytes(content), ctype)
-            else:
-                raw[part.name or ""] = await part.text()
-    elif request.can_read_body:
-        raw.update({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
-    return {k: _decode(k, v) for k, v in raw.items()}, files
-
 
 Handler = Callable[[JSON, dict[str, Upload]], Any]
 
@@ -323,8 +111,9 @@ class FakeBotApi:
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
         # handler_cancellation: a long poll whose client went away must not linger.
-        self._runner = web.AppRunner(app, handle_signals=False, access_log=None,
-                                     shutdown_timeout=1.0, handler_cancellation=True)
+        self._runner = web.AppRunner(
+            app, handle_signals=False, access_log=None, shutdown_timeout=1.0, handler_cancellation=True
+        )
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
         self.port = self._runner.addresses[0][1]
@@ -345,12 +134,13 @@ class FakeBotApi:
         await self.stop()
 
     # -- acting as users --------------------------------------------------------------------
-    def send_text(self, user_id: int, text: str, first_name: str = "小明",
-                  username: str | None = None) -> JSON:
+    def send_text(self, user_id: int, text: str, first_name: str = "小明", username: str | None = None) -> JSON:
         """Push a private text message; /commands get bot_command entities like Telegram's."""
         user = self._user(user_id, first_name, username)
-        ents = [{"type": "bot_command", "offset": _utf16_len(text[: m.start()]),
-                 "length": _utf16_len(m.group())} for m in _COMMAND_RE.finditer(text)]
+        ents = [
+            {"type": "bot_command", "offset": _utf16_len(text[: m.start()]), "length": _utf16_len(m.group())}
+            for m in _COMMAND_RE.finditer(text)
+        ]
         msg = self._new_message(user_id, user, text=text, **({"entities": ents} if ents else {}))
         return self._push({"message": msg})
 
@@ -378,8 +168,7 @@ class FakeBotApi:
                    "emoji": emoji}  # fmt: skip
         return self._push({"message": self.user_message(user_id, sticker=sticker)})
 
-    def send_photo(self, user_id: int, content: bytes = b"\xff\xd8\xff fake jpeg",
-                   caption: str | None = None) -> JSON:
+    def send_photo(self, user_id: int, content: bytes = b"\xff\xd8\xff fake jpeg", caption: str | None = None) -> JSON:
         """Push a photo message; the bytes are downloadable through getFile."""
         size = self._photo_size(self._store_file("photo", content, None, "image/jpeg"))
         extra = {"caption": caption} if caption else {}
@@ -397,36 +186,58 @@ class FakeBotApi:
     def sent(self, chat_id: int | None = None, *, include_deleted: bool = False) -> list[JSON]:
         """Messages sent via sendMessage/sendDocument/sendPhoto, live (reflecting edits).
         reply_markup holds any markup sent, though only inline keyboards go back to the bot."""
-        return [m for m in self._sent if chat_id in (None, m["chat"]["id"])
-                and (include_deleted or (m["chat"]["id"], m["message_id"]) in self._messages)]
+        return [
+            m
+            for m in self._sent
+            if chat_id in (None, m["chat"]["id"])
+            and (include_deleted or (m["chat"]["id"], m["message_id"]) in self._messages)
+        ]
 
-    async def wait_for_message(self, chat_id: int, predicate: Callable[[JSON], bool] | None = None,
-                               timeout: float = 5.0) -> JSON:
+    async def wait_for_message(
+        self, chat_id: int, predicate: Callable[[JSON], bool] | None = None, timeout: float = 5.0
+    ) -> JSON:
         """Next message to ``chat_id`` not returned before that satisfies ``predicate``."""
+
         def find() -> JSON | None:
             for msg in self._sent:
-                if (msg["chat"]["id"] == chat_id and id(msg) not in self._seen_msgs
-                        and (predicate is None or predicate(msg))):
+                if (
+                    msg["chat"]["id"] == chat_id
+                    and id(msg) not in self._seen_msgs
+                    and (predicate is None or predicate(msg))
+                ):
                     self._seen_msgs.add(id(msg))
                     return msg
             return None
+
         return await self._wait(find, timeout, f"No new message to chat {chat_id}")
 
-    async def wait_for_call(self, method: str, predicate: Callable[[ApiCall], bool] | None = None,
-                            timeout: float = 5.0) -> ApiCall:
+    async def wait_for_call(
+        self, method: str, predicate: Callable[[ApiCall], bool] | None = None, timeout: float = 5.0
+    ) -> ApiCall:
         """Next recorded call of ``method`` (any outcome) not returned before."""
+
         def find() -> ApiCall | None:
             for index, call in enumerate(self.calls):
-                if (call.method.lower() == method.lower() and index not in self._seen_calls
-                        and (predicate is None or predicate(call))):
+                if (
+                    call.method.lower() == method.lower()
+                    and index not in self._seen_calls
+                    and (predicate is None or predicate(call))
+                ):
                     self._seen_calls.add(index)
                     return call
             return None
+
         return await self._wait(find, timeout, f"No new {method} call")
 
     # -- fault switches ----------------------------------------------------------------------
-    def fail_next(self, method: str, error_code: int, description: str | None = None,
-                  retry_after: int | None = None, count: int = 1) -> None:
+    def fail_next(
+        self,
+        method: str,
+        error_code: int,
+        description: str | None = None,
+        retry_after: int | None = None,
+        count: int = 1,
+    ) -> None:
         """Answer the next ``count`` calls of ``method`` with an error (429 defaults to 1 s)."""
         if error_code == 429 and retry_after is None:
             retry_after = 1
@@ -449,8 +260,7 @@ class FakeBotApi:
         """Answer ``method`` late; the call takes effect at once, as with a slow Telegram."""
         self._delays[method.lower()] = seconds
 
-    def enforce_limits(self, global_per_second: int | None = 30,
-                       per_chat_per_second: int | None = 1) -> None:
+    def enforce_limits(self, global_per_second: int | None = 30, per_chat_per_second: int | None = 1) -> None:
         """Answer 429 when message sends exceed these counts in a sliding 1 s window."""
         self._limits = (global_per_second, per_chat_per_second)
 
@@ -473,13 +283,25 @@ class FakeBotApi:
         def short(value: Any) -> str:
             text = repr(value)
             return text if len(text) <= 160 else text[:157] + "..."
-        msgs = [f"  chat {m['chat']['id']} #{m['message_id']}: "
-                f"{short(m.get('text', m.get('caption', '<media>')))}" for m in self._sent]
-        calls = [f"  {c.method} {short(c.params)} -> {c.error or 'ok'}"
-                 for c in self.calls if c.method.lower() != "getupdates"]
-        return "\n".join([headline, "Messages sent by the bot:", *(msgs or ["  (none)"]),
-                          "API calls (last 20, without getUpdates):",
-                          *(calls[-20:] or ["  (none)"])])
+
+        msgs = [
+            f"  chat {m['chat']['id']} #{m['message_id']}: {short(m.get('text', m.get('caption', '<media>')))}"
+            for m in self._sent
+        ]
+        calls = [
+            f"  {c.method} {short(c.params)} -> {c.error or 'ok'}"
+            for c in self.calls
+            if c.method.lower() != "getupdates"
+        ]
+        return "\n".join(
+            [
+                headline,
+                "Messages sent by the bot:",
+                *(msgs or ["  (none)"]),
+                "API calls (last 20, without getUpdates):",
+                *(calls[-20:] or ["  (none)"]),
+            ]
+        )
 
     def _push(self, body: JSON) -> JSON:
         update = {"update_id": next(self._update_ids), **body}
@@ -487,10 +309,10 @@ class FakeBotApi:
         self._notify()
         return update
 
-    def _user(self, user_id: int, first_name: str | None = None,
-              username: str | None = None) -> JSON:
-        user = self._users.setdefault(user_id, {
-            "id": user_id, "is_bot": False, "first_name": "小明", "language_code": "zh-hans"})
+    def _user(self, user_id: int, first_name: str | None = None, username: str | None = None) -> JSON:
+        user = self._users.setdefault(
+            user_id, {"id": user_id, "is_bot": False, "first_name": "小明", "language_code": "zh-hans"}
+        )
         user.update({k: v for k, v in (("first_name", first_name), ("username", username)) if v})
         return dict(user)
 
@@ -499,14 +321,23 @@ class FakeBotApi:
             kind = "supergroup" if str(chat_id).startswith("-100") else "group"
             return {"id": chat_id, "type": kind, "title": f"Group {chat_id}"}
         user = self._user(chat_id)
-        return {"id": chat_id, "type": "private", "first_name": user["first_name"],
-                **({"username": user["username"]} if "username" in user else {})}
+        return {
+            "id": chat_id,
+            "type": "private",
+            "first_name": user["first_name"],
+            **({"username": user["username"]} if "username" in user else {}),
+        }
 
     def _new_message(self, chat_id: int, sender: JSON, **content: Any) -> JSON:
         """Message ids are per chat and shared by both sides, as in Telegram private chats."""
         self._msg_ids[chat_id] += 1
-        msg = {"message_id": self._msg_ids[chat_id], "from": sender, "chat": self._chat(chat_id),
-               "date": int(time.time()), **content}
+        msg = {
+            "message_id": self._msg_ids[chat_id],
+            "from": sender,
+            "chat": self._chat(chat_id),
+            "date": int(time.time()),
+            **content,
+        }
         self._messages[(chat_id, msg["message_id"])] = msg
         return msg
 
@@ -530,20 +361,25 @@ class FakeBotApi:
             wire.pop("reply_markup", None)
         return wire
 
-    def _store_file(self, kind: str, content: bytes, filename: str | None,
-                    mime: str | None) -> StoredFile:
+    def _store_file(self, kind: str, content: bytes, filename: str | None, mime: str | None) -> StoredFile:
         n = next(self._ids)
         suffix = PurePosixPath(filename or "").suffix or mimetypes.guess_extension(mime or "")
         path = f"{kind}s/file_{n}{suffix or ''}"  # Telegram-like, e.g. documents/file_3.pdf
-        stored = StoredFile(f"fake-{kind}-{n}", f"u{n}", path, filename, content,
-                            mime or mimetypes.guess_type(filename or "")[0])
+        stored = StoredFile(
+            f"fake-{kind}-{n}", f"u{n}", path, filename, content, mime or mimetypes.guess_type(filename or "")[0]
+        )
         self.files[stored.file_id] = stored
         return stored
 
     @staticmethod
     def _photo_size(f: StoredFile) -> JSON:
-        return {"file_id": f.file_id, "file_unique_id": f.file_unique_id, "width": 640,
-                "height": 480, "file_size": len(f.content)}
+        return {
+            "file_id": f.file_id,
+            "file_unique_id": f.file_unique_id,
+            "width": 640,
+            "height": 480,
+            "file_size": len(f.content),
+        }
 
     def _chat_id(self, p: JSON) -> int:
         raw = p.get("chat_id")
@@ -568,7 +404,7 @@ class FakeBotApi:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         if lower.startswith(("send", "copy", "forward")) and lower != "sendchataction":
             now, waits = time.monotonic(), [0.0]
-            for window, limit in zip((self._window, self._chat_windows[chat_id]), self._limits):
+            for window, limit in zip((self._window, self._chat_windows[chat_id]), self._limits, strict=True):
                 while window and window[0] <= now - 1:
                     window.popleft()
                 if limit is not None and len(window) >= limit:
@@ -604,12 +440,10 @@ class FakeBotApi:
         return web.json_response(body, status=call.status)
 
     async def _handle_file(self, request: web.Request) -> web.Response:
-        stored = next((f for f in self.files.values()
-                       if f.file_path == request.match_info["path"]), None)
+        stored = next((f for f in self.files.values() if f.file_path == request.match_info["path"]), None)
         if request.match_info["token"] != self.token or stored is None:
             return web.json_response(ApiError(404, "Not Found").body(), status=404)
-        return web.Response(body=stored.content,
-                            content_type=stored.mime_type or "application/octet-stream")
+        return web.Response(body=stored.content, content_type=stored.mime_type or "application/octet-stream")
 
     # -- internals: Bot API methods ---------------------------------------------------------
     async def _get_updates(self, p: JSON, files: dict[str, Upload]) -> list[JSON]:
@@ -619,21 +453,29 @@ class FakeBotApi:
             self._allowed = set(p["allowed_updates"] or []) or None
         offset = p.get("offset")
         if offset is not None:
-            self._updates = (self._updates[int(offset):] if int(offset) < 0 else
-                             [u for u in self._updates if u["update_id"] >= int(offset)])
+            self._updates = (
+                self._updates[int(offset) :]
+                if int(offset) < 0
+                else [u for u in self._updates if u["update_id"] >= int(offset)]
+            )
         limit = min(max(int(p.get("limit") or 100), 1), 100)
         self._poll_generation += 1
         self._notify()  # wakes an older poll so that it ends with 409
         generation = self._poll_generation
         deadline = time.monotonic() + float(p.get("timeout") or 0)
         while True:
-            ready = [u for u in self._updates if self._allowed is None
-                     or next(k for k in u if k != "update_id") in self._allowed][:limit]
+            ready = [
+                u
+                for u in self._updates
+                if self._allowed is None or next(k for k in u if k != "update_id") in self._allowed
+            ][:limit]
             if ready or self._closing or time.monotonic() >= deadline:
                 return ready
             if generation != self._poll_generation:
-                raise ApiError(409, "Conflict: terminated by other getUpdates request; make sure "
-                                    "that only one bot instance is running")
+                raise ApiError(
+                    409,
+                    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+                )
             changed = self._changed
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(changed.wait(), deadline - time.monotonic())
@@ -644,8 +486,7 @@ class FakeBotApi:
         return True
 
     def _webhook_info(self, p: JSON, files: dict[str, Upload]) -> JSON:
-        return {"url": "", "has_custom_certificate": False,
-                "pending_update_count": len(self._updates)}
+        return {"url": "", "has_custom_certificate": False, "pending_update_count": len(self._updates)}
 
     @staticmethod
     def _commands_key(p: JSON) -> tuple[str, str]:
@@ -679,13 +520,17 @@ class FakeBotApi:
 
     def _send_message(self, p: JSON, files: dict[str, Upload]) -> JSON:
         chat_id = self._chat_id(p)
-        text, ents = render_text(p.get("text"), p.get("parse_mode"), 4096,
-                                 entities=p.get("entities"))
+        text, ents = render_text(p.get("text"), p.get("parse_mode"), 4096, entities=p.get("entities"))
         markup = check_markup(p.get("reply_markup"))
-        content = {"text": text, "entities": ents, "reply_markup": markup,
-                   "link_preview_options": p.get("link_preview_options")}
+        content = {
+            "text": text,
+            "entities": ents,
+            "reply_markup": markup,
+            "link_preview_options": p.get("link_preview_options"),
+        }
         reply = p.get("reply_parameters") or (
-            {"message_id": p["reply_to_message_id"]} if "reply_to_message_id" in p else None)
+            {"message_id": p["reply_to_message_id"]} if "reply_to_message_id" in p else None
+        )
         if reply:
             replied = self._messages.get((chat_id, reply.get("message_id")))
             if replied is None and not reply.get("allow_sending_without_reply"):
@@ -695,8 +540,9 @@ class FakeBotApi:
 
     def _send_media(self, kind: str, p: JSON, files: dict[str, Upload]) -> JSON:
         chat_id = self._chat_id(p)
-        caption, ents = render_text(p.get("caption"), p.get("parse_mode"), 1024, caption=True,
-                                    entities=p.get("caption_entities"))
+        caption, ents = render_text(
+            p.get("caption"), p.get("parse_mode"), 1024, caption=True, entities=p.get("caption_entities")
+        )
         markup, value, upload = check_markup(p.get("reply_markup")), p.get(kind), files.get(kind)
         if isinstance(value, str) and value.startswith("attach://"):
             upload = files.get(value.removeprefix("attach://"))
@@ -712,12 +558,20 @@ class FakeBotApi:
             raise ApiError(400, f"Bad Request: there is no {kind} in the request")
         else:
             raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
-        media: Any = [self._photo_size(stored)] if kind == "photo" else {
-            "file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-            "file_name": stored.filename, "mime_type": stored.mime_type,
-            "file_size": len(stored.content)}
-        return self._wire(self._emit(chat_id, {
-            kind: media, "caption": caption, "caption_entities": ents, "reply_markup": markup}))
+        media: Any = (
+            [self._photo_size(stored)]
+            if kind == "photo"
+            else {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "file_name": stored.filename,
+                "mime_type": stored.mime_type,
+                "file_size": len(stored.content),
+            }
+        )
+        return self._wire(
+            self._emit(chat_id, {kind: media, "caption": caption, "caption_entities": ents, "reply_markup": markup})
+        )
 
     def _editable(self, p: JSON) -> JSON:
         msg = self._messages.get((self._chat_id(p), p.get("message_id")))
@@ -729,9 +583,12 @@ class FakeBotApi:
 
     def _apply_edit(self, msg: JSON, changes: JSON) -> JSON:
         if all(msg.get(k) == (v or None) for k, v in changes.items()):
-            raise ApiError(400, "Bad Request: message is not modified: specified new message "
-                                "content and reply markup are exactly the same as a current "
-                                "content and reply markup of the message")
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message "
+                "content and reply markup are exactly the same as a current "
+                "content and reply markup of the message",
+            )
         for key, value in changes.items():
             if value:
                 msg[key] = value
@@ -748,8 +605,7 @@ class FakeBotApi:
         msg = self._editable(p)
         if "text" not in msg:
             raise ApiError(400, "Bad Request: there is no text in the message to edit")
-        text, ents = render_text(p.get("text"), p.get("parse_mode"), 4096,
-                                 entities=p.get("entities"))
+        text, ents = render_text(p.get("text"), p.get("parse_mode"), 4096, entities=p.get("entities"))
         markup = check_markup(p.get("reply_markup"))
         return self._apply_edit(msg, {"text": text, "entities": ents, "reply_markup": markup})
 
@@ -767,8 +623,7 @@ class FakeBotApi:
     def _answer_callback(self, p: JSON, files: dict[str, Upload]) -> bool:
         query_id = str(p.get("callback_query_id"))
         if self._queries.get(query_id, True):
-            raise ApiError(400, "Bad Request: query is too old and response timeout expired or "
-                                "query ID is invalid")
+            raise ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
         self._queries[query_id] = True
         return True
 
@@ -782,8 +637,12 @@ class FakeBotApi:
         stored = self.files.get(str(p.get("file_id")))
         if stored is None:
             raise ApiError(400, "Bad Request: invalid file_id")
-        return {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                "file_size": len(stored.content), "file_path": stored.file_path}
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": len(stored.content),
+            "file_path": stored.file_path,
+        }
 
     def _fallback(self, method: str) -> Handler:
         """Unmodelled but plausible methods: sends produce a bare message, the rest ``True``."""
@@ -802,6 +661,7 @@ class FakeBotApi:
             if lower == "copymessage":
                 return ref
             return [self._wire(msg)] if lower == "sendmediagroup" else self._wire(msg)
+
         return send
 
 
