@@ -45,8 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from bot.app import configure_logging
 
-    quiet = args.command in (None, "run", "chat", "ask") and not settings.telegram_token
-    configure_logging("WARNING" if quiet and settings.log_level == "INFO" else settings.log_level)
+    # In a terminal conversation routine INFO lines would drown the chat; a server logs them.
+    interactive = args.command in ("chat", "ask") or not settings.telegram_token
+    configure_logging("WARNING" if interactive and settings.log_level == "INFO" else settings.log_level)
     try:
         if args.command == "ask":
             return _ask(settings, args)
@@ -62,7 +63,14 @@ def _chat(settings: Settings) -> int:
     from bot.app import build_conversation
     from bot.console import run_console
 
-    run_console(build_conversation(settings))
+    # Undecodable input (a terminal in another encoding) becomes U+FFFD, not a crash.
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="replace")
+    conversation = build_conversation(settings)
+    try:
+        run_console(conversation)
+    finally:
+        conversation.store.close()
     return 0
 
 
@@ -72,9 +80,13 @@ def _telegram(settings: Settings) -> int:
     from bot.app import build_conversation
     from bot.telegram_adapter import build_application
 
-    application = build_application(settings, build_conversation(settings))
+    conversation = build_conversation(settings)
+    application = build_application(settings, conversation)
     logger.info("Starting %s on Telegram (long polling)", settings.bot_name)
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        application.run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
+    finally:
+        conversation.store.close()
     return 0
 
 
@@ -94,15 +106,13 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
     else:
         questions = [args.question]
     store = Store.open(settings.database_path)
-    kb = build_knowledge(settings, store)
-    for question in questions:
-        outcome = kb.ask(question)
-        result = outcome.to_json(settings.placeholders)
-        if args.json or args.file:
-            print(json.dumps(result, ensure_ascii=False))
-        else:
-            print(_describe(result))
-    store.close()
+    try:
+        kb = build_knowledge(settings, store)
+        for question in questions:
+            result = kb.ask(question).to_json(settings.placeholders)
+            print(json.dumps(result, ensure_ascii=False) if args.json or args.file else _describe(result))
+    finally:
+        store.close()
     return 0
 
 

@@ -5,12 +5,15 @@ Buttons become numbered choices; typing a number presses the button.
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import TextIO
 
 from bot import texts
-from bot.conversation import Conversation
+from bot.conversation import Conversation, parse_command
 from bot.replies import Button, Reply, Request
+
+logger = logging.getLogger(__name__)
 
 CHANNEL = "console"
 PROMPT = "你> "
@@ -30,15 +33,24 @@ def render(reply: Reply) -> str:
 def to_request(line: str, choices: list[Button], user_id: str) -> Request | str:
     """Turn one typed line into a request; a bad choice number yields the message to print instead."""
     line = line.strip()
-    if line.isdigit() and choices:
+    if line.isascii() and line.isdecimal() and choices:
         number = int(line)
         if 1 <= number <= len(choices):
             return Request(CHANNEL, user_id, "button", choices[number - 1].action)
         return texts.CONSOLE_BAD_CHOICE.format(count=len(choices))
-    if line.startswith("/") and len(line) > 1:
-        name, *args = line[1:].split()
-        return Request(CHANNEL, user_id, "command", name.lower(), tuple(args))
+    command = parse_command(line)
+    if command:
+        return Request(CHANNEL, user_id, "command", command[0], command[1])
     return Request(CHANNEL, user_id, "text", line)
+
+
+def _handle(conversation: Conversation, request: Request) -> list[Reply]:
+    """The console's error handler: log the failure, apologise, keep chatting."""
+    try:
+        return conversation.handle(request)
+    except Exception:
+        logger.exception("Unhandled error while handling %s", request)
+        return [conversation.apology()]
 
 
 def run_console(
@@ -47,11 +59,18 @@ def run_console(
     stdout: TextIO = sys.stdout,
     user_id: str = "local",
 ) -> None:
-    """Chat on stdin/stdout until /quit or end of input."""
+    """Chat on stdin/stdout until /quit, end of input or Ctrl-C."""
+    try:
+        _chat(conversation, stdin, stdout, user_id)
+    except KeyboardInterrupt:
+        print("", file=stdout)
+
+
+def _chat(conversation: Conversation, stdin: TextIO, stdout: TextIO, user_id: str) -> None:
     bot_name = conversation.settings.bot_name
     print(texts.CONSOLE_BANNER.format(bot_name=bot_name), file=stdout)
     choices: list[Button] = []
-    for reply in conversation.handle(Request(CHANNEL, user_id, "command", "start")):
+    for reply in _handle(conversation, Request(CHANNEL, user_id, "command", "start")):
         print(f"\n{bot_name}> {render(reply)}", file=stdout)
         choices = reply.all_buttons or choices
     while True:
@@ -66,7 +85,7 @@ def run_console(
         if isinstance(request, str):
             print(f"{bot_name}> {request}", file=stdout)
             continue
-        replies = conversation.handle(request)
+        replies = _handle(conversation, request)
         new_choices: list[Button] = []
         for reply in replies:
             print(f"{bot_name}> {render(reply)}", file=stdout)

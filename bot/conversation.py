@@ -2,11 +2,20 @@
 
 Plain Python: a `Request` in, a list of `Reply` out. It never imports a chat
 library, so Telegram, the console and (later) WeChat share every rule here.
+
+Button actions (all under Telegram's 64-byte limit):
+
+    menu, cat:<id>          open the menu / a category as a new message
+    nav:menu, nav:cat:<id>  move inside the menu: the menu message changes in place
+    faq:<id>                show an entry
+    pick:<log>:<id>         a "did you mean" choice for logged question <log>
+    none:<log>              "none of these" for logged question <log>
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, replace
 
 from bot import texts
@@ -16,18 +25,20 @@ from bot.settings import Settings
 from bot.store import Store
 from knowledge.entries import FaqEntry
 from knowledge.kb import KnowledgeBase, Outcome
+from knowledge.text import MAX_QUESTION_CHARS, clean
 
 logger = logging.getLogger(__name__)
 
-#: Longest message treated as a question; longer ones get a polite request to shorten it.
-MAX_QUESTION_CHARS = 500
-#: Longest text kept in the question log.
-MAX_LOGGED_CHARS = 1000
+# Telegram's rule for a command: "/" and 1-32 Latin letters, digits or "_" ("/实习" is text).
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 
-ACTION_FAQ = "faq:"
-ACTION_CATEGORY = "cat:"
-ACTION_MENU = "menu"
-ACTION_NONE_OF_THESE = "none"
+
+def parse_command(text: str) -> tuple[str, tuple[str, ...]] | None:
+    """(name, args) if `text` is a command as Telegram defines one, else None."""
+    match = _COMMAND.match(text.strip())
+    if not match:
+        return None
+    return match.group(1).lower(), tuple((match.group(2) or "").split())
 
 
 @dataclass
@@ -41,10 +52,10 @@ class Conversation:
 
     def handle(self, request: Request) -> list[Reply]:
         """Respond to one user action; every channel calls this and nothing else."""
-        self.store.touch_user(request.channel, request.user_id, request.name, request.username)
         verdict = self.flood.check(f"{request.channel}:{request.user_id}")
-        if verdict is Verdict.DROP:
+        if verdict is Verdict.DROP:  # do no work at all for a flood
             return []
+        self.store.touch_user(request.channel, request.user_id, clean(request.name), clean(request.username))
         if verdict is Verdict.WARN:
             return [Reply(texts.FLOOD)]
         if request.kind == "command":
@@ -55,53 +66,72 @@ class Conversation:
             return [Reply(texts.NOT_TEXT)]
         return self.ask(request)
 
+    def apology(self) -> Reply:
+        """What a channel says when handling failed unexpectedly: never silence."""
+        return Reply(self._fill(texts.ERROR))
+
     # -- commands and buttons ---------------------------------------------
 
     def _command(self, name: str) -> list[Reply]:
         if name == "start":
             return [Reply(self._fill(texts.WELCOME), buttons=self._menu_buttons())]
         if name == "help":
-            return [Reply(self._fill(texts.HELP), buttons=((Button(texts.BUTTON_MENU, ACTION_MENU),),))]
+            return [Reply(self._fill(texts.HELP), buttons=((Button(texts.BUTTON_MENU, "menu"),),))]
         if name == "faq":
             return [self.menu()]
         return [Reply(texts.UNKNOWN_COMMAND)]
 
     def _button(self, request: Request) -> list[Reply]:
         action = request.text
-        if action == ACTION_MENU:
-            return [replace(self.menu(), replace=True)]
-        if action.startswith(ACTION_CATEGORY):
-            return [replace(self.category(action.removeprefix(ACTION_CATEGORY)), replace=True)]
-        if action.startswith(ACTION_FAQ):
-            entry = self.kb.get(action.removeprefix(ACTION_FAQ))
+        navigating = action.startswith("nav:")
+        action = action.removeprefix("nav:")
+        kind, _, rest = action.partition(":")
+        if kind == "menu" and not rest:
+            return [replace(self.menu(), replace=navigating)]
+        if kind == "cat":
+            return [replace(self.category(rest), replace=navigating)]
+        if kind == "faq":
+            entry = self.kb.get(rest)
             return [self.answer(entry)] if entry else [Reply(texts.STALE_BUTTON)]
-        if action == ACTION_NONE_OF_THESE:
-            return [Reply(self._fill(texts.NONE_OF_THESE), buttons=self._menu_buttons())]
-        # A forged or outdated button: say so, do nothing.
-        logger.info("Ignored unknown button action %r from %s:%s", action, request.channel, request.user_id)
+        if kind in ("pick", "none") and not navigating:
+            return self._resolve(request, kind, rest)
+        # A forged or outdated button: say so, change nothing.
+        logger.info("Ignored unknown button action %r from %s:%s", request.text, request.channel, request.user_id)
         return [Reply(texts.STALE_BUTTON)]
 
+    def _resolve(self, request: Request, kind: str, rest: str) -> list[Reply]:
+        """A choice under "did you mean": record it for the admins, then answer or apologise."""
+        log_id, _, entry_id = rest.partition(":")
+        entry = self.kb.get(entry_id) if kind == "pick" else None
+        if not log_id.isdecimal() or (kind == "pick" and entry is None):
+            return [Reply(texts.STALE_BUTTON)]
+        if not self.store.resolve_question(int(log_id), request.channel, request.user_id, entry_id or None):
+            return [Reply(texts.STALE_BUTTON)]
+        if entry:
+            return [self.answer(entry)]
+        return [Reply(self._fill(texts.NONE_OF_THESE), buttons=self._menu_buttons())]
+
     def menu(self) -> Reply:
-        """The category list, one button per category."""
-        return Reply(texts.MENU_TITLE, buttons=self._menu_buttons())
+        """The category list; moving inside it changes the same message."""
+        return Reply(texts.MENU_TITLE, buttons=self._menu_buttons(nav=True))
 
     def category(self, category_id: str) -> Reply:
-        """The questions of one category, one button each."""
+        """The questions of one category, one button each, and a way back."""
         titles = {c.id: c.title for c in self.kb.categories}
         entries = self.kb.in_category(category_id)
         if category_id not in titles or not entries:
             return Reply(texts.STALE_BUTTON, buttons=self._menu_buttons())
-        rows = tuple((Button(e.question, ACTION_FAQ + e.id),) for e in entries)
+        rows = tuple((Button(e.question, f"faq:{e.id}"),) for e in entries)
         return Reply(
             texts.CATEGORY_TITLE.format(title=titles[category_id]),
-            buttons=(*rows, (Button(texts.BUTTON_BACK, ACTION_MENU),)),
+            buttons=(*rows, (Button(texts.BUTTON_BACK, "nav:menu"),)),
         )
 
     # -- questions ------------------------------------------------------------
 
     def ask(self, request: Request) -> list[Reply]:
         """Answer a free-text question, and log it for the admins."""
-        text = request.text.strip()
+        text = clean(request.text).strip()
         if not text:
             return [Reply(texts.EMPTY, buttons=self._menu_buttons())]
         if len(text) > MAX_QUESTION_CHARS:
@@ -111,12 +141,12 @@ class Conversation:
             return [Reply(self._fill(texts.SMALLTALK[outcome.intent or "ok"]))]
         if outcome.empty:
             return [Reply(texts.EMPTY, buttons=self._menu_buttons())]
-        self._log(request, text, outcome)
+        log_id = self._log(request, text, outcome)
         if outcome.kind == "answer" and outcome.entry:
             return [self.answer(outcome.entry)]
         if outcome.kind == "suggest":
-            rows = tuple((Button(s.question, ACTION_FAQ + s.faq_id),) for s in outcome.suggestions)
-            return [Reply(texts.SUGGEST, buttons=(*rows, (Button(texts.SUGGEST_NONE_OF_THESE, ACTION_NONE_OF_THESE),)))]
+            rows = tuple((Button(s.question, f"pick:{log_id}:{s.faq_id}"),) for s in outcome.suggestions)
+            return [Reply(texts.SUGGEST, buttons=(*rows, (Button(texts.SUGGEST_NONE_OF_THESE, f"none:{log_id}"),)))]
         return [Reply(self._fill(texts.NO_ANSWER), buttons=self._menu_buttons())]
 
     def answer(self, entry: FaqEntry) -> Reply:
@@ -124,21 +154,22 @@ class Conversation:
         body = entry.render_answer(self.settings.placeholders)
         if entry.source:
             body += "\n\n" + texts.ANSWER_SOURCE.format(source=entry.source)
-        return Reply(body, title=entry.question, buttons=((Button(texts.BUTTON_MENU, ACTION_MENU),),))
+        return Reply(body, title=entry.question, buttons=((Button(texts.BUTTON_MENU, "menu"),),))
 
-    def _log(self, request: Request, text: str, outcome: Outcome) -> None:
-        self.store.log_question(
+    def _log(self, request: Request, text: str, outcome: Outcome) -> int:
+        return self.store.log_question(
             request.channel,
             request.user_id,
-            text[:MAX_LOGGED_CHARS],
+            text,
             outcome.kind,
             outcome.faq_id,
             outcome.score,
             [s.faq_id for s in outcome.suggestions],
         )
 
-    def _menu_buttons(self) -> tuple[tuple[Button, ...], ...]:
-        buttons = [Button(c.title, ACTION_CATEGORY + c.id) for c in self.kb.categories]
+    def _menu_buttons(self, nav: bool = False) -> tuple[tuple[Button, ...], ...]:
+        prefix = "nav:cat:" if nav else "cat:"
+        buttons = [Button(c.title, prefix + c.id) for c in self.kb.categories]
         return tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
 
     def _fill(self, template: str) -> str:

@@ -17,6 +17,17 @@ class SettingsError(ValueError):
     """A variable is missing or malformed; the message names it."""
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _base_url(raw: str) -> str:
+    """The Bot API server's root URL; a pasted '.../bot' suffix is dropped (we add it)."""
+    url = raw.rstrip("/").removesuffix("/bot")
+    if not url.startswith(("http://", "https://")):
+        raise SettingsError(f"TELEGRAM_API_BASE_URL must start with http:// or https://, got {raw!r}")
+    return url
+
+
 def _int_set(name: str, raw: str) -> frozenset[int]:
     try:
         return frozenset(int(part) for part in raw.replace(";", ",").split(",") if part.strip())
@@ -52,7 +63,7 @@ class Settings:
     telegram_api_base_url: str | None = None
     database_path: Path = Path("data/bot.db")
     admin_ids: frozenset[int] = frozenset()
-    timezone: ZoneInfo = ZoneInfo("Asia/Shanghai")
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
     bot_name: str = "莞才助手"
     contact_phone: str = "0769-22423955"
     answer_threshold: float = 0.62
@@ -74,7 +85,7 @@ class Settings:
                 raise SettingsError("TELEGRAM_BOT_TOKEN does not look like a bot token (expected '123456:ABC...')")
             kwargs["telegram_token"] = token
         if "TELEGRAM_API_BASE_URL" in env:
-            kwargs["telegram_api_base_url"] = env["TELEGRAM_API_BASE_URL"].rstrip("/")
+            kwargs["telegram_api_base_url"] = _base_url(env["TELEGRAM_API_BASE_URL"])
         if "DATABASE_PATH" in env:
             kwargs["database_path"] = Path(env["DATABASE_PATH"])
         if "ADMIN_IDS" in env:
@@ -95,7 +106,10 @@ class Settings:
         if "FLOOD_LIMIT_PER_MINUTE" in env:
             kwargs["flood_limit_per_minute"] = _int("FLOOD_LIMIT_PER_MINUTE", env["FLOOD_LIMIT_PER_MINUTE"], 1)
         if "LOG_LEVEL" in env:
-            kwargs["log_level"] = env["LOG_LEVEL"].upper()
+            level = env["LOG_LEVEL"].upper()
+            if level not in LOG_LEVELS:
+                raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {env['LOG_LEVEL']!r}")
+            kwargs["log_level"] = level
         settings = cls(**kwargs)  # type: ignore[arg-type]
         if settings.suggest_threshold > settings.answer_threshold:
             raise SettingsError("SUGGEST_THRESHOLD must not be above ANSWER_THRESHOLD")

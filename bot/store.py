@@ -80,7 +80,13 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     db["question_log"].create_index(["outcome", "created_at"])
 
 
-MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migration_1,)
+def _migration_2(db: sqlite_utils.Database) -> None:
+    """What the student did with "did you mean": picked an entry, or said none fits."""
+    db["question_log"].add_column("resolution", str)  # null | 'picked' | 'rejected'
+    db["question_log"].add_column("picked_faq_id", str)
+
+
+MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migration_1, _migration_2)
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,8 @@ class LoggedQuestion:
     faq_id: str | None
     score: float
     created_at: str
+    resolution: str | None = None
+    picked_faq_id: str | None = None
 
 
 class Store:
@@ -136,7 +144,7 @@ class Store:
         for version, migration in enumerate(MIGRATIONS, 1):
             if version <= current:
                 continue
-            with self.db.conn:
+            with self.db.atomic():  # DDL included: a failed migration leaves no trace
                 migration(self.db)
                 self.db["schema_migrations"].insert({"version": version, "applied_at": utcnow()})
             logger.info("Applied schema migration %s", version)
@@ -156,7 +164,7 @@ class Store:
         if not self.faq_is_empty():
             return 0
         now = utcnow()
-        with self.db.conn:
+        with self.db.atomic():  # all or nothing: a half-seeded FAQ would never be re-seeded
             self.db["faq_categories"].upsert_all(
                 ({"id": c.id, "title": c.title, "position": i} for i, c in enumerate(categories)), pk="id"
             )
@@ -214,7 +222,7 @@ class Store:
         suggestions: Sequence[str] = (),
     ) -> int:
         """Keep what a student asked and what the bot did, for the admins' review."""
-        with self.db.conn:
+        with self.db.atomic():
             table = self.db["question_log"].insert(
                 {
                     "channel": channel,
@@ -229,19 +237,26 @@ class Store:
             )
         return int(table.last_pk)
 
+    def resolve_question(self, question_id: int, channel: str, external_id: str, picked_faq_id: str | None) -> bool:
+        """Record the student's choice after "did you mean": an entry, or None for "none fits".
+
+        Only the student who asked may resolve their question; returns False
+        (and changes nothing) for anyone else or an unknown id.
+        """
+        with self.db.atomic():
+            cursor = self.db.execute(
+                """
+                update question_log set resolution = ?, picked_faq_id = ?
+                where id = ? and channel = ? and external_id = ?
+                """,
+                ["picked" if picked_faq_id else "rejected", picked_faq_id, question_id, channel, external_id],
+            )
+        return cursor.rowcount == 1
+
     def logged_questions(self, outcome: str | None = None) -> list[LoggedQuestion]:
         where, args = ("outcome = ?", [outcome]) if outcome else (None, None)
         return [
-            LoggedQuestion(
-                r["id"],
-                r["channel"],
-                r["external_id"],
-                r["text"],
-                r["outcome"],
-                r["faq_id"],
-                r["score"],
-                r["created_at"],
-            )
+            LoggedQuestion(**{k: v for k, v in r.items() if k != "suggestions"})
             for r in self.db["question_log"].rows_where(where, args, order_by="id")
         ]
 

@@ -102,8 +102,10 @@ async def send_replies(update: Update, replies: list[Reply], editable: Message |
             try:
                 await editable.edit_text(chunks[0], parse_mode=ParseMode.HTML, reply_markup=keyboard(reply))
                 continue
-            except BadRequest as exc:  # too old to edit, or unchanged: fall back to a new message
-                logger.debug("Could not edit message, sending a new one: %s", exc)
+            except BadRequest as exc:
+                if "not modified" in exc.message.lower():  # a double tap: it already shows this
+                    continue
+                logger.debug("Could not edit message, sending a new one: %s", exc)  # e.g. too old to edit
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
             await chat.send_message(chunk, parse_mode=ParseMode.HTML, reply_markup=keyboard(reply) if last else None)
@@ -142,10 +144,19 @@ async def on_text(update: Update, context: BotContext) -> None:
 async def on_button(update: Update, context: BotContext) -> None:
     """Answer an inline-button press; navigation edits the menu in place."""
     query = update.callback_query
-    await query.answer()
+    try:
+        await query.answer()  # stops the button's spinner
+    except BadRequest as exc:  # "query is too old" after downtime: still answer the press
+        logger.debug("Could not answer callback query: %s", exc)
     replies = context.conversation.handle(request_from(update, "button", query.data or ""))
     editable = query.message if isinstance(query.message, Message) else None
     await send_replies(update, replies, editable=editable)
+
+
+async def on_caption(update: Update, context: BotContext) -> None:
+    """Treat a photo's or file's caption as the question it usually is ("这个补贴怎么申请")."""
+    caption = update.effective_message.caption if update.effective_message else ""
+    await send_replies(update, context.conversation.handle(request_from(update, "text", caption or "")))
 
 
 async def on_other(update: Update, context: BotContext) -> None:
@@ -157,9 +168,8 @@ async def on_error(update: object, context: BotContext) -> None:
     """Log an unexpected error with its update, and apologise to the user."""
     logger.error("Unhandled error while handling update %s", update, exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat:
-        settings: Settings = context.application.bot_data["settings"]
         try:
-            await update.effective_chat.send_message(texts.ERROR.format(**settings.placeholders))
+            await send_replies(update, [context.conversation.apology()])
         except Exception:  # the apology itself failed (network down, user blocked us): already logged
             logger.warning("Could not send the error apology", exc_info=True)
 
@@ -184,7 +194,6 @@ def build_application(settings: Settings, conversation: Conversation) -> Applica
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
     application = builder.build()
     application.bot_data["conversation"] = conversation
-    application.bot_data["settings"] = settings
 
     # Private chats only: in a group the bot would answer every remark as a question.
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -192,6 +201,8 @@ def build_application(settings: Settings, conversation: Conversation) -> Applica
     application.add_handler(MessageHandler(private & filters.COMMAND, on_command))  # unknown commands
     application.add_handler(MessageHandler(private & filters.TEXT, on_text))
     application.add_handler(CallbackQueryHandler(on_button))
-    application.add_handler(MessageHandler(private & ~filters.TEXT, on_other))
+    application.add_handler(MessageHandler(private & filters.CAPTION, on_caption))
+    # Anything else a person sent (sticker, voice, location…); service messages (pins) get no reply.
+    application.add_handler(MessageHandler(private & ~filters.StatusUpdate.ALL, on_other))
     application.add_error_handler(on_error)
     return application

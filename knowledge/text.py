@@ -18,9 +18,12 @@ import opencc
 _KEEP = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
-#: Longest text, in characters, that matching looks at. A real question is far
+#: Longest question, in characters, that is matched. A real question is far
 #: shorter; the cap keeps one pasted essay from costing the other users time.
-MAX_MATCH_CHARS = 300
+MAX_QUESTION_CHARS = 300
+# Lone surrogates (from broken input encodings) and control characters other
+# than line breaks and tabs: nothing downstream (OpenCC, SQLite) accepts them.
+_UNSAFE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @functools.cache
@@ -34,15 +37,20 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+def clean(text: str) -> str:
+    """`text` without characters no component can store or convert (see _UNSAFE)."""
+    return _UNSAFE.sub("", text)
+
+
 def normalize(text: str) -> str:
     """Return `text` as lower-case Simplified Chinese/ASCII words separated by single spaces.
 
     NFKC folds full-width letters, digits and punctuation to half-width;
     OpenCC converts Traditional characters; punctuation and emoji become spaces.
     """
-    text = unicodedata.normalize("NFKC", text[: MAX_MATCH_CHARS * 2]).casefold()
+    text = unicodedata.normalize("NFKC", clean(text[: MAX_QUESTION_CHARS * 2])).casefold()
     text = to_simplified(text)
-    return " ".join(_KEEP.sub(" ", text).split())[:MAX_MATCH_CHARS].strip()
+    return " ".join(_KEEP.sub(" ", text).split())[:MAX_QUESTION_CHARS].strip()
 
 
 def is_cjk(text: str) -> bool:

@@ -26,9 +26,11 @@ def answered(kb):
     return answer
 
 
-@pytest.mark.parametrize("name", [n for n, p in SETS.items() if p.exists()])
+@pytest.mark.parametrize("name", list(SETS))
 @pytest.mark.parametrize("group", list(GROUPS))
 def test_accuracy_meets_the_target(kb, name, group):
+    if not SETS[name].exists():
+        pytest.skip(f"{SETS[name]} is not here (CI and developers have ../shared beside the clone)")
     kinds, target = GROUPS[group]
     tally = evaluate(answered(kb), load_cases([SETS[name]]))
     rate = tally.rate(kinds)

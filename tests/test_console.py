@@ -1,11 +1,12 @@
 """The console chat, driven through a real subprocess as a newcomer would run it."""
 
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from bot.console import render, to_request
+from bot.console import render, run_console, to_request
 from bot.replies import Button, Reply
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,3 +52,42 @@ def test_render_numbers_buttons_and_to_request_maps_them_back():
     assert to_request("/FAQ", choices, "u").kind == "command"
     assert to_request("见习", choices, "u").kind == "text"
     assert "1-3" in to_request("7", choices, "u")
+
+
+def test_odd_input_never_crashes_the_console(tmp_path):
+    result = run_bot(tmp_path, "²\n/实习补贴\n\n😀\n三支一扶\n")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "88名" in result.stdout  # the chat went on after the odd lines
+
+
+def test_undecodable_bytes_are_replaced_not_fatal(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    env.update({"DATABASE_PATH": str(tmp_path / "bot.db"), "PYTHONPATH": str(ROOT)})
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat"],
+        input=b"\xff\xfe\xc3(\n\xe4\xb8\x89\xe6\x94\xaf\xe4\xb8\x80\xe6\x89\xb6\n",  # junk, then 三支一扶
+        capture_output=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    assert "88名" in result.stdout.decode()
+
+
+def test_an_unexpected_error_gets_an_apology_and_the_chat_goes_on(conversation, monkeypatch):
+    calls = []
+
+    def flaky(text):
+        calls.append(text)
+        if len(calls) == 1:
+            raise RuntimeError("boom")
+        return original(text)
+
+    original = conversation.kb.ask
+    monkeypatch.setattr(conversation.kb, "ask", flaky)
+    out = io.StringIO()
+    run_console(conversation, io.StringIO("三支一扶\n三支一扶\n"), out)
+    assert conversation.apology().text in out.getvalue()
+    assert "88名" in out.getvalue()

@@ -3,7 +3,7 @@
 import copy
 
 from bot import texts
-from bot.conversation import MAX_QUESTION_CHARS, Conversation
+from bot.conversation import MAX_QUESTION_CHARS, Conversation, parse_command
 from bot.replies import Request
 
 
@@ -32,8 +32,10 @@ def test_help_explains_the_commands_and_gives_the_phone(conversation):
 
 def test_browsing_goes_from_categories_to_questions_to_an_answer(conversation):
     [menu] = command(conversation, "faq")
+    assert menu.all_buttons[0].action == "nav:cat:internship"
     [category] = press(conversation, menu.all_buttons[0].action)
     assert category.replace and "实习与见习" in category.text
+    assert category.all_buttons[-1].action == "nav:menu"
     first_question = category.all_buttons[0]
     [answer] = press(conversation, first_question.action)
     assert answer.title == first_question.label
@@ -58,12 +60,35 @@ def test_an_unsure_question_offers_did_you_mean_buttons_and_a_tap_answers(conver
     conversation.kb.answer_threshold = 1.01
     [reply] = say(conversation, "补贴")
     assert reply.text == texts.SUGGEST
-    faq_buttons = [b for b in reply.all_buttons if b.action.startswith("faq:")]
-    assert 1 <= len(faq_buttons) <= 3
-    assert reply.all_buttons[-1].action == "none"
-    [answer] = press(conversation, faq_buttons[0].action)
-    assert answer.title == faq_buttons[0].label
-    assert conversation.store.logged_questions("suggest")[0].text == "补贴"
+    picks = [b for b in reply.all_buttons if b.action.startswith("pick:")]
+    assert 1 <= len(picks) <= 3
+    [logged] = conversation.store.logged_questions("suggest")
+    assert logged.text == "补贴"
+    assert reply.all_buttons[-1].action == f"none:{logged.id}"
+    [answer] = press(conversation, picks[0].action)
+    assert answer.title == picks[0].label
+    assert conversation.store.logged_questions()[0].resolution == "picked"
+
+
+def test_a_did_you_mean_button_only_works_for_the_student_who_asked(conversation):
+    conversation.kb = copy.copy(conversation.kb)
+    conversation.kb.answer_threshold = 1.01
+    [reply] = say(conversation, "补贴", user="asker")
+    pick = reply.all_buttons[0].action
+    assert press(conversation, pick, user="someone-else")[0].text == texts.STALE_BUTTON
+    assert press(conversation, "pick:999:jianxi", user="asker")[0].text == texts.STALE_BUTTON
+    assert conversation.store.logged_questions()[0].resolution is None
+
+
+def test_menu_buttons_outside_the_menu_open_a_new_message(conversation):
+    [answer] = say(conversation, "三支一扶")
+    assert answer.all_buttons[0].action == "menu"
+    [menu] = press(conversation, "menu")
+    assert not menu.replace
+    [category] = press(conversation, "cat:contact")
+    assert not category.replace
+    [back] = press(conversation, "nav:menu")
+    assert back.replace
 
 
 def test_an_out_of_scope_question_gets_no_policy_answer_but_the_menu_and_phone(conversation):
@@ -88,6 +113,8 @@ def test_empty_emoji_and_junk_messages_get_a_polite_hint(conversation):
 def test_a_ten_thousand_character_message_is_asked_to_be_shorter(conversation):
     [reply] = say(conversation, "我想问" * 3400)
     assert reply.text == texts.TOO_LONG.format(limit=MAX_QUESTION_CHARS)
+    [reply] = say(conversation, "三" * (MAX_QUESTION_CHARS + 1))
+    assert reply.text == texts.TOO_LONG.format(limit=MAX_QUESTION_CHARS)
 
 
 def test_stickers_and_photos_get_a_polite_reply(conversation):
@@ -96,7 +123,7 @@ def test_stickers_and_photos_get_a_polite_reply(conversation):
 
 
 def test_forged_or_stale_buttons_change_nothing(conversation):
-    for action in ["faq:does-not-exist", "cat:nope", "admin:delete:contact", "x" * 64]:
+    for action in ["faq:does-not-exist", "cat:nope", "admin:delete:contact", "x" * 64, "nav:pick:1:jianxi", "none:abc"]:
         [reply] = press(conversation, action)
         assert reply.text == texts.STALE_BUTTON
     assert conversation.store.logged_questions() == []
@@ -119,3 +146,26 @@ def test_every_user_is_recorded_with_channel_and_name(conversation):
     conversation.handle(Request("telegram", "99", "command", "start", name="小红", username="xh"))
     user = conversation.store.user("telegram", "99")
     assert (user["name"], user["username"]) == ("小红", "xh")
+
+
+def test_commands_follow_telegrams_rule_so_every_channel_agrees():
+    assert parse_command("/start") == ("start", ())
+    assert parse_command("/FAQ@GuancaiBot extra words") == ("faq", ("extra", "words"))
+    assert parse_command("/实习补贴") is None  # Telegram sends this as text
+    assert parse_command("见习 /start") is None
+
+
+def test_a_user_who_is_dropped_for_flooding_costs_no_database_write(conversation):
+    conversation.flood = type(conversation.flood)(1)
+    say(conversation, "三支一扶", user="f")
+    say(conversation, "三支一扶", user="f")  # warned
+    before = conversation.store.user("test", "f")["last_seen"]
+    conversation.store.db.execute("update users set last_seen = 'x' where external_id = 'f'")
+    assert say(conversation, "三支一扶", user="f") == []
+    assert conversation.store.user("test", "f")["last_seen"] == "x" != before
+
+
+def test_names_with_broken_characters_are_stored_cleaned(conversation):
+    conversation.handle(Request("test", "s", "text", "见习\udcff", name="小\ud800明"))
+    assert conversation.store.user("test", "s")["name"] == "小明"
+    assert conversation.store.logged_questions()[0].text == "见习"

@@ -52,9 +52,15 @@ def test_token_never_appears_in_repr():
         ({"ANSWER_THRESHOLD": "high"}, "ANSWER_THRESHOLD"),
         ({"ANSWER_THRESHOLD": "1.5"}, "ANSWER_THRESHOLD"),
         ({"FLOOD_LIMIT_PER_MINUTE": "0"}, "FLOOD_LIMIT_PER_MINUTE"),
+        ({"LOG_LEVEL": "verbose"}, "LOG_LEVEL"),
+        ({"TELEGRAM_API_BASE_URL": "127.0.0.1:8081"}, "TELEGRAM_API_BASE_URL"),
         ({"ANSWER_THRESHOLD": "0.3", "SUGGEST_THRESHOLD": "0.5"}, "SUGGEST_THRESHOLD"),
     ],
 )
 def test_malformed_values_fail_naming_the_variable(env, named):
     with pytest.raises(SettingsError, match=named):
         Settings.from_env(env)
+
+
+def test_a_pasted_bot_suffix_on_the_api_url_is_dropped():
+    assert Settings.from_env({"TELEGRAM_API_BASE_URL": "http://h:8081/bot/"}).telegram_api_base_url == "http://h:8081"

@@ -1,6 +1,7 @@
 """The store owns SQL: migrations, the FAQ's live copy, users and the question log."""
 
 import sqlite3
+from dataclasses import replace
 
 import pytest
 
@@ -60,9 +61,36 @@ def test_the_question_log_keeps_text_outcome_entry_score_and_time(store):
     assert store.logged_questions()[1].created_at.endswith("+00:00")
 
 
-def test_a_failed_seed_writes_nothing(store, seed):
+def test_a_failed_seed_writes_nothing_not_even_in_earlier_batches(store, seed):
     categories, entries = seed
-    broken = [*entries, entries[0]]  # duplicate primary key halfway through
+    many = [replace(entries[0], id=f"e{i}") for i in range(250)]  # sqlite-utils inserts in batches of 100
     with pytest.raises(sqlite3.IntegrityError):
-        store.seed_faq(categories, broken)
+        store.seed_faq(categories, [*many, many[0]])  # duplicate primary key at the very end
     assert store.faq_is_empty()
+    assert store.faq_categories() == []
+    assert store.seed_faq(categories, entries) == len(entries)  # and a later start can still seed
+
+
+def test_a_failing_migration_leaves_no_trace_and_can_run_again(tmp_path, monkeypatch):
+    def half_done(db):
+        db["first_table"].create({"id": int}, pk="id")
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("bot.store.MIGRATIONS", (*MIGRATIONS, half_done))
+    with pytest.raises(RuntimeError):
+        Store.open(tmp_path / "bot.db")
+    monkeypatch.setattr("bot.store.MIGRATIONS", (*MIGRATIONS, lambda db: db["first_table"].create({"id": int})))
+    store = Store.open(tmp_path / "bot.db")
+    assert store.schema_version == len(MIGRATIONS) + 1
+    assert "first_table" in store.db.table_names()
+
+
+def test_only_the_asker_can_resolve_their_did_you_mean(store):
+    question = store.log_question("telegram", "42", "补贴", "suggest", "jianxi", 0.5, ["jianxi", "startup-support"])
+    assert not store.resolve_question(question, "telegram", "43", "jianxi")  # someone else
+    assert not store.resolve_question(question + 1, "telegram", "42", "jianxi")  # no such question
+    assert store.resolve_question(question, "telegram", "42", "startup-support")
+    [logged] = store.logged_questions()
+    assert (logged.resolution, logged.picked_faq_id) == ("picked", "startup-support")
+    assert store.resolve_question(question, "telegram", "42", None)
+    assert store.logged_questions()[0].resolution == "rejected"

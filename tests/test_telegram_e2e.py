@@ -19,7 +19,7 @@ import pytest
 from bot import texts
 from bot.app import build_conversation
 from bot.settings import Settings
-from bot.telegram_adapter import build_application, post_init
+from bot.telegram_adapter import build_application
 from knowledge.entries import Category, FaqEntry, load_lexicon
 from knowledge.kb import KnowledgeBase
 from tests.fakebotapi import FakeBotApi, running_application
@@ -69,15 +69,6 @@ async def test_start_replies_with_welcome_and_category_menu(api, bot):
     assert [b["callback_data"] for b in buttons(message)][0] == "cat:internship"
 
 
-async def test_command_menu_is_published_at_start_up(api, kb, tmp_path):
-    settings = telegram_settings(api, tmp_path)
-    application = build_application(settings, build_conversation(settings, kb=kb))
-    async with application:
-        await post_init(application)
-    call = await api.wait_for_call("setMyCommands")
-    assert [c["command"] for c in call.params["commands"]] == ["start", "faq", "help"]
-
-
 async def test_a_question_with_a_typo_is_answered_with_title_and_source(api, bot):
     api.send_text(STUDENT, "三支一福是什么？")
     message = await api.wait_for_message(STUDENT)
@@ -99,17 +90,55 @@ async def test_did_you_mean_button_pressed_gets_the_answer(api, bot):
     suggestion = await api.wait_for_message(STUDENT)
     assert suggestion["text"] == texts.SUGGEST
     first = buttons(suggestion)[0]
-    assert first["callback_data"].startswith("faq:")
+    assert first["callback_data"].startswith("pick:")
     api.press_button(STUDENT, suggestion, first["callback_data"])
     await api.wait_for_call("answerCallbackQuery")
     answer = await api.wait_for_message(STUDENT)
     assert answer["text"].startswith(first["text"])
+    [logged] = bot.store.logged_questions()
+    assert (logged.outcome, logged.resolution) == ("suggest", "picked")
+
+
+async def test_none_of_these_is_recorded_for_the_admins(api, bot):
+    bot.kb = copy.copy(bot.kb)
+    bot.kb.answer_threshold = 1.01
+    api.send_text(STUDENT, "实习补贴")
+    suggestion = await api.wait_for_message(STUDENT)
+    api.press_button(STUDENT, suggestion, buttons(suggestion)[-1]["callback_data"])
+    reply = await api.wait_for_message(STUDENT)
+    assert reply["text"] == texts.NONE_OF_THESE.format(contact_phone="0769-12345678")
+    assert bot.store.logged_questions()[0].resolution == "rejected"
+
+
+async def test_the_menu_button_under_an_answer_keeps_the_answer(api, bot):
+    api.send_text(STUDENT, "三支一扶")
+    answer = await api.wait_for_message(STUDENT)
+    api.press_button(STUDENT, answer, "menu")
+    menu = await api.wait_for_message(STUDENT)
+    assert menu["text"] == texts.MENU_TITLE
+    assert "88名" in api.sent(STUDENT)[0]["text"]  # the answer was not edited away
+    assert not [c for c in api.calls if c.method == "editMessageText"]
+
+
+async def test_a_press_too_old_to_acknowledge_is_still_answered(api, bot):
+    api.send_text(STUDENT, "/faq")
+    menu = await api.wait_for_message(STUDENT)
+    api.fail_next("answerCallbackQuery", 400, "Bad Request: query is too old and response timeout expired")
+    api.press_button(STUDENT, menu, "nav:cat:contact")
+    await api.wait_for_call("editMessageText")
+    assert "联系我们" in api.sent(STUDENT)[0]["text"]
+
+
+async def test_a_photo_caption_is_taken_as_the_question(api, bot):
+    api.send_photo(STUDENT, caption="这个三支一扶怎么报名？")
+    reply = await api.wait_for_message(STUDENT)
+    assert "88名" in reply["text"]
 
 
 async def test_browsing_a_category_edits_the_menu_in_place(api, bot):
     api.send_text(STUDENT, "/faq")
     menu = await api.wait_for_message(STUDENT)
-    api.press_button(STUDENT, menu, "cat:grassroots-skills")
+    api.press_button(STUDENT, menu, "nav:cat:grassroots-skills")
     await api.wait_for_call("editMessageText")
     [edited] = [m for m in api.sent(STUDENT) if m["message_id"] == menu["message_id"]]
     assert "基层项目与技能人才" in edited["text"]
@@ -151,7 +180,7 @@ async def test_long_answers_with_html_characters_are_escaped_and_split(api, tmp_
     async with running_application(application):
         api.send_text(STUDENT, "/faq")
         menu = await api.wait_for_message(STUDENT)
-        api.press_button(STUDENT, menu, "cat:c")
+        api.press_button(STUDENT, menu, "nav:cat:c")
         await api.wait_for_call("editMessageText")
         api.press_button(STUDENT, menu, "faq:long")
         parts = [await api.wait_for_message(STUDENT, lambda m: m["text"].startswith("长答案"))]
@@ -174,7 +203,7 @@ async def test_messages_in_group_chats_are_ignored(api, bot):
 
 
 async def test_the_run_command_with_a_token_serves_telegram(api, tmp_path):
-    """`python -m bot` as a newcomer runs it: a token in the environment means Telegram."""
+    """`python -m bot` as a newcomer runs it: a token means Telegram, and the command menu is published."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
     env.update(
         {

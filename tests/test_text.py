@@ -1,6 +1,6 @@
 """Normalisation makes different ways of typing the same question look alike."""
 
-from knowledge.text import MAX_MATCH_CHARS, normalize
+from knowledge.text import MAX_QUESTION_CHARS, clean, normalize
 
 
 def test_traditional_characters_become_simplified():
@@ -21,4 +21,9 @@ def test_junk_and_control_characters_vanish():
 
 
 def test_very_long_text_is_capped():
-    assert len(normalize("见习" * 10_000)) == MAX_MATCH_CHARS
+    assert len(normalize("见习" * 10_000)) == MAX_QUESTION_CHARS
+
+
+def test_lone_surrogates_and_control_characters_are_cleaned_away():
+    assert clean("见\udcff习\x00\x07\n好") == "见习\n好"
+    assert normalize("見\ud800習") == "见习"

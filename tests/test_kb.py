@@ -1,0 +1,40 @@
+"""The decision on top of the scores: small talk, answer, suggest or none; the JSON schema."""
+
+import copy
+
+from knowledge.kb import MAX_SUGGESTIONS, KnowledgeBase
+
+
+def test_a_confident_match_is_an_answer_with_its_entry(kb: KnowledgeBase):
+    outcome = kb.ask("三支一扶")
+    assert outcome.kind == "answer" and outcome.entry.id == "sanzhi-yifu"
+    assert outcome.score >= kb.answer_threshold
+
+
+def test_between_the_thresholds_up_to_three_suggestions_best_first(kb: KnowledgeBase):
+    unsure = copy.copy(kb)
+    unsure.answer_threshold = 1.01
+    outcome = unsure.ask("补贴有哪些")
+    assert outcome.kind == "suggest"
+    assert 1 <= len(outcome.suggestions) <= MAX_SUGGESTIONS
+    scores = [s.score for s in outcome.suggestions]
+    assert scores == sorted(scores, reverse=True) and min(scores) >= kb.suggest_threshold
+    assert outcome.faq_id == outcome.suggestions[0].faq_id
+
+
+def test_below_the_suggest_threshold_there_is_no_answer(kb: KnowledgeBase):
+    outcome = kb.ask("今天晚饭吃什么")
+    assert outcome.kind == "none" and outcome.faq_id is None
+
+
+def test_json_has_the_documented_schema_and_fills_placeholders(kb: KnowledgeBase):
+    result = kb.ask("人社局咨询电话多少").to_json({"contact_phone": "0769-1", "bot_name": "助手"})
+    assert list(result) == ["outcome", "faq_id", "answer", "score", "suggestions"]
+    assert result["faq_id"] == "contact" and "0769-1" in result["answer"]
+    assert kb.ask("谢谢").to_json({}) == {
+        "outcome": "smalltalk",
+        "faq_id": None,
+        "answer": None,
+        "score": 0.0,
+        "suggestions": [],
+    }
