@@ -57,6 +57,15 @@ class Outcome:
         }
 
 
+@dataclass(frozen=True)
+class _Snapshot:
+    """Index, entries by id and categories that belong together."""
+
+    index: MatchIndex
+    by_id: dict[str, FaqEntry]
+    categories: list[Category]
+
+
 class KnowledgeBase:
     """FAQ entries, their categories and a match index, swapped atomically on change."""
 
@@ -71,21 +80,34 @@ class KnowledgeBase:
         self.answer_threshold = answer_threshold
         self.suggest_threshold = suggest_threshold
         self.analyzer = Analyzer(lexicon, extra_words=())
-        self.categories = list(categories)
-        self.replace_entries(entries)
+        self.replace_entries(entries, categories)
 
-    def replace_entries(self, entries: Sequence[FaqEntry]) -> None:
-        """Rebuild the index for a new set of entries; questions already running keep the old one."""
-        index = MatchIndex(entries, self.analyzer)
-        self._by_id = {e.id: e for e in entries}
-        self.index = index
+    def replace_entries(self, entries: Sequence[FaqEntry], categories: Sequence[Category] | None = None) -> None:
+        """Build an index for new entries, then swap it in with one assignment.
+
+        A question being answered meanwhile keeps the snapshot it started with,
+        so it never sees a new index with old entries or the reverse.
+        """
+        self._snapshot = _Snapshot(
+            MatchIndex(entries, self.analyzer),
+            {e.id: e for e in entries},
+            list(categories if categories is not None else self._snapshot.categories),
+        )
+
+    @property
+    def index(self) -> MatchIndex:
+        return self._snapshot.index
 
     @property
     def entries(self) -> list[FaqEntry]:
-        return self.index.entries
+        return self._snapshot.index.entries
+
+    @property
+    def categories(self) -> list[Category]:
+        return self._snapshot.categories
 
     def get(self, entry_id: str) -> FaqEntry | None:
-        return self._by_id.get(entry_id)
+        return self._snapshot.by_id.get(entry_id)
 
     def in_category(self, category_id: str) -> list[FaqEntry]:
         return [e for e in self.entries if e.category == category_id]
@@ -98,15 +120,17 @@ class KnowledgeBase:
         analysis = self.analyzer.analyze(text)
         if analysis.empty:
             return Outcome("none", empty=True)
-        scored = self.index.score(analysis)
+        snapshot = self._snapshot
+        by_id = snapshot.by_id
+        scored = snapshot.index.score(analysis)
         if not scored or scored[0].score < self.suggest_threshold:
             return Outcome("none", score=scored[0].score if scored else 0.0, scored=tuple(scored))
         best = scored[0]
         if best.score >= self.answer_threshold:
-            return Outcome("answer", entry=self._by_id[best.entry_id], score=best.score, scored=tuple(scored))
+            return Outcome("answer", entry=by_id[best.entry_id], score=best.score, scored=tuple(scored))
         floor = max(self.suggest_threshold, best.score * SUGGESTION_RELATIVE_FLOOR)
         suggestions = tuple(
-            Suggestion(s.entry_id, self._by_id[s.entry_id].question, s.score)
+            Suggestion(s.entry_id, by_id[s.entry_id].question, s.score)
             for s in scored[:MAX_SUGGESTIONS]
             if s.score >= floor
         )
