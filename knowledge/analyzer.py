@@ -1,19 +1,16 @@
 """Turn a normalised question into matching features.
 
-Chinese questions are compared by *sound*, not only by characters, because a
-pinyin keyboard's typical mistake is the right syllables with the wrong
-characters (建习 for 见习, 三支一福 for 三支一扶). Every feature is therefore
-keyed by toneless pinyin:
-
-- ``w:<pinyin>``  a word (jieba, with the domain dictionary), after synonym folding;
-- ``w:<pinyin>``  also a domain word spotted in the syllable stream, which is how
-  a typo that the segmenter split into single characters still names its programme;
-- ``b:<syl>_<syl>`` syllable bigrams inside a word, or inside a run of single
-  characters (how jieba splits a word it does not know, typos included);
-- ``w:<stem>`` English words (Snowball-stemmed; an English synonym folds onto
-  its Chinese canonical word, so "subsidy" meets 补贴), ``n:<digits>`` numbers.
-
-Filler words (请问, 吗, 怎么 …) break runs and produce no feature.
+Chinese questions are compared by *sound*, because a pinyin keyboard's typical
+mistake is the right syllables with the wrong characters (建习 for 见习, 三支一福
+for 三支一扶). Features are keyed by toneless pinyin: ``w:<pinyin>`` a word (jieba
+with the domain dictionary, synonyms folded) or a domain word heard in the
+syllable stream (as a pinyin keyboard's fuzzy mode hears it), ``b:<syl>_<syl>``
+syllable bigrams (how a typo jieba splits into single characters still meets
+its word), ``w:<stem>`` English words (an English synonym folds onto its Chinese
+word: subsidy meets 补贴) and ``n:<digits>`` numbers. Filler words (请问, 吗 …)
+produce none. Features are also grouped by the content word they explain
+(`Unit`): the matcher weighs information per word, so an unknown word counts
+once, not once per bigram.
 """
 
 from __future__ import annotations
@@ -21,19 +18,50 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from typing import Literal
 
 import jieba
+import jieba.posseg
 import snowballstemmer
+import yaml
 from pypinyin import Style, lazy_pinyin
 
-from knowledge.entries import Lexicon
+from knowledge.entries import DEFAULT_LEXICON_PATH, Lexicon
 from knowledge.text import is_cjk, normalize
 
 _ASCII_WORD = re.compile(r"^[0-9a-z]+$")
 _DIGITS = re.compile(r"^[0-9]+$")
+# A quantity in words (两三个, 十几年, 一家, 场) sets the scene, like a context word.
+_QUANTITY = re.compile(r"^(?=.)[一二三四五六七八九十百千万两几半多]*[个家位名年月天次场份种件条所]?$")
+# 虎门镇 is the town 虎门 (a context word when it is one of Dongguan's).
+_TOWN = re.compile(r"(?<=.)(镇|区|街道|市)$")
+# A place after these is where the student is (我在成都读书), not what the question is about.
+_WHEREABOUTS = frozenset({"在", "从", "来自"})
 # Domain words are spotted in the syllable stream only up to this length.
 _MAX_DOMAIN_SYLLABLES = 12
+
+#: What a word does in a question: names its topic, sets the scene (听说, 暑假,
+#: 我在成都读书), or names a place, which can move a question out of scope (深圳的实习补贴).
+Role = Literal["topic", "context", "place"]
+# A syllable in a run: (syllable, index of its unit or -1 for a filler word, position in the unit).
+_Slot = tuple[str, int, int]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One content word of a text, and the smaller features that can explain it.
+
+    `parts` are (feature, start, end), the syllables of this word a feature
+    covers: a sub-word (见习 in 就业见习补贴), a bigram of a run of single
+    characters, or a domain word heard across several words (三|支|一|福).
+    """
+
+    surface: str  # as written; a synonym as its canonical word, an English word as its stem
+    key: str  # the word's own feature, e.g. 'w:jianxi'
+    syllables: int
+    role: Role = "topic"
+    parts: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,16 +72,117 @@ class Analysis:
     features: tuple[str, ...]
     pinyin: str  # content syllables and English words, space-separated, for fuzzy scoring
     content: str  # normalised text without filler words
+    units: tuple[Unit, ...] = ()
 
     @property
     def empty(self) -> bool:
         return not self.features
 
 
+@dataclass
+class _Builder:
+    """The state of one `analyze` call: units, and the syllable runs and groups around them."""
+
+    units: list[Unit] = field(default_factory=list)
+    parts: list[list[tuple[str, int, int]]] = field(default_factory=list)  # of each unit
+    runs: list[list[_Slot]] = field(default_factory=lambda: [[]])  # for domain-word spotting
+    groups: list[list[_Slot]] = field(default_factory=lambda: [[]])  # syllables of one word, for bigrams
+    pinyin: list[str] = field(default_factory=list)
+    content: list[str] = field(default_factory=list)
+    previous_single: bool = False
+
+    def filler(self, syllables: Iterable[str]) -> None:
+        """A filler word ends a word group but not a run: 是人才进莞来 holds 是 and 来."""
+        self.runs[-1].extend((s, -1, 0) for s in syllables)
+        self.groups.append([])
+        self.previous_single = False
+
+    def separator(self) -> None:
+        """Anything not Chinese ends both."""
+        self.runs.append([])
+        self.filler(())
+
+    def word(self, token: str, unit: Unit, parts: list[tuple[str, int, int]], syllables: tuple[str, ...]) -> None:
+        """A content word; one with no syllables (English, numbers) separates runs and groups."""
+        if not syllables:
+            self.separator()
+        slots = [(s, len(self.units), i) for i, s in enumerate(syllables)]
+        self.content.append(token)
+        self.units.append(unit)
+        self.parts.append(parts)
+        self.pinyin.extend(syllables or (unit.key[2:],))
+        self.runs[-1].extend(slots)
+        # Single characters in a row are usually a word jieba did not know
+        # (often a typo: 补|帖), so they form one group; a known word is its own.
+        if len(token) == 1 and self.previous_single:
+            self.groups[-1].extend(slots)
+        else:
+            self.groups.append(slots)
+        self.previous_single = len(token) == 1
+
+    def bigrams(self) -> list[str]:
+        """Syllable bigrams of every group, each credited to the syllables it covers.
+
+        The one bigram of a two-syllable word is that word again by sound: it is
+        a feature, but no part, so a homophone (房价/放假) cannot pass as the word.
+        """
+        features = []
+        for group in self.groups:
+            for (a, i, p), (b, j, q) in zip(group, group[1:], strict=False):
+                feature = f"b:{a}_{b}"
+                features.append(feature)
+                if i != j:
+                    self.parts[i].append((feature, p, p + 1))
+                    self.parts[j].append((feature, q, q + 1))
+                elif self.units[i].syllables > 2:
+                    self.parts[i].append((feature, p, q + 1))
+        return features
+
+    def finish(self) -> tuple[Unit, ...]:
+        """The units with their parts; a part that is the word's own key says nothing new."""
+        return tuple(
+            replace(u, parts=tuple(p for p in dict.fromkeys(parts) if p[0] != u.key))
+            for u, parts in zip(self.units, self.parts, strict=True)
+        )
+
+
+def _context_words(lexicon: Lexicon) -> tuple[str, ...]:
+    """The lexicon's `context_words`: chatty words that set the scene but name no topic.
+
+    `Lexicon` (entries.py) does not carry the list yet; until it does, it is
+    read from the bundled lexicon file.
+    """
+    words = getattr(lexicon, "context_words", None)
+    if words is None:
+        data = yaml.safe_load(DEFAULT_LEXICON_PATH.read_text(encoding="utf-8")) or {}
+        words = data.get("context_words") or ()
+    return tuple(str(w).strip() for w in words if str(w).strip())
+
+
 @functools.lru_cache(maxsize=65536)
 def _syllables(word: str) -> tuple[str, ...]:
     """Toneless pinyin syllables of a Chinese word (cached: words repeat a lot)."""
     return tuple(s for s in lazy_pinyin(word, style=Style.NORMAL, errors="ignore") if s.isalpha())
+
+
+@functools.lru_cache(maxsize=4096)
+def _fuzzy(syllable: str) -> str:
+    """A syllable as a pinyin keyboard's fuzzy mode hears it: zh=z, ch=c, sh=s, n=l, hu=fu, ing=in, eng=en.
+
+    These are the sounds southern (and Cantonese) speakers mix up when they
+    type: 资播 for 直播, 三支一护 for 三支一扶.
+    """
+    if syllable[:2] in ("zh", "ch", "sh"):
+        syllable = syllable[0] + syllable[2:]
+    elif syllable.startswith("n"):
+        syllable = "l" + syllable[1:]
+    elif syllable.startswith("hu"):
+        syllable = "f" + syllable[1:]
+    return re.sub(r"([ie])ng$", r"\1n", syllable)
+
+
+def _compact(words: Iterable[str]) -> set[str]:
+    return {normalize(w).replace(" ", "") for w in words}
 
 
 class Analyzer:
@@ -64,46 +193,63 @@ class Analyzer:
         # A private tokenizer: adding our words must not change jieba's global one.
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
-        words = {normalize(w).replace(" ", "") for w in (*lexicon.domain_words, *extra_words)}
-        for word in sorted(w for w in words if is_cjk(w)):
+        self._pos = jieba.posseg.POSTokenizer(self._jieba).word_tag_tab  # word -> part of speech
+        self._domain_words = _compact((*lexicon.domain_words, *extra_words))
+        for word in sorted(w for w in self._domain_words if is_cjk(w)):
             self._jieba.add_word(word, freq=max(self._jieba.suggest_freq(word), 50000))
         self._stem = snowballstemmer.stemmer("english").stemWord
-        self._stopwords = {normalize(w).replace(" ", "") for w in lexicon.stopwords}
+        self._stopwords = _compact(lexicon.stopwords)
         self._english_stop = {normalize(w) for w in lexicon.english_stopwords}
-        # Synonyms fold by pinyin key, so a typo of a variant still folds.
-        self._synonym: dict[str, str] = {}
-        self._english_phrases: dict[str, str] = {}
-        for canonical, variants in lexicon.synonyms.items():
-            target = self._key(normalize(canonical))
-            for variant in variants:
-                variant = normalize(variant)
-                if " " in variant:
-                    self._english_phrases[variant] = canonical
-                else:
-                    self._synonym[self._key(variant)] = target
+        self._context = _compact(_context_words(lexicon)) - self._domain_words
+        self._read_synonyms(lexicon)
         self._domain: dict[tuple[str, ...], str] = {}
-        for word in words:
+        for word in self._domain_words:
             syllables = _syllables(word) if is_cjk(word) else ()
             if 2 <= len(syllables) <= _MAX_DOMAIN_SYLLABLES:
-                self._domain[syllables] = self._synonym.get("".join(syllables), "".join(syllables))
+                self._domain[tuple(map(_fuzzy, syllables))] = self._fold("".join(syllables))
         self._domain_lengths = sorted({len(k) for k in self._domain}, reverse=True)
         # Small talk is recognised by covering the whole message with these phrases.
         self._smalltalk_phrases: dict[str, str | None] = {w: None for w in self._stopwords | self._english_stop}
         for intent, phrases in lexicon.smalltalk.items():
-            for phrase in phrases:
-                self._smalltalk_phrases[normalize(phrase).replace(" ", "")] = intent
+            self._smalltalk_phrases.update({p: intent for p in _compact(phrases)})
         self._smalltalk_longest = max(map(len, self._smalltalk_phrases), default=1)
+
+    def _read_synonyms(self, lexicon: Lexicon) -> None:
+        """Fold synonyms by pinyin key, so that a typo of a variant still folds.
+
+        A one-character variant folds only as written (by sound, 莞 would take
+        管, 关 and 官 with it), and an English word as written before by its stem
+        (employment and employer share the stem 'employ').
+        """
+        self._synonym: dict[str, str] = {}
+        self._as_written: dict[str, str] = {}
+        self._canonical: dict[str, str] = {}  # folded key -> the canonical word as written
+        self._english_phrases: dict[str, str] = {}
+        for canonical, variants in lexicon.synonyms.items():
+            target = self._key(normalize(canonical))
+            self._canonical[target] = normalize(canonical)
+            for variant in map(normalize, variants):
+                if " " in variant:
+                    self._english_phrases[variant] = canonical
+                elif len(variant) == 1 or not is_cjk(variant):
+                    self._as_written[variant] = target
+                    if not is_cjk(variant):
+                        self._synonym.setdefault(self._key(variant), target)
+                else:
+                    self._synonym[self._key(variant)] = target
 
     def _key(self, word: str) -> str:
         """Pinyin key of a Chinese word, stem of an English one, digits as they are."""
         if is_cjk(word):
             return "".join(_syllables(word))
-        if _DIGITS.match(word):
-            return word
-        return self._stem(word)
+        return word if _DIGITS.match(word) else self._stem(word)
 
     def _fold(self, key: str) -> str:
         return self._synonym.get(key, key)
+
+    def _surface(self, token: str, key: str) -> str:
+        """How a word is written, so that a homophone (房价 for 放假) is not taken for the word."""
+        return self._canonical.get(key) or (token if is_cjk(token) else key)
 
     def analyze(self, text: str) -> Analysis:
         """Features of `text`; the same code serves questions and knowledge entries."""
@@ -112,109 +258,94 @@ class Analyzer:
         for phrase, canonical in self._english_phrases.items():
             if phrase in prepared:
                 prepared = re.sub(rf"\b{re.escape(phrase)}\b", f" {canonical} ", prepared)
-        features: list[str] = []
-        runs: list[list[str]] = [[]]  # syllables of adjacent content words, for domain-word spotting
-        groups: list[list[str]] = [[]]  # syllables that form one word, for bigrams
-        fuzzy_parts: list[str] = []
-        content: list[str] = []
-        previous_single = False
-        for token in self._jieba.cut(prepared, HMM=False):
-            token = token.strip()
-            if not token:
-                continue
+        build = _Builder()
+        previous = ""
+        for token in filter(None, (t.strip() for t in self._jieba.cut(prepared, HMM=False))):
+            after, previous = previous, token
             if not is_cjk(token):
-                runs.append([])
-                groups.append([])
-                previous_single = False
-                if not _ASCII_WORD.match(token) or token in self._english_stop:
-                    continue
-                content.append(token)
-                key = self._fold(self._key(token))
-                features.append(("n:" if _DIGITS.match(token) else "w:") + key)
-                fuzzy_parts.append(key)
-                continue
-            if token in self._stopwords:
-                runs.append([])
-                groups.append([])
-                previous_single = False
-                continue
-            content.append(token)
-            key = self._fold(self._key(token))
-            if not key:
-                continue
-            features.append("w:" + key)
-            syllables = self._split_key(key, token)
-            runs[-1].extend(syllables)
-            fuzzy_parts.extend(syllables)
-            # Single characters in a row are usually a word jieba did not know
-            # (often a typo: 补|帖), so they form one group; a known word is its own.
-            if len(token) == 1 and previous_single:
-                groups[-1].extend(syllables)
+                if _ASCII_WORD.match(token) and token not in self._english_stop:
+                    build.word(token, self._ascii_unit(token), [], ())
+                else:
+                    build.separator()
+            elif token in self._stopwords:
+                build.filler(_syllables(token))
             else:
-                groups.append(list(syllables))
-            previous_single = len(token) == 1
-            for sub in self._subwords(token):
-                features.append("w:" + self._fold(self._key(sub)))
-        for group in groups:
-            features.extend(f"b:{a}_{b}" for a, b in zip(group, group[1:]))
-        for run in runs:
-            features.extend(self._spot_domain_words(run))
-        return Analysis(normalized, tuple(dict.fromkeys(features)), " ".join(fuzzy_parts), "".join(content))
+                build.word(token, *self._chinese_unit(token, after in _WHEREABOUTS))
+        features = [u.key for u in build.units] + build.bigrams()
+        for run in build.runs:
+            self._spot_domain_words(run, build.parts)
+        units = build.finish()
+        features.extend(p[0] for u in units for p in u.parts)
+        return Analysis(
+            normalized, tuple(dict.fromkeys(features)), " ".join(build.pinyin), "".join(build.content), units
+        )
 
-    def _split_key(self, key: str, token: str) -> tuple[str, ...]:
-        """Syllables of a (possibly synonym-folded) key: re-derive them from the token when unfolded."""
-        syllables = _syllables(token)
-        if "".join(syllables) == key:
-            return syllables
-        return self._canonical_syllables(key)
+    def _ascii_unit(self, token: str) -> Unit:
+        """An English word or a number; it weighs like a two-syllable word, a number by its digits."""
+        key = self._as_written.get(token) or self._fold(self._key(token))
+        number = _DIGITS.match(token) is not None
+        role: Role = "context" if token in self._context else "topic"
+        return Unit(
+            self._surface(token, key), ("n:" if number else "w:") + key, min(len(token), 3) if number else 2, role
+        )
 
-    @functools.lru_cache(maxsize=4096)
-    def _canonical_syllables(self, key: str) -> tuple[str, ...]:
-        for canonical in self.lexicon.synonyms:
-            canonical_norm = normalize(canonical)
-            if is_cjk(canonical_norm) and self._key(canonical_norm) == key:
-                return _syllables(canonical_norm)
-        return (key,)
+    def _chinese_unit(self, token: str, whereabouts: bool) -> tuple[Unit, list[tuple[str, int, int]], tuple[str, ...]]:
+        """A Chinese word as a unit, its known sub-words as parts, and its syllables."""
+        own = "".join(_syllables(token))
+        key = self._as_written.get(token, own) if len(token) == 1 else self._fold(own)
+        syllables = _syllables(token) if key == own else _syllables(self._canonical.get(key, token)) or (key,)
+        unit = Unit(self._surface(token, key), "w:" + key, len(syllables), self._role(token, whereabouts))
+        # A folded synonym's sub-words are not parts of its canonical word.
+        subwords = self._subwords(token) if key == own else []
+        return unit, [("w:" + self._fold(self._key(sub)), i, i + len(sub)) for sub, i in subwords], syllables
 
-    def _subwords(self, token: str) -> list[str]:
+    def _role(self, token: str, whereabouts: bool) -> Role:
+        """Topic, context, or a place name (jieba's 'ns' tag) that is not where the student is."""
+        if token in self._domain_words:
+            return "topic"
+        if token in self._context or _QUANTITY.match(token) or _TOWN.sub("", token) in self._context:
+            return "context"
+        if self._pos.get(token) == "ns":
+            return "context" if whereabouts else "place"
+        return "topic"
+
+    def _subwords(self, token: str) -> list[tuple[str, int]]:
         """Dictionary words inside a long token (jieba's search-mode idea), so 就业见习补贴 also yields 见习."""
-        if len(token) <= 2:
-            return []
         found = []
-        freq = self._jieba.FREQ
         for n in (2, 3):
             for i in range(len(token) - n + 1):
                 gram = token[i : i + n]
-                if gram != token and freq.get(gram) and gram not in self._stopwords:
-                    found.append(gram)
+                if gram != token and self._jieba.FREQ.get(gram) and gram not in self._stopwords:
+                    found.append((gram, i))
         return found
 
-    def _spot_domain_words(self, run: list[str]) -> list[str]:
-        found = []
+    def _spot_domain_words(self, run: list[_Slot], parts: list[list[tuple[str, int, int]]]) -> None:
+        """Credit a domain word heard in a run (三支一福 → 三支一扶) to the syllables of the words it spans.
+
+        Across a filler word only when it is long enough (3+ syllables) not to be heard by accident.
+        """
+        syllables = [_fuzzy(s) for s, _, _ in run]
         for length in self._domain_lengths:
             for i in range(len(run) - length + 1):
-                hit = self._domain.get(tuple(run[i : i + length]))
-                if hit:
-                    found.append("w:" + hit)
-        return found
+                hit = self._domain.get(tuple(syllables[i : i + length]))
+                window = run[i : i + length]
+                if not hit or (length < 3 and any(unit < 0 for _, unit, _ in window)):
+                    continue
+                for unit in {u for _, u, _ in window if u >= 0}:
+                    positions = [p for _, u, p in window if u == unit]
+                    parts[unit].append(("w:" + hit, positions[0], positions[-1] + 1))
 
     def smalltalk_intent(self, text: str) -> str | None:
         """The intent ('greeting', 'thanks', …) if `text` is nothing but small talk."""
         compact = normalize(text).replace(" ", "")
-        if not compact:
-            return None
-        phrases = self._smalltalk_phrases
-        found: list[str] = []
+        found: list[str | None] = []
         i = 0
-        longest = self._smalltalk_longest
         while i < len(compact):
-            for n in range(min(longest, len(compact) - i), 0, -1):
-                piece = compact[i : i + n]
-                if piece in phrases:
-                    if phrases[piece]:
-                        found.append(phrases[piece])  # type: ignore[arg-type]
+            for n in range(min(self._smalltalk_longest, len(compact) - i), 0, -1):
+                if compact[i : i + n] in self._smalltalk_phrases:
+                    found.append(self._smalltalk_phrases[compact[i : i + n]])
                     i += n
                     break
             else:
                 return None
-        return found[0] if found else None
+        return next(filter(None, found), None)

@@ -5,19 +5,27 @@ Two stages, so that the cost stays flat as the knowledge base grows:
 1. **Retrieve** with BM25 (the `bm25s` library, sparse matrices) over every
    phrasing of every entry; the best few entries are the candidates.
 2. **Score** each candidate on a calibrated 0..1 scale that a threshold can
-   be set on (raw BM25 is not comparable between questions):
+   be set on (raw BM25 is not comparable between questions). Information is
+   counted per question word (`Unit`): its IDF over the entries' phrasings
+   (东莞/政策 weigh little, a word no entry uses weighs most), times its length
+   (one character is vague), times its role (a context word such as 听说 or
+   暑假 weighs little). An entry *explains* a word fully, partly (a homophone,
+   a word found only in its answer or in one alternate, a known part of a
+   longer word) or not at all. From that:
 
-   - *coverage*: the share of the question's information (IDF-weighted
-     features, where IDF counts entries, so 东莞/政策 weigh little and words no
-     entry uses weigh most) that the entry's phrasings explain. Words the
-     knowledge base has never seen (天气, 落户, 护照) stay in the denominator:
-     that is what keeps out-of-scope questions out.
-   - *closeness*: the weighted Dice overlap with the single best phrasing.
+   - *coverage*: explained information over all of it, where an unexplained
+     place name (深圳 in 深圳的实习补贴) counts several times: it moves the
+     question elsewhere. Words the knowledge base has never seen (天气, 护照)
+     stay in the denominator: that is what keeps out-of-scope questions out.
+     Only the largest gap counts fully; the rest of what is unexplained is
+     discounted as the student's story, so long questions are not punished
+     for telling it.
+   - *evidence*: how much was explained at all, saturating; a long chatty
+     question explains only part of itself but says a lot about its topic,
+     while a near miss matches one or two words.
+   - *closeness*: the weighted Dice overlap of features with the best phrasing.
    - *fuzz*: rapidfuzz similarity of the pinyin strings, which forgives the
-     typos that change a syllable (f/h, n/l as Cantonese speakers type them).
-   - *evidence*: how much specific information matched at all, saturating; a
-     long chatty question explains only part of itself but says a lot about
-     its topic, while a near miss (深圳的实习补贴) matches little.
+     typos that change a syllable.
 """
 
 from __future__ import annotations
@@ -30,15 +38,37 @@ import bm25s
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from knowledge.analyzer import Analysis, Analyzer
+from knowledge.analyzer import Analysis, Analyzer, Unit
 from knowledge.entries import FaqEntry
 
+#: Weights of the four signals in the final score (they sum to 1).
+W_COVERAGE, W_EVIDENCE, W_CLOSENESS, W_FUZZ = 0.40, 0.40, 0.10, 0.10
+#: Explained information, in words of the highest IDF, at which evidence reaches 63%.
+#: In those units it does not drift as entries are added and IDFs grow.
+EVIDENCE_WORDS = 1.6
+#: Weight of a word by its number of syllables (1, 2, 3+): one character (读, 平) is
+#: vague, a long word (公积金, 高层次人才) specific. English words count as two.
+LENGTH_FACTOR = (0.5, 1.0, 1.2)
+#: Weight of a word by its role (see analyzer.Role); an unexplained place counts PLACE_FACTOR times.
+ROLE_FACTOR = {"topic": 1.0, "context": 0.2, "place": 1.0}
+PLACE_FACTOR = 2.5
 #: Credit for a question word found only in an entry's answer, not in how students ask it.
-ANSWER_ONLY_CREDIT = 0.6
-#: Weights of the three signals in the final score (they sum to 1).
-W_COVERAGE, W_CLOSENESS, W_FUZZ, W_EVIDENCE = 0.45, 0.20, 0.15, 0.20
-#: Matched information (sum of IDF) at which the evidence signal reaches 63%.
-EVIDENCE_SCALE = 20.0
+ANSWER_ONLY_CREDIT = 0.5
+#: Credit for a word only one alternate uses (and neither question nor answer): the
+#: entry is not really about it (考试 in 东莞三支一扶考试).
+ONE_ALTERNATE_CREDIT = 0.8
+#: How much a mention in an answer counts towards a word's document frequency. Every
+#: answer ends with the same boilerplate (可致电…咨询), which must not make 电话 a word
+#: every entry is about.
+ANSWER_DF = 0.25
+#: Credit for a word matched by sound only (房价 for 放假, 建习 for 见习), by syllables (1, 2+).
+HOMOPHONE_CREDIT = (0.3, 0.7)
+#: Credit for known parts of a longer word that leave some of it unexplained, times the
+#: share they cover (多少 in 多少度); parts that cover all of it count fully.
+PART_CREDIT = 0.5
+#: Unexplained words that count fully (the largest gaps); the rest count STORY_FACTOR times.
+FULL_GAPS = 1
+STORY_FACTOR = 0.2
 CANDIDATE_PHRASINGS = 60
 CANDIDATE_ENTRIES = 8
 
@@ -63,6 +93,16 @@ class _Phrasing:
     pinyin: str
 
 
+@dataclass(frozen=True)
+class _Vocabulary:
+    """What one entry says: features of its phrasings and of its answer, and how it writes them."""
+
+    phrasings: frozenset[str]
+    answer_only: frozenset[str]
+    one_alternate: frozenset[str]  # used by a single alternate, not by the question or answer
+    surfaces: frozenset[str]
+
+
 class MatchIndex:
     """An immutable index over a list of entries; build a new one when entries change."""
 
@@ -70,28 +110,29 @@ class MatchIndex:
         self.analyzer = analyzer
         self.entries = list(entries)
         phrasing_analyses: list[tuple[int, Analysis]] = []
-        self._bags: list[set[str]] = []
-        self._answer_bags: list[set[str]] = []
+        self._vocabularies: list[_Vocabulary] = []
         for i, entry in enumerate(self.entries):
-            bag: set[str] = set()
-            for text in entry.phrasings:
-                analysis = analyzer.analyze(text)
-                if not analysis.empty:
-                    phrasing_analyses.append((i, analysis))
-                    bag.update(analysis.features)
-            self._bags.append(bag)
-            self._answer_bags.append(set(analyzer.analyze(entry.answer).features) - bag)
+            analyses = [a for a in map(analyzer.analyze, entry.phrasings) if not a.empty]
+            phrasing_analyses.extend((i, a) for a in analyses)
+            self._vocabularies.append(
+                _vocabulary(analyses, analyzer.analyze(entry.question), analyzer.analyze(entry.answer))
+            )
         n = max(len(self.entries), 1)
-        df: dict[str, int] = {}
-        for bag, answer_bag in zip(self._bags, self._answer_bags):
-            for feature in bag | answer_bag:
+        df: dict[str, float] = {}
+        for v in self._vocabularies:
+            for feature in v.phrasings:
                 df[feature] = df.get(feature, 0) + 1
+            for feature in v.answer_only:
+                df[feature] = df.get(feature, 0) + ANSWER_DF
         self._idf = {f: _idf(n, d) for f, d in df.items()}
         self._unknown_idf = _idf(n, 0)
         self._phrasings = [
             _Phrasing(i, frozenset(a.features), sum(self._idf[f] for f in a.features), a.pinyin)
             for i, a in phrasing_analyses
         ]
+        self._by_entry: dict[int, list[_Phrasing]] = {}
+        for p in self._phrasings:
+            self._by_entry.setdefault(p.entry, []).append(p)
         self._bm25 = bm25s.BM25()
         if self._phrasings:
             self._bm25.index([list(p.features) for p in self._phrasings], show_progress=False)
@@ -112,7 +153,8 @@ class MatchIndex:
         if analysis.empty or not self._phrasings:
             return []
         candidates = self._retrieve(analysis.features)
-        scored = [self._score_entry(i, analysis) for i in candidates]
+        information = [self._information(u) for u in analysis.units]
+        scored = [self._score_entry(i, analysis, information) for i in candidates]
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored[:limit]
 
@@ -133,32 +175,87 @@ class MatchIndex:
                     break
         return entries
 
-    def _score_entry(self, e: int, q: Analysis) -> Scored:
-        weights = {f: self.idf(f) for f in q.features}
-        total = sum(weights.values())
-        bag, answer_bag = self._bags[e], self._answer_bags[e]
-        covered = sum(w if f in bag else w * ANSWER_ONLY_CREDIT if f in answer_bag else 0.0 for f, w in weights.items())
-        coverage = covered / total
-        closeness = 0.0
-        pinyins: list[str] = []
-        for p in self._phrasings_of(e):
-            shared = sum(weights[f] for f in p.features.intersection(weights))
-            closeness = max(closeness, 2 * shared / (total + p.weight))
-            pinyins.append(p.pinyin)
-        best = process.extractOne(q.pinyin, pinyins, scorer=fuzz.ratio) if q.pinyin and pinyins else None
-        fuzz_score = best[1] / 100 if best else 0.0
-        evidence = 1.0 - math.exp(-covered / EVIDENCE_SCALE)
-        score = W_COVERAGE * coverage + W_CLOSENESS * closeness + W_FUZZ * fuzz_score + W_EVIDENCE * evidence
+    def _information(self, unit: Unit) -> float:
+        """How much a question word says: its IDF (highest for a word no entry uses), by length and role."""
+        length = LENGTH_FACTOR[min(unit.syllables, len(LENGTH_FACTOR)) - 1]
+        return self.idf(unit.key) * length * ROLE_FACTOR[unit.role]
+
+    def _score_entry(self, e: int, q: Analysis, information: list[float]) -> Scored:
+        explained = [self._explained(u, self._vocabularies[e]) for u in q.units]
+        covered = sum(w * x for w, x in zip(information, explained, strict=True))
+        gaps = sorted(
+            (
+                w * (1 - x) * (PLACE_FACTOR if u.role == "place" else 1.0)
+                for u, w, x in zip(q.units, information, explained, strict=True)
+            ),
+            reverse=True,
+        )
+        # A question is about one thing: the largest gap says whether the entry misses
+        # its point (天气, 深圳); further unexplained words are mostly the student's story
+        # (电子厂, 中专, 工友 in a long question about 技能大师工作室).
+        missing = sum(gaps[:FULL_GAPS]) + STORY_FACTOR * sum(gaps[FULL_GAPS:])
+        coverage = covered / (covered + missing) if covered + missing else 0.0
+        evidence = 1.0 - math.exp(-covered / (EVIDENCE_WORDS * self._unknown_idf))
+        closeness, fuzz_score = self._resemblance(e, q)
+        score = W_COVERAGE * coverage + W_EVIDENCE * evidence + W_CLOSENESS * closeness + W_FUZZ * fuzz_score
         return Scored(self.entries[e].id, *(round(x, 4) for x in (score, coverage, closeness, fuzz_score, evidence)))
 
-    def _phrasings_of(self, e: int) -> list[_Phrasing]:
-        if not hasattr(self, "_by_entry"):
-            self._by_entry: dict[int, list[_Phrasing]] = {}
-            for p in self._phrasings:
-                self._by_entry.setdefault(p.entry, []).append(p)
-        return self._by_entry.get(e, [])
+    def _resemblance(self, e: int, q: Analysis) -> tuple[float, float]:
+        """Closeness (weighted Dice of features) and fuzz (pinyin string similarity) with the best phrasing."""
+        weights = {f: self.idf(f) for f in q.features}
+        total = sum(weights.values())
+        phrasings = self._by_entry.get(e, [])
+        closeness = max(
+            (2 * sum(weights[f] for f in p.features.intersection(weights)) / (total + p.weight) for p in phrasings),
+            default=0.0,
+        )
+        best = (
+            process.extractOne(q.pinyin, [p.pinyin for p in phrasings], scorer=fuzz.ratio)
+            if q.pinyin and phrasings
+            else None
+        )
+        return closeness, best[1] / 100 if best else 0.0
+
+    @staticmethod
+    def _explained(unit: Unit, v: _Vocabulary) -> float:
+        """Share of a question word that an entry explains, 0..1.
+
+        The word itself counts fully; a homophone (same pinyin, other characters),
+        a word only the answer or one alternate uses, partly. Parts that together
+        cover the word (灵活就业 + 社保补贴, or a domain word heard across 三|支|一|福)
+        count fully, parts that leave some of it unexplained only a little.
+        """
+        credit = 1.0 if unit.key in v.phrasings else ANSWER_ONLY_CREDIT if unit.key in v.answer_only else 0.0
+        if unit.key in v.one_alternate:
+            credit = ONE_ALTERNATE_CREDIT
+        if credit and unit.surface not in v.surfaces:
+            credit *= HOMOPHONE_CREDIT[min(unit.syllables, 2) - 1]
+        if credit == 1.0 or not unit.parts:
+            return credit
+        covered = [False] * unit.syllables
+        for feature, start, end in unit.parts:
+            if feature in v.phrasings:
+                covered[start:end] = [True] * (end - start)
+        share = sum(covered) / unit.syllables
+        return max(credit, 1.0 if share == 1.0 else PART_CREDIT * share)
 
 
-def _idf(n: int, df: int) -> float:
+def _vocabulary(phrasings: list[Analysis], question: Analysis, answer: Analysis) -> _Vocabulary:
+    bag = {f for a in phrasings for f in a.features}
+    uses: dict[str, int] = {}
+    for a in phrasings:
+        for f in a.features:
+            uses[f] = uses.get(f, 0) + 1
+    core = set(question.features) | set(answer.features)
+    surfaces = {u.surface for a in (*phrasings, answer) for u in a.units}
+    return _Vocabulary(
+        frozenset(bag),
+        frozenset(set(answer.features) - bag),
+        frozenset(f for f, n in uses.items() if n == 1 and f not in core),
+        frozenset(surfaces),
+    )
+
+
+def _idf(n: int, df: float) -> float:
     """BM25's idf: rare features weigh more; a feature in every entry weighs almost nothing."""
     return math.log((n - df + 0.5) / (df + 0.5) + 1.0)
