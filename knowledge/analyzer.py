@@ -24,10 +24,9 @@ from typing import Literal
 import jieba
 import jieba.posseg
 import snowballstemmer
-import yaml
 from pypinyin import Style, lazy_pinyin
 
-from knowledge.entries import DEFAULT_LEXICON_PATH, Lexicon
+from knowledge.entries import Lexicon
 from knowledge.text import is_cjk, normalize
 
 _ASCII_WORD = re.compile(r"^[0-9a-z]+$")
@@ -146,19 +145,6 @@ class _Builder:
         )
 
 
-def _context_words(lexicon: Lexicon) -> tuple[str, ...]:
-    """The lexicon's `context_words`: chatty words that set the scene but name no topic.
-
-    `Lexicon` (entries.py) does not carry the list yet; until it does, it is
-    read from the bundled lexicon file.
-    """
-    words = getattr(lexicon, "context_words", None)
-    if words is None:
-        data = yaml.safe_load(DEFAULT_LEXICON_PATH.read_text(encoding="utf-8")) or {}
-        words = data.get("context_words") or ()
-    return tuple(str(w).strip() for w in words if str(w).strip())
-
-
 @functools.lru_cache(maxsize=65536)
 def _syllables(word: str) -> tuple[str, ...]:
     """Toneless pinyin syllables of a Chinese word (cached: words repeat a lot)."""
@@ -200,7 +186,7 @@ class Analyzer:
         self._stem = snowballstemmer.stemmer("english").stemWord
         self._stopwords = _compact(lexicon.stopwords)
         self._english_stop = {normalize(w) for w in lexicon.english_stopwords}
-        self._context = _compact(_context_words(lexicon)) - self._domain_words
+        self._context = _compact(lexicon.context_words) - self._domain_words
         self._read_synonyms(lexicon)
         self._domain: dict[tuple[str, ...], str] = {}
         for word in self._domain_words:

@@ -66,6 +66,7 @@ class Lexicon:
     stopwords: frozenset[str] = frozenset()
     english_stopwords: frozenset[str] = frozenset()
     smalltalk: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    context_words: tuple[str, ...] = ()
 
 
 def _read_yaml(path: Path) -> Any:
@@ -177,4 +178,5 @@ def load_lexicon(path: Path = DEFAULT_LEXICON_PATH) -> Lexicon:
         stopwords=frozenset(_words(path, data, "stopwords")),
         english_stopwords=frozenset(w.casefold() for w in _words(path, data, "english_stopwords")),
         smalltalk=_word_lists(path, data, "smalltalk"),
+        context_words=tuple(_words(path, data, "context_words")),
     )
