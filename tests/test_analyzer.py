@@ -38,3 +38,25 @@ def test_synonyms_fold_to_the_canonical_word(analyzer):
 )  # fmt: skip
 def test_small_talk_is_recognised_only_when_the_message_is_nothing_else(analyzer, text, intent):
     assert analyzer.smalltalk_intent(text) == intent
+
+
+def roles(analyzer, text):
+    return {u.surface: u.role for u in analyzer.analyze(text).units}
+
+
+def test_another_citys_name_is_a_place_but_where_the_student_studies_is_context(analyzer):
+    assert roles(analyzer, "深圳的实习补贴有多少")["深圳"] == "place"
+    assert roles(analyzer, "我在成都读书，想问实习补贴")["成都"] == "context"
+
+
+def test_chatty_context_words_are_marked_as_context(analyzer):
+    units = roles(analyzer, "听说暑假有实习补贴")
+    assert units["听说"] == "context" and units["暑假"] == "context"
+    assert units["实习补贴"] == "topic"
+
+
+def test_words_keep_how_they_are_written_so_homophones_are_told_apart(analyzer):
+    [house_price] = analyzer.analyze("房价").units
+    [holiday] = analyzer.analyze("放假").units
+    assert house_price.key == holiday.key  # same sound: a typo can still match
+    assert house_price.surface != holiday.surface  # but not as if it were the same word

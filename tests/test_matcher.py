@@ -87,3 +87,13 @@ def test_replacing_entries_takes_effect_for_the_next_question():
     kb.replace_entries([*kb.entries, FaqEntry("z", "c", "人才集团是什么", "Z")])
     assert kb.ask("人才集团是什么").faq_id == "z"
     assert kb.get("z").answer == "Z"
+
+
+def test_a_near_miss_about_another_city_is_not_answered(kb):
+    assert kb.ask("深圳的实习补贴有多少").kind != "answer"
+    assert kb.ask("东莞的实习补贴有多少").kind == "answer"
+
+
+def test_a_long_question_telling_a_story_is_still_answered(kb):
+    outcome = kb.ask("我在东莞一家电子厂上班，中专学历，想提升技术，听工友说有个技能大师工作室可以拜师，那是什么？")
+    assert (outcome.kind, outcome.faq_id) == ("answer", "skill-master-studio")
