@@ -76,10 +76,10 @@ def test_a_failing_migration_leaves_no_trace_and_can_run_again(tmp_path, monkeyp
         db["first_table"].create({"id": int}, pk="id")
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("bot.store.MIGRATIONS", (*MIGRATIONS, half_done))
+    monkeypatch.setattr("bot.store.schema.MIGRATIONS", (*MIGRATIONS, half_done))
     with pytest.raises(RuntimeError):
         Store.open(tmp_path / "bot.db")
-    monkeypatch.setattr("bot.store.MIGRATIONS", (*MIGRATIONS, lambda db: db["first_table"].create({"id": int})))
+    monkeypatch.setattr("bot.store.schema.MIGRATIONS", (*MIGRATIONS, lambda db: db["first_table"].create({"id": int})))
     store = Store.open(tmp_path / "bot.db")
     assert store.schema_version == len(MIGRATIONS) + 1
     assert "first_table" in store.db.table_names()

@@ -1,0 +1,13 @@
+"""The store: the one owner of SQL. Everything persistent goes through here.
+
+`Store` is assembled from one mixin per concern (faq.py, people.py,
+questions.py) over one sqlite-utils database; schema.py holds the migrations.
+"""
+
+from bot.store.base import Store
+from bot.store.faq import Revision
+from bot.store.people import RoleGrant
+from bot.store.questions import LoggedQuestion
+from bot.store.schema import MIGRATIONS, NotFoundError, utcnow
+
+__all__ = ["MIGRATIONS", "LoggedQuestion", "NotFoundError", "Revision", "RoleGrant", "Store", "utcnow"]

@@ -1,0 +1,65 @@
+"""Opening, migrating and closing the database; the parts of the store are mixins."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import sqlite_utils
+
+from bot.store import schema
+from bot.store.faq import FaqStore
+from bot.store.people import PeopleStore
+from bot.store.questions import QuestionStore
+
+logger = logging.getLogger(__name__)
+
+
+class Store(FaqStore, PeopleStore, QuestionStore):
+    """All persistent state of the bot, behind small intention-revealing methods.
+
+    SQLite through sqlite-utils, in WAL mode so that readers never wait for
+    the writer. Every multi-row change runs in `db.atomic()`: all or nothing.
+    """
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    @classmethod
+    def open(cls, path: Path | str) -> Store:
+        """Open (creating if needed) the database at `path`, in WAL mode, migrated."""
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite_utils.Database(path)
+            db.enable_wal()
+        else:
+            db = sqlite_utils.Database(memory=True)
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA busy_timeout = 5000")
+        store = cls(db)
+        store.migrate()
+        return store
+
+    def close(self) -> None:
+        self.db.close()
+
+    @property
+    def schema_version(self) -> int:
+        if not self.db["schema_migrations"].exists():
+            return 0
+        row = self.db.execute("select max(version) from schema_migrations").fetchone()
+        return row[0] or 0
+
+    def migrate(self) -> int:
+        """Apply pending migrations; return the schema version reached."""
+        if not self.db["schema_migrations"].exists():
+            self.db["schema_migrations"].create({"version": int, "applied_at": str}, pk="version")
+        current = self.schema_version
+        for version, migration in enumerate(schema.MIGRATIONS, 1):
+            if version <= current:
+                continue
+            with self.db.atomic():  # DDL included: a failed migration leaves no trace
+                migration(self.db)
+                self.db["schema_migrations"].insert({"version": version, "applied_at": schema.utcnow()})
+            logger.info("Applied schema migration %s", version)
+        return self.schema_version

@@ -1,0 +1,118 @@
+"""Users, their roles, and the audit log of everything admins and ambassadors do."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from bot.store.schema import NotFoundError, utcnow
+
+
+@dataclass(frozen=True)
+class RoleGrant:
+    channel: str
+    external_id: str
+    role: str  # 'admin' | 'ambassador'
+    city: str
+    campus: str
+    granted_by: str
+    granted_at: str
+    name: str = ""
+
+
+class PeopleStore:
+    db: sqlite_utils.Database
+
+    # -- users --------------------------------------------------------------
+
+    def touch_user(self, channel: str, external_id: str, name: str = "", username: str = "") -> None:
+        """Record that a user was seen now (first_seen is kept from the first time)."""
+        now = utcnow()
+        self.db.execute(
+            """
+            insert into users (channel, external_id, name, username, first_seen, last_seen)
+            values (?, ?, ?, ?, ?, ?)
+            on conflict (channel, external_id) do update set
+                name = excluded.name, username = excluded.username, last_seen = excluded.last_seen
+            """,
+            [channel, external_id, name, username, now, now],
+        )
+        self.db.conn.commit()
+
+    def user(self, channel: str, external_id: str) -> dict[str, Any]:
+        try:
+            return dict(self.db["users"].get((channel, external_id)))
+        except sqlite_utils.db.NotFoundError:
+            raise NotFoundError(f"no user {channel}:{external_id}") from None
+
+    def count_users(self) -> int:
+        return self.db["users"].count
+
+    # -- roles --------------------------------------------------------------
+
+    def roles_of(self, channel: str, external_id: str) -> list[RoleGrant]:
+        rows = self.db["roles"].rows_where("channel = ? and external_id = ?", [channel, external_id], order_by="role")
+        return [RoleGrant(**r) for r in rows]
+
+    def role_grants(self) -> list[RoleGrant]:
+        """Everyone with a role, with their display name when the bot has seen them."""
+        rows = self.db.execute(
+            """
+            select r.*, coalesce(u.name, '') as name from roles r
+            left join users u on u.channel = r.channel and u.external_id = r.external_id
+            order by r.role, r.city, r.granted_at
+            """
+        )
+        columns = [c[0] for c in rows.description]
+        return [RoleGrant(**dict(zip(columns, row, strict=True))) for row in rows.fetchall()]
+
+    def grant_role(
+        self, channel: str, external_id: str, role: str, actor: str, city: str = "", campus: str = ""
+    ) -> RoleGrant:
+        """Give (or update) a role; the change goes to the audit log."""
+        row = {
+            "channel": channel,
+            "external_id": external_id,
+            "role": role,
+            "city": city,
+            "campus": campus,
+            "granted_by": actor,
+            "granted_at": utcnow(),
+        }
+        with self.db.atomic():
+            before = [r.__dict__ for r in self.roles_of(channel, external_id) if r.role == role]
+            self.db["roles"].upsert(row, pk=("channel", "external_id", "role"))
+            self.audit(actor, "role.grant", f"{channel}:{external_id}", before[0] if before else None, row)
+        return RoleGrant(**row)
+
+    def revoke_role(self, channel: str, external_id: str, role: str, actor: str) -> bool:
+        """Take a role away; False if the user did not have it."""
+        with self.db.atomic():
+            before = [r for r in self.roles_of(channel, external_id) if r.role == role]
+            if not before:
+                return False
+            self.db["roles"].delete((channel, external_id, role))
+            self.audit(actor, "role.revoke", f"{channel}:{external_id}", before[0].__dict__, None)
+        return True
+
+    # -- audit ----------------------------------------------------------------
+
+    def audit(self, actor: str, action: str, target: str, before: Any = None, after: Any = None) -> None:
+        """Append to the audit log (inside the caller's transaction when there is one)."""
+        self.db["audit_log"].insert(
+            {
+                "actor": actor,
+                "action": action,
+                "target": target,
+                "before": None if before is None else json.dumps(before, ensure_ascii=False, default=str),
+                "after": None if after is None else json.dumps(after, ensure_ascii=False, default=str),
+                "created_at": utcnow(),
+            }
+        )
+
+    def audit_entries(self, limit: int = 100) -> list[dict[str, Any]]:
+        """The most recent audit entries, newest first."""
+        return list(self.db["audit_log"].rows_where(order_by="id desc", limit=limit))

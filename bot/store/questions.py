@@ -1,0 +1,99 @@
+"""The question log: what students asked, what the bot did, and how they rated it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+
+import sqlite_utils
+
+from bot.store.schema import utcnow
+
+
+@dataclass(frozen=True)
+class LoggedQuestion:
+    id: int
+    channel: str
+    external_id: str
+    text: str
+    outcome: str
+    faq_id: str | None
+    score: float
+    created_at: str
+    resolution: str | None = None
+    picked_faq_id: str | None = None
+    rating: int | None = None
+
+
+_COLUMNS = [f.name for f in fields(LoggedQuestion)]
+
+
+class QuestionStore:
+    db: sqlite_utils.Database
+
+    def log_question(
+        self,
+        channel: str,
+        external_id: str,
+        text: str,
+        outcome: str,
+        faq_id: str | None,
+        score: float,
+        suggestions: Sequence[str] = (),
+    ) -> int:
+        """Keep what a student asked and what the bot did, for the admins' review."""
+        with self.db.atomic():
+            table = self.db["question_log"].insert(
+                {
+                    "channel": channel,
+                    "external_id": external_id,
+                    "text": text,
+                    "outcome": outcome,
+                    "faq_id": faq_id,
+                    "score": score,
+                    "suggestions": json.dumps(list(suggestions)),
+                    "created_at": utcnow(),
+                }
+            )
+        return int(table.last_pk)
+
+    def _update_own_question(self, question_id: int, channel: str, external_id: str, **values: object) -> bool:
+        """Update a logged question only if it is the caller's own (a forged id changes nothing)."""
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        with self.db.atomic():
+            cursor = self.db.execute(
+                f"update question_log set {assignments} where id = ? and channel = ? and external_id = ?",
+                [*values.values(), question_id, channel, external_id],
+            )
+        return cursor.rowcount == 1
+
+    def resolve_question(self, question_id: int, channel: str, external_id: str, picked_faq_id: str | None) -> bool:
+        """Record the student's choice after "did you mean": an entry, or None for "none fits"."""
+        resolution = "picked" if picked_faq_id else "rejected"
+        return self._update_own_question(
+            question_id, channel, external_id, resolution=resolution, picked_faq_id=picked_faq_id
+        )
+
+    def rate_question(self, question_id: int, channel: str, external_id: str, rating: int) -> bool:
+        """Record 👍 (+1) or 👎 (-1) for an answer the student got."""
+        return self._update_own_question(question_id, channel, external_id, rating=1 if rating > 0 else -1)
+
+    def logged_questions(self, outcome: str | None = None, since: str | None = None) -> list[LoggedQuestion]:
+        """Logged questions in order, optionally of one outcome and from a UTC ISO time on."""
+        clauses, args = [], []
+        if outcome:
+            clauses.append("outcome = ?")
+            args.append(outcome)
+        if since:
+            clauses.append("created_at >= ?")
+            args.append(since)
+        rows = self.db["question_log"].rows_where(" and ".join(clauses) or None, args or None, order_by="id")
+        return [LoggedQuestion(**{c: r[c] for c in _COLUMNS}) for r in rows]
+
+    def questions_to_review(self, since: str) -> list[LoggedQuestion]:
+        """What the FAQ did not answer well since `since`: none, suggest, or an answer rated 👎."""
+        rows = self.db["question_log"].rows_where(
+            "created_at >= ? and (outcome in ('none', 'suggest') or rating < 0)", [since], order_by="id"
+        )
+        return [LoggedQuestion(**{c: r[c] for c in _COLUMNS}) for r in rows]
