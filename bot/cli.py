@@ -4,6 +4,7 @@
   the console chat, so a fresh clone works with no set-up at all.
 - `chat`: the console chat, always.
 - `ask`: print how the knowledge base answers questions, for admins checking it.
+- `admin`, `faq`, `stats`: the admins' tools (bot/cli_admin.py).
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from dotenv import load_dotenv
 
+from bot import cli_admin
 from bot.settings import Settings, SettingsError
 from knowledge.entries import KnowledgeError
 
@@ -27,11 +30,13 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="莞才助手 (Dongguan Talent Bot)")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run on Telegram if TELEGRAM_BOT_TOKEN is set, else the console chat (default)")
-    sub.add_parser("chat", help="chat in this terminal")
+    chat = sub.add_parser("chat", help="chat in this terminal")
+    chat.add_argument("--admin", action="store_true", help="chat as an admin (to try the admin commands)")
     ask = sub.add_parser("ask", help="show how the FAQ answers a question")
     ask.add_argument("question", nargs="?", help="the question text")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--file", type=Path, help="read one question per line; print one JSON object per line")
+    cli_admin.add_parsers(sub)
     return parser
 
 
@@ -46,9 +51,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.app import configure_logging
 
     # In a terminal conversation routine INFO lines would drown the chat; a server logs them.
-    interactive = args.command in ("chat", "ask") or not settings.telegram_token
+    interactive = args.command in ("chat", "ask", "admin", "faq", "stats") or not settings.telegram_token
     configure_logging("WARNING" if interactive and settings.log_level == "INFO" else settings.log_level)
+    if getattr(args, "admin", False):
+        settings = replace(settings, console_admin=True)
     try:
+        if args.command in ("admin", "faq", "stats"):
+            return cli_admin.run(settings, args)
         if args.command == "ask":
             return _ask(settings, args)
         if args.command == "chat" or not settings.telegram_token:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from bot import texts
@@ -19,11 +20,11 @@ CHANNEL = "console"
 PROMPT = "你> "
 
 
-def render(reply: Reply) -> str:
-    """A reply as plain text lines, its buttons numbered from 1."""
+def render(reply: Reply, first: int = 1) -> str:
+    """A reply as plain text lines, its buttons numbered from `first` (numbers run on across one turn)."""
     lines = [f"【{reply.title}】"] if reply.title else []
     lines.append(reply.text)
-    for number, button in enumerate(reply.all_buttons, 1):
+    for number, button in enumerate(reply.all_buttons, first):
         lines.append(f"  {number}) {button.label}")
     if reply.buttons:
         lines.append(texts.CONSOLE_CHOICE_HINT)
@@ -39,9 +40,27 @@ def to_request(line: str, choices: list[Button], user_id: str) -> Request | str:
             return Request(CHANNEL, user_id, "button", choices[number - 1].action)
         return texts.CONSOLE_BAD_CHOICE.format(count=len(choices))
     command = parse_command(line)
+    if command and command[0] == "upload":  # the console's way to send a file: /upload PATH
+        if not command[1]:
+            return texts.CONSOLE_UPLOAD_USAGE
+        path = Path(" ".join(command[1])).expanduser()
+        try:
+            return Request(CHANNEL, user_id, "file", path.name, file=path.read_bytes())
+        except OSError as exc:
+            return texts.CONSOLE_UPLOAD_FAILED.format(path=path, reason=exc.strerror)
     if command:
         return Request(CHANNEL, user_id, "command", command[0], command[1])
     return Request(CHANNEL, user_id, "text", line)
+
+
+def save_document(reply: Reply, folder: Path) -> str:
+    """Write a reply's file where the console user can open it; return the line to show."""
+    assert reply.document is not None
+    name, content = reply.document
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(content)
+    return texts.CONSOLE_SAVED.format(path=path.resolve())
 
 
 def _handle(conversation: Conversation, request: Request) -> list[Reply]:
@@ -71,8 +90,8 @@ def _chat(conversation: Conversation, stdin: TextIO, stdout: TextIO, user_id: st
     print(texts.CONSOLE_BANNER.format(bot_name=bot_name), file=stdout)
     choices: list[Button] = []
     for reply in _handle(conversation, Request(CHANNEL, user_id, "command", "start")):
-        print(f"\n{bot_name}> {render(reply)}", file=stdout)
-        choices = reply.all_buttons or choices
+        print(f"\n{bot_name}> {render(reply, len(choices) + 1)}", file=stdout)
+        choices += reply.all_buttons
     while True:
         print(f"\n{PROMPT}", end="", file=stdout, flush=True)
         line = stdin.readline()
@@ -88,6 +107,8 @@ def _chat(conversation: Conversation, stdin: TextIO, stdout: TextIO, user_id: st
         replies = _handle(conversation, request)
         new_choices: list[Button] = []
         for reply in replies:
-            print(f"{bot_name}> {render(reply)}", file=stdout)
+            print(f"{bot_name}> {render(reply, len(new_choices) + 1)}", file=stdout)
+            if reply.document:
+                print(save_document(reply, Path("exports")), file=stdout)
             new_choices += reply.all_buttons
         choices = new_choices  # numbers always refer to the latest buttons

@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from bot import texts
+from bot.admin import AdminDesk
+from bot.editor import Editor
 from bot.flood import FloodGuard, Verdict
+from bot.permissions import Actor, NotAllowed, Role, actor_for
 from bot.replies import Button, Reply, Request
 from bot.settings import Settings
 from bot.store import Store
@@ -41,6 +44,12 @@ def parse_command(text: str) -> tuple[str, tuple[str, ...]] | None:
     return match.group(1).lower(), tuple((match.group(2) or "").split())
 
 
+#: Commands for admins only; a student who sends one is refused politely.
+ADMIN_COMMANDS = frozenset(
+    {"grant", "revoke", "roles", "unanswered", "stats", "add", "edit", "delete", "history", "export", "cancel"}
+)
+
+
 @dataclass
 class Conversation:
     """Routes a request to the right plain function and returns the replies."""
@@ -49,6 +58,20 @@ class Conversation:
     store: Store
     kb: KnowledgeBase
     flood: FloodGuard
+    admin: AdminDesk = field(init=False)
+    editor: Editor = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.admin = AdminDesk(self.settings, self.store, lambda: self.kb, self.reload_knowledge)
+        self.editor = Editor(
+            self.store,
+            lambda: self.kb,
+            self.reload_knowledge,
+            self.answer,
+            self.settings.timezone,
+            self.admin.finish_new_entry_review,
+        )
+        self._faq_version = self.store.faq_version()
 
     def handle(self, request: Request) -> list[Reply]:
         """Respond to one user action; every channel calls this and nothing else."""
@@ -58,13 +81,57 @@ class Conversation:
         self.store.touch_user(request.channel, request.user_id, clean(request.name), clean(request.username))
         if verdict is Verdict.WARN:
             return [Reply(texts.FLOOD)]
+        self._refresh_knowledge()
+        actor = actor_for(self.settings, self.store, request.channel, request.user_id)
+        try:
+            return self._route(actor, request)
+        except NotAllowed:
+            logger.warning("Refused %s %r to %s", request.kind, request.text[:40], actor.key)
+            return [Reply(texts.NOT_ALLOWED)]
+
+    def _route(self, actor: Actor, request: Request) -> list[Reply]:
         if request.kind == "command":
-            return self._command(request.text)
+            if request.text in ADMIN_COMMANDS:
+                return self._admin_command(actor, request)
+            return self._command(request.text, actor)
         if request.kind == "button":
-            return self._button(request)
+            return self._button(actor, request)
+        if request.kind == "file":
+            return self.editor.receive_file(actor, request.text, request.file)
         if request.kind == "other":
             return [Reply(texts.NOT_TEXT)]
+        if actor.role is Role.ADMIN and self.editor.active(actor):
+            return self.editor.on_text(actor, request.text)
         return self.ask(request)
+
+    def _admin_command(self, actor: Actor, request: Request) -> list[Reply]:
+        actor.require(Role.ADMIN)
+        name, args = request.text, request.args
+        simple = {
+            "grant": lambda: self.admin.grant(actor, request),
+            "revoke": lambda: self.admin.revoke(actor, request),
+            "roles": lambda: self.admin.roles(actor),
+            "unanswered": lambda: self.admin.unanswered(actor, args),
+            "stats": lambda: self.admin.stats(actor),
+            "add": lambda: self.editor.start_add(actor),
+            "edit": lambda: self.editor.start_edit(actor, args),
+            "delete": lambda: self.editor.ask_delete(actor, args),
+            "history": lambda: self.editor.history(actor, args),
+            "export": lambda: self.editor.export(actor, args),
+            "cancel": lambda: self.editor.cancel(actor),
+        }
+        return simple[name]()
+
+    def reload_knowledge(self) -> None:
+        """Re-index the live FAQ from the database; the next question uses it."""
+        self.kb.replace_entries(self.store.faq_entries(), self.store.faq_categories())
+        self._faq_version = self.store.faq_version()
+
+    def _refresh_knowledge(self) -> None:
+        """Pick up FAQ changes made by another process (the CLI's import) without a restart."""
+        if self.store.faq_version() != self._faq_version:
+            logger.info("The FAQ changed elsewhere; re-indexing")
+            self.reload_knowledge()
 
     def apology(self) -> Reply:
         """What a channel says when handling failed unexpectedly: never silence."""
@@ -72,17 +139,25 @@ class Conversation:
 
     # -- commands and buttons ---------------------------------------------
 
-    def _command(self, name: str) -> list[Reply]:
+    def _command(self, name: str, actor: Actor) -> list[Reply]:
         if name == "start":
             return [Reply(self._fill(texts.WELCOME), buttons=self._menu_buttons())]
         if name == "help":
-            return [Reply(self._fill(texts.HELP), buttons=((Button(texts.BUTTON_MENU, "menu"),),))]
+            help_text = self._fill(texts.HELP) + ("\n\n" + texts.ADMIN_HELP if actor.role is Role.ADMIN else "")
+            return [Reply(help_text, buttons=((Button(texts.BUTTON_MENU, "menu"),),))]
         if name == "faq":
             return [self.menu()]
         return [Reply(texts.UNKNOWN_COMMAND)]
 
-    def _button(self, request: Request) -> list[Reply]:
+    def _button(self, actor: Actor, request: Request) -> list[Reply]:
         action = request.text
+        if action.startswith("ed:"):
+            return self.editor.on_button(actor, action.removeprefix("ed:"))
+        if action.startswith("rv:"):
+            result = self.admin.review_button(actor, action.removeprefix("rv:"))
+            return self.editor.start_add(actor, question=result[1]) if isinstance(result, tuple) else result
+        if action.startswith("rate:"):
+            return self._rate(request, action.removeprefix("rate:"))
         navigating = action.startswith("nav:")
         action = action.removeprefix("nav:")
         kind, _, rest = action.partition(":")
@@ -110,6 +185,15 @@ class Conversation:
         if entry:
             return [self.answer(entry)]
         return [Reply(self._fill(texts.NONE_OF_THESE), buttons=self._menu_buttons())]
+
+    def _rate(self, request: Request, rest: str) -> list[Reply]:
+        """👍/👎 under an answer: kept with the question; 👎 puts it on the admins' review list."""
+        log_id, _, value = rest.partition(":")
+        if not log_id.isdecimal() or value not in ("up", "down"):
+            return [Reply(texts.STALE_BUTTON)]
+        if not self.store.rate_question(int(log_id), request.channel, request.user_id, 1 if value == "up" else -1):
+            return [Reply(texts.STALE_BUTTON)]
+        return [Reply(texts.RATED if value == "up" else texts.RATED_DOWN)]
 
     def menu(self) -> Reply:
         """The category list; moving inside it changes the same message."""
@@ -143,18 +227,22 @@ class Conversation:
             return [Reply(texts.EMPTY, buttons=self._menu_buttons())]
         log_id = self._log(request, text, outcome)
         if outcome.kind == "answer" and outcome.entry:
-            return [self.answer(outcome.entry)]
+            return [self.answer(outcome.entry, log_id)]
         if outcome.kind == "suggest":
             rows = tuple((Button(s.question, f"pick:{log_id}:{s.faq_id}"),) for s in outcome.suggestions)
             return [Reply(texts.SUGGEST, buttons=(*rows, (Button(texts.SUGGEST_NONE_OF_THESE, f"none:{log_id}"),)))]
         return [Reply(self._fill(texts.NO_ANSWER), buttons=self._menu_buttons())]
 
-    def answer(self, entry: FaqEntry) -> Reply:
-        """An entry as the student sees it: question as title, answer, source."""
+    def answer(self, entry: FaqEntry, log_id: int | None = None) -> Reply:
+        """An entry as the student sees it: question as title, answer, source; 👍/👎 when it answered a question."""
         body = entry.render_answer(self.settings.placeholders)
         if entry.source:
             body += "\n\n" + texts.ANSWER_SOURCE.format(source=entry.source)
-        return Reply(body, title=entry.question, buttons=((Button(texts.BUTTON_MENU, "menu"),),))
+        rows: tuple[tuple[Button, ...], ...] = ((Button(texts.BUTTON_MENU, "menu"),),)
+        if log_id is not None:
+            rating = (Button(texts.RATE_UP, f"rate:{log_id}:up"), Button(texts.RATE_DOWN, f"rate:{log_id}:down"))
+            rows = (rating, *rows)
+        return Reply(body, title=entry.question, buttons=rows)
 
     def _log(self, request: Request, text: str, outcome: Outcome) -> int:
         return self.store.log_question(

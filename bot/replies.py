@@ -35,6 +35,7 @@ class Reply:
     title: str = ""
     buttons: tuple[tuple[Button, ...], ...] = ()
     replace: bool = False
+    document: tuple[str, bytes] | None = None  # (file name, content) to send with the text
 
     @property
     def all_buttons(self) -> list[Button]:
@@ -46,14 +47,18 @@ class Request:
     """One thing a user did, as every channel can describe it.
 
     kind: 'text' (free text), 'command' (text is the command name, args in
-    `args`), 'button' (text is the pressed action), 'other' (a sticker, photo,
-    voice… that the bot cannot read).
+    `args`), 'button' (text is the pressed action), 'file' (text is the file
+    name, `file` its content), 'other' (a sticker, voice… the bot cannot read).
+    `target_user_id`: the user a command is about, when the sender replied to
+    a message forwarded from them (/grant ambassador 武汉).
     """
 
     channel: str
     user_id: str
-    kind: Literal["text", "command", "button", "other"]
+    kind: Literal["text", "command", "button", "file", "other"]
     text: str = ""
     args: tuple[str, ...] = ()
     name: str = ""
     username: str = ""
+    target_user_id: str = ""
+    file: bytes = b""

@@ -70,6 +70,7 @@ class Settings:
     suggest_threshold: float = 0.40
     flood_limit_per_minute: int = 20
     log_level: str = "INFO"
+    console_admin: bool = False  # `python -m bot chat --admin`: the operator's own terminal
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -114,6 +115,12 @@ class Settings:
         if settings.suggest_threshold > settings.answer_threshold:
             raise SettingsError("SUGGEST_THRESHOLD must not be above ANSWER_THRESHOLD")
         return settings
+
+    def is_configured_admin(self, channel: str, user_id: str) -> bool:
+        """Admins named in settings: Telegram ids in ADMIN_IDS, and the console with --admin."""
+        if channel == "telegram":
+            return user_id.isdecimal() and int(user_id) in self.admin_ids
+        return channel == "console" and self.console_admin
 
     @property
     def placeholders(self) -> dict[str, str]:

@@ -9,9 +9,18 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    MessageOriginUser,
+    Update,
+)
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import (
@@ -27,7 +36,8 @@ from telegram.ext import (
 )
 
 from bot import texts
-from bot.conversation import Conversation
+from bot.conversation import Conversation, parse_command
+from bot.faq_io import MAX_FILE_BYTES as MAX_UPLOAD_BYTES
 from bot.replies import Reply, Request
 from bot.settings import Settings
 
@@ -109,6 +119,9 @@ async def send_replies(update: Update, replies: list[Reply], editable: Message |
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
             await chat.send_message(chunk, parse_mode=ParseMode.HTML, reply_markup=keyboard(reply) if last else None)
+        if reply.document:
+            name, content = reply.document
+            await chat.send_document(InputFile(content, filename=name))
 
 
 def request_from(update: Update, kind: Any, text: str = "", args: tuple[str, ...] = ()) -> Request:
@@ -121,18 +134,43 @@ def request_from(update: Update, kind: Any, text: str = "", args: tuple[str, ...
         args=args,
         name=user.full_name if user else "",
         username=(user.username or "") if user else "",
+        target_user_id=_replied_user(update),
     )
+
+
+def _replied_user(update: Update) -> str:
+    """The user a reply points at: the sender of a forwarded message, or of the replied-to message."""
+    message = update.effective_message
+    replied = message.reply_to_message if message else None
+    if replied is None:
+        return ""
+    origin = replied.forward_origin
+    if isinstance(origin, MessageOriginUser):
+        return str(origin.sender_user.id)
+    if replied.from_user and not replied.from_user.is_bot and origin is None:
+        return str(replied.from_user.id)
+    return ""
 
 
 # -- handlers ------------------------------------------------------------------
 
 
 async def on_command(update: Update, context: BotContext) -> None:
-    """Run a known command (/start, /help, /faq)."""
+    """Run a command; which ones a user may run is decided in the core."""
     message = update.effective_message
-    command = (message.text or "").split()[0].lstrip("/").split("@")[0].lower() if message else ""
-    replies = context.conversation.handle(request_from(update, "command", command, tuple(context.args or ())))
-    await send_replies(update, replies)
+    name, args = parse_command(message.text or "") or ("", ()) if message else ("", ())
+    await send_replies(update, context.conversation.handle(request_from(update, "command", name, args)))
+
+
+async def on_document(update: Update, context: BotContext) -> None:
+    """Hand an uploaded file to the core (which refuses it unless the sender is an admin)."""
+    document = update.effective_message.document
+    if document.file_size and document.file_size > MAX_UPLOAD_BYTES:
+        await send_replies(update, [Reply(texts.FILE_TOO_BIG.format(limit=MAX_UPLOAD_BYTES // 2**20))])
+        return
+    content = bytes(await (await document.get_file()).download_as_bytearray())
+    request = replace(request_from(update, "file", document.file_name or "upload"), file=content)
+    await send_replies(update, context.conversation.handle(request))
 
 
 async def on_text(update: Update, context: BotContext) -> None:
@@ -201,6 +239,7 @@ def build_application(settings: Settings, conversation: Conversation) -> Applica
     application.add_handler(MessageHandler(private & filters.COMMAND, on_command))  # unknown commands
     application.add_handler(MessageHandler(private & filters.TEXT, on_text))
     application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(MessageHandler(private & filters.Document.ALL, on_document))
     application.add_handler(MessageHandler(private & filters.CAPTION, on_caption))
     # Anything else a person sent (sticker, voice, location…); service messages (pins) get no reply.
     application.add_handler(MessageHandler(private & ~filters.StatusUpdate.ALL, on_other))

@@ -59,3 +59,111 @@ CONSOLE_BANNER = (
 )
 CONSOLE_CHOICE_HINT = "（输入编号选择）"
 CONSOLE_BAD_CHOICE = "没有这个编号，请输入 1-{count} 之间的数字，或直接打字提问。"
+
+# -- admins and ambassadors --------------------------------------------------------
+
+NOT_ALLOWED = "抱歉，这个操作只有管理员可以使用 🙏 有问题可以直接打字问我。"
+ADMIN_HELP = (
+    "管理员指令：\n"
+    "· /grant 用户ID admin｜ambassador 城市 [学校] 授予角色（也可回复对方转发来的消息）\n"
+    "· /revoke 用户ID [admin｜ambassador] 撤销角色；/roles 查看名单\n"
+    "· /add 新增条目；/edit 编号 修改；/delete 编号 删除；/history 编号 历史与回滚\n"
+    "· /export [xlsx｜csv｜yaml] 导出知识库；直接发送文件即可导入\n"
+    "· /unanswered [日期] 没答好的问题；/stats 使用统计；/cancel 取消当前操作"
+)
+GRANT_USAGE = "用法：/grant 用户ID admin，或 /grant 用户ID ambassador 城市 [学校]；也可以回复对方转发来的消息发送 /grant ambassador 城市。"
+REVOKE_USAGE = "用法：/revoke 用户ID [admin｜ambassador]；也可以回复对方转发来的消息发送 /revoke。"
+UNKNOWN_CITY = "城市请从这些里选：{cities}"
+GRANTED = "已授予 {who} {role} 角色{where}。"
+REVOKED = "已撤销 {who} 的 {role} 角色。"
+NOT_REVOKED = "{who} 没有 {role} 角色，无需撤销。"
+ROLE_NAMES = {"admin": "管理员", "ambassador": "校园大使"}
+ROLES_EMPTY = "目前除了配置文件里的管理员，还没有授予任何角色。"
+ROLES_LINE = "· {name}（{who}）{role}{where}，{when} 由 {by} 授予"
+CANNOT_REVOKE_CONFIGURED = "{who} 是配置文件（ADMIN_IDS）里的管理员，需要改配置才能撤销。"
+
+REVIEW_EMPTY = "{since} 以来没有待处理的问题 👍"
+REVIEW_TITLE = "{since} 以来没答好的问题（共 {groups} 类，按次数排序）："
+REVIEW_LINE = "「{text}」 ×{count}（{detail}）"
+REVIEW_DETAIL = {"none": "未回答", "suggest": "给了候选", "answer": "已回答"}
+REVIEW_DISLIKED = "{n} 次👎"
+BUTTON_ATTACH = "➕ 加为问法"
+BUTTON_NEW_ENTRY = "🆕 新建条目"
+BUTTON_DISMISS = "🗑 忽略"
+ATTACH_CHOOSE = "把「{text}」加为哪个条目的问法？"
+ATTACHED = "已把「{text}」加为「{question}」的问法，同类 {count} 个问题已处理。下次有人这样问就能直接回答了。"
+DISMISSED = "已忽略「{text}」（{count} 个问题）。"
+REVIEW_GONE = "这组问题已经处理过了。"
+BAD_DATE = "日期格式请写成 2026-11-01。"
+
+STATS = (
+    "最近 {days} 天统计：\n{per_day}\n"
+    "共 {total} 个问题：直接回答 {answered:.0%}，给了候选 {suggested:.0%}，未回答 {unanswered:.0%}\n"
+    "热门话题：{topics}\n"
+    "用户总数 {users}（最近 {days} 天新增 {new_users}）"
+)
+STATS_NO_TOPICS = "暂无"
+
+RATE_UP = "👍 有帮助"
+RATE_DOWN = "👎 没帮助"
+RATED = "谢谢你的反馈！"
+RATED_DOWN = "谢谢反馈，我们会转给工作人员改进这个回答 🙏"
+
+# -- editing the FAQ in the chat -------------------------------------------------------
+
+BUTTON_CANCEL = "✖️ 取消"
+BUTTON_SAVE = "✅ 保存"
+BUTTON_DELETE = "🗑 确认删除"
+BUTTON_ROLLBACK = "↩️ 回滚到 #{rev}"
+BUTTON_ROLLBACK_CONFIRM = "✅ 确认回滚"
+BUTTON_IMPORT = "✅ 确认导入"
+BUTTON_IMPORT_DELETE = "⚠️ 导入并删除文件中没有的 {n} 条"
+ASK_ID = (
+    "新增条目（随时可发送 /cancel 取消）。\n第 1 步：请发送条目编号，只用小写字母、数字和“-”，例如 housing-subsidy。"
+)
+BAD_ID = "编号只能用小写字母、数字和“-”，不超过 40 个字符，请重新发送。"
+ID_TAKEN = "编号 {id} 已经存在，请换一个，或用 /edit {id} 修改它。"
+ASK_CATEGORY = "请选择分类："
+PROMPTS = {
+    "question": "请发送标准问题（学生看到的标题）。",
+    "answer": "请发送答案。可以用 {{contact_phone}} 表示咨询电话、{{bot_name}} 表示机器人名字。",
+    "alternates": "请发送其他问法，每行一个（学生可能怎么问就怎么写）；没有的话发送“跳过”。",
+    "alt_add": "请发送要新增的问法，每行一个。",
+}
+FIELD_NAMES = {
+    "question": "✏️ 改问题",
+    "answer": "✏️ 改答案",
+    "category": "📂 改分类",
+    "alt_add": "➕ 加问法",
+    "alt_del": "➖ 删问法",
+}
+CHOOSE_FIELD = "要修改 {id} 的哪一部分？（上面是学生现在看到的样子）"
+ASK_REMOVE = "点一下要删除的问法："
+WHICH_ENTRY = "请写上条目编号，例如 {command} sanzhi-yifu（编号可在 /export 导出的表格里查到）。"
+USE_BUTTONS = "请点上面的按钮选择，或发送 /cancel 取消。"
+INVALID = "还不能保存：{reason}"
+CONFIRM_SAVE = "上面就是学生将看到的样子。确认保存吗？"
+SAVED = "已保存 {id}，下一个提问马上生效 ✅"
+CONFIRM_DELETE = "确认删除 {id} 吗？删除后可以用 /history {id} 找回。"
+DELETED = "已删除 {id}。需要恢复时发送 /history {id}。"
+CANCELLED = "已取消，没有做任何修改。"
+NOTHING_TO_CANCEL = "当前没有进行中的操作。"
+NO_HISTORY = "{id} 还没有修改记录。"
+HISTORY_TITLE = "{id} 的修改记录（最新在前）："
+HISTORY_LINE = "#{rev} {when} {action}（{actor}）"
+ACTIONS = {"create": "新建", "update": "修改", "delete": "删除", "rollback": "回滚", "import": "导入"}
+CONFIRM_ROLLBACK = "把 {id} 恢复成 #{rev} 之后的样子（上面是预览）？"
+ROLLBACK_TO_DELETED = "#{rev} 这一版是删除操作，回滚后该条目会被删除。"
+ROLLED_BACK = "已把 {id} 回滚到 #{rev} ✅"
+EXPORT_FORMATS = "可导出的格式：/export xlsx、/export csv、/export yaml。"
+EXPORTED = "知识库共 {count} 条，文件在这里。改好后直接发回给我就能导入。"
+IMPORT_REJECTED = "文件没有导入，发现 {count} 处问题（一条都没有改动）：\n{problems}"
+IMPORT_NOTHING = "文件内容和现有知识库完全一致，不需要导入。"
+IMPORT_SUMMARY = "检查通过：{summary}\n现有条目中有 {missing} 条不在文件里，默认保留。确认导入吗？"
+IMPORTED = "导入完成：{summary} ✅ 下一个提问马上生效。"
+FILE_TOO_BIG = "文件太大了（上限 {limit} MB），请精简后再发。"
+
+CONSOLE_UPLOAD_USAGE = "用法：/upload 文件路径（.xlsx、.csv 或 .yaml）"
+CONSOLE_UPLOAD_FAILED = "读不了文件 {path}：{reason}"
+CONSOLE_SAVED = "（文件已保存到 {path}）"
+MORE_ALTERNATES = "\n（还可以继续发送更多问法，每条都会加进去。）"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from bot.app import build_conversation
@@ -39,6 +41,7 @@ def store(settings) -> Store:
 
 
 @pytest.fixture
-def conversation(settings, store, kb) -> Conversation:
-    """A conversation on a fresh database, reusing the session's knowledge base index."""
-    return build_conversation(settings, store, kb)
+def conversation(settings, store, kb, seed) -> Conversation:
+    """A conversation on a fresh, seeded database, reusing the session's index (copied: edits stay local)."""
+    store.seed_faq(*seed)
+    return build_conversation(settings, store, copy.copy(kb))

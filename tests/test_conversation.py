@@ -82,7 +82,7 @@ def test_a_did_you_mean_button_only_works_for_the_student_who_asked(conversation
 
 def test_menu_buttons_outside_the_menu_open_a_new_message(conversation):
     [answer] = say(conversation, "三支一扶")
-    assert answer.all_buttons[0].action == "menu"
+    assert answer.all_buttons[-1].action == "menu"
     [menu] = press(conversation, "menu")
     assert not menu.replace
     [category] = press(conversation, "cat:contact")

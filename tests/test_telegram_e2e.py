@@ -19,6 +19,7 @@ import pytest
 from bot import texts
 from bot.app import build_conversation
 from bot.settings import Settings
+from bot.store import Store
 from bot.telegram_adapter import build_application
 from knowledge.entries import Category, FaqEntry, load_lexicon
 from knowledge.kb import KnowledgeBase
@@ -47,10 +48,12 @@ async def api():
 
 
 @pytest.fixture
-async def bot(api, kb, tmp_path):
+async def bot(api, kb, seed, tmp_path):
     """The bot running against the fake server; yields its conversation core."""
     settings = telegram_settings(api, tmp_path)
-    conversation = build_conversation(settings, kb=kb)
+    store = Store.open(settings.database_path)
+    store.seed_faq(*seed)
+    conversation = build_conversation(settings, store, copy.copy(kb))
     application = build_application(settings, conversation)
     async with running_application(application):
         yield conversation

@@ -48,8 +48,11 @@ class PeopleStore:
         except sqlite_utils.db.NotFoundError:
             raise NotFoundError(f"no user {channel}:{external_id}") from None
 
-    def count_users(self) -> int:
-        return self.db["users"].count
+    def count_users(self, since: str | None = None) -> int:
+        """All users, or those first seen at or after `since` (UTC ISO)."""
+        if since is None:
+            return self.db["users"].count
+        return self.db.execute("select count(*) from users where first_seen >= ?", [since]).fetchone()[0]
 
     # -- roles --------------------------------------------------------------
 
@@ -116,3 +119,18 @@ class PeopleStore:
     def audit_entries(self, limit: int = 100) -> list[dict[str, Any]]:
         """The most recent audit entries, newest first."""
         return list(self.db["audit_log"].rows_where(order_by="id desc", limit=limit))
+
+    # -- admin dialogs ----------------------------------------------------------
+
+    def dialog(self, channel: str, external_id: str) -> tuple[str, dict[str, Any]] | None:
+        """The guided flow a user is in (name and collected data), kept across restarts."""
+        rows = list(self.db["dialogs"].rows_where("channel = ? and external_id = ?", [channel, external_id]))
+        return (rows[0]["flow"], json.loads(rows[0]["data"])) if rows else None
+
+    def set_dialog(self, channel: str, external_id: str, flow: str, data: dict[str, Any]) -> None:
+        row = {"channel": channel, "external_id": external_id, "flow": flow, "updated_at": utcnow()}
+        self.db["dialogs"].upsert({**row, "data": json.dumps(data, ensure_ascii=False)}, pk=("channel", "external_id"))
+
+    def clear_dialog(self, channel: str, external_id: str) -> None:
+        self.db.execute("delete from dialogs where channel = ? and external_id = ?", [channel, external_id])
+        self.db.conn.commit()

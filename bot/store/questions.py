@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 
 import sqlite_utils
@@ -24,6 +24,8 @@ class LoggedQuestion:
     resolution: str | None = None
     picked_faq_id: str | None = None
     rating: int | None = None
+    reviewed_at: str | None = None
+    reviewed_by: str | None = None
 
 
 _COLUMNS = [f.name for f in fields(LoggedQuestion)]
@@ -31,6 +33,7 @@ _COLUMNS = [f.name for f in fields(LoggedQuestion)]
 
 class QuestionStore:
     db: sqlite_utils.Database
+    audit: Callable[..., None]
 
     def log_question(
         self,
@@ -94,6 +97,25 @@ class QuestionStore:
     def questions_to_review(self, since: str) -> list[LoggedQuestion]:
         """What the FAQ did not answer well since `since`: none, suggest, or an answer rated 👎."""
         rows = self.db["question_log"].rows_where(
-            "created_at >= ? and (outcome in ('none', 'suggest') or rating < 0)", [since], order_by="id"
+            "created_at >= ? and reviewed_at is null and (outcome in ('none', 'suggest') or rating < 0)",
+            [since],
+            order_by="id",
         )
         return [LoggedQuestion(**{c: r[c] for c in _COLUMNS}) for r in rows]
+
+    def mark_reviewed(self, question_ids: Sequence[int], actor: str, action: str) -> int:
+        """Take questions off the review list (attached as an alternate, or dismissed); audited."""
+        if not question_ids:
+            return 0
+        marks = ", ".join("?" * len(question_ids))
+        with self.db.atomic():
+            cursor = self.db.execute(
+                f"update question_log set reviewed_at = ?, reviewed_by = ? where id in ({marks})",
+                [utcnow(), actor, *question_ids],
+            )
+            self.audit(actor, f"review.{action}", ",".join(map(str, question_ids)))
+        return cursor.rowcount
+
+    def question(self, question_id: int) -> LoggedQuestion | None:
+        rows = list(self.db["question_log"].rows_where("id = ?", [question_id]))
+        return LoggedQuestion(**{c: rows[0][c] for c in _COLUMNS}) if rows else None

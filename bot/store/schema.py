@@ -73,7 +73,7 @@ def _migration_2(db: sqlite_utils.Database) -> None:
 
 
 def _migration_3(db: sqlite_utils.Database) -> None:
-    """Roles, the audit log, FAQ revisions, answer ratings and the FAQ's version counter."""
+    """Roles, the audit log, FAQ revisions, ratings and review marks, admin dialogs, the FAQ's version."""
     db["roles"].create(
         {
             "channel": str,
@@ -115,6 +115,12 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     )
     db["faq_revisions"].create_index(["faq_id", "id"])
     db["question_log"].add_column("rating", int)  # +1 helpful, -1 not helpful
+    db["question_log"].add_column("reviewed_at", str)  # an admin attached or dismissed it
+    db["question_log"].add_column("reviewed_by", str)
+    db["dialogs"].create(
+        {"channel": str, "external_id": str, "flow": str, "data": str, "updated_at": str},
+        pk=("channel", "external_id"),
+    )
     db["meta"].create({"key": str, "value": str}, pk="key")
     db["meta"].insert({"key": "faq_version", "value": "0"})
 

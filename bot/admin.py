@@ -1,0 +1,209 @@
+"""Admin commands: roles, the review of unanswered questions, statistics.
+
+Plain functions of the core (no chat library). Each one starts with
+`actor.require(...)`, so whatever arrives (a typed command, a forged button),
+a student is refused and nothing changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+
+from bot import texts
+from bot.permissions import CITIES, Actor, Role
+from bot.replies import Button, Reply, Request
+from bot.review import QuestionGroup, group_questions
+from bot.settings import Settings
+from bot.stats import compute_stats
+from bot.store import Store
+from knowledge.kb import KnowledgeBase
+
+REVIEW_DAYS = 7
+REVIEW_GROUPS_SHOWN = 10
+
+
+@dataclass
+class AdminDesk:
+    settings: Settings
+    store: Store
+    knowledge: Callable[[], KnowledgeBase]  # the live knowledge base
+    reload: Callable[[], None]  # re-index after an FAQ change
+
+    # -- roles ----------------------------------------------------------------
+
+    def grant(self, actor: Actor, request: Request) -> list[Reply]:
+        actor.require(Role.ADMIN)
+        target, args = _target(request)
+        if not target or not args or args[0] not in ("admin", "ambassador"):
+            return [Reply(texts.GRANT_USAGE)]
+        role, city, campus = args[0], "", ""
+        if role == "ambassador":
+            if len(args) < 2 or args[1] not in CITIES:
+                return [Reply(texts.UNKNOWN_CITY.format(cities="、".join(CITIES)))]
+            city, campus = args[1], " ".join(args[2:])
+        self.store.grant_role(request.channel, target, role, actor.key, city=city, campus=campus)
+        where = f"（{city}{' ' + campus if campus else ''}）" if city else ""
+        return [
+            Reply(
+                texts.GRANTED.format(who=self._who(request.channel, target), role=texts.ROLE_NAMES[role], where=where)
+            )
+        ]
+
+    def revoke(self, actor: Actor, request: Request) -> list[Reply]:
+        actor.require(Role.ADMIN)
+        target, args = _target(request)
+        if not target or (args and args[0] not in ("admin", "ambassador")):
+            return [Reply(texts.REVOKE_USAGE)]
+        who = self._who(request.channel, target)
+        roles = [args[0]] if args else ["admin", "ambassador"]
+        if "admin" in roles and self.settings.is_configured_admin(request.channel, target):
+            return [Reply(texts.CANNOT_REVOKE_CONFIGURED.format(who=who))]
+        done = [r for r in roles if self.store.revoke_role(request.channel, target, r, actor.key)]
+        if not done:
+            return [Reply(texts.NOT_REVOKED.format(who=who, role="、".join(texts.ROLE_NAMES[r] for r in roles)))]
+        return [Reply(texts.REVOKED.format(who=who, role="、".join(texts.ROLE_NAMES[r] for r in done)))]
+
+    def roles(self, actor: Actor) -> list[Reply]:
+        actor.require(Role.ADMIN)
+        grants = self.store.role_grants()
+        if not grants:
+            return [Reply(texts.ROLES_EMPTY)]
+        lines = [
+            texts.ROLES_LINE.format(
+                name=g.name or "未见过",
+                who=f"{g.channel}:{g.external_id}",
+                role=texts.ROLE_NAMES.get(g.role, g.role),
+                where=f"·{g.city}{' ' + g.campus if g.campus else ''}" if g.city else "",
+                when=self._local_date(g.granted_at),
+                by=g.granted_by,
+            )
+            for g in grants
+        ]
+        return [Reply("\n".join(lines))]
+
+    def _who(self, channel: str, user_id: str) -> str:
+        try:
+            name = self.store.user(channel, user_id)["name"]
+        except LookupError:
+            name = ""
+        return f"{name}（{user_id}）" if name else user_id
+
+    def _local_date(self, iso: str) -> str:
+        return datetime.fromisoformat(iso).astimezone(self.settings.timezone).date().isoformat()
+
+    # -- review -----------------------------------------------------------------
+
+    def unanswered(self, actor: Actor, args: tuple[str, ...]) -> list[Reply]:
+        """Grouped questions the FAQ did not answer well, most frequent first, with one-tap actions."""
+        actor.require(Role.ADMIN)
+        try:
+            since_day = date.fromisoformat(args[0]) if args else self._today() - timedelta(days=REVIEW_DAYS - 1)
+        except ValueError:
+            return [Reply(texts.BAD_DATE)]
+        since = datetime.combine(since_day, datetime.min.time(), self.settings.timezone).astimezone(UTC)
+        groups = group_questions(self.store.questions_to_review(since.isoformat(timespec="seconds")))
+        if not groups:
+            return [Reply(texts.REVIEW_EMPTY.format(since=since_day.isoformat()))]
+        replies = [Reply(texts.REVIEW_TITLE.format(since=since_day.isoformat(), groups=len(groups)))]
+        for group in groups[:REVIEW_GROUPS_SHOWN]:
+            first = group.ids[0]
+            replies.append(
+                Reply(
+                    texts.REVIEW_LINE.format(text=group.text, count=group.count, detail=_detail(group)),
+                    buttons=(
+                        (
+                            Button(texts.BUTTON_ATTACH, f"rv:a:{first}"),
+                            Button(texts.BUTTON_NEW_ENTRY, f"rv:n:{first}"),
+                            Button(texts.BUTTON_DISMISS, f"rv:d:{first}"),
+                        ),
+                    ),
+                )
+            )
+        return replies
+
+    def review_button(self, actor: Actor, action: str) -> list[Reply] | tuple[str, str]:
+        """Handle rv:a|t|d buttons; for rv:n returns ('new', question text) for the editor to start."""
+        actor.require(Role.ADMIN)
+        kind, _, rest = action.partition(":")
+        question_id, _, entry_id = rest.partition(":")
+        group = self._group_of(int(question_id)) if question_id.isdecimal() else None
+        if group is None:
+            return [Reply(texts.REVIEW_GONE)]
+        if kind == "a":  # choose the entry to attach to: the matcher's best guesses
+            candidates = [s.entry_id for s in self.knowledge().ask(group.text).scored[:3]]
+            entries = [e for e in (self.knowledge().get(c) for c in candidates) if e]
+            rows = tuple((Button(e.question, f"rv:t:{question_id}:{e.id}"),) for e in entries)
+            return [Reply(texts.ATTACH_CHOOSE.format(text=group.text), buttons=rows)]
+        if kind == "t":
+            entry = self.knowledge().get(entry_id)
+            if entry is None:
+                return [Reply(texts.REVIEW_GONE)]
+            if group.text not in entry.alternates:
+                self.store.save_entry(replace(entry, alternates=(*entry.alternates, group.text)), actor.key)
+                self.reload()
+            self.store.mark_reviewed(group.ids, actor.key, "attach")
+            return [Reply(texts.ATTACHED.format(text=group.text, question=entry.question, count=group.count))]
+        if kind == "d":
+            self.store.mark_reviewed(group.ids, actor.key, "dismiss")
+            return [Reply(texts.DISMISSED.format(text=group.text, count=group.count))]
+        if kind == "n":
+            return ("new", group.text)
+        return [Reply(texts.STALE_BUTTON)]
+
+    def finish_new_entry_review(self, question_text: str, actor: Actor) -> None:
+        """After an entry was created from a review group, take that group off the list."""
+        for group in group_questions(self.store.questions_to_review("0000")):
+            if group.text == question_text:
+                self.store.mark_reviewed(group.ids, actor.key, "new-entry")
+
+    def _group_of(self, question_id: int) -> QuestionGroup | None:
+        for group in group_questions(self.store.questions_to_review("0000")):
+            if question_id in group.ids:
+                return group
+        return None
+
+    # -- statistics ---------------------------------------------------------------
+
+    def stats(self, actor: Actor) -> list[Reply]:
+        actor.require(Role.ADMIN)
+        return [Reply(format_stats(self.store, self.settings, datetime.now(UTC)))]
+
+    def _today(self) -> date:
+        return datetime.now(self.settings.timezone).date()
+
+
+def format_stats(store: Store, settings: Settings, now: datetime) -> str:
+    """The /stats text; the CLI prints the same."""
+    figures = compute_stats(store, settings.timezone, now)
+    bar_unit = max((n for _, n in figures.per_day), default=0) / 20 or 1
+    per_day = "\n".join(f"{day[5:]} {'▇' * round(n / bar_unit)} {n}" for day, n in figures.per_day)
+    topics = "、".join(f"{t}×{n}" for t, n in figures.top_topics) or texts.STATS_NO_TOPICS
+    return texts.STATS.format(
+        days=len(figures.per_day),
+        per_day=per_day,
+        total=figures.total,
+        answered=figures.share("answer"),
+        suggested=figures.share("suggest"),
+        unanswered=figures.share("none"),
+        topics=topics,
+        users=figures.users,
+        new_users=figures.new_users,
+    )
+
+
+def _detail(group: QuestionGroup) -> str:
+    parts = [f"{texts.REVIEW_DETAIL.get(o, o)} {n}" for o, n in group.outcomes.items() if o != "answer"]
+    if group.disliked:
+        parts.append(texts.REVIEW_DISLIKED.format(n=group.disliked))
+    return "，".join(parts)
+
+
+def _target(request: Request) -> tuple[str | None, tuple[str, ...]]:
+    """Who a role command is about: the replied-to user, else a numeric first argument."""
+    if request.target_user_id:
+        return request.target_user_id, request.args
+    if request.args and request.args[0].isdecimal():
+        return request.args[0], request.args[1:]
+    return None, request.args

@@ -1,0 +1,400 @@
+"""Bulk FAQ import and export for the bureau's staff, who keep the FAQ in Excel.
+
+Pure: bytes in, validated entries out, and back; no database, no Telegram. An
+upload is checked whole before anything is returned and every problem is reported
+at once, numbered by the row the admin sees in Excel, so a sheet is fixed in one
+round instead of one upload per mistake.
+
+In .xlsx and .csv cells, line breaks and "|" both separate alternates, so an
+alternate cannot itself contain "|" (it would come back as two). CSV cells that
+start with = + - @ or ' are exported behind a leading ' (the OWASP advice against
+CSV injection); import strips one leading ' back off, so round trips are exact.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import string
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple, NoReturn
+
+import yaml
+
+from bot.faq_xlsx import FORMULA_START, Cell, Formula, SheetError, read_rows, write_rows
+from knowledge.entries import (
+    ID_PATTERN,
+    MAX_ANSWER_CHARS,
+    MAX_QUESTION_CHARS,
+    PLACEHOLDERS,
+    Category,
+    FaqEntry,
+    KnowledgeError,
+    parse_entry,
+)
+
+SUPPORTED = (".xlsx", ".csv", ".yaml", ".yml")
+MACRO_OR_LEGACY = (".xlsm", ".xls", ".xlsb")
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ENTRIES = 2000  # far above any real FAQ; a bigger file is the wrong file
+MAX_PROBLEMS = 50
+
+COLUMNS = ("id", "category", "question", "answer", "source", "alternates")
+REQUIRED = ("id", "category", "question", "answer")
+LABELS = dict(zip(COLUMNS, ("编号", "分类", "问题", "答案", "来源", "其他问法"), strict=True))
+_ALIASES = {**{key: key for key in COLUMNS}, **{label: key for key, label in LABELS.items()}}
+_WIDTHS = {"id": 24, "category": 18, "question": 40, "answer": 80, "source": 36, "alternates": 40}
+# Excel would evaluate these; a leading "-"/"+" before a digit or a space is an ordinary list or number.
+_CSV_FORMULA = re.compile(r"^(?:[=@]|[+\-][A-Za-z(])")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an upload. `reason` is the whole line shown to the admin, place included."""
+
+    row: int | None  # Excel row (header = 1); for YAML the entry's 1-based position; None for the whole file
+    column: str | None  # the canonical column key ("answer"), or None
+    reason: str
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class ImportProblems(ValueError):
+    """The upload was rejected whole; `problems` lists (up to MAX_PROBLEMS of) the reasons."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.total = len(problems)
+        self.problems = problems[:MAX_PROBLEMS]
+        super().__init__(self.text())
+
+    def text(self) -> str:
+        """The admin-facing message: every reason on its own line."""
+        lines = [f"文件没有导入，发现 {self.total} 处问题，请修改后重新上传：", *(p.reason for p in self.problems)]
+        if self.total > len(self.problems):
+            lines.append(f"……问题较多，只列出前 {len(self.problems)} 处。")
+        return "\n".join(lines)
+
+
+class _Row(NamedTuple):
+    number: int
+    where: str  # "第 5 行" or, for YAML, "第 5 条"
+    values: dict[str, str]
+    alternates: list[str]
+    unreadable: frozenset[str] = frozenset()  # columns already reported (formulas, non-text)
+
+
+def parse_faq_file(filename: str, data: bytes, categories: Sequence[Category]) -> list[FaqEntry]:
+    """Read and validate a whole upload; raise ImportProblems naming every problem, or return all entries."""
+    filename = filename.strip()
+    suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if suffix in MACRO_OR_LEGACY:
+        _fail(f"不能导入 {suffix} 文件（可能带宏或是旧版格式），请在 Excel 中“另存为” .xlsx 工作簿后再上传")
+    if suffix not in SUPPORTED:
+        _fail(f"不支持 {suffix or '没有扩展名的'} 文件，请上传 .xlsx、.csv 或 .yaml 文件")
+    if not data:
+        _fail("文件是空的")
+    if len(data) > MAX_FILE_BYTES:
+        _fail(f"文件太大（{len(data) / 1024 / 1024:.1f} MB），最大 {MAX_FILE_BYTES // 1024 // 1024} MB")
+    problems: list[Problem] = []
+    if suffix == ".xlsx":
+        try:
+            table = read_rows(data, MAX_ENTRIES + 2)
+        except SheetError as exc:
+            _fail(str(exc))
+        rows = _table_rows(table, problems)
+    elif suffix == ".csv":
+        rows = _table_rows(_read_csv(data, problems), problems)
+    else:
+        rows = _yaml_rows(data, problems)
+    if len(rows) > MAX_ENTRIES:
+        _fail(f"条目太多（超过 {MAX_ENTRIES} 条），请分批导入")
+    entries = _validate(rows, categories, problems)
+    if problems:
+        raise ImportProblems(problems)
+    if not entries:
+        _fail("文件里没有找到任何问答条目")
+    return entries
+
+
+def _fail(reason: str) -> NoReturn:
+    raise ImportProblems([Problem(None, None, reason)])
+
+
+def _column_key(header: Cell) -> str | None:
+    """Which column a header cell names: "答案", "answer" and our own "答案 (answer)" all work."""
+    tokens = [t for t in re.split(r"[\s()（）\[\]【】:：]+", (header or "").casefold()) if t]
+    keys = {_ALIASES[t] for t in tokens if t in _ALIASES}
+    return keys.pop() if len(keys) == 1 else None
+
+
+def _table_rows(table: list[tuple[int, list[Cell]]], problems: list[Problem]) -> list[_Row]:
+    """Turn sheet rows (xlsx or CSV) into entry rows; the first non-empty row is the header."""
+    if not table:
+        return []
+    header_number, header = table[0]
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        key = _column_key(cell)
+        if key in columns:
+            problems.append(Problem(header_number, key, f"第 {header_number} 行：表头里“{LABELS[key]}”列出现了两次"))
+        elif key:
+            columns[key] = index
+    missing = [f"{LABELS[key]} ({key})" for key in REQUIRED if key not in columns]
+    if missing:
+        problems.append(
+            Problem(header_number, None, f"第 {header_number} 行（表头）缺少必填的列：{'、'.join(missing)}")
+        )
+        return []
+    rows = []
+    for number, cells in table[1:]:
+        values = {key: cells[index] if index < len(cells) else None for key, index in columns.items()}
+        formulas = frozenset(key for key, cell in values.items() if isinstance(cell, Formula))
+        for key in formulas:
+            problems.append(Problem(number, key, f"第 {number} 行：“{LABELS[key]}”是公式，请改成纯文字"))
+        text = {key: "" if key in formulas else (cell or "").strip() for key, cell in values.items()}
+        if any(text.values()) or formulas:
+            alternates = [a.strip() for a in re.split(r"[\n|]", text.pop("alternates", "")) if a.strip()]
+            rows.append(_Row(number, f"第 {number} 行", text, alternates, formulas))
+    return rows
+
+
+def _read_csv(data: bytes, problems: list[Problem]) -> list[tuple[int, list[Cell]]]:
+    # Excel writes UTF-8 (with a BOM) when asked, and GB18030/GBK by default on Chinese Windows.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        _fail("无法识别文件编码，请在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”后再上传")
+    table: list[tuple[int, list[Cell]]] = []
+    number = 0
+    try:
+        # A record is one Excel row even when a quoted cell spans several lines.
+        for number, record in enumerate(csv.reader(io.StringIO(text, newline="")), 1):
+            cells = [_csv_cell(value) for value in record]
+            if any(cell and cell.strip() for cell in cells):
+                table.append((number, cells))
+                if len(table) > MAX_ENTRIES + 1:
+                    break
+    except csv.Error as exc:
+        problems.append(
+            Problem(number + 1, None, f"第 {number + 1} 行：CSV 格式有误（{exc}），请用 Excel 重新另存为 CSV")
+        )
+    return table
+
+
+def _csv_cell(value: str) -> Cell:
+    value = value.replace("\r\n", "\n")
+    if value.startswith("'"):
+        return value[1:]  # our export's escape, and the admin's way of saying "this is text"
+    return Formula(value) if _CSV_FORMULA.match(value) else value
+
+
+def _yaml_rows(data: bytes, problems: list[Problem]) -> list[_Row]:
+    """Entries from a file shaped like knowledge/faq.yaml; its categories are ignored."""
+    try:
+        document = yaml.safe_load(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        _fail("YAML 文件必须是 UTF-8 编码")
+    except (yaml.YAMLError, RecursionError) as exc:  # PyYAML recurses once per nesting level
+        mark = getattr(exc, "problem_mark", None)
+        _fail(f"YAML 格式有误{f'（第 {mark.line + 1} 行附近）' if mark else ''}，请检查缩进和冒号")
+    entries = document.get("entries") if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        _fail("YAML 文件里要有 entries 列表（格式同 knowledge/faq.yaml）")
+    rows = []
+    for position, raw in enumerate(entries, 1):
+        where = f"第 {position} 条"
+        if not isinstance(raw, dict):
+            problems.append(Problem(position, None, f"{where}：应写成包含 id、category、question、answer 的键值对"))
+            continue
+        values = {key: _yaml_text(raw.get(key)) for key in COLUMNS[:5]}
+        listed = raw.get("alternates") or []
+        alternates = [_yaml_text(a) for a in listed] if isinstance(listed, list) else [None]
+        unreadable = frozenset(key for key, value in values.items() if value is None)
+        unreadable |= {"alternates"} if None in alternates else set()
+        for key in sorted(unreadable, key=COLUMNS.index):
+            wanted = "文字列表，每行一个“- 问法”" if key == "alternates" else "文字（是/否、日期之类的写法请加上引号）"
+            problems.append(Problem(position, key, f"{where}：{key} 应该是{wanted}"))
+        text = {key: value or "" for key, value in values.items()}
+        rows.append(_Row(position, where, text, [a for a in alternates if a], unreadable))
+    return rows
+
+
+def _yaml_text(value: Any) -> str | None:
+    """The value as text, or None if it is not text (never repr() it: aliases can nest exponentially)."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value.strip() if isinstance(value, str) else None
+
+
+def _category_lookup(categories: Sequence[Category]) -> dict[str, str]:
+    """Category id, or a title no other category shares, to the category id."""
+    titles = Counter(c.title.strip() for c in categories)
+    lookup = {c.title.strip(): c.id for c in categories if titles[c.title.strip()] == 1}
+    lookup.update({c.id: c.id for c in categories})
+    return lookup
+
+
+def _validate(rows: list[_Row], categories: Sequence[Category], problems: list[Problem]) -> list[FaqEntry]:
+    """Check every row, in Chinese, then let knowledge.entries.parse_entry build it, so its rules stay the rule."""
+    lookup = _category_lookup(categories)
+    allowed = "、".join(f"{c.id}（{c.title}）" for c in categories) or "（还没有分类）"
+    seen: dict[str, _Row] = {}
+    entries = []
+    for row in rows:
+        before = len(problems)
+
+        def problem(column: str | None, reason: str, row: _Row = row) -> None:
+            if column not in row.unreadable:  # "empty" only because it was unreadable: said already
+                problems.append(Problem(row.number, column, f"{row.where}：{reason}"))
+
+        entry_id, category = row.values["id"], row.values["category"]
+        if not entry_id:
+            problem("id", "编号不能为空")
+        elif not ID_PATTERN.match(entry_id):
+            problem("id", f"编号“{_clip(entry_id)}”只能用小写英文字母、数字和“-”，不超过 40 个字符，且不能以“-”开头")
+        elif entry_id in seen:
+            problem("id", f"编号 {entry_id} 和{seen[entry_id].where}重复了")
+        else:
+            seen[entry_id] = row
+        if not category:
+            problem("category", "分类不能为空")
+        elif category not in lookup:
+            problem("category", f"没有“{_clip(category)}”这个分类，可选：{allowed}")
+        for key, limit in (("question", MAX_QUESTION_CHARS), ("answer", MAX_ANSWER_CHARS)):
+            if not row.values[key]:
+                problem(key, f"{LABELS[key]}不能为空")
+            elif len(row.values[key]) > limit:
+                problem(key, f"{LABELS[key]}有 {len(row.values[key])} 个字，超过了 {limit} 字的上限")
+        if row.values["answer"]:
+            placeholder_problem = _placeholder_problem(row.values["answer"])
+            if placeholder_problem:
+                problem("answer", placeholder_problem)
+        for alternate in row.alternates:
+            if len(alternate) > MAX_QUESTION_CHARS:
+                problem("alternates", f"其他问法“{_clip(alternate)}”超过了 {MAX_QUESTION_CHARS} 字的上限")
+        if len(problems) > before or row.unreadable:
+            continue
+        raw = {**row.values, "category": lookup[category], "alternates": row.alternates}
+        try:
+            entries.append(parse_entry(raw, row.where, lookup.values()))
+        except KnowledgeError as exc:  # a rule added to parse_entry that this module does not know yet
+            problem(None, str(exc))
+    return entries
+
+
+def _placeholder_problem(answer: str) -> str | None:
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(answer) if name is not None}
+    except ValueError:
+        return "答案里的花括号 { } 不成对；要显示花括号本身请写成 {{ 和 }}"
+    allowed = "、".join(f"{{{name}}}" for name in sorted(PLACEHOLDERS))
+    unknown = "、".join(f"{{{name}}}" for name in sorted(names - PLACEHOLDERS))
+    return f"答案里的 {unknown} 不认识，只能用 {allowed}" if unknown else None
+
+
+def _clip(text: str, limit: int = 20) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def export_faq(entries: Sequence[FaqEntry], categories: Sequence[Category], fmt: str) -> bytes:
+    """The entries as an .xlsx, .csv or .yaml file that parse_faq_file reads back unchanged."""
+    fmt = fmt.lower().lstrip(".")
+    if fmt in ("yaml", "yml"):
+        return _export_yaml(entries, categories)
+    lookup = _category_lookup(categories)
+    # Staff read titles, not ids; a title goes out only where it reads back as the same category.
+    names = {c.id: c.title.strip() if lookup.get(c.title.strip()) == c.id else c.id for c in categories}
+    header = [f"{LABELS[key]} ({key})" for key in COLUMNS]
+    rows = [
+        [e.id, names.get(e.category, e.category), e.question, e.answer, e.source, "\n".join(e.alternates)]
+        for e in entries
+    ]
+    if fmt == "xlsx":
+        return write_rows(header, rows, [_WIDTHS[key] for key in COLUMNS], "FAQ")
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)  # QUOTE_MINIMAL quotes the cells holding commas, quotes and newlines
+        writer.writerow(header)
+        writer.writerows([[_csv_escape(text) for text in row] for row in rows])
+        return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM is how Excel knows it is UTF-8
+    raise ValueError(f"unknown export format {fmt!r}; expected xlsx, csv or yaml")
+
+
+def _csv_escape(text: str) -> str:
+    return "'" + text if text.startswith((*FORMULA_START, "'", "\t", "\r")) else text
+
+
+class _Dumper(yaml.SafeDumper):
+    """Indented lists and multi-line text as literal blocks, the way faq.yaml is written by hand."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
+    # PyYAML falls back to a quoted style by itself when a block cannot hold the text exactly.
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|" if "\n" in text else None)
+
+
+_Dumper.add_representer(str, _represent_text)
+
+
+def _export_yaml(entries: Sequence[FaqEntry], categories: Sequence[Category]) -> bytes:
+    listed = []
+    for e in entries:
+        fields = {"id": e.id, "category": e.category, "question": e.question, "answer": e.answer}
+        fields |= {"source": e.source, "alternates": list(e.alternates)}
+        listed.append({key: value for key, value in fields.items() if value})  # as in the seed: no empty fields
+    document = {"version": 1, "categories": [{"id": c.id, "title": c.title} for c in categories], "entries": listed}
+    text = yaml.dump(document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+    return ("# 莞才助手 FAQ 导出文件，格式同 knowledge/faq.yaml。\n" + text).encode("utf-8")
+
+
+@dataclass
+class ImportSummary:
+    """What an import would do to the live FAQ, in ids, for the admin to confirm."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # missing from the file but kept (delete_missing=False)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.added or self.changed or self.deleted)
+
+    def text(self) -> str:
+        """E.g. "新增 3 条，修改 5 条，删除 0 条，未变 12 条。" and then which ids."""
+        counts = f"新增 {len(self.added)} 条，修改 {len(self.changed)} 条，删除 {len(self.deleted)} 条，未变 {len(self.unchanged)} 条。"
+        lines = [counts]
+        for label, ids in (("新增", self.added), ("修改", self.changed), ("删除", self.deleted)):
+            if ids:
+                shown = "、".join(ids[:10]) + (f" 等 {len(ids)} 条" if len(ids) > 10 else "")
+                lines.append(f"{label}：{shown}")
+        if self.kept:
+            lines.append(f"另有 {len(self.kept)} 条不在文件里，保持不变。")
+        return "\n".join(lines)
+
+
+def summarize(current: Sequence[FaqEntry], incoming: Sequence[FaqEntry], delete_missing: bool = False) -> ImportSummary:
+    """Compare by id: new ids are added, differing entries changed, absent ids deleted only if asked."""
+    before = {e.id: e for e in current}
+    summary = ImportSummary()
+    for entry in incoming:
+        old = before.get(entry.id)
+        (summary.added if old is None else summary.unchanged if old == entry else summary.changed).append(entry.id)
+    incoming_ids = {e.id for e in incoming}
+    missing = [e.id for e in current if e.id not in incoming_ids]
+    (summary.deleted if delete_missing else summary.kept).extend(missing)
+    return summary
