@@ -10,11 +10,11 @@ knowledge base so the next question already uses it.
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from zoneinfo import ZoneInfo
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot import texts as t
 from bot.faq_io import SUPPORTED, ImportProblems, export_faq, parse_faq_file, summarize
@@ -74,7 +74,7 @@ class Editor:
             lines.append(
                 t.HISTORY_LINE.format(
                     rev=r.id,
-                    when=r.created_at[:16].replace("T", " "),
+                    when=datetime.fromisoformat(r.created_at).astimezone(self.timezone).strftime("%Y-%m-%d %H:%M"),
                     action=t.ACTIONS.get(r.action, r.action),
                     actor=r.actor,
                 )
