@@ -40,12 +40,14 @@ Cell = str | None
 
 def read_rows(data: bytes, limit: int) -> list[tuple[int, list[Cell]]]:
     """The first sheet's non-empty rows as (Excel row number, cell texts), at most `limit` of them."""
+    if not openpyxl.DEFUSEDXML:  # OPENPYXL_DEFUSEDXML=False or defusedxml missing: fail closed, loudly
+        raise RuntimeError("openpyxl is not using defusedxml; refusing to parse an uploaded workbook")
     _check_package(data)
     try:
         # read_only streams the sheet instead of building every cell object at once.
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl fails in many ways on damaged or hostile files; all mean "unreadable"
-        logger.info("Rejected an unreadable .xlsx upload: %r", exc)
+        logger.info("Rejected an unreadable .xlsx upload: %r, caused by %r", exc, exc.__cause__)
         raise SheetError(
             "无法读取这个 .xlsx 文件（文件可能已损坏），请用 Excel 打开后重新“另存为” .xlsx 再上传"
         ) from None
@@ -66,7 +68,7 @@ def read_rows(data: bytes, limit: int) -> list[tuple[int, list[Cell]]]:
     except SheetError:
         raise
     except Exception as exc:  # the sheet XML is parsed lazily, so damage can surface only here
-        logger.info("Rejected an unreadable .xlsx sheet: %r", exc)
+        logger.info("Rejected an unreadable .xlsx sheet: %r, caused by %r", exc, exc.__cause__)
         raise SheetError(
             "无法读取这个 .xlsx 文件的内容（文件可能已损坏），请用 Excel 重新“另存为” .xlsx 再上传"
         ) from None

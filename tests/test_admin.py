@@ -1,0 +1,309 @@
+"""Admins keep the FAQ right from the chat; students can never do what admins do.
+
+Driven through `Conversation.handle`, the one entry point every channel uses.
+"""
+
+import io
+from dataclasses import replace
+
+import openpyxl
+import pytest
+
+from bot import texts
+from bot.app import build_conversation
+from bot.replies import Request
+
+ADMIN, STUDENT, AMBASSADOR = "1", "2", "3"
+
+
+@pytest.fixture
+def bot(conversation):
+    """The seeded conversation, with user 1 an admin from settings and user 3 an ambassador."""
+    conversation.settings = replace(conversation.settings, admin_ids=frozenset({1}))
+    conversation.admin.settings = conversation.settings
+    conversation.store.grant_role("telegram", AMBASSADOR, "ambassador", "cli", city="武汉")
+    return conversation
+
+
+def send(bot, user, kind, text="", *args, **extra):
+    return bot.handle(Request("telegram", user, kind, text, tuple(args), **extra))
+
+
+def command(bot, user, name, *args, **extra):
+    return send(bot, user, "command", name, *args, **extra)
+
+
+def press(bot, user, action):
+    return send(bot, user, "button", action)
+
+
+def say(bot, user, text):
+    return send(bot, user, "text", text)
+
+
+def xlsx(rows):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", "category", "question", "answer", "alternates"])
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def state(bot):
+    """Everything an admin action could change."""
+    db = bot.store.db
+    return (
+        bot.store.faq_version(),
+        [tuple(r.values()) for r in db["roles"].rows],
+        db["audit_log"].count,
+        db["dialogs"].count,
+        db["faq_revisions"].count,
+    )
+
+
+ADMIN_COMMANDS = [
+    ("grant", "5", "admin"),
+    ("revoke", "3"),
+    ("roles",),
+    ("unanswered",),
+    ("stats",),
+    ("add",),
+    ("edit", "contact"),
+    ("delete", "contact"),
+    ("history", "contact"),
+    ("export", "xlsx"),
+]
+ADMIN_BUTTONS = [
+    "ed:save",
+    "ed:del:contact",
+    "ed:rb:contact:1",
+    "ed:rbok:contact:1",
+    "ed:imp:keep",
+    "ed:imp:delete",
+    "ed:f:answer",
+    "ed:cat:contact",
+    "ed:rm:0",
+    "rv:a:1",
+    "rv:t:1:contact",
+    "rv:d:1",
+    "rv:n:1",
+]
+
+
+@pytest.mark.parametrize("user", [STUDENT, AMBASSADOR])
+@pytest.mark.parametrize("entry", ADMIN_COMMANDS, ids=lambda e: e[0])
+def test_a_non_admin_sending_an_admin_command_is_refused_and_nothing_changes(bot, user, entry):
+    say(bot, STUDENT, "东莞天气怎么样")  # something an admin could act on
+    before = state(bot)
+    [reply] = command(bot, user, *entry)
+    assert reply.text == texts.NOT_ALLOWED and reply.document is None
+    assert state(bot) == before
+
+
+@pytest.mark.parametrize("action", ADMIN_BUTTONS)
+def test_a_forged_or_stale_admin_button_from_a_student_is_refused(bot, action):
+    say(bot, STUDENT, "东莞天气怎么样")
+    bot.store.set_dialog("telegram", STUDENT, "edit", {"step": "confirm", "entry": {"id": "contact"}})  # even mid-flow
+    before = state(bot)
+    [reply] = press(bot, STUDENT, action)
+    assert reply.text == texts.NOT_ALLOWED
+    assert state(bot) == before
+
+
+def test_a_student_uploading_a_file_is_refused_and_nothing_changes(bot):
+    before = state(bot)
+    good = xlsx([["contact", "contact", "新问题", "新答案", ""]])
+    [reply] = send(bot, STUDENT, "file", "faq.xlsx", file=good)
+    assert reply.text == texts.NOT_ALLOWED
+    assert state(bot) == before
+
+
+def test_admin_grants_an_ambassador_by_id_and_revokes_by_reply(bot):
+    bot.store.touch_user("telegram", "42", "小王")
+    [reply] = command(bot, ADMIN, "grant", "42", "ambassador", "上海", "复旦大学")
+    assert "小王" in reply.text and "校园大使" in reply.text and "上海 复旦大学" in reply.text
+    [grant] = bot.store.roles_of("telegram", "42")
+    assert (grant.role, grant.city, grant.campus, grant.granted_by) == ("ambassador", "上海", "复旦大学", "telegram:1")
+    [reply] = command(bot, ADMIN, "revoke", target_user_id="42")  # replying to their forwarded message
+    assert "撤销" in reply.text and bot.store.roles_of("telegram", "42") == []
+    assert [a["action"] for a in bot.store.audit_entries()][:2] == ["role.revoke", "role.grant"]
+
+
+def test_grant_needs_a_known_city_and_a_target(bot):
+    assert command(bot, ADMIN, "grant", "42", "ambassador", "火星")[0].text.startswith("城市请从")
+    assert command(bot, ADMIN, "grant", "ambassador", "武汉")[0].text == texts.GRANT_USAGE
+    assert bot.store.roles_of("telegram", "42") == []
+
+
+def test_an_admin_from_settings_cannot_be_revoked_in_the_chat(bot):
+    [reply] = command(bot, ADMIN, "revoke", ADMIN, "admin")
+    assert "ADMIN_IDS" in reply.text
+
+
+def test_a_granted_admin_may_act_and_roles_lists_everyone(bot):
+    command(bot, ADMIN, "grant", "7", "admin")
+    [listing] = command(bot, "7", "roles")
+    assert "telegram:3" in listing.text and "telegram:7" in listing.text
+
+
+def test_admin_adds_an_entry_step_by_step_and_the_next_student_question_gets_it(bot):
+    assert "编号" in command(bot, ADMIN, "add")[0].text
+    say(bot, ADMIN, "housing-subsidy")
+    [choose] = say(bot, ADMIN, "不选分类直接打字")  # a typed answer where a button is needed: asked again
+    assert any(b.action == "ed:cat:talent" for b in choose.all_buttons)
+    press(bot, ADMIN, "ed:cat:talent")
+    say(bot, ADMIN, "东莞有没有人才住房补贴？")
+    say(bot, ADMIN, "来函没有提到人才住房补贴，详情请致电{contact_phone}。")
+    preview, confirm = say(bot, ADMIN, "人才公寓\n人才房补贴")
+    assert preview.title == "东莞有没有人才住房补贴？" and "0769-12345678" in preview.text
+    assert not bot.kb.get("housing-subsidy")  # nothing written before confirmation
+    [saved] = press(bot, ADMIN, "ed:save")
+    assert "housing-subsidy" in saved.text
+    [answer] = say(bot, STUDENT, "人才公寓")
+    assert answer.title == "东莞有没有人才住房补贴？"
+    [revision] = bot.store.entry_history("housing-subsidy")
+    assert (revision.action, revision.actor) == ("create", "telegram:1")
+
+
+def test_every_step_can_be_cancelled_and_nothing_is_written(bot):
+    version = bot.store.faq_version()
+    command(bot, ADMIN, "edit", "contact")
+    press(bot, ADMIN, "ed:f:answer")
+    say(bot, ADMIN, "改坏了的答案")
+    [cancelled] = press(bot, ADMIN, "ed:cancel")
+    assert cancelled.text == texts.CANCELLED
+    assert bot.store.faq_version() == version and "改坏了" not in bot.kb.get("contact").answer
+    assert say(bot, ADMIN, "三支一扶")[0].title  # the admin is back to asking questions
+
+
+def test_an_edit_is_previewed_then_live_and_can_be_rolled_back(bot):
+    old = bot.kb.get("contact").answer
+    command(bot, ADMIN, "edit", "contact")
+    press(bot, ADMIN, "ed:f:answer")
+    preview, _ = say(bot, ADMIN, "新的联系方式：{contact_phone}，工作日 9:00-17:00。")
+    assert "工作日" in preview.text
+    press(bot, ADMIN, "ed:save")
+    assert "工作日" in say(bot, STUDENT, "人社局电话是多少")[0].text
+    [history] = command(bot, ADMIN, "history", "contact")
+    first = history.all_buttons[0].action  # ed:rb:contact:<rev>
+    revision = first.rsplit(":", 1)[1]
+    press(bot, ADMIN, first)
+    press(bot, ADMIN, f"ed:rbok:contact:{revision}")
+    assert "工作日" in bot.kb.get("contact").answer  # rolled back to the state *after* that revision
+    before_edit = bot.store.entry_history("contact")[-1]
+    press(bot, ADMIN, f"ed:rbok:contact:{before_edit.id}")
+    assert bot.kb.get("contact").answer.startswith("新的")
+    assert old  # the original text stays in the first revision's 'before'
+    assert bot.store.entry_history("contact")[-1].before.answer == old
+
+
+def test_alternates_are_added_and_removed(bot):
+    command(bot, ADMIN, "edit", "sanzhi-yifu")
+    press(bot, ADMIN, "ed:f:alt_add")
+    say(bot, ADMIN, "支教支农支医那个项目")
+    press(bot, ADMIN, "ed:save")
+    assert "支教支农支医那个项目" in bot.kb.get("sanzhi-yifu").alternates
+    command(bot, ADMIN, "edit", "sanzhi-yifu")
+    [choose] = press(bot, ADMIN, "ed:f:alt_del")
+    target = next(b for b in choose.all_buttons if b.label == "支教支农支医那个项目")
+    press(bot, ADMIN, target.action)
+    press(bot, ADMIN, "ed:save")
+    assert "支教支农支医那个项目" not in bot.kb.get("sanzhi-yifu").alternates
+
+
+def test_delete_asks_for_confirmation_first(bot):
+    command(bot, ADMIN, "delete", "contact")
+    assert bot.kb.get("contact")
+    press(bot, ADMIN, "ed:del:contact")
+    assert bot.kb.get("contact") is None
+    assert say(bot, STUDENT, "/faq")  # the bot keeps working
+
+
+def test_a_flow_survives_a_restart(bot, settings):
+    command(bot, ADMIN, "edit", "contact")
+    press(bot, ADMIN, "ed:f:question")
+    restarted = build_conversation(bot.settings, bot.store, bot.kb)
+    preview, _ = say(restarted, ADMIN, "怎么联系人社局？")
+    assert preview.title == "怎么联系人社局？"
+
+
+def test_an_upload_with_one_bad_row_changes_nothing_and_names_the_row(bot):
+    before = state(bot)
+    data = xlsx(
+        [
+            ["contact", "contact", "怎么联系？", "打电话 {contact_phone}", ""],
+            ["jianxi", "internship", "见习？", "", ""],  # row 3: empty answer
+        ]
+    )
+    [reply] = send(bot, ADMIN, "file", "faq.xlsx", file=data)
+    assert "第 3 行" in reply.text and "一条都没有改动" in reply.text
+    assert state(bot) == before
+
+
+def test_a_valid_upload_shows_a_summary_and_applies_only_on_confirmation(bot):
+    data = xlsx([["contact", "contact", "怎么联系人社局？", "打电话 {contact_phone}", "电话|热线"]])
+    [summary] = send(bot, ADMIN, "file", "faq.xlsx", file=data)
+    assert "修改 1 条" in summary.text and "contact" in summary.text
+    assert bot.kb.get("contact").question != "怎么联系人社局？"
+    press(bot, ADMIN, "ed:imp:keep")
+    assert bot.kb.get("contact").alternates == ("电话", "热线")
+    assert bot.kb.get("sanzhi-yifu")  # entries missing from the file are kept by default
+    assert bot.store.entry_history("contact")[0].action == "import"
+
+
+def test_export_sends_a_spreadsheet_that_imports_back_unchanged(bot):
+    [reply] = command(bot, ADMIN, "export", "xlsx")
+    name, content = reply.document
+    assert name == "faq.xlsx"
+    [back] = send(bot, ADMIN, "file", name, file=content)
+    assert back.text == texts.IMPORT_NOTHING
+
+
+def test_an_unanswered_question_attached_as_alternate_is_answered_next_time(bot):
+    question = "毕业后回莞住房有啥补贴政策"
+    for user in ("21", "22"):
+        assert not say(bot, user, question)[0].title  # not answered: a suggestion or no answer
+    say(bot, "23", question + "？")  # near-identical: the same group
+    listing = command(bot, ADMIN, "unanswered")
+    group = next(r for r in listing if question in r.text)
+    assert "×3" in group.text
+    attach = next(b for b in group.all_buttons if b.label == texts.BUTTON_ATTACH)
+    [choose] = press(bot, ADMIN, attach.action)
+    target = choose.all_buttons[0]
+    [done] = press(bot, ADMIN, target.action)
+    assert "3 个问题已处理" in done.text
+    [answer] = say(bot, STUDENT, question)
+    assert answer.title == target.label
+    assert all(question not in r.text for r in command(bot, ADMIN, "unanswered"))
+
+
+def test_a_thumbs_down_puts_the_answer_on_the_review_list(bot):
+    [answer] = say(bot, STUDENT, "三支一扶")
+    down = next(b for b in answer.all_buttons if b.label == texts.RATE_DOWN)
+    assert press(bot, STUDENT, down.action)[0].text == texts.RATED_DOWN
+    assert any("三支一扶" in r.text and "👎" in r.text for r in command(bot, ADMIN, "unanswered"))
+
+
+def test_dismissing_a_group_takes_it_off_the_list(bot):
+    say(bot, STUDENT, "东莞天气怎么样")
+    [_, group] = command(bot, ADMIN, "unanswered")
+    dismiss = next(b for b in group.all_buttons if b.label == texts.BUTTON_DISMISS)
+    assert "已忽略" in press(bot, ADMIN, dismiss.action)[0].text
+    [empty] = command(bot, ADMIN, "unanswered")
+    assert "没有待处理的问题" in empty.text
+
+
+def test_stats_show_days_outcomes_topics_and_users(bot):
+    say(bot, STUDENT, "三支一扶")
+    say(bot, STUDENT, "东莞天气怎么样")
+    [stats] = command(bot, ADMIN, "stats")
+    assert "共 2 个问题" in stats.text and "直接回答 50%" in stats.text and "未回答 50%" in stats.text
+    assert "sanzhi-yifu×1" in stats.text and "用户总数" in stats.text
+
+
+def test_help_shows_admin_commands_only_to_admins(bot):
+    assert "/grant" in command(bot, ADMIN, "help")[0].text
+    assert "/grant" not in command(bot, STUDENT, "help")[0].text
