@@ -88,8 +88,9 @@ class KnowledgeBase:
         A question being answered meanwhile keeps the snapshot it started with,
         so it never sees a new index with old entries or the reverse.
         """
+        previous = getattr(self, "_snapshot", None)
         self._snapshot = _Snapshot(
-            MatchIndex(entries, self.analyzer),
+            MatchIndex(entries, self.analyzer, previous.index if previous else None),
             {e.id: e for e in entries},
             list(categories if categories is not None else self._snapshot.categories),
         )

@@ -95,6 +95,22 @@ class _Phrasing:
 
 
 @dataclass(frozen=True)
+class _Analysed:
+    """One entry as the index needs it; kept so an unchanged entry is not analysed again."""
+
+    phrasings: tuple[tuple[tuple[str, ...], str], ...]  # (features, pinyin) per phrasing
+    vocabulary: _Vocabulary
+
+
+def _analyse(entry: FaqEntry, analyzer: Analyzer) -> _Analysed:
+    analyses = [a for a in map(analyzer.analyze, entry.phrasings) if not a.empty]
+    return _Analysed(
+        tuple((tuple(map(sys.intern, a.features)), a.pinyin) for a in analyses),
+        _vocabulary(analyses, analyzer.analyze(entry.question), analyzer.analyze(entry.answer)),
+    )
+
+
+@dataclass(frozen=True)
 class _Vocabulary:
     """What one entry says: features of its phrasings and of its answer, and how it writes them."""
 
@@ -107,19 +123,21 @@ class _Vocabulary:
 class MatchIndex:
     """An immutable index over a list of entries; build a new one when entries change."""
 
-    def __init__(self, entries: Sequence[FaqEntry], analyzer: Analyzer) -> None:
+    def __init__(self, entries: Sequence[FaqEntry], analyzer: Analyzer, previous: MatchIndex | None = None) -> None:
+        """Index `entries`; entries unchanged since `previous` reuse its analysis, so an edit re-indexes fast."""
         self.analyzer = analyzer
         self.entries = list(entries)
-        # Keep only compact per-phrasing data (interned feature strings, the pinyin),
-        # not whole analyses: at 100,000 phrasings that halves the memory an index needs.
+        # Per entry, only compact data (interned feature strings, pinyin), not whole
+        # analyses: at 100,000 phrasings that halves the memory an index needs.
+        self._analysed: dict[FaqEntry, _Analysed] = {}
+        reuse = previous._analysed if previous is not None and previous.analyzer is analyzer else {}
         raw: list[tuple[int, tuple[str, ...], str]] = []
         self._vocabularies: list[_Vocabulary] = []
         for i, entry in enumerate(self.entries):
-            analyses = [a for a in map(analyzer.analyze, entry.phrasings) if not a.empty]
-            raw.extend((i, tuple(map(sys.intern, a.features)), a.pinyin) for a in analyses)
-            self._vocabularies.append(
-                _vocabulary(analyses, analyzer.analyze(entry.question), analyzer.analyze(entry.answer))
-            )
+            analysed = reuse.get(entry) or _analyse(entry, analyzer)
+            self._analysed[entry] = analysed
+            raw.extend((i, features, pinyin) for features, pinyin in analysed.phrasings)
+            self._vocabularies.append(analysed.vocabulary)
         n = max(len(self.entries), 1)
         df: dict[str, float] = {}
         for v in self._vocabularies:
