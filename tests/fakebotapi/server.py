@@ -174,6 +174,13 @@ class FakeBotApi:
         extra = {"caption": caption} if caption else {}
         return self._push({"message": self.user_message(user_id, photo=[size], **extra)})
 
+    def send_document(self, user_id: int, filename: str, content: bytes, mime: str | None = None) -> JSON:
+        """Push a file a user sends (a spreadsheet, say); the bot downloads it through getFile."""
+        f = self._store_file("document", content, filename, mime)
+        document = {"file_id": f.file_id, "file_unique_id": f.file_unique_id, "file_name": filename,
+                    "mime_type": f.mime_type or "application/octet-stream", "file_size": len(content)}  # fmt: skip
+        return self._push({"message": self.user_message(user_id, document=document)})
+
     def send_raw_update(self, update: JSON) -> JSON:
         """Push any update kind (edited_message, location, ...); update_id is assigned here."""
         return self._push({k: v for k, v in update.items() if k != "update_id"})
