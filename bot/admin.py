@@ -164,6 +164,24 @@ class AdminDesk:
                 return group
         return None
 
+    # -- synonyms -------------------------------------------------------------------
+
+    def synonyms(self, actor: Actor, args: tuple[str, ...]) -> list[Reply]:
+        """/synonyms lists the table; /synonym add|remove 补贴 补助金 edits it (takes effect at once)."""
+        actor.require(Role.ADMIN)
+        if not args:
+            table = self.store.synonyms()
+            lines = [f"{canonical}：{'、'.join(variants)}" for canonical, variants in table.items()]
+            return [Reply(texts.SYNONYMS_TITLE + "\n" + "\n".join(lines) + "\n\n" + texts.SYNONYM_USAGE)]
+        if len(args) != 3 or args[0] not in ("add", "remove") or args[1] == args[2] or max(map(len, args[1:])) > 20:
+            return [Reply(texts.SYNONYM_USAGE)]
+        action, canonical, variant = args
+        if not self.store.set_synonym(canonical, variant, action == "add", actor.key):
+            return [Reply(texts.SYNONYM_UNCHANGED.format(canonical=canonical, variant=variant))]
+        self.reload()
+        done = texts.SYNONYM_ADDED if action == "add" else texts.SYNONYM_REMOVED
+        return [Reply(done.format(canonical=canonical, variant=variant))]
+
     # -- statistics ---------------------------------------------------------------
 
     def stats(self, actor: Actor) -> list[Reply]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from bot.conversation import Conversation
 from bot.flood import FloodGuard
 from bot.settings import Settings
 from bot.store import Store
-from knowledge.entries import DEFAULT_FAQ_PATH, DEFAULT_LEXICON_PATH, load_faq, load_lexicon
+from knowledge.entries import DEFAULT_FAQ_PATH, DEFAULT_LEXICON_PATH, Lexicon, load_faq, load_lexicon
 from knowledge.kb import KnowledgeBase
 
 logger = logging.getLogger(__name__)
@@ -29,13 +30,20 @@ def build_knowledge(settings: Settings, store: Store, faq_path: Path = DEFAULT_F
     written = store.seed_faq(categories, entries)
     if written:
         logger.info("Seeded the FAQ with %s entries from %s", written, faq_path)
+    lexicon = load_lexicon(DEFAULT_LEXICON_PATH)
+    store.seed_synonyms(dict(lexicon.synonyms))
     return KnowledgeBase(
         store.faq_categories(),
         store.faq_entries(),
-        load_lexicon(DEFAULT_LEXICON_PATH),
+        live_lexicon(lexicon, store),
         settings.answer_threshold,
         settings.suggest_threshold,
     )
+
+
+def live_lexicon(bundled: Lexicon, store: Store) -> Lexicon:
+    """The bundled lexicon with the synonym table from the database (admins edit that one)."""
+    return replace(bundled, synonyms=store.synonyms())
 
 
 def build_conversation(settings: Settings, store: Store | None = None, kb: KnowledgeBase | None = None) -> Conversation:
@@ -45,4 +53,5 @@ def build_conversation(settings: Settings, store: Store | None = None, kb: Knowl
     """
     store = store or Store.open(settings.database_path)
     kb = kb or build_knowledge(settings, store)
+    store.seed_synonyms(dict(kb.lexicon.synonyms))
     return Conversation(settings, store, kb, FloodGuard(settings.flood_limit_per_minute))

@@ -46,7 +46,21 @@ def parse_command(text: str) -> tuple[str, tuple[str, ...]] | None:
 
 #: Commands for admins only; a student who sends one is refused politely.
 ADMIN_COMMANDS = frozenset(
-    {"grant", "revoke", "roles", "unanswered", "stats", "add", "edit", "delete", "history", "export", "cancel"}
+    {
+        "grant",
+        "revoke",
+        "roles",
+        "unanswered",
+        "stats",
+        "add",
+        "edit",
+        "delete",
+        "history",
+        "export",
+        "cancel",
+        "synonyms",
+        "synonym",
+    }
 )
 
 
@@ -119,11 +133,16 @@ class Conversation:
             "history": lambda: self.editor.history(actor, args),
             "export": lambda: self.editor.export(actor, args),
             "cancel": lambda: self.editor.cancel(actor),
+            "synonyms": lambda: self.admin.synonyms(actor, args),
+            "synonym": lambda: self.admin.synonyms(actor, args),
         }
         return simple[name]()
 
     def reload_knowledge(self) -> None:
-        """Re-index the live FAQ from the database; the next question uses it."""
+        """Re-index the live FAQ (and synonyms) from the database; the next question uses it."""
+        synonyms = self.store.synonyms()
+        if synonyms != dict(self.kb.lexicon.synonyms):
+            self.kb.replace_lexicon(replace(self.kb.lexicon, synonyms=synonyms))
         self.kb.replace_entries(self.store.faq_entries(), self.store.faq_categories())
         self._faq_version = self.store.faq_version()
 

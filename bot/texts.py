@@ -69,6 +69,7 @@ ADMIN_HELP = (
     "· /revoke 用户ID [admin｜ambassador] 撤销角色；/roles 查看名单\n"
     "· /add 新增条目；/edit 编号 修改；/delete 编号 删除；/history 编号 历史与回滚\n"
     "· /export [xlsx｜csv｜yaml] 导出知识库；直接发送文件即可导入\n"
+    "· /synonyms 同义词表，/synonym add｜remove 词 同义词 修改\n"
     "· /unanswered [日期] 没答好的问题；/stats 使用统计；/cancel 取消当前操作"
 )
 GRANT_USAGE = "用法：/grant 用户ID admin，或 /grant 用户ID ambassador 城市 [学校]；也可以回复对方转发来的消息发送 /grant ambassador 城市。"
@@ -167,3 +168,9 @@ CONSOLE_UPLOAD_USAGE = "用法：/upload 文件路径（.xlsx、.csv 或 .yaml�
 CONSOLE_UPLOAD_FAILED = "读不了文件 {path}：{reason}"
 CONSOLE_SAVED = "（文件已保存到 {path}）"
 MORE_ALTERNATES = "\n（还可以继续发送更多问法，每条都会加进去。）"
+
+SYNONYMS_TITLE = "同义词表（左边是知识库用的词，右边是学生可能说的词）："
+SYNONYM_USAGE = "新增：/synonym add 补贴 补助金；删除：/synonym remove 补贴 补助金。改完马上生效。"
+SYNONYM_ADDED = "已添加：学生说“{variant}”时按“{canonical}”理解 ✅"
+SYNONYM_REMOVED = "已删除同义词“{variant}”（原对应“{canonical}”）。"
+SYNONYM_UNCHANGED = "同义词表里{canonical} / {variant} 本来就是这样，没有改动。"

@@ -183,6 +183,10 @@ class Analyzer:
         self._domain_words = _compact((*lexicon.domain_words, *extra_words))
         for word in sorted(w for w in self._domain_words if is_cjk(w)):
             self._jieba.add_word(word, freq=max(self._jieba.suggest_freq(word), 50000))
+        # A synonym can only fold if the segmenter keeps it whole (an admin's 三扶项目).
+        variants = _compact(v for group in lexicon.synonyms.values() for v in group)
+        for word in sorted(w for w in variants if is_cjk(w) and len(w) > 1 and w not in self._jieba.FREQ):
+            self._jieba.add_word(word, freq=self._jieba.suggest_freq(word))
         self._stem = snowballstemmer.stemmer("english").stemWord
         self._stopwords = _compact(lexicon.stopwords)
         self._english_stop = {normalize(w) for w in lexicon.english_stopwords}

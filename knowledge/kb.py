@@ -59,7 +59,7 @@ class Outcome:
 
 @dataclass(frozen=True)
 class _Snapshot:
-    """Index, entries by id and categories that belong together."""
+    """Index (with its analyzer), entries by id and categories that belong together."""
 
     index: MatchIndex
     by_id: dict[str, FaqEntry]
@@ -79,21 +79,36 @@ class KnowledgeBase:
     ) -> None:
         self.answer_threshold = answer_threshold
         self.suggest_threshold = suggest_threshold
-        self.analyzer = Analyzer(lexicon, extra_words=())
-        self.replace_entries(entries, categories)
+        analyzer = Analyzer(lexicon)
+        self._snapshot = _Snapshot(MatchIndex(entries, analyzer), {e.id: e for e in entries}, list(categories))
 
     def replace_entries(self, entries: Sequence[FaqEntry], categories: Sequence[Category] | None = None) -> None:
         """Build an index for new entries, then swap it in with one assignment.
 
         A question being answered meanwhile keeps the snapshot it started with,
-        so it never sees a new index with old entries or the reverse.
+        so it never sees a new index with old entries or the reverse. Entries
+        that did not change keep their analysis, so this takes milliseconds.
         """
-        previous = getattr(self, "_snapshot", None)
+        previous = self._snapshot
         self._snapshot = _Snapshot(
-            MatchIndex(entries, self.analyzer, previous.index if previous else None),
+            MatchIndex(entries, previous.index.analyzer, previous.index),
             {e.id: e for e in entries},
-            list(categories if categories is not None else self._snapshot.categories),
+            list(categories if categories is not None else previous.categories),
         )
+
+    def replace_lexicon(self, lexicon: Lexicon) -> None:
+        """New vocabulary (an admin edited the synonyms): a new analyzer and a full re-index (a second or two)."""
+        previous = self._snapshot
+        index = MatchIndex(previous.index.entries, Analyzer(lexicon))
+        self._snapshot = _Snapshot(index, previous.by_id, previous.categories)
+
+    @property
+    def analyzer(self) -> Analyzer:
+        return self._snapshot.index.analyzer
+
+    @property
+    def lexicon(self) -> Lexicon:
+        return self._snapshot.index.analyzer.lexicon
 
     @property
     def index(self) -> MatchIndex:
@@ -115,13 +130,14 @@ class KnowledgeBase:
 
     def ask(self, text: str) -> Outcome:
         """Decide how to respond to `text`: answer, suggest, none or small talk."""
-        intent = self.analyzer.smalltalk_intent(text)
+        snapshot = self._snapshot
+        analyzer = snapshot.index.analyzer
+        intent = analyzer.smalltalk_intent(text)
         if intent:
             return Outcome("smalltalk", intent=intent)
-        analysis = self.analyzer.analyze(text)
+        analysis = analyzer.analyze(text)
         if analysis.empty:
             return Outcome("none", empty=True)
-        snapshot = self._snapshot
         by_id = snapshot.by_id
         scored = snapshot.index.score(analysis)
         if not scored or scored[0].score < self.suggest_threshold:

@@ -307,3 +307,21 @@ def test_stats_show_days_outcomes_topics_and_users(bot):
 def test_help_shows_admin_commands_only_to_admins(bot):
     assert "/grant" in command(bot, ADMIN, "help")[0].text
     assert "/grant" not in command(bot, STUDENT, "help")[0].text
+
+
+def test_an_admin_added_synonym_takes_effect_for_the_next_question(bot):
+    question = "村官项目有人带吗"
+    assert say(bot, STUDENT, question)[0].title != bot.kb.get("sanzhi-yifu").question
+    [done] = command(bot, ADMIN, "synonym", "add", "三支一扶", "村官项目")
+    assert "村官项目" in done.text
+    assert say(bot, STUDENT, question)[0].title == bot.kb.get("sanzhi-yifu").question
+    assert "村官项目" in command(bot, ADMIN, "synonyms")[0].text
+    command(bot, ADMIN, "synonym", "remove", "三支一扶", "村官项目")
+    assert say(bot, STUDENT, question)[0].title != bot.kb.get("sanzhi-yifu").question
+    assert [a["action"] for a in bot.store.audit_entries()][:2] == ["synonym.remove", "synonym.add"]
+
+
+def test_a_student_cannot_edit_synonyms(bot):
+    before = state(bot)
+    assert command(bot, STUDENT, "synonym", "add", "补贴", "钞票")[0].text == texts.NOT_ALLOWED
+    assert state(bot) == before and "钞票" not in bot.store.synonyms()["补贴"]

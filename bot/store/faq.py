@@ -139,6 +139,38 @@ class FaqStore:
                 self._bump_faq_version()
         return changed
 
+    # -- synonyms (the matcher's vocabulary) ------------------------------------------
+
+    def synonyms(self) -> dict[str, tuple[str, ...]]:
+        """canonical word -> the words students use for it, as the matcher folds them."""
+        groups: dict[str, list[str]] = {}
+        for row in self.db["synonyms"].rows_where(order_by="canonical, rowid"):
+            groups.setdefault(row["canonical"], []).append(row["variant"])
+        return {k: tuple(v) for k, v in groups.items()}
+
+    def seed_synonyms(self, synonyms: dict[str, tuple[str, ...]]) -> int:
+        """Fill an empty synonym table from the bundled lexicon; afterwards the database is the live copy."""
+        if self.db["synonyms"].count:
+            return 0
+        rows = [{"canonical": c, "variant": v} for c, variants in synonyms.items() for v in variants]
+        with self.db.atomic():
+            self.db["synonyms"].insert_all(rows, pk=("canonical", "variant"), ignore=True)
+        return len(rows)
+
+    def set_synonym(self, canonical: str, variant: str, present: bool, actor: str) -> bool:
+        """Add or remove one synonym; audited, and bumps the FAQ version so running bots re-index."""
+        with self.db.atomic():
+            exists = bool(list(self.db["synonyms"].rows_where("canonical = ? and variant = ?", [canonical, variant])))
+            if exists == present:
+                return False
+            if present:
+                self.db["synonyms"].insert({"canonical": canonical, "variant": variant})
+            else:
+                self.db["synonyms"].delete((canonical, variant))
+            self.audit(actor, "synonym.add" if present else "synonym.remove", canonical, None, variant)
+            self._bump_faq_version()
+        return True
+
     def entry_history(self, entry_id: str) -> list[Revision]:
         """Every revision of an entry, newest first."""
         rows = self.db["faq_revisions"].rows_where("faq_id = ?", [entry_id], order_by="id desc")

@@ -125,4 +125,14 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     db["meta"].insert({"key": "faq_version", "value": "0"})
 
 
-MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migration_1, _migration_2, _migration_3)
+def _migration_4(db: sqlite_utils.Database) -> None:
+    """The matcher's synonym table, editable by admins (seeded from knowledge/lexicon.yaml)."""
+    db["synonyms"].create({"canonical": str, "variant": str}, pk=("canonical", "variant"))
+
+
+MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
+    _migration_1,
+    _migration_2,
+    _migration_3,
+    _migration_4,
+)

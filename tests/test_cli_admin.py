@@ -1,0 +1,101 @@
+"""The admins' command line: roles, FAQ export/import/test, statistics."""
+
+import json
+
+import pytest
+
+from bot.app import build_conversation
+from bot.cli import main
+from bot.replies import Request
+from bot.settings import Settings
+from bot.store import Store
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "bot.db"))
+    return tmp_path
+
+
+def test_roles_are_granted_listed_and_revoked_from_the_cli(env, capsys):
+    assert main(["admin", "grant", "42", "ambassador", "--city", "武汉", "--campus", "华中科技大学"]) == 0
+    assert main(["admin", "list"]) == 0
+    assert "telegram:42\tambassador 武汉 华中科技大学" in capsys.readouterr().out
+    assert main(["admin", "revoke", "42"]) == 0
+    assert main(["admin", "revoke", "42"]) == 1  # nothing left to revoke
+    store = Store.open(env / "bot.db")
+    assert [a["actor"] for a in store.audit_entries()] == ["cli", "cli"]
+
+
+def test_an_ambassador_needs_a_city(env, capsys):
+    assert main(["admin", "grant", "42", "ambassador"]) == 2
+    assert "--city" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "csv", "yaml"])
+def test_export_then_import_changes_nothing(env, capsys, suffix):
+    assert main(["faq", "export", f"faq.{suffix}"]) == 0
+    version = Store.open(env / "bot.db").faq_version()
+    assert main(["faq", "import", f"faq.{suffix}", "--yes"]) == 0
+    assert "新增 0 条，修改 0 条，删除 0 条" in capsys.readouterr().out
+    assert Store.open(env / "bot.db").faq_version() == version
+
+
+def test_a_bad_file_is_rejected_whole_with_row_numbers(env, capsys):
+    (env / "faq.csv").write_text(
+        "id,category,question,answer\ncontact,contact,改了,改了\nbad id,contact,q,\n", encoding="utf-8"
+    )
+    main(["ask", "x"])  # creates and seeds the database
+    version = Store.open(env / "bot.db").faq_version()
+    assert main(["faq", "import", "faq.csv", "--yes"]) == 1
+    err = capsys.readouterr().err
+    assert "第 3 行" in err and "nothing was changed" in err
+    assert Store.open(env / "bot.db").faq_version() == version
+
+
+def test_an_import_reaches_a_running_bot_without_a_restart(env, capsys):
+    settings = Settings.from_env({"DATABASE_PATH": str(env / "bot.db")})
+    running = build_conversation(settings)
+    (env / "faq.yaml").write_text(
+        "entries:\n  - {id: contact, category: contact, question: 新的联系问题, answer: '请拨打 {contact_phone}', alternates: [热线号码]}\n",
+        encoding="utf-8",
+    )
+    assert main(["faq", "import", "faq.yaml", "--yes"]) == 0
+    [reply] = running.handle(Request("console", "s", "text", "热线号码"))
+    assert reply.title == "新的联系问题"
+
+
+def test_faq_test_reports_each_outcome_and_the_accuracy(env, capsys):
+    cases = env / "cases.jsonl"
+    cases.write_text(
+        "\n".join(
+            json.dumps(c, ensure_ascii=False)
+            for c in [
+                {"q": "三支一扶", "expect": ["sanzhi-yifu"]},
+                {"q": "东莞天气", "expect": []},
+                {"q": "校园大使", "expect": ["jianxi"]},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    assert main(["faq", "test", str(cases)]) == 1  # one expectation is wrong on purpose
+    out = capsys.readouterr().out
+    assert "accuracy: 2/3 = 66.7%" in out and "✗ expected jianxi" in out
+
+
+def test_faq_test_reads_a_sheet_with_an_expected_column(env, capsys):
+    (env / "cases.csv").write_text("问题,预期编号\n三支一扶,sanzhi-yifu\n东莞天气,无\n随便问问,\n", encoding="utf-8")
+    assert main(["faq", "test", "cases.csv"]) == 0
+    out = capsys.readouterr().out
+    assert "accuracy: 2/2 = 100.0%" in out and "随便问问" in out
+
+
+def test_stats_prints_the_same_figures_as_the_chat(env, capsys):
+    store = Store.open(env / "bot.db")
+    store.log_question("telegram", "1", "三支一扶", "answer", "sanzhi-yifu", 0.8)
+    store.touch_user("telegram", "1", "小明")
+    assert main(["stats"]) == 0
+    out = capsys.readouterr().out
+    assert "共 1 个问题" in out and "sanzhi-yifu×1" in out and "用户总数 1" in out
