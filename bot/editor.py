@@ -89,6 +89,7 @@ class Editor:
             return [Reply(t.EXPORT_FORMATS)]
         kb = self.knowledge()
         content = export_faq(kb.entries, kb.categories, fmt)
+        self.store.audit(actor.key, "faq.export", fmt, None, len(kb.entries))
         return [Reply(t.EXPORTED.format(count=len(kb.entries)), document=(f"faq.{fmt}", content))]
 
     def receive_file(self, actor: Actor, filename: str, content: bytes) -> list[Reply]:

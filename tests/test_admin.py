@@ -325,3 +325,25 @@ def test_a_student_cannot_edit_synonyms(bot):
     before = state(bot)
     assert command(bot, STUDENT, "synonym", "add", "补贴", "钞票")[0].text == texts.NOT_ALLOWED
     assert state(bot) == before and "钞票" not in bot.store.synonyms()["补贴"]
+
+
+def test_a_new_entry_started_from_the_review_list_takes_the_group_off_it(bot):
+    question = "东莞有没有给毕业生的租房补贴"
+    say(bot, STUDENT, question)
+    group = next(r for r in command(bot, ADMIN, "unanswered") if question in r.text)
+    start = next(b for b in group.all_buttons if b.label == texts.BUTTON_NEW_ENTRY)
+    assert "编号" in press(bot, ADMIN, start.action)[0].text
+    say(bot, ADMIN, "rent-subsidy")
+    press(bot, ADMIN, "ed:cat:subsidy")  # the question is already filled in from the review
+    [ask_alternates] = say(bot, ADMIN, "来函没有提到毕业生租房补贴，可致电{contact_phone}咨询。")
+    assert "其他问法" in ask_alternates.text
+    preview, _ = say(bot, ADMIN, "跳过")
+    assert preview.title == question
+    press(bot, ADMIN, "ed:save")
+    assert say(bot, STUDENT, question)[0].title == question
+    assert all(question not in r.text for r in command(bot, ADMIN, "unanswered"))
+
+
+def test_exports_are_audited(bot):
+    command(bot, ADMIN, "export", "csv")
+    assert bot.store.audit_entries()[0]["action"] == "faq.export"
