@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 
 import pytest
@@ -10,8 +11,10 @@ from bot.app import build_conversation
 from bot.conversation import Conversation
 from bot.settings import Settings
 from bot.store import Store
+from bot.telegram_adapter import build_application
 from knowledge.entries import load_faq, load_lexicon
 from knowledge.kb import KnowledgeBase
+from tests.fakebotapi import FakeBotApi, running_application
 
 
 @pytest.fixture(scope="session")
@@ -45,3 +48,40 @@ def conversation(settings, store, kb, seed) -> Conversation:
     """A conversation on a fresh, seeded database, reusing the session's index (copied: edits stay local)."""
     store.seed_faq(*seed)
     return build_conversation(settings, store, copy.copy(kb))
+
+
+@pytest.fixture
+async def api():
+    """A local fake Telegram Bot API server (tests/fakebotapi) for end-to-end tests."""
+    async with FakeBotApi(token="123456:TEST-token") as server:
+        yield server
+
+
+@pytest.fixture
+def telegram_env(api, tmp_path) -> dict[str, str]:
+    """Environment for a bot that talks to the fake server and keeps its database in tmp_path."""
+    return {
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_API_BASE_URL": api.base_url.removesuffix("/bot"),
+        "DATABASE_PATH": str(tmp_path / "bot.db"),
+        "CONTACT_PHONE": "0769-12345678",
+    }
+
+
+@pytest.fixture
+def start_bot(telegram_env, kb, seed):
+    """`async with start_bot(ADMIN_IDS="1") as conversation:` runs the real bot on a seeded database."""
+
+    @contextlib.asynccontextmanager
+    async def start(knowledge=None, **env):
+        settings = Settings.from_env({**telegram_env, **env})
+        store = Store.open(settings.database_path)
+        store.seed_faq(*seed)
+        conversation = build_conversation(settings, store, knowledge or copy.copy(kb))
+        try:
+            async with running_application(build_application(settings, conversation)):
+                yield conversation
+        finally:
+            store.close()
+
+    return start

@@ -6,49 +6,24 @@ and as a student and reads what the bot sent, files included.
 
 from __future__ import annotations
 
-import copy
 import io
 
 import openpyxl
 import pytest
 
 from bot import texts
-from bot.app import build_conversation
-from bot.settings import Settings
-from bot.store import Store
-from bot.telegram_adapter import build_application
-from tests.fakebotapi import FakeBotApi, running_application
+from tests.fakebotapi import FakeBotApi, inline_buttons
 
 ADMIN, STUDENT = 500, 600
-TOKEN = "123456:ADMIN-token"
 
 
 @pytest.fixture
-async def api():
-    async with FakeBotApi(token=TOKEN) as server:
-        yield server
-
-
-@pytest.fixture
-async def bot(api, kb, seed, tmp_path):
-    settings = Settings.from_env(
-        {
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": api.base_url.removesuffix("/bot"),
-            "DATABASE_PATH": str(tmp_path / "bot.db"),
-            "ADMIN_IDS": str(ADMIN),
-        }
-    )
-    store = Store.open(settings.database_path)
-    store.seed_faq(*seed)
-    conversation = build_conversation(settings, store, copy.copy(kb))
-    async with running_application(build_application(settings, conversation)):
+async def bot(start_bot):
+    async with start_bot(ADMIN_IDS=str(ADMIN)) as conversation:
         yield conversation
-    store.close()
 
 
-def buttons(message: dict) -> list[dict]:
-    return [b for row in (message.get("reply_markup") or {}).get("inline_keyboard", []) for b in row]
+buttons = inline_buttons
 
 
 def workbook(rows: list[list[str]]) -> bytes:

@@ -17,52 +17,22 @@ from pathlib import Path
 import pytest
 
 from bot import texts
-from bot.app import build_conversation
-from bot.settings import Settings
-from bot.store import Store
-from bot.telegram_adapter import build_application
 from knowledge.entries import Category, FaqEntry, load_lexicon
 from knowledge.kb import KnowledgeBase
-from tests.fakebotapi import FakeBotApi, running_application
+from tests.fakebotapi import inline_buttons
 
 ROOT = Path(__file__).resolve().parent.parent
 STUDENT = 1001
-TOKEN = "123456:TEST-token"
-
-
-def telegram_settings(api: FakeBotApi, tmp_path) -> Settings:
-    return Settings.from_env(
-        {
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": api.base_url.removesuffix("/bot"),
-            "DATABASE_PATH": str(tmp_path / "bot.db"),
-            "CONTACT_PHONE": "0769-12345678",
-        }
-    )
 
 
 @pytest.fixture
-async def api():
-    async with FakeBotApi(token=TOKEN) as server:
-        yield server
-
-
-@pytest.fixture
-async def bot(api, kb, seed, tmp_path):
+async def bot(start_bot):
     """The bot running against the fake server; yields its conversation core."""
-    settings = telegram_settings(api, tmp_path)
-    store = Store.open(settings.database_path)
-    store.seed_faq(*seed)
-    conversation = build_conversation(settings, store, copy.copy(kb))
-    application = build_application(settings, conversation)
-    async with running_application(application):
+    async with start_bot() as conversation:
         yield conversation
-    conversation.store.close()
 
 
-def buttons(message: dict) -> list[dict]:
-    markup = message.get("reply_markup") or {}
-    return [b for row in markup.get("inline_keyboard", []) for b in row]
+buttons = inline_buttons
 
 
 async def test_start_replies_with_welcome_and_category_menu(api, bot):
@@ -174,13 +144,11 @@ async def test_unexpected_errors_are_logged_and_the_user_gets_an_apology(api, bo
     assert "index exploded" in caplog.text
 
 
-async def test_long_answers_with_html_characters_are_escaped_and_split(api, tmp_path):
+async def test_long_answers_with_html_characters_are_escaped_and_split(api, start_bot):
     """An admin-written answer full of <, > and & and over 4096 characters still arrives whole."""
     entry = FaqEntry("long", "c", "长答案<测试>", "A&B <tag> 一二三四五六七八九十\n" * 300, "来源 & 说明")
     kb = KnowledgeBase([Category("c", "分类")], [entry], load_lexicon(), 0.5, 0.3)
-    settings = telegram_settings(api, tmp_path)
-    application = build_application(settings, build_conversation(settings, kb=kb))
-    async with running_application(application):
+    async with start_bot(knowledge=kb):
         api.send_text(STUDENT, "/faq")
         menu = await api.wait_for_message(STUDENT)
         api.press_button(STUDENT, menu, "nav:cat:c")
@@ -205,17 +173,10 @@ async def test_messages_in_group_chats_are_ignored(api, bot):
     assert api.sent(-100) == []
 
 
-async def test_the_run_command_with_a_token_serves_telegram(api, tmp_path):
+async def test_the_run_command_with_a_token_serves_telegram(api, telegram_env, tmp_path):
     """`python -m bot` as a newcomer runs it: a token means Telegram, and the command menu is published."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
-    env.update(
-        {
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": api.base_url.removesuffix("/bot"),
-            "DATABASE_PATH": str(tmp_path / "bot.db"),
-            "PYTHONPATH": str(ROOT),
-        }
-    )
+    env.update({**telegram_env, "PYTHONPATH": str(ROOT)})
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
