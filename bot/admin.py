@@ -18,6 +18,7 @@ from bot.review import QuestionGroup, group_questions
 from bot.settings import Settings
 from bot.stats import compute_stats
 from bot.store import Store
+from knowledge.entries import MAX_QUESTION_CHARS
 from knowledge.kb import KnowledgeBase
 
 REVIEW_DAYS = 7
@@ -68,8 +69,9 @@ class AdminDesk:
     def roles(self, actor: Actor) -> list[Reply]:
         actor.require(Role.ADMIN)
         grants = self.store.role_grants()
+        configured = texts.ROLES_CONFIGURED.format(ids="、".join(map(str, sorted(self.settings.admin_ids))) or "无")
         if not grants:
-            return [Reply(texts.ROLES_EMPTY)]
+            return [Reply(texts.ROLES_EMPTY + "\n" + configured)]
         lines = [
             texts.ROLES_LINE.format(
                 name=g.name or "未见过",
@@ -81,7 +83,7 @@ class AdminDesk:
             )
             for g in grants
         ]
-        return [Reply("\n".join(lines))]
+        return [Reply("\n".join([*lines, configured]))]
 
     def _who(self, channel: str, user_id: str) -> str:
         try:
@@ -102,67 +104,90 @@ class AdminDesk:
             since_day = date.fromisoformat(args[0]) if args else self._today() - timedelta(days=REVIEW_DAYS - 1)
         except ValueError:
             return [Reply(texts.BAD_DATE)]
-        since = datetime.combine(since_day, datetime.min.time(), self.settings.timezone).astimezone(UTC)
-        groups = group_questions(self.store.questions_to_review(since.isoformat(timespec="seconds")))
+        groups = self._groups(since_day)
         if not groups:
             return [Reply(texts.REVIEW_EMPTY.format(since=since_day.isoformat()))]
         replies = [Reply(texts.REVIEW_TITLE.format(since=since_day.isoformat(), groups=len(groups)))]
+        day = since_day.strftime("%Y%m%d")  # buttons act on the same list the admin saw
         for group in groups[:REVIEW_GROUPS_SHOWN]:
-            first = group.ids[0]
-            replies.append(
-                Reply(
-                    texts.REVIEW_LINE.format(text=group.text, count=group.count, detail=_detail(group)),
-                    buttons=(
-                        (
-                            Button(texts.BUTTON_ATTACH, f"rv:a:{first}"),
-                            Button(texts.BUTTON_NEW_ENTRY, f"rv:n:{first}"),
-                            Button(texts.BUTTON_DISMISS, f"rv:d:{first}"),
-                        ),
-                    ),
-                )
+            handle = f"{day}:{group.ids[0]}"
+            others = (
+                "" if len(group.phrasings) == 1 else texts.REVIEW_ALSO.format(others="」「".join(group.phrasings[1:4]))
             )
+            line = texts.REVIEW_LINE.format(text=group.text, count=group.count, detail=_detail(group)) + others
+            actions = (
+                Button(texts.BUTTON_ATTACH, f"rv:a:{handle}"),
+                Button(texts.BUTTON_NEW_ENTRY, f"rv:n:{handle}"),
+                Button(texts.BUTTON_DISMISS, f"rv:d:{handle}"),
+            )
+            replies.append(Reply(line, buttons=(actions,)))
         return replies
 
     def review_button(self, actor: Actor, action: str) -> list[Reply] | tuple[str, str]:
-        """Handle rv:a|t|d buttons; for rv:n returns ('new', question text) for the editor to start."""
+        """rv:<kind>:<since>:<question>[:<entry or category>]; for 'n' returns ('new', text) for the editor."""
         actor.require(Role.ADMIN)
-        kind, _, rest = action.partition(":")
-        question_id, _, entry_id = rest.partition(":")
-        group = self._group_of(int(question_id)) if question_id.isdecimal() else None
+        kind, since, question_id, target = (action.split(":") + ["", "", ""])[:4]
+        group = self._group_of(since, question_id)
         if group is None:
             return [Reply(texts.REVIEW_GONE)]
-        if kind == "a":  # choose the entry to attach to: the matcher's best guesses
-            candidates = [s.entry_id for s in self.knowledge().ask(group.text).scored[:3]]
-            entries = [e for e in (self.knowledge().get(c) for c in candidates) if e]
-            rows = tuple((Button(e.question, f"rv:t:{question_id}:{e.id}"),) for e in entries)
-            return [Reply(texts.ATTACH_CHOOSE.format(text=group.text), buttons=rows)]
+        handle = f"{since}:{question_id}"
+        if kind == "a":  # the matcher's best guesses, and a way to any entry through its category
+            kb = self.knowledge()
+            guesses = [e for e in (kb.get(s.entry_id) for s in kb.ask(group.text).scored[:3]) if e]
+            rows = [(Button(e.question, f"rv:t:{handle}:{e.id}"),) for e in guesses]
+            rows += [
+                (Button(texts.BUTTON_BY_CATEGORY.format(title=c.title), f"rv:c:{handle}:{c.id}"),)
+                for c in kb.categories
+            ]
+            return [Reply(texts.ATTACH_CHOOSE.format(text=group.text), buttons=tuple(rows))]
+        if kind == "c":
+            entries = self.knowledge().in_category(target)
+            rows = tuple((Button(e.question, f"rv:t:{handle}:{e.id}"),) for e in entries)
+            return (
+                [Reply(texts.ATTACH_CHOOSE.format(text=group.text), buttons=rows)]
+                if rows
+                else [Reply(texts.REVIEW_GONE)]
+            )
         if kind == "t":
-            entry = self.knowledge().get(entry_id)
-            if entry is None:
-                return [Reply(texts.REVIEW_GONE)]
-            if group.text not in entry.alternates:
-                self.store.save_entry(replace(entry, alternates=(*entry.alternates, group.text)), actor.key)
-                self.reload()
-            self.store.mark_reviewed(group.ids, actor.key, "attach")
-            return [Reply(texts.ATTACHED.format(text=group.text, question=entry.question, count=group.count))]
+            return self._attach(actor, group, target)
         if kind == "d":
             self.store.mark_reviewed(group.ids, actor.key, "dismiss")
             return [Reply(texts.DISMISSED.format(text=group.text, count=group.count))]
         if kind == "n":
             return ("new", group.text)
-        return [Reply(texts.STALE_BUTTON)]
+        return [Reply(texts.REVIEW_GONE)]
+
+    def _attach(self, actor: Actor, group: QuestionGroup, entry_id: str) -> list[Reply]:
+        """Every distinct way the group was asked becomes a phrasing of the entry."""
+        entry = self.knowledge().get(entry_id)
+        if entry is None:
+            return [Reply(texts.REVIEW_GONE)]
+        new = [p for p in group.phrasings if p not in entry.alternates and len(p) <= MAX_QUESTION_CHARS]
+        if new:
+            self.store.save_entry(replace(entry, alternates=(*entry.alternates, *new)), actor.key)
+            self.reload()
+        self.store.mark_reviewed(group.ids, actor.key, "attach")
+        return [Reply(texts.ATTACHED.format(text=group.text, question=entry.question, count=group.count))]
 
     def finish_new_entry_review(self, question_text: str, actor: Actor) -> None:
         """After an entry was created from a review group, take that group off the list."""
         for group in group_questions(self.store.questions_to_review("0000")):
-            if group.text == question_text:
+            if question_text in group.phrasings:
                 self.store.mark_reviewed(group.ids, actor.key, "new-entry")
 
-    def _group_of(self, question_id: int) -> QuestionGroup | None:
-        for group in group_questions(self.store.questions_to_review("0000")):
-            if question_id in group.ids:
-                return group
-        return None
+    def _groups(self, since_day: date) -> list[QuestionGroup]:
+        since = datetime.combine(since_day, datetime.min.time(), self.settings.timezone).astimezone(UTC)
+        return group_questions(self.store.questions_to_review(since.isoformat(timespec="seconds")))
+
+    def _group_of(self, since: str, question_id: str) -> QuestionGroup | None:
+        """The group a listed question belongs to, regrouped over the same period the list showed."""
+        try:
+            since_day = datetime.strptime(since, "%Y%m%d").date()
+        except ValueError:
+            return None
+        if not question_id.isdecimal():
+            return None
+        return next((g for g in self._groups(since_day) if int(question_id) in g.ids), None)
 
     # -- synonyms -------------------------------------------------------------------
 
@@ -208,6 +233,7 @@ def format_stats(store: Store, settings: Settings, now: datetime) -> str:
         topics=topics,
         users=figures.users,
         new_users=figures.new_users,
+        active_users=figures.active_users,
     )
 
 
@@ -222,6 +248,6 @@ def _target(request: Request) -> tuple[str | None, tuple[str, ...]]:
     """Who a role command is about: the replied-to user, else a numeric first argument."""
     if request.target_user_id:
         return request.target_user_id, request.args
-    if request.args and request.args[0].isdecimal():
+    if request.args and request.args[0].isascii() and request.args[0].isdecimal():
         return request.args[0], request.args[1:]
     return None, request.args

@@ -107,6 +107,7 @@ def _faq(store: Any, settings: Settings, args: argparse.Namespace) -> int:
             print("export to a .xlsx, .csv or .yaml file", file=sys.stderr)
             return 2
         args.file.write_bytes(export_faq(kb.entries, kb.categories, fmt))
+        store.audit(ACTOR, "faq.export", fmt, None, len(kb.entries))
         print(f"wrote {len(kb.entries)} entries to {args.file}")
         return 0
     if args.action == "test":

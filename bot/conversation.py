@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from bot import texts
 from bot.admin import AdminDesk
 from bot.editor import Editor
+from bot.faq_io import MAX_FILE_BYTES
 from bot.flood import FloodGuard, Verdict
 from bot.permissions import Actor, NotAllowed, Role, actor_for
 from bot.replies import Button, Reply, Request
@@ -57,7 +58,6 @@ ADMIN_COMMANDS = frozenset(
         "delete",
         "history",
         "export",
-        "cancel",
         "synonyms",
         "synonym",
     }
@@ -89,19 +89,28 @@ class Conversation:
 
     def handle(self, request: Request) -> list[Reply]:
         """Respond to one user action; every channel calls this and nothing else."""
-        verdict = self.flood.check(f"{request.channel}:{request.user_id}")
+        actor = actor_for(self.settings, self.store, request.channel, request.user_id)
+        # Admins at work (a review, a flow) press many buttons a minute; only others are limited.
+        verdict = Verdict.OK if actor.role is Role.ADMIN else self.flood.check(actor.key)
         if verdict is Verdict.DROP:  # do no work at all for a flood
             return []
         self.store.touch_user(request.channel, request.user_id, clean(request.name), clean(request.username))
         if verdict is Verdict.WARN:
             return [Reply(texts.FLOOD)]
         self._refresh_knowledge()
-        actor = actor_for(self.settings, self.store, request.channel, request.user_id)
         try:
             return self._route(actor, request)
         except NotAllowed:
             logger.warning("Refused %s %r to %s", request.kind, request.text[:40], actor.key)
             return [Reply(texts.NOT_ALLOWED)]
+
+    def file_gate(self, request: Request) -> list[Reply] | None:
+        """Before a channel downloads an upload: the refusal or size complaint to send, or None to go ahead."""
+        if actor_for(self.settings, self.store, request.channel, request.user_id).role is not Role.ADMIN:
+            return self.handle(request)  # the core's refusal, counted like any other message
+        if request.file_size > MAX_FILE_BYTES:
+            return [Reply(texts.FILE_TOO_BIG.format(limit=MAX_FILE_BYTES // 2**20))]
+        return None
 
     def _route(self, actor: Actor, request: Request) -> list[Reply]:
         if request.kind == "command":
@@ -132,7 +141,6 @@ class Conversation:
             "delete": lambda: self.editor.ask_delete(actor, args),
             "history": lambda: self.editor.history(actor, args),
             "export": lambda: self.editor.export(actor, args),
-            "cancel": lambda: self.editor.cancel(actor),
             "synonyms": lambda: self.admin.synonyms(actor, args),
             "synonym": lambda: self.admin.synonyms(actor, args),
         }
@@ -159,6 +167,10 @@ class Conversation:
     # -- commands and buttons ---------------------------------------------
 
     def _command(self, name: str, actor: Actor) -> list[Reply]:
+        if name == "cancel":  # anyone may cancel; only admins ever have something to cancel
+            return self.editor.cancel(actor)
+        if name == "skip" and actor.role is Role.ADMIN and self.editor.active(actor):
+            return self.editor.on_text(actor, "/skip")
         if name == "start":
             return [Reply(self._fill(texts.WELCOME), buttons=self._menu_buttons())]
         if name == "help":

@@ -1,15 +1,22 @@
 """Admins edit the FAQ in the chat: guided flows, previews, history and rollback, files.
 
 Every flow keeps its state in the database (`dialogs`), so a restart loses
-nothing; every step can be cancelled (/cancel or the button); nothing is
-written before the admin confirms a preview shown exactly as students see it.
-Each write makes a revision and an audit entry (store), and re-indexes the
-knowledge base so the next question already uses it.
+nothing; every step can be cancelled; nothing is written before the admin
+confirms a preview shown exactly as students see it. Each write makes a
+revision and an audit entry (store) and re-indexes the knowledge base, so the
+next question already uses it.
+
+Safe against the chat's two hazards: buttons of a flow carry its token, so a
+press on an old message cannot act on a newer flow; and an edit is kept as a
+change set applied to the entry as it is *at save time*, so two admins never
+silently undo each other's work (an entry deleted meanwhile is not revived).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
@@ -17,16 +24,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import texts as t
-from bot.faq_io import SUPPORTED, ImportProblems, export_faq, parse_faq_file, summarize
+from bot.faq_io import SUPPORTED, ImportProblems, export_faq, parse_faq_file, placeholder_problem, summarize
 from bot.permissions import Actor, Role
 from bot.replies import Button, Reply
 from bot.store import NotFoundError, Store
-from knowledge.entries import ID_PATTERN, FaqEntry, KnowledgeError, parse_entry
+from knowledge.entries import ID_PATTERN, MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, FaqEntry, KnowledgeError, parse_entry
 from knowledge.kb import KnowledgeBase
 
 HISTORY_SHOWN = 10
 FIELDS = ("question", "answer", "category", "alt_add", "alt_del")
-CANCEL = Button(t.BUTTON_CANCEL, "ed:cancel")
+SKIP_WORDS = ("/skip", "跳过", "无")
+DISMISS = Button(t.BUTTON_CANCEL, "ed:x")  # for one-off confirmations that are not a flow
 
 
 @dataclass
@@ -38,22 +46,20 @@ class Editor:
     timezone: ZoneInfo
     on_saved_from_review: Callable[[str, Actor], None] = lambda text, actor: None  # take its group off the list
 
-    # -- starting flows ---------------------------------------------------------
+    # -- starting flows -------------------------------------------------------------
 
     def start_add(self, actor: Actor, question: str = "") -> list[Reply]:
         actor.require(Role.ADMIN)
-        data = {"step": "id", "entry": {"question": question} if question else {}, "from_review": question}
-        self.store.set_dialog(actor.channel, actor.user_id, "add", data)
-        return [Reply(t.ASK_ID, buttons=((CANCEL,),))]
+        data = {"entry": {"question": question} if question else {}, "from_review": question}
+        return self._begin(actor, "add", data, "id", [Reply(t.ASK_ID)])
 
     def start_edit(self, actor: Actor, args: tuple[str, ...]) -> list[Reply]:
         actor.require(Role.ADMIN)
         entry = self._entry(args)
         if entry is None:
             return [Reply(t.WHICH_ENTRY.format(command="/edit"))]
-        self.store.set_dialog(actor.channel, actor.user_id, "edit", {"step": "field", "entry": _plain(entry)})
-        rows = tuple((Button(t.FIELD_NAMES[f], f"ed:f:{f}"),) for f in FIELDS)
-        return [self._preview(entry), Reply(t.CHOOSE_FIELD.format(id=entry.id), buttons=(*rows, (CANCEL,)))]
+        data = {"id": entry.id, "changes": {}}
+        return [self._preview(entry), *self._begin(actor, "edit", data, "field", [])]
 
     def ask_delete(self, actor: Actor, args: tuple[str, ...]) -> list[Reply]:
         actor.require(Role.ADMIN)
@@ -61,7 +67,7 @@ class Editor:
         if entry is None:
             return [Reply(t.WHICH_ENTRY.format(command="/delete"))]
         confirm = Button(t.BUTTON_DELETE, f"ed:del:{entry.id}")
-        return [self._preview(entry), Reply(t.CONFIRM_DELETE.format(id=entry.id), buttons=((confirm, CANCEL),))]
+        return [self._preview(entry), Reply(t.CONFIRM_DELETE.format(id=entry.id), buttons=((confirm, DISMISS),))]
 
     def history(self, actor: Actor, args: tuple[str, ...]) -> list[Reply]:
         actor.require(Role.ADMIN)
@@ -71,16 +77,11 @@ class Editor:
             return [Reply(t.NO_HISTORY.format(id=entry_id or "?"))]
         lines, rows = [t.HISTORY_TITLE.format(id=entry_id)], []
         for r in revisions:
-            lines.append(
-                t.HISTORY_LINE.format(
-                    rev=r.id,
-                    when=datetime.fromisoformat(r.created_at).astimezone(self.timezone).strftime("%Y-%m-%d %H:%M"),
-                    action=t.ACTIONS.get(r.action, r.action),
-                    actor=r.actor,
-                )
-            )
+            when = datetime.fromisoformat(r.created_at).astimezone(self.timezone).strftime("%Y-%m-%d %H:%M")
+            action = t.ACTIONS.get(r.action, r.action)
+            lines.append(t.HISTORY_LINE.format(rev=r.id, when=when, action=action, actor=r.actor))
             rows.append((Button(t.BUTTON_ROLLBACK.format(rev=r.id), f"ed:rb:{entry_id}:{r.id}"),))
-        return [Reply("\n".join(lines), buttons=(*rows, (CANCEL,)))]
+        return [Reply("\n".join(lines), buttons=(*rows, (DISMISS,)))]
 
     def export(self, actor: Actor, args: tuple[str, ...]) -> list[Reply]:
         actor.require(Role.ADMIN)
@@ -93,82 +94,76 @@ class Editor:
         return [Reply(t.EXPORTED.format(count=len(kb.entries)), document=(f"faq.{fmt}", content))]
 
     def receive_file(self, actor: Actor, filename: str, content: bytes) -> list[Reply]:
-        """An uploaded file: check it whole, then show the summary and wait for confirmation."""
+        """An uploaded file: check it whole, then show what it would change and wait for confirmation."""
         actor.require(Role.ADMIN)
         kb = self.knowledge()
         try:
             incoming = parse_faq_file(filename, content, kb.categories)
         except ImportProblems as problems:
             lines = [p.reason for p in problems.problems]
-            return [Reply(t.IMPORT_REJECTED.format(count=len(lines), problems="\n".join(lines)))]
-        summary = summarize(kb.entries, incoming, delete_missing=True)
-        if not summary.added and not summary.changed and not summary.deleted:
-            return [Reply(t.IMPORT_NOTHING)]
+            return [Reply(t.IMPORT_REJECTED.format(count=problems.total, problems="\n".join(lines)))]
         keep = summarize(kb.entries, incoming, delete_missing=False)
-        self.store.set_dialog(actor.channel, actor.user_id, "import", {"entries": [_plain(e) for e in incoming]})
-        rows = [(Button(t.BUTTON_IMPORT, "ed:imp:keep"),)]
-        if summary.deleted:
-            rows.append((Button(t.BUTTON_IMPORT_DELETE.format(n=len(summary.deleted)), "ed:imp:delete"),))
-        return [
-            Reply(
-                t.IMPORT_SUMMARY.format(summary=keep.text(), missing=len(summary.deleted)), buttons=(*rows, (CANCEL,))
-            )
-        ]
+        drop = summarize(kb.entries, incoming, delete_missing=True)
+        if not drop.has_changes:
+            return [Reply(t.IMPORT_NOTHING)]
+        data = {
+            "entries": [_plain(e) for e in incoming],
+            "version": self.store.faq_version(),
+            "offer_delete": bool(drop.deleted),
+        }
+        return self._begin(actor, "import", data, "confirm", [Reply(t.IMPORT_SUMMARY.format(summary=keep.text()))])
 
     # -- inside a flow ----------------------------------------------------------------
-
-    def cancel(self, actor: Actor) -> list[Reply]:
-        had = self.store.dialog(actor.channel, actor.user_id) is not None
-        self.store.clear_dialog(actor.channel, actor.user_id)
-        return [Reply(t.CANCELLED if had else t.NOTHING_TO_CANCEL)]
 
     def active(self, actor: Actor) -> bool:
         return self.store.dialog(actor.channel, actor.user_id) is not None
 
+    def cancel(self, actor: Actor) -> list[Reply]:
+        """/cancel: leave whatever flow the user is in (students have none)."""
+        had = self.store.dialog(actor.channel, actor.user_id) is not None
+        self.store.clear_dialog(actor.channel, actor.user_id)
+        return [Reply(t.CANCELLED if had else t.NOTHING_TO_CANCEL)]
+
     def on_text(self, actor: Actor, text: str) -> list[Reply]:
-        """The admin typed something while a flow waits for it."""
+        """The admin typed something while a flow waits for it; each field is checked as it arrives."""
         actor.require(Role.ADMIN)
         flow, data = self.store.dialog(actor.channel, actor.user_id) or ("", {})
-        step, entry = data.get("step"), dict(data.get("entry") or {})
-        text = text.strip()
+        step, text = data.get("step"), text.strip()
         if flow == "add" and step == "id":
-            if not ID_PATTERN.match(text):
-                return [Reply(t.BAD_ID, buttons=((CANCEL,),))]
-            if self.knowledge().get(text):
-                return [Reply(t.ID_TAKEN.format(id=text), buttons=((CANCEL,),))]
-            entry["id"] = text
-            return self._next(actor, flow, data, entry)
-        if step in ("question", "answer"):
-            entry[step] = text
+            problem = (
+                t.BAD_ID
+                if not ID_PATTERN.match(text)
+                else t.ID_TAKEN.format(id=text)
+                if self.knowledge().get(text)
+                else None
+            )
+            if problem:
+                return [self._with_cancel(data, problem)]
+            data["entry"]["id"] = text
+        elif step in ("question", "answer"):
+            problem = _field_problem(step, text)
+            if problem:
+                return [self._with_cancel(data, problem)]
+            self._set(flow, data, step, text)
         elif step in ("alternates", "alt_add") or (step == "confirm" and data.get("adding")):
             # Phrasings may come one message at a time: each adds to the list and shows the preview again.
-            new = [] if text in ("/skip", "跳过", "无") else [a.strip() for a in re.split(r"[\n|]", text) if a.strip()]
-            entry["alternates"] = list(dict.fromkeys([*entry.get("alternates", []), *new]))
-            data["adding"] = True
+            skipped = text in SKIP_WORDS
+            new = [] if skipped else [a.strip() for a in re.split(r"[\n|]", text) if a.strip()]
+            too_long = [a for a in new if len(a) > MAX_QUESTION_CHARS]
+            if too_long:
+                return [self._with_cancel(data, t.FIELD_TOO_LONG.format(field="问法", limit=MAX_QUESTION_CHARS))]
+            self._set(flow, data, "alt_add", new)
+            data["adding"] = not skipped
         else:
-            return self._prompt(flow, data)
-        return self._next(actor, flow, data, entry)
-
-    def _prompt(self, flow: str, data: dict[str, Any]) -> list[Reply]:
-        """Ask again for what the current step needs, with its buttons."""
-        step = data.get("step")
-        if step == "category":
-            return [Reply(t.ASK_CATEGORY, buttons=self._category_buttons())]
-        if step == "field":
-            rows = tuple((Button(t.FIELD_NAMES[f], f"ed:f:{f}"),) for f in FIELDS)
-            return [Reply(t.USE_BUTTONS, buttons=(*rows, (CANCEL,)))]
-        if step == "confirm":
-            return [Reply(t.CONFIRM_SAVE, buttons=((Button(t.BUTTON_SAVE, "ed:save"), CANCEL),))]
-        if flow == "import":
-            return [Reply(t.USE_BUTTONS, buttons=((Button(t.BUTTON_IMPORT, "ed:imp:keep"), CANCEL),))]
-        return [Reply(t.USE_BUTTONS, buttons=((CANCEL,),))]
+            return self._prompt(data)
+        return self._next(actor, flow, data)
 
     def on_button(self, actor: Actor, action: str) -> list[Reply]:
-        """ed:… buttons: fields, categories, removals, confirmations."""
+        """ed:… buttons. Flow buttons carry the flow's token; a press from an old message is stale."""
         actor.require(Role.ADMIN)
         kind, _, rest = action.partition(":")
-        if kind == "cancel":
-            return self.cancel(actor)
+        if kind == "x":
+            return [Reply(t.DISMISSED_PROMPT)]
         if kind == "del":
             return self._delete(actor, rest)
         if kind == "rb":
@@ -176,63 +171,136 @@ class Editor:
         if kind == "rbok":
             return self._rollback(actor, rest)
         flow, data = self.store.dialog(actor.channel, actor.user_id) or ("", {})
-        entry = dict(data.get("entry") or {})
-        if kind == "imp" and flow == "import":
-            return self._import(actor, data, delete_missing=rest == "delete")
-        if kind == "f" and flow == "edit" and rest in FIELDS:
-            data["step"] = rest
-            self.store.set_dialog(actor.channel, actor.user_id, flow, data)
-            if rest == "category":
-                return self._prompt(flow, data)
-            if rest == "alt_del":
-                rows = tuple((Button(a[:60], f"ed:rm:{i}"),) for i, a in enumerate(entry.get("alternates", [])[:90]))
-                return [Reply(t.ASK_REMOVE, buttons=(*rows, (CANCEL,)))]
-            return [Reply(t.PROMPTS[rest].format(), buttons=((CANCEL,),))]
-        if kind == "cat" and flow in ("add", "edit") and data.get("step") == "category":
-            if rest not in {c.id for c in self.knowledge().categories}:
-                return [Reply(t.STALE_BUTTON, buttons=((CANCEL,),))]
-            entry["category"] = rest
-            return self._next(actor, flow, data, entry)
-        if kind == "rm" and flow == "edit" and data.get("step") == "alt_del" and rest.isdecimal():
-            alternates = entry.get("alternates", [])
-            if int(rest) < len(alternates):
-                entry["alternates"] = alternates[: int(rest)] + alternates[int(rest) + 1 :]
-            return self._next(actor, flow, data, entry)
-        if kind == "save" and flow in ("add", "edit") and data.get("step") == "confirm":
-            return self._save(actor, flow, data, entry)
-        return [Reply(t.STALE_BUTTON)]
+        token, _, value = rest.partition(":")
+        if not flow or token != data.get("token"):
+            return [Reply(t.ADMIN_STALE)]
+        if kind == "cancel":
+            return self.cancel(actor)
+        step = data.get("step")
+        if kind == "imp" and flow == "import" and (value == "keep" or (value == "delete" and data.get("offer_delete"))):
+            return self._import(actor, data, delete_missing=value == "delete")
+        if kind == "f" and flow == "edit" and value in FIELDS:
+            return self._choose_field(actor, data, value)
+        if kind == "cat" and step == "category" and value in {c.id for c in self.knowledge().categories}:
+            self._set(flow, data, "category", value)
+            return self._next(actor, flow, data)
+        if kind == "rm" and flow == "edit" and step == "alt_del":
+            current = self._candidate(flow, data)
+            match = [a for a in (current.alternates if current else ()) if _short_hash(a) == value]
+            if match:
+                self._set(flow, data, "alt_remove", match)
+            return self._next(actor, flow, data)
+        if kind == "save" and step == "confirm":
+            return self._save(actor, flow, data)
+        return [Reply(t.ADMIN_STALE)]
 
     # -- steps ------------------------------------------------------------------------------
 
-    def _next(self, actor: Actor, flow: str, data: dict[str, Any], entry: dict[str, Any]) -> list[Reply]:
+    def _begin(self, actor: Actor, flow: str, data: dict[str, Any], step: str, replies: list[Reply]) -> list[Reply]:
+        data.update(token=secrets.token_hex(2), step=step)
+        self.store.set_dialog(actor.channel, actor.user_id, flow, data)
+        if flow == "edit":
+            return self._prompt(data)
+        if flow == "import":
+            imp = [Button(t.BUTTON_IMPORT, f"ed:imp:{data['token']}:keep")]
+            if data["offer_delete"]:
+                imp.append(Button(t.BUTTON_IMPORT_DELETE, f"ed:imp:{data['token']}:delete"))
+            return [replace(replies[0], buttons=(*((b,) for b in imp), (self._cancel(data),)))]
+        return [replace(r, buttons=((self._cancel(data),),)) for r in replies]
+
+    def _choose_field(self, actor: Actor, data: dict[str, Any], field: str) -> list[Reply]:
+        data["step"] = field
+        self.store.set_dialog(actor.channel, actor.user_id, "edit", data)
+        if field == "alt_del":
+            current = self._candidate("edit", data)
+            alternates = current.alternates[:90] if current else ()
+            rows = tuple((Button(a[:60], f"ed:rm:{data['token']}:{_short_hash(a)}"),) for a in alternates)
+            return [Reply(t.ASK_REMOVE, buttons=(*rows, (self._cancel(data),)))]
+        if field == "category":
+            return self._prompt(data)
+        return [self._with_cancel(data, t.PROMPTS[field].format())]
+
+    def _next(self, actor: Actor, flow: str, data: dict[str, Any]) -> list[Reply]:
         """Ask for the next missing field, or show the preview to confirm."""
-        data["entry"] = entry
         if flow == "add":
             for step in ("id", "category", "question", "answer", "alternates"):
-                if step not in entry:
+                if step not in data["entry"]:
                     data["step"] = step
                     self.store.set_dialog(actor.channel, actor.user_id, flow, data)
-                    if step == "category":
-                        return [Reply(t.ASK_CATEGORY, buttons=self._category_buttons())]
-                    return [Reply(t.PROMPTS[step].format(), buttons=((CANCEL,),))]
+                    return self._prompt(data)
         try:
-            candidate = parse_entry(entry, "新条目", [c.id for c in self.knowledge().categories])
-        except KnowledgeError as exc:
-            data["step"] = data.get("step") if flow == "edit" else "answer"
-            self.store.set_dialog(actor.channel, actor.user_id, flow, data)
-            return [Reply(t.INVALID.format(reason=str(exc).split(": ", 1)[-1]), buttons=((CANCEL,),))]
+            candidate = self._candidate(flow, data)
+        except KnowledgeError as exc:  # a rule the per-step checks do not know yet
+            return [self._with_cancel(data, t.INVALID.format(reason=str(exc).rsplit(": ", 1)[-1]))]
+        if candidate is None:
+            self.store.clear_dialog(actor.channel, actor.user_id)
+            return [Reply(t.ENTRY_GONE.format(id=data.get("id", "")))]
         data["step"] = "confirm"
         self.store.set_dialog(actor.channel, actor.user_id, flow, data)
-        save = Button(t.BUTTON_SAVE, "ed:save")
         more = t.MORE_ALTERNATES if data.get("adding") else ""
-        return [self._preview(candidate), Reply(t.CONFIRM_SAVE + more, buttons=((save, CANCEL),))]
+        save = Button(t.BUTTON_SAVE, f"ed:save:{data['token']}")
+        return [self._preview(candidate), Reply(t.CONFIRM_SAVE + more, buttons=((save, self._cancel(data)),))]
 
-    def _save(self, actor: Actor, flow: str, data: dict[str, Any], entry: dict[str, Any]) -> list[Reply]:
-        new = parse_entry(entry, "条目", [c.id for c in self.knowledge().categories])
-        if flow == "add" and self.knowledge().get(new.id):
-            return [Reply(t.ID_TAKEN.format(id=new.id), buttons=((CANCEL,),))]
-        self.store.save_entry(new, actor.key)
+    def _prompt(self, data: dict[str, Any]) -> list[Reply]:
+        """Ask (again) for what the current step needs, with its buttons."""
+        step, token = data.get("step"), data["token"]
+        if step == "category":
+            rows = tuple((Button(c.title, f"ed:cat:{token}:{c.id}"),) for c in self.knowledge().categories)
+            return [Reply(t.ASK_CATEGORY, buttons=(*rows, (self._cancel(data),)))]
+        if step == "field":
+            rows = tuple((Button(t.FIELD_NAMES[f], f"ed:f:{token}:{f}"),) for f in FIELDS)
+            return [Reply(t.CHOOSE_FIELD.format(id=data["id"]), buttons=(*rows, (self._cancel(data),)))]
+        if step == "confirm" and "entries" not in data:
+            save = Button(t.BUTTON_SAVE, f"ed:save:{token}")
+            return [Reply(t.CONFIRM_SAVE, buttons=((save, self._cancel(data)),))]
+        if step in t.PROMPTS:
+            return [self._with_cancel(data, t.PROMPTS[step].format())]
+        if step == "id":
+            return [self._with_cancel(data, t.ASK_ID)]
+        return [self._with_cancel(data, t.USE_BUTTONS)]
+
+    def _set(self, flow: str, data: dict[str, Any], field: str, value: Any) -> None:
+        """Record a field: into the new entry (add), or into the change set (edit)."""
+        if flow == "add":
+            entry = data["entry"]
+            if field == "alt_add":
+                entry["alternates"] = list(dict.fromkeys([*entry.get("alternates", []), *value]))
+            else:
+                entry[field] = value
+            return
+        changes = data["changes"]
+        if field == "alt_add":
+            changes["alt_add"] = list(dict.fromkeys([*changes.get("alt_add", []), *value]))
+        elif field == "alt_remove":
+            changes["alt_remove"] = list(dict.fromkeys([*changes.get("alt_remove", []), *value]))
+        else:
+            changes[field] = value
+
+    def _candidate(self, flow: str, data: dict[str, Any]) -> FaqEntry | None:
+        """The entry that saving would write: a new one, or the *current* entry with the changes applied."""
+        categories = [c.id for c in self.knowledge().categories]
+        if flow == "add":
+            return parse_entry(data["entry"], "新条目", categories)
+        current = self.knowledge().get(data.get("id", ""))
+        if current is None:
+            return None
+        changes = data.get("changes", {})
+        removed = set(changes.get("alt_remove", []))
+        alternates = [a for a in (*current.alternates, *changes.get("alt_add", [])) if a not in removed]
+        fields = {k: v for k, v in changes.items() if k in ("question", "answer", "category")}
+        return replace(current, **fields, alternates=tuple(dict.fromkeys(alternates)))
+
+    def _save(self, actor: Actor, flow: str, data: dict[str, Any]) -> list[Reply]:
+        try:
+            new = self._candidate(flow, data)
+        except KnowledgeError as exc:  # a rule the per-step checks do not know yet
+            return [self._with_cancel(data, t.INVALID.format(reason=str(exc).rsplit(": ", 1)[-1]))]
         self.store.clear_dialog(actor.channel, actor.user_id)
+        if new is None:
+            return [Reply(t.ENTRY_GONE.format(id=data.get("id", "")))]
+        if flow == "add" and self.knowledge().get(new.id):
+            return [Reply(t.ID_TAKEN.format(id=new.id))]
+        self.store.save_entry(new, actor.key)
         self.reload()
         if data.get("from_review"):
             self.on_saved_from_review(data["from_review"], actor)
@@ -242,7 +310,7 @@ class Editor:
         try:
             self.store.delete_entry(entry_id, actor.key)
         except NotFoundError:
-            return [Reply(t.STALE_BUTTON)]
+            return [Reply(t.ADMIN_STALE)]
         self.reload()
         return [Reply(t.DELETED.format(id=entry_id))]
 
@@ -250,27 +318,43 @@ class Editor:
         entry_id, _, rev = rest.rpartition(":")
         revision = next((r for r in self.store.entry_history(entry_id) if str(r.id) == rev), None)
         if revision is None:
-            return [Reply(t.STALE_BUTTON)]
+            return [Reply(t.ADMIN_STALE)]
         confirm = Button(t.BUTTON_ROLLBACK_CONFIRM, f"ed:rbok:{entry_id}:{rev}")
         shown = [self._preview(revision.after)] if revision.after else [Reply(t.ROLLBACK_TO_DELETED.format(rev=rev))]
-        return [*shown, Reply(t.CONFIRM_ROLLBACK.format(rev=rev, id=entry_id), buttons=((confirm, CANCEL),))]
+        return [*shown, Reply(t.CONFIRM_ROLLBACK.format(rev=rev, id=entry_id), buttons=((confirm, DISMISS),))]
 
     def _rollback(self, actor: Actor, rest: str) -> list[Reply]:
         entry_id, _, rev = rest.rpartition(":")
         try:
             self.store.rollback_entry(entry_id, int(rev), actor.key)
         except (NotFoundError, ValueError):
-            return [Reply(t.STALE_BUTTON)]
+            return [Reply(t.ADMIN_STALE)]
         self.reload()
         return [Reply(t.ROLLED_BACK.format(id=entry_id, rev=rev))]
 
     def _import(self, actor: Actor, data: dict[str, Any], delete_missing: bool) -> list[Reply]:
+        """Apply exactly what was shown; if the FAQ changed since, show the new summary instead."""
         incoming = [FaqEntry(**{**e, "alternates": tuple(e["alternates"])}) for e in data["entries"]]
+        if self.store.faq_version() != data["version"]:
+            current = self.knowledge().entries
+            summary = summarize(current, incoming, delete_missing=False)
+            offer_delete = bool(summarize(current, incoming, delete_missing=True).deleted)
+            data.update(version=self.store.faq_version(), offer_delete=offer_delete)
+            shown = [Reply(t.IMPORT_SUMMARY.format(summary=summary.text()))]
+            return [Reply(t.IMPORT_CHANGED_MEANWHILE), *self._begin(actor, "import", data, "confirm", shown)]
         summary = summarize(self.knowledge().entries, incoming, delete_missing=delete_missing)
-        self.store.apply_import(incoming, summary.deleted if delete_missing else [], actor.key)
+        self.store.apply_import(incoming, summary.deleted, actor.key)
         self.store.clear_dialog(actor.channel, actor.user_id)
         self.reload()
         return [Reply(t.IMPORTED.format(summary=summary.text()))]
+
+    # -- small helpers ----------------------------------------------------------------------
+
+    def _cancel(self, data: dict[str, Any]) -> Button:
+        return Button(t.BUTTON_CANCEL, f"ed:cancel:{data['token']}")
+
+    def _with_cancel(self, data: dict[str, Any], text: str) -> Reply:
+        return Reply(text, buttons=((self._cancel(data),),))
 
     def _preview(self, entry: FaqEntry) -> Reply:
         """The entry as students will see it, without its buttons (they would act, not preview)."""
@@ -279,9 +363,20 @@ class Editor:
     def _entry(self, args: tuple[str, ...]) -> FaqEntry | None:
         return self.knowledge().get(args[0]) if args else None
 
-    def _category_buttons(self) -> tuple[tuple[Button, ...], ...]:
-        rows = tuple((Button(c.title, f"ed:cat:{c.id}"),) for c in self.knowledge().categories)
-        return (*rows, (CANCEL,))
+
+def _field_problem(field: str, text: str) -> str | None:
+    """Why a typed question or answer cannot be used, in Chinese; None if it can."""
+    name, limit = ("问题", MAX_QUESTION_CHARS) if field == "question" else ("答案", MAX_ANSWER_CHARS)
+    if not text:
+        return t.FIELD_EMPTY.format(field=name)
+    if len(text) > limit:
+        return t.FIELD_TOO_LONG.format(field=name, limit=limit)
+    return placeholder_problem(text) if field == "answer" else None
+
+
+def _short_hash(text: str) -> str:
+    """A stable short name for an alternate, so a button removes that text, not whatever sits at its position."""
+    return hashlib.sha1(text.encode()).hexdigest()[:8]
 
 
 def _plain(entry: FaqEntry) -> dict[str, Any]:

@@ -276,9 +276,9 @@ def _validate(rows: list[_Row], categories: Sequence[Category], problems: list[P
             elif len(row.values[key]) > limit:
                 problem(key, f"{LABELS[key]}有 {len(row.values[key])} 个字，超过了 {limit} 字的上限")
         if row.values["answer"]:
-            placeholder_problem = _placeholder_problem(row.values["answer"])
-            if placeholder_problem:
-                problem("answer", placeholder_problem)
+            wrong_placeholder = placeholder_problem(row.values["answer"])
+            if wrong_placeholder:
+                problem("answer", wrong_placeholder)
         for alternate in row.alternates:
             if len(alternate) > MAX_QUESTION_CHARS:
                 problem("alternates", f"其他问法“{_clip(alternate)}”超过了 {MAX_QUESTION_CHARS} 字的上限")
@@ -292,7 +292,8 @@ def _validate(rows: list[_Row], categories: Sequence[Category], problems: list[P
     return entries
 
 
-def _placeholder_problem(answer: str) -> str | None:
+def placeholder_problem(answer: str) -> str | None:
+    """Why the placeholders of an answer are wrong, in Chinese for the admin; None if they are fine."""
     try:
         names = {name for _, name, _, _ in string.Formatter().parse(answer) if name is not None}
     except ValueError:

@@ -62,3 +62,4 @@ class Request:
     username: str = ""
     target_user_id: str = ""
     file: bytes = b""
+    file_size: int = 0  # known before the download, so a refusal costs no download

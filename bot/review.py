@@ -14,14 +14,16 @@ from rapidfuzz import fuzz, process
 from bot.store import LoggedQuestion
 from knowledge.text import normalize
 
-#: rapidfuzz ratio (0-100) at which two normalised questions count as the same.
-SAME_QUESTION = 85
+#: rapidfuzz ratio (0-100) at which two normalised questions count as the same: a typo or
+#: a particle apart. 百校千人实习补贴 and 百校千人见习补贴 (91.7) are different needs.
+SAME_QUESTION = 93
 
 
 @dataclass
 class QuestionGroup:
     text: str  # the first way it was asked
     ids: list[int] = field(default_factory=list)
+    phrasings: list[str] = field(default_factory=list)  # every distinct way it was asked
     outcomes: dict[str, int] = field(default_factory=dict)
     disliked: int = 0  # answers rated 👎
     last_asked: str = ""
@@ -45,6 +47,8 @@ def group_questions(questions: Sequence[LoggedQuestion]) -> list[QuestionGroup]:
             groups.append(group)
             keys.append(key)
         group.ids.append(q.id)
+        if q.text not in group.phrasings:
+            group.phrasings.append(q.text)
         group.outcomes[q.outcome] = group.outcomes.get(q.outcome, 0) + 1
         group.disliked += (q.rating or 0) < 0
         group.last_asked = max(group.last_asked, q.created_at)

@@ -19,6 +19,7 @@ class Stats:
     top_topics: list[tuple[str, int]]  # answered or picked entry ids
     users: int
     new_users: int
+    active_users: int  # asked at least one question in the period
 
     @property
     def total(self) -> int:
@@ -43,5 +44,6 @@ def compute_stats(store: Store, timezone: ZoneInfo, now: datetime, days: int = D
         outcomes=dict(Counter(q.outcome for q in questions)),
         top_topics=[(t, n) for t, n in topics.most_common(5) if t],
         users=store.count_users(),
+        active_users=len({(q.channel, q.external_id) for q in questions}),
         new_users=store.count_users(since=since.isoformat(timespec="seconds")),
     )

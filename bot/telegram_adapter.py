@@ -37,7 +37,6 @@ from telegram.ext import (
 
 from bot import texts
 from bot.conversation import Conversation, parse_command
-from bot.faq_io import MAX_FILE_BYTES as MAX_UPLOAD_BYTES
 from bot.replies import Reply, Request
 from bot.settings import Settings
 
@@ -147,8 +146,9 @@ def _replied_user(update: Update) -> str:
     origin = replied.forward_origin
     if isinstance(origin, MessageOriginUser):
         return str(origin.sender_user.id)
-    if replied.from_user and not replied.from_user.is_bot and origin is None:
-        return str(replied.from_user.id)
+    own = update.effective_user.id if update.effective_user else None
+    if replied.from_user and not replied.from_user.is_bot and origin is None and replied.from_user.id != own:
+        return str(replied.from_user.id)  # a group-like reply; in a private chat one's own messages are skipped
     return ""
 
 
@@ -165,12 +165,13 @@ async def on_command(update: Update, context: BotContext) -> None:
 async def on_document(update: Update, context: BotContext) -> None:
     """Hand an uploaded file to the core (which refuses it unless the sender is an admin)."""
     document = update.effective_message.document
-    if document.file_size and document.file_size > MAX_UPLOAD_BYTES:
-        await send_replies(update, [Reply(texts.FILE_TOO_BIG.format(limit=MAX_UPLOAD_BYTES // 2**20))])
+    request = replace(request_from(update, "file", document.file_name or "upload"), file_size=document.file_size or 0)
+    refusal = context.conversation.file_gate(request)
+    if refusal is not None:
+        await send_replies(update, refusal)
         return
     content = bytes(await (await document.get_file()).download_as_bytearray())
-    request = replace(request_from(update, "file", document.file_name or "upload"), file=content)
-    await send_replies(update, context.conversation.handle(request))
+    await send_replies(update, context.conversation.handle(replace(request, file=content)))
 
 
 async def on_text(update: Update, context: BotContext) -> None:

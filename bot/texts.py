@@ -101,7 +101,7 @@ STATS = (
     "最近 {days} 天统计：\n{per_day}\n"
     "共 {total} 个问题：直接回答 {answered:.0%}，给了候选 {suggested:.0%}，未回答 {unanswered:.0%}\n"
     "热门话题：{topics}\n"
-    "用户总数 {users}（最近 {days} 天新增 {new_users}）"
+    "提问的用户 {active_users} 人；累计用户 {users} 人（最近 {days} 天新增 {new_users}）"
 )
 STATS_NO_TOPICS = "暂无"
 
@@ -118,7 +118,7 @@ BUTTON_DELETE = "🗑 确认删除"
 BUTTON_ROLLBACK = "↩️ 回滚到 #{rev}"
 BUTTON_ROLLBACK_CONFIRM = "✅ 确认回滚"
 BUTTON_IMPORT = "✅ 确认导入"
-BUTTON_IMPORT_DELETE = "⚠️ 导入并删除文件中没有的 {n} 条"
+BUTTON_IMPORT_DELETE = "⚠️ 导入，并删除文件里没有的条目"
 ASK_ID = (
     "新增条目（随时可发送 /cancel 取消）。\n第 1 步：请发送条目编号，只用小写字母、数字和“-”，例如 housing-subsidy。"
 )
@@ -160,7 +160,8 @@ EXPORT_FORMATS = "可导出的格式：/export xlsx、/export csv、/export yaml
 EXPORTED = "知识库共 {count} 条，文件在这里。改好后直接发回给我就能导入。"
 IMPORT_REJECTED = "文件没有导入，发现 {count} 处问题（一条都没有改动）：\n{problems}"
 IMPORT_NOTHING = "文件内容和现有知识库完全一致，不需要导入。"
-IMPORT_SUMMARY = "检查通过：{summary}\n现有条目中有 {missing} 条不在文件里，默认保留。确认导入吗？"
+IMPORT_SUMMARY = "检查通过：{summary}\n确认导入吗？"
+IMPORT_CHANGED_MEANWHILE = "在你确认之前知识库又被修改过了，下面是按最新内容重新核对的结果，请再确认一次。"
 IMPORTED = "导入完成：{summary} ✅ 下一个提问马上生效。"
 FILE_TOO_BIG = "文件太大了（上限 {limit} MB），请精简后再发。"
 
@@ -174,3 +175,11 @@ SYNONYM_USAGE = "新增：/synonym add 补贴 补助金；删除：/synonym remo
 SYNONYM_ADDED = "已添加：学生说“{variant}”时按“{canonical}”理解 ✅"
 SYNONYM_REMOVED = "已删除同义词“{variant}”（原对应“{canonical}”）。"
 SYNONYM_UNCHANGED = "同义词表里{canonical} / {variant} 本来就是这样，没有改动。"
+ADMIN_STALE = "这个按钮已经失效了（对应的操作已结束或被新的操作取代），请重新发送指令。"
+DISMISSED_PROMPT = "好的，没有做任何修改。"
+ENTRY_GONE = "条目 {id} 已经被删除或改了编号，这次修改没有保存。"
+FIELD_EMPTY = "{field}不能为空，请重新发送。"
+FIELD_TOO_LONG = "{field}超过了 {limit} 字的上限，请精简后重新发送。"
+REVIEW_ALSO = "\n也有人问：「{others}」"
+BUTTON_BY_CATEGORY = "📂 在「{title}」里选"
+ROLES_CONFIGURED = "配置文件（ADMIN_IDS）中的管理员：{ids}"

@@ -33,7 +33,17 @@ def command(bot, user, name, *args, **extra):
     return send(bot, user, "command", name, *args, **extra)
 
 
+#: Flow buttons carry the flow's token; tests name them without it ("ed:cat:talent") and
+#: `press` adds the current one, as pressing the button on the latest message would.
+TOKEN_AFTER = {"cat": 3, "save": 2, "f": 3, "imp": 3, "cancel": 2, "rm": 3}
+
+
 def press(bot, user, action):
+    parts = action.split(":")
+    if parts[0] == "ed" and len(parts) == TOKEN_AFTER.get(parts[1]):
+        dialog = bot.store.dialog("telegram", user)
+        token = (dialog[1].get("token") if dialog else None) or "none"
+        action = ":".join([*parts[:2], token, *parts[2:]])
     return send(bot, user, "button", action)
 
 
@@ -153,7 +163,7 @@ def test_admin_adds_an_entry_step_by_step_and_the_next_student_question_gets_it(
     assert "编号" in command(bot, ADMIN, "add")[0].text
     say(bot, ADMIN, "housing-subsidy")
     [choose] = say(bot, ADMIN, "不选分类直接打字")  # a typed answer where a button is needed: asked again
-    assert any(b.action == "ed:cat:talent" for b in choose.all_buttons)
+    assert any(b.action.startswith("ed:cat:") and b.action.endswith(":talent") for b in choose.all_buttons)
     press(bot, ADMIN, "ed:cat:talent")
     say(bot, ADMIN, "东莞有没有人才住房补贴？")
     say(bot, ADMIN, "来函没有提到人才住房补贴，详情请致电{contact_phone}。")
@@ -179,25 +189,118 @@ def test_every_step_can_be_cancelled_and_nothing_is_written(bot):
     assert say(bot, ADMIN, "三支一扶")[0].title  # the admin is back to asking questions
 
 
+def edit_answer(bot, entry_id, text, user=ADMIN):
+    command(bot, user, "edit", entry_id)
+    press(bot, user, "ed:f:answer")
+    say(bot, user, text)
+    press(bot, user, "ed:save")
+
+
 def test_an_edit_is_previewed_then_live_and_can_be_rolled_back(bot):
-    old = bot.kb.get("contact").answer
+    original = bot.kb.get("contact").answer
     command(bot, ADMIN, "edit", "contact")
     press(bot, ADMIN, "ed:f:answer")
-    preview, _ = say(bot, ADMIN, "新的联系方式：{contact_phone}，工作日 9:00-17:00。")
-    assert "工作日" in preview.text
+    preview, _ = say(bot, ADMIN, "第一版：{contact_phone}，工作日 9:00-17:00。")
+    assert "工作日" in preview.text and bot.kb.get("contact").answer == original  # previewed, not yet live
     press(bot, ADMIN, "ed:save")
     assert "工作日" in say(bot, STUDENT, "人社局电话是多少")[0].text
+    edit_answer(bot, "contact", "第二版：{contact_phone}。")
     [history] = command(bot, ADMIN, "history", "contact")
-    first = history.all_buttons[0].action  # ed:rb:contact:<rev>
-    revision = first.rsplit(":", 1)[1]
-    press(bot, ADMIN, first)
-    press(bot, ADMIN, f"ed:rbok:contact:{revision}")
-    assert "工作日" in bot.kb.get("contact").answer  # rolled back to the state *after* that revision
-    before_edit = bot.store.entry_history("contact")[-1]
-    press(bot, ADMIN, f"ed:rbok:contact:{before_edit.id}")
-    assert bot.kb.get("contact").answer.startswith("新的")
-    assert old  # the original text stays in the first revision's 'before'
-    assert bot.store.entry_history("contact")[-1].before.answer == old
+    assert "第二版" not in history.text and len(history.all_buttons) == 3  # two revisions and 取消
+    first_edit = history.all_buttons[1].action  # newest first: the second edit, then the first
+    press(bot, ADMIN, first_edit)
+    press(bot, ADMIN, first_edit.replace("ed:rb:", "ed:rbok:"))
+    assert bot.kb.get("contact").answer.startswith("第一版")  # the second edit is gone
+    assert bot.store.entry_history("contact")[0].action == "rollback"
+    assert bot.store.entry_history("contact")[-1].before.answer == original
+
+
+def test_two_admins_editing_one_entry_do_not_undo_each_other(bot):
+    bot.store.grant_role("telegram", "7", "admin", "cli")
+    command(bot, ADMIN, "edit", "contact")
+    press(bot, ADMIN, "ed:f:answer")
+    say(bot, ADMIN, "管理员一的答案 {contact_phone}")
+    command(bot, "7", "edit", "contact")  # meanwhile, admin 7 adds a phrasing and saves
+    press(bot, "7", "ed:f:alt_add")
+    say(bot, "7", "人社局座机号码")
+    press(bot, "7", "ed:save")
+    press(bot, ADMIN, "ed:save")  # admin 1 saves later
+    entry = bot.kb.get("contact")
+    assert entry.answer.startswith("管理员一的答案") and "人社局座机号码" in entry.alternates
+
+
+def test_saving_an_edit_of_an_entry_deleted_meanwhile_does_not_bring_it_back(bot):
+    bot.store.grant_role("telegram", "7", "admin", "cli")
+    command(bot, ADMIN, "edit", "sanzhi-yifu")
+    press(bot, ADMIN, "ed:f:answer")
+    say(bot, ADMIN, "新答案")
+    command(bot, "7", "delete", "sanzhi-yifu")
+    press(bot, "7", "ed:del:sanzhi-yifu")
+    [reply] = press(bot, ADMIN, "ed:save")
+    assert "已经被删除" in reply.text and bot.kb.get("sanzhi-yifu") is None
+
+
+def test_a_button_from_an_older_flow_cannot_act_on_a_newer_one(bot):
+    [_, fields] = command(bot, ADMIN, "edit", "director-visits")
+    old_question_button = next(b.action for b in fields.all_buttons if b.action.endswith(":question"))
+    command(bot, ADMIN, "edit", "graduate-subsidies")
+    assert press(bot, ADMIN, old_question_button)[0].text == texts.ADMIN_STALE
+    assert bot.store.dialog("telegram", ADMIN)[1]["step"] == "field"  # the newer flow is untouched
+
+
+def test_removing_a_phrasing_removes_that_text_even_from_an_old_list(bot):
+    first = bot.kb.get("sanzhi-yifu").alternates[:3]
+    command(bot, ADMIN, "edit", "sanzhi-yifu")
+    [old_list] = press(bot, ADMIN, "ed:f:alt_del")
+    by_label = {b.label: b.action for b in old_list.all_buttons}
+    press(bot, ADMIN, by_label[first[0][:60]])  # remove the first one
+    press(bot, ADMIN, "ed:f:alt_del")  # (a fresh list is shown; the admin presses the old one)
+    press(bot, ADMIN, by_label[first[1][:60]])
+    press(bot, ADMIN, "ed:save")
+    alternates = bot.kb.get("sanzhi-yifu").alternates
+    assert first[0] not in alternates and first[1] not in alternates and first[2] in alternates
+
+
+def test_invalid_fields_are_refused_in_chinese_at_their_own_step(bot):
+    command(bot, ADMIN, "add")
+    say(bot, ADMIN, "long-one")
+    press(bot, ADMIN, "ed:cat:contact")
+    [too_long] = say(bot, ADMIN, "问" * 201)
+    assert "超过了 200 字" in too_long.text
+    say(bot, ADMIN, "一个正常的问题？")
+    [bad] = say(bot, ADMIN, "请拨打 {phone}")
+    assert "{phone}" in bad.text and "不认识" in bad.text
+    [ask_alternates] = say(bot, ADMIN, "请拨打 {contact_phone}")
+    assert "其他问法" in ask_alternates.text
+
+
+def test_an_upload_confirmed_after_the_faq_changed_is_shown_again_not_applied(bot):
+    data = xlsx([["contact", "contact", "怎么联系人社局？", "打电话 {contact_phone}", ""]])
+    send(bot, ADMIN, "file", "faq.xlsx", file=data)
+    bot.store.grant_role("telegram", "7", "admin", "cli")
+    edit_answer(bot, "sanzhi-yifu", "别人刚改的答案", user="7")  # another admin changes the FAQ meanwhile
+    replies = press(bot, ADMIN, "ed:imp:keep")
+    assert replies[0].text == texts.IMPORT_CHANGED_MEANWHILE
+    assert bot.kb.get("contact").question != "怎么联系人社局？"
+    press(bot, ADMIN, "ed:imp:keep")
+    assert bot.kb.get("contact").question == "怎么联系人社局？"
+    assert bot.kb.get("sanzhi-yifu").answer == "别人刚改的答案"  # the other change survived
+
+
+def test_delete_missing_is_only_possible_when_it_was_offered(bot):
+    full = bot.editor.export(bot_actor(bot), ("xlsx",))[0].document[1]
+    send(bot, ADMIN, "file", "faq.xlsx", file=full)  # nothing to change: no flow at all
+    partial = xlsx([["contact", "contact", "怎么联系人社局？", "打电话 {contact_phone}", ""]])
+    [summary] = send(bot, ADMIN, "file", "faq.xlsx", file=partial)
+    assert any(b.action.endswith(":delete") for b in summary.all_buttons)
+    press(bot, ADMIN, "ed:imp:keep")
+    assert bot.kb.get("sanzhi-yifu")
+
+
+def bot_actor(bot):
+    from bot.permissions import actor_for
+
+    return actor_for(bot.settings, bot.store, "telegram", ADMIN)
 
 
 def test_alternates_are_added_and_removed(bot):
@@ -301,7 +404,7 @@ def test_stats_show_days_outcomes_topics_and_users(bot):
     say(bot, STUDENT, "东莞天气怎么样")
     [stats] = command(bot, ADMIN, "stats")
     assert "共 2 个问题" in stats.text and "直接回答 50%" in stats.text and "未回答 50%" in stats.text
-    assert "sanzhi-yifu×1" in stats.text and "用户总数" in stats.text
+    assert "sanzhi-yifu×1" in stats.text and "提问的用户 1 人" in stats.text
 
 
 def test_help_shows_admin_commands_only_to_admins(bot):
@@ -347,3 +450,57 @@ def test_a_new_entry_started_from_the_review_list_takes_the_group_off_it(bot):
 def test_exports_are_audited(bot):
     command(bot, ADMIN, "export", "csv")
     assert bot.store.audit_entries()[0]["action"] == "faq.export"
+
+
+def test_a_forgotten_flow_expires_and_a_revoked_admins_flow_is_cleared(bot):
+    command(bot, ADMIN, "edit", "contact")
+    bot.store.db.execute("update dialogs set updated_at = '2020-01-01T00:00:00+00:00'")
+    assert say(bot, ADMIN, "三支一扶")[0].title  # a question again, not the answer to an old prompt
+    bot.store.grant_role("telegram", "7", "admin", "cli")
+    command(bot, "7", "edit", "contact")
+    command(bot, ADMIN, "revoke", "7", "admin")
+    assert bot.store.dialog("telegram", "7") is None
+
+
+def test_full_width_digits_are_not_taken_for_a_user_id(bot):
+    [reply] = command(bot, ADMIN, "grant", "４２", "admin")
+    assert reply.text == texts.GRANT_USAGE and bot.store.role_grants()[0].external_id == AMBASSADOR
+
+
+def test_review_buttons_act_only_on_the_period_that_was_listed(bot):
+    old = bot.store.log_question("telegram", "9", "东莞天气怎么样", "none", None, 0.1)
+    bot.store.db.execute("update question_log set created_at = '2020-01-01T00:00:00+00:00' where id = ?", [old])
+    say(bot, STUDENT, "东莞天气怎么样")
+    [_, group] = command(bot, ADMIN, "unanswered")
+    assert "×1" in group.text
+    dismiss = next(b for b in group.all_buttons if b.label == texts.BUTTON_DISMISS)
+    assert "1 个问题" in press(bot, ADMIN, dismiss.action)[0].text
+    assert bot.store.question(old).reviewed_at is None
+
+
+def test_attach_can_reach_any_entry_through_its_category(bot):
+    say(bot, STUDENT, "asdfgh qwerty")
+    [_, group] = command(bot, ADMIN, "unanswered")
+    [choose] = press(bot, ADMIN, next(b.action for b in group.all_buttons if b.label == texts.BUTTON_ATTACH))
+    by_category = next(
+        b.action for b in choose.all_buttons if b.action.startswith("rv:c:") and b.action.endswith(":contact")
+    )
+    [entries] = press(bot, ADMIN, by_category)
+    assert any(b.action.endswith(":contact") for b in entries.all_buttons)
+
+
+def test_admins_are_not_slowed_by_the_flood_guard(bot):
+    bot.flood = type(bot.flood)(2)
+    replies = [command(bot, ADMIN, "stats") for _ in range(5)]
+    assert all(r and r[0].text != texts.FLOOD for r in replies)
+
+
+def test_stats_count_days_in_the_bots_time_zone(bot):
+    from datetime import UTC, datetime
+
+    from bot.stats import compute_stats
+
+    late = bot.store.log_question("telegram", "9", "三支一扶", "answer", "sanzhi-yifu", 0.8)
+    bot.store.db.execute("update question_log set created_at = '2026-11-24T16:30:00+00:00' where id = ?", [late])
+    figures = compute_stats(bot.store, bot.settings.timezone, datetime(2026, 11, 25, 12, tzinfo=UTC))
+    assert dict(figures.per_day)["2026-11-25"] == 1  # 00:30 in Shanghai on the 25th, not the 24th

@@ -98,4 +98,4 @@ def test_stats_prints_the_same_figures_as_the_chat(env, capsys):
     store.touch_user("telegram", "1", "小明")
     assert main(["stats"]) == 0
     out = capsys.readouterr().out
-    assert "共 1 个问题" in out and "sanzhi-yifu×1" in out and "用户总数 1" in out
+    assert "共 1 个问题" in out and "sanzhi-yifu×1" in out and "累计用户 1 人" in out

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlite_utils
 
 from bot.store.schema import NotFoundError, utcnow
+
+#: Minutes after which an untouched admin flow is over.
+DIALOG_MINUTES = 30
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,7 @@ class PeopleStore:
             if not before:
                 return False
             self.db["roles"].delete((channel, external_id, role))
+            self.db.execute("delete from dialogs where channel = ? and external_id = ?", [channel, external_id])
             self.audit(actor, "role.revoke", f"{channel}:{external_id}", before[0].__dict__, None)
         return True
 
@@ -123,9 +128,18 @@ class PeopleStore:
     # -- admin dialogs ----------------------------------------------------------
 
     def dialog(self, channel: str, external_id: str) -> tuple[str, dict[str, Any]] | None:
-        """The guided flow a user is in (name and collected data), kept across restarts."""
+        """The guided flow a user is in (name and collected data), kept across restarts.
+
+        A flow left alone for DIALOG_MINUTES is over: days later the admin's next
+        message must be a question again, not the answer to a forgotten prompt.
+        """
         rows = list(self.db["dialogs"].rows_where("channel = ? and external_id = ?", [channel, external_id]))
-        return (rows[0]["flow"], json.loads(rows[0]["data"])) if rows else None
+        if not rows:
+            return None
+        if datetime.fromisoformat(rows[0]["updated_at"]) < datetime.now(UTC) - timedelta(minutes=DIALOG_MINUTES):
+            self.clear_dialog(channel, external_id)
+            return None
+        return rows[0]["flow"], json.loads(rows[0]["data"])
 
     def set_dialog(self, channel: str, external_id: str, flow: str, data: dict[str, Any]) -> None:
         row = {"channel": channel, "external_id": external_id, "flow": flow, "updated_at": utcnow()}
