@@ -6,8 +6,20 @@ questions.py) over one sqlite-utils database; schema.py holds the migrations.
 
 from bot.store.base import Store
 from bot.store.faq import Revision
+from bot.store.outbox import Announcement, Delivery, Subscription
 from bot.store.people import RoleGrant
 from bot.store.questions import LoggedQuestion
 from bot.store.schema import MIGRATIONS, NotFoundError, utcnow
 
-__all__ = ["MIGRATIONS", "LoggedQuestion", "NotFoundError", "Revision", "RoleGrant", "Store", "utcnow"]
+__all__ = [
+    "MIGRATIONS",
+    "Announcement",
+    "Delivery",
+    "LoggedQuestion",
+    "NotFoundError",
+    "Revision",
+    "RoleGrant",
+    "Store",
+    "Subscription",
+    "utcnow",
+]

@@ -9,13 +9,14 @@ import sqlite_utils
 
 from bot.store import schema
 from bot.store.faq import FaqStore
+from bot.store.outbox import OutboxStore
 from bot.store.people import PeopleStore
 from bot.store.questions import QuestionStore
 
 logger = logging.getLogger(__name__)
 
 
-class Store(FaqStore, PeopleStore, QuestionStore):
+class Store(FaqStore, PeopleStore, QuestionStore, OutboxStore):
     """All persistent state of the bot, behind small intention-revealing methods.
 
     SQLite through sqlite-utils, in WAL mode so that readers never wait for

@@ -44,6 +44,11 @@ class PeopleStore:
             """,
             [channel, external_id, name, username, now, now],
         )
+        # Writing to the bot again makes a student who had blocked it reachable again.
+        self.db.execute(
+            "update subscriptions set reachable = 1 where channel = ? and external_id = ? and reachable = 0",
+            [channel, external_id],
+        )
         self.db.conn.commit()
 
     def user(self, channel: str, external_id: str) -> dict[str, Any]:

@@ -130,9 +130,75 @@ def _migration_4(db: sqlite_utils.Database) -> None:
     db["synonyms"].create({"canonical": str, "variant": str}, pk=("canonical", "variant"))
 
 
+def _migration_5(db: sqlite_utils.Database) -> None:
+    """What students follow, ambassadors' invites, announcements and the outbox of deliveries."""
+    db["subscriptions"].create(
+        {
+            "channel": str,
+            "external_id": str,
+            "city": str,  # 北京 / 上海 / 广州 / 武汉 / 长沙 / 其他, '' until chosen
+            "topics": str,  # JSON list of topic ids
+            "reachable": int,  # 0 after the platform said they blocked the bot (403)
+            "referred_by": str,  # 'telegram:123' of the ambassador whose invite they opened
+            "updated_at": str,
+        },
+        pk=("channel", "external_id"),
+        defaults={"reachable": 1, "topics": "[]", "city": ""},
+    )
+    db["subscriptions"].create_index(["city"])
+    db["subscriptions"].create_index(["referred_by"])
+    db["invites"].create({"code": str, "owner": str, "created_at": str}, pk="code")
+    db["invites"].create_index(["owner"], unique=True)
+    db["announcements"].create(
+        {
+            "id": int,
+            "author": str,
+            "text": str,
+            "link_text": str,
+            "link_url": str,
+            "city": str,  # a city, or '*' for everyone
+            "topic": str,  # a topic id, or '' for any
+            "send_at": str,  # UTC ISO; when it may start (quiet hours already applied)
+            "urgent": int,
+            "status": str,  # draft, pending, scheduled, sending, sent, rejected, cancelled, withdrawn
+            "reason": str,  # why it was rejected
+            "reviewed_by": str,
+            "progress_chat": str,  # where the live progress message is
+            "progress_message": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"author", "text", "status", "created_at"},
+    )
+    db["announcements"].create_index(["status", "send_at"])
+    db["deliveries"].create(
+        {
+            "id": int,
+            "announcement_id": int,
+            "channel": str,
+            "external_id": str,
+            "status": str,  # pending, sending, sent, failed, unreachable, skipped, withdrawn
+            "attempts": int,
+            "error": str,
+            "message_id": str,
+            "next_attempt_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"announcement_id", "channel", "external_id", "status"},
+        foreign_keys=[("announcement_id", "announcements", "id")],
+        defaults={"attempts": 0},
+    )
+    # The idempotency key: one delivery per recipient per notice, whatever happens.
+    db["deliveries"].create_index(["announcement_id", "channel", "external_id"], unique=True)
+    db["deliveries"].create_index(["status", "next_attempt_at"])
+    db["deliveries"].create_index(["channel", "external_id", "updated_at"])
+
+
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
+    _migration_5,
 )

@@ -1,0 +1,327 @@
+"""Who follows what, announcements, and the outbox: one delivery row per recipient.
+
+Every push is written as delivery rows before the first message goes out, so
+a crash loses nothing: on start, deliveries that were in flight go back to
+pending (those few may be sent twice), everything else resumes where it was.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from bot.store.schema import NotFoundError, utcnow
+
+#: Delivery states that are final.
+DONE = ("sent", "failed", "unreachable", "skipped", "withdrawn")
+
+
+@dataclass(frozen=True)
+class Subscription:
+    channel: str
+    external_id: str
+    city: str
+    topics: tuple[str, ...]
+    reachable: bool
+    referred_by: str
+
+
+@dataclass(frozen=True)
+class Announcement:
+    id: int
+    author: str
+    text: str
+    link_text: str
+    link_url: str
+    city: str
+    topic: str
+    send_at: str
+    urgent: int
+    status: str
+    reason: str
+    reviewed_by: str
+    progress_chat: str
+    progress_message: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: int
+    announcement_id: int
+    channel: str
+    external_id: str
+    status: str
+    attempts: int
+    error: str
+    message_id: str
+    next_attempt_at: str
+    updated_at: str
+
+
+def _row(cls: type, row: dict[str, Any]) -> Any:
+    return cls(**{f.name: row[f.name] if row[f.name] is not None else "" for f in fields(cls)})
+
+
+class OutboxStore:
+    db: sqlite_utils.Database
+    audit: Callable[..., None]
+
+    # -- following ----------------------------------------------------------------
+
+    def subscription(self, channel: str, external_id: str) -> Subscription | None:
+        rows = list(self.db["subscriptions"].rows_where("channel = ? and external_id = ?", [channel, external_id]))
+        if not rows:
+            return None
+        r = rows[0]
+        return Subscription(r["channel"], r["external_id"], r["city"] or "", tuple(json.loads(r["topics"] or "[]")),
+                            bool(r["reachable"]), r["referred_by"] or "")  # fmt: skip
+
+    def set_subscription(
+        self,
+        channel: str,
+        external_id: str,
+        city: str | None = None,
+        topics: Sequence[str] | None = None,
+        referred_by: str | None = None,
+    ) -> Subscription:
+        """Change what a student follows (only the given parts); a referral is kept from the first invite."""
+        current = self.subscription(channel, external_id)
+        row = {
+            "channel": channel,
+            "external_id": external_id,
+            "city": city if city is not None else (current.city if current else ""),
+            "topics": json.dumps(
+                list(topics if topics is not None else (current.topics if current else ())), ensure_ascii=False
+            ),
+            "reachable": 1,
+            "referred_by": (current.referred_by if current and current.referred_by else referred_by) or "",
+            "updated_at": utcnow(),
+        }
+        self.db["subscriptions"].upsert(row, pk=("channel", "external_id"))
+        return self.subscription(channel, external_id)  # type: ignore[return-value]
+
+    def set_reachable(self, channel: str, external_id: str, reachable: bool) -> None:
+        """A 403 makes a student unreachable; writing to the bot again makes them reachable."""
+        self.db.execute(
+            "update subscriptions set reachable = ? where channel = ? and external_id = ?",
+            [int(reachable), channel, external_id],
+        )
+        self.db.conn.commit()
+
+    def audience(self, city: str, topic: str) -> list[tuple[str, str]]:
+        """Reachable followers of `city` ('*' for every city) and, if given, of `topic`."""
+        clauses, args = ["reachable = 1", "city != ''"], []
+        if city != "*":
+            clauses.append("city = ?")
+            args.append(city)
+        if topic:
+            clauses.append("exists (select 1 from json_each(topics) where value = ?)")
+            args.append(topic)
+        sql = f"select channel, external_id from subscriptions where {' and '.join(clauses)} order by rowid"
+        return [(r[0], r[1]) for r in self.db.execute(sql, args).fetchall()]
+
+    def invite_code(self, owner: str) -> str:
+        """The ambassador's personal invite code (created once): fits Telegram's /start payload rules."""
+        rows = list(self.db["invites"].rows_where("owner = ?", [owner]))
+        if rows:
+            return rows[0]["code"]
+        code = "amb_" + secrets.token_urlsafe(9)  # 16 characters of A-Z a-z 0-9 _ -
+        self.db["invites"].insert({"code": code, "owner": owner, "created_at": utcnow()})
+        return code
+
+    def invite_owner(self, code: str) -> str | None:
+        rows = list(self.db["invites"].rows_where("code = ?", [code]))
+        return rows[0]["owner"] if rows else None
+
+    def referral_count(self, owner: str) -> int:
+        return self.db.execute("select count(*) from subscriptions where referred_by = ?", [owner]).fetchone()[0]
+
+    # -- announcements ------------------------------------------------------------------
+
+    def create_announcement(self, author: str, text: str, city: str, topic: str, send_at: str, urgent: bool,
+                            status: str, link_text: str = "", link_url: str = "") -> int:  # fmt: skip
+        with self.db.atomic():
+            table = self.db["announcements"].insert(
+                {
+                    "author": author,
+                    "text": text,
+                    "link_text": link_text,
+                    "link_url": link_url,
+                    "city": city,
+                    "topic": topic,
+                    "send_at": send_at,
+                    "urgent": int(urgent),
+                    "status": status,
+                    "reason": "",
+                    "reviewed_by": "",
+                    "progress_chat": "",
+                    "progress_message": "",
+                    "created_at": utcnow(),
+                }  # fmt: skip
+            )
+            self.audit(
+                author,
+                "announcement.create",
+                str(table.last_pk),
+                None,
+                {"city": city, "topic": topic, "status": status},
+            )
+        return int(table.last_pk)
+
+    def announcement(self, announcement_id: int) -> Announcement:
+        rows = list(self.db["announcements"].rows_where("id = ?", [announcement_id]))
+        if not rows:
+            raise NotFoundError(f"no announcement {announcement_id}")
+        return _row(Announcement, rows[0])
+
+    def announcements(self, limit: int = 10, author: str | None = None) -> list[Announcement]:
+        where, args = ("author = ?", [author]) if author else (None, None)
+        rows = self.db["announcements"].rows_where(where, args, order_by="id desc", limit=limit)
+        return [_row(Announcement, r) for r in rows]
+
+    def set_announcement(self, announcement_id: int, actor: str, expect: Sequence[str] = (), **values: Any) -> bool:
+        """Change an announcement's fields, only if its status is one of `expect` (guards double presses)."""
+        with self.db.atomic():
+            current = self.announcement(announcement_id)
+            if expect and current.status not in expect:
+                return False
+            self.db["announcements"].update(announcement_id, values)
+            if "status" in values:
+                self.audit(actor, f"announcement.{values['status']}", str(announcement_id), current.status, values)
+        return True
+
+    def due_announcements(self, now: str) -> list[Announcement]:
+        rows = self.db["announcements"].rows_where("status = 'scheduled' and send_at <= ?", [now], order_by="send_at")
+        return [_row(Announcement, r) for r in rows]
+
+    def enqueue(self, announcement_id: int, daily_cap: int, day_start: str) -> dict[str, int]:
+        """Write one delivery per recipient (idempotent), skipping students at their daily cap; status → sending."""
+        a = self.announcement(announcement_id)
+        now = utcnow()
+        counts = {"pending": 0, "skipped": 0}
+        with self.db.atomic():
+            for channel, external_id in self.audience(a.city, a.topic):
+                received = self.db.execute(
+                    "select count(*) from deliveries where channel = ? and external_id = ? and status in ('sent', 'sending', 'pending') and updated_at >= ? and announcement_id != ?",
+                    [channel, external_id, day_start, announcement_id],
+                ).fetchone()[0]
+                status = "skipped" if received >= daily_cap else "pending"
+                inserted = self.db.execute(
+                    "insert or ignore into deliveries (announcement_id, channel, external_id, status, attempts, error, next_attempt_at, updated_at) values (?, ?, ?, ?, 0, ?, ?, ?)",
+                    [
+                        announcement_id,
+                        channel,
+                        external_id,
+                        status,
+                        "daily cap" if status == "skipped" else "",
+                        now,
+                        now,
+                    ],
+                ).rowcount
+                counts[status] += inserted
+            self.db["announcements"].update(announcement_id, {"status": "sending"})
+        return counts
+
+    # -- deliveries: the sender's side ---------------------------------------------------
+
+    def reset_in_flight(self) -> int:
+        """At start-up: deliveries that were being sent when the process died go back to pending."""
+        with self.db.atomic():
+            return self.db.execute("update deliveries set status = 'pending' where status = 'sending'").rowcount
+
+    def claim(self, limit: int, now: str) -> list[Delivery]:
+        """Take up to `limit` due deliveries of announcements being sent, oldest first, marking them in flight."""
+        with self.db.atomic():
+            rows = self.db.execute(
+                """
+                select d.* from deliveries d join announcements a on a.id = d.announcement_id
+                where d.status = 'pending' and d.next_attempt_at <= ? and a.status = 'sending'
+                order by d.announcement_id, d.id limit ?
+                """,
+                [now, limit],
+            )
+            columns = [c[0] for c in rows.description]
+            claimed = [_row(Delivery, dict(zip(columns, r, strict=True))) for r in rows.fetchall()]
+            if claimed:
+                marks = ",".join("?" * len(claimed))
+                self.db.execute(
+                    f"update deliveries set status = 'sending', attempts = attempts + 1, updated_at = ? where id in ({marks})",
+                    [now, *(d.id for d in claimed)],
+                )
+        return claimed
+
+    def delivered(self, delivery_id: int, message_id: str) -> None:
+        self._finish(delivery_id, "sent", "", message_id=message_id)
+
+    def undeliverable(self, delivery_id: int, status: str, error: str) -> None:
+        """A final failure: 'unreachable' (blocked) or 'failed' (e.g. chat not found)."""
+        self._finish(delivery_id, status, error[:200])
+
+    def retry_later(self, delivery_id: int, at: str, error: str) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "update deliveries set status = 'pending', next_attempt_at = ?, error = ?, updated_at = ? where id = ?",
+                [at, error[:200], utcnow(), delivery_id],
+            )
+
+    def _finish(self, delivery_id: int, status: str, error: str, message_id: str = "") -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "update deliveries set status = ?, error = ?, message_id = ?, updated_at = ? where id = ?",
+                [status, error, message_id, utcnow(), delivery_id],
+            )
+
+    def delivery_counts(self, announcement_id: int) -> dict[str, int]:
+        rows = self.db.execute(
+            "select status, count(*) from deliveries where announcement_id = ? group by status", [announcement_id]
+        ).fetchall()
+        return {status: n for status, n in rows}
+
+    def delivery_errors(self, announcement_id: int) -> dict[str, int]:
+        rows = self.db.execute(
+            "select error, count(*) from deliveries where announcement_id = ? and status in ('failed', 'unreachable') group by error",
+            [announcement_id],
+        ).fetchall()
+        return {error: n for error, n in rows}
+
+    def finish_if_done(self, announcement_id: int) -> bool:
+        """Mark a sending announcement sent once no delivery is pending or in flight."""
+        with self.db.atomic():
+            open_ = self.db.execute(
+                "select count(*) from deliveries where announcement_id = ? and status in ('pending', 'sending')",
+                [announcement_id],
+            ).fetchone()[0]
+            if open_:
+                return False
+            return bool(self.db.execute(
+                "update announcements set status = 'sent' where id = ? and status = 'sending'", [announcement_id]
+            ).rowcount)  # fmt: skip
+
+    def sent_deliveries(self, announcement_id: int) -> list[Delivery]:
+        """What withdrawing has to delete."""
+        rows = self.db["deliveries"].rows_where("announcement_id = ? and status = 'sent'", [announcement_id])
+        return [_row(Delivery, r) for r in rows]
+
+    def mark_withdrawn(self, delivery_id: int) -> None:
+        self._finish(delivery_id, "withdrawn", "")
+
+    def cancel_pending(self, announcement_id: int) -> int:
+        with self.db.atomic():
+            return self.db.execute(
+                "update deliveries set status = 'withdrawn', updated_at = ? where announcement_id = ? and status = 'pending'",
+                [utcnow(), announcement_id],
+            ).rowcount
+
+
+def later(seconds: float) -> str:
+    """UTC ISO time `seconds` from now (for retries and back-off)."""
+    from datetime import UTC
+
+    return (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat(timespec="milliseconds")
