@@ -22,10 +22,11 @@ PROMPT = "你> "
 
 def render(reply: Reply, first: int = 1) -> str:
     """A reply as plain text lines, its buttons numbered from `first` (numbers run on across one turn)."""
-    lines = [f"【{reply.title}】"] if reply.title else []
+    lines = [texts.CONSOLE_TO.format(who=":".join(reply.to))] if reply.to else []
+    lines += [f"【{reply.title}】"] if reply.title else []
     lines.append(reply.text)
     for number, button in enumerate(reply.all_buttons, first):
-        lines.append(f"  {number}) {button.label}")
+        lines.append(f"  {number}) {button.label}" + (f"  <{button.url}>" if button.url else ""))
     if reply.buttons:
         lines.append(texts.CONSOLE_CHOICE_HINT)
     return "\n".join(lines)
@@ -36,6 +37,8 @@ def to_request(line: str, choices: list[Button], user_id: str) -> Request | str:
     line = line.strip()
     if line.isascii() and line.isdecimal() and choices:
         number = int(line)
+        if 1 <= number <= len(choices) and choices[number - 1].url:
+            return texts.CONSOLE_LINK.format(url=choices[number - 1].url)
         if 1 <= number <= len(choices):
             return Request(CHANNEL, user_id, "button", choices[number - 1].action)
         return texts.CONSOLE_BAD_CHOICE.format(count=len(choices))
@@ -107,8 +110,12 @@ def _chat(conversation: Conversation, stdin: TextIO, stdout: TextIO, user_id: st
         replies = _handle(conversation, request)
         new_choices: list[Button] = []
         for reply in replies:
-            print(f"{bot_name}> {render(reply, len(new_choices) + 1)}", file=stdout)
+            print(
+                f"{bot_name}> {render(reply, len(new_choices) + 1) if reply.to is None else render(reply, 0)}",
+                file=stdout,
+            )
             if reply.document:
                 print(save_document(reply, Path("exports")), file=stdout)
-            new_choices += reply.all_buttons
+            if reply.to is None:  # buttons sent to someone else are theirs to press
+                new_choices += reply.all_buttons
         choices = new_choices  # numbers always refer to the latest buttons

@@ -20,13 +20,15 @@ from dataclasses import dataclass, field, replace
 
 from bot import texts
 from bot.admin import AdminDesk
+from bot.announce import Announcer
 from bot.editor import Editor
 from bot.faq_io import MAX_FILE_BYTES
 from bot.flood import FloodGuard, Verdict
+from bot.following import TOPICS, Following
 from bot.permissions import Actor, NotAllowed, Role, actor_for
 from bot.replies import Button, Reply, Request
 from bot.settings import Settings
-from bot.store import Store
+from bot.store import Announcement, Store
 from knowledge.entries import FaqEntry
 from knowledge.kb import KnowledgeBase, Outcome
 from knowledge.text import MAX_QUESTION_CHARS, clean
@@ -45,6 +47,8 @@ def parse_command(text: str) -> tuple[str, tuple[str, ...]] | None:
     return match.group(1).lower(), tuple((match.group(2) or "").split())
 
 
+#: Commands for ambassadors (and admins).
+AMBASSADOR_COMMANDS = frozenset({"announce", "announcements", "invite"})
 #: Commands for admins only; a student who sends one is refused politely.
 ADMIN_COMMANDS = frozenset(
     {
@@ -74,6 +78,10 @@ class Conversation:
     flood: FloodGuard
     admin: AdminDesk = field(init=False)
     editor: Editor = field(init=False)
+    following: Following = field(init=False)
+    announcer: Announcer = field(init=False)
+    #: How the channel turns an invite code into a link; the Telegram adapter sets its t.me form.
+    invite_link_format: str = "/start {code}"
 
     def __post_init__(self) -> None:
         self.admin = AdminDesk(self.settings, self.store, lambda: self.kb, self.reload_knowledge)
@@ -85,6 +93,8 @@ class Conversation:
             self.settings.timezone,
             self.admin.finish_new_entry_review,
         )
+        self.following = Following(self.store, lambda code: self.invite_link_format.format(code=code))
+        self.announcer = Announcer(self.settings, self.store, self.render_notice)
         self._faq_version = self.store.faq_version()
 
     def handle(self, request: Request) -> list[Reply]:
@@ -116,16 +126,30 @@ class Conversation:
         if request.kind == "command":
             if request.text in ADMIN_COMMANDS:
                 return self._admin_command(actor, request)
-            return self._command(request.text, actor)
+            if request.text in AMBASSADOR_COMMANDS:
+                return self._ambassador_command(actor, request.text)
+            return self._command(request.text, actor, request.args)
         if request.kind == "button":
             return self._button(actor, request)
         if request.kind == "file":
             return self.editor.receive_file(actor, request.text, request.file)
         if request.kind == "other":
             return [Reply(texts.NOT_TEXT)]
-        if actor.role is Role.ADMIN and self.editor.active(actor):
+        flow = self.store.dialog(actor.channel, actor.user_id) if actor.role is not Role.STUDENT else None
+        if flow and flow[0] in ("announce", "reject"):
+            return self.announcer.on_text(actor, request.text)
+        if flow and actor.role is Role.ADMIN:
             return self.editor.on_text(actor, request.text)
         return self.ask(request)
+
+    def _ambassador_command(self, actor: Actor, name: str) -> list[Reply]:
+        if actor.role is Role.STUDENT:
+            return [Reply(texts.NOT_AMBASSADOR)]
+        if name == "announce":
+            return self.announcer.start(actor)
+        if name == "announcements":
+            return self.announcer.list(actor)
+        return self.following.invite(actor)
 
     def _admin_command(self, actor: Actor, request: Request) -> list[Reply]:
         actor.require(Role.ADMIN)
@@ -166,13 +190,19 @@ class Conversation:
 
     # -- commands and buttons ---------------------------------------------
 
-    def _command(self, name: str, actor: Actor) -> list[Reply]:
-        if name == "cancel":  # anyone may cancel; only admins ever have something to cancel
+    def _command(self, name: str, actor: Actor, args: tuple[str, ...] = ()) -> list[Reply]:
+        if name == "cancel":  # anyone may cancel; only admins and ambassadors ever have something to cancel
             return self.editor.cancel(actor)
-        if name == "skip" and actor.role is Role.ADMIN and self.editor.active(actor):
-            return self.editor.on_text(actor, "/skip")
+        if name == "skip" and actor.role is not Role.STUDENT and self.editor.active(actor):
+            return self._route(actor, Request(actor.channel, actor.user_id, "text", "/skip"))
+        if name == "subscribe":
+            return [self.following.subscribe_menu(actor)]
+        if name == "mysubs":
+            return self.following.my_subscriptions(actor)
         if name == "start":
-            return [Reply(self._fill(texts.WELCOME), buttons=self._menu_buttons())]
+            welcome = Reply(self._fill(texts.WELCOME), buttons=self._menu_buttons())
+            followed = self.following.follow_invite(actor, args[0]) if args else None
+            return [welcome, followed] if followed else [welcome]
         if name == "help":
             help_text = self._fill(texts.HELP) + ("\n\n" + texts.ADMIN_HELP if actor.role is Role.ADMIN else "")
             return [Reply(help_text, buttons=((Button(texts.BUTTON_MENU, "menu"),),))]
@@ -182,6 +212,10 @@ class Conversation:
 
     def _button(self, actor: Actor, request: Request) -> list[Reply]:
         action = request.text
+        if action.startswith(("sub:", "unsub:")):
+            return self.following.button(actor, action)
+        if action.startswith("an:"):
+            return self.announcer.on_button(actor, action.removeprefix("an:"))
         if action.startswith("ed:"):
             return self.editor.on_button(actor, action.removeprefix("ed:"))
         if action.startswith("rv:"):
@@ -225,6 +259,21 @@ class Conversation:
         if not self.store.rate_question(int(log_id), request.channel, request.user_id, 1 if value == "up" else -1):
             return [Reply(texts.STALE_BUTTON)]
         return [Reply(texts.RATED if value == "up" else texts.RATED_DOWN)]
+
+    def render_notice(self, announcement: Announcement) -> Reply:
+        """A notice as students get it: the text, its link, and a button to stop that kind of notice."""
+        rows: list[tuple[Button, ...]] = []
+        if announcement.link_url:
+            rows.append((Button(announcement.link_text, url=announcement.link_url),))
+        if announcement.topic in TOPICS:
+            stop = Button(
+                texts.BUTTON_STOP_TOPIC.format(topic=TOPICS[announcement.topic]), f"unsub:topic:{announcement.topic}"
+            )
+        else:
+            city = "" if announcement.city == "*" else announcement.city
+            stop = Button(texts.BUTTON_STOP_CITY.format(city=city), "unsub:city")
+        rows.append((stop,))
+        return Reply(texts.NOTICE_PREFIX + announcement.text, buttons=tuple(rows))
 
     def menu(self) -> Reply:
         """The category list; moving inside it changes the same message."""

@@ -15,8 +15,11 @@ MAX_ACTION_BYTES = 64
 
 @dataclass(frozen=True)
 class Button:
+    """A button that sends `action` back when pressed, or opens `url` instead."""
+
     label: str
-    action: str
+    action: str = ""
+    url: str = ""
 
     def __post_init__(self) -> None:
         if len(self.action.encode()) > MAX_ACTION_BYTES:
@@ -36,6 +39,7 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     replace: bool = False
     document: tuple[str, bytes] | None = None  # (file name, content) to send with the text
+    to: tuple[str, str] | None = None  # (channel, user id) when meant for someone else (an approval request)
 
     @property
     def all_buttons(self) -> list[Button]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -26,6 +27,24 @@ def _base_url(raw: str) -> str:
     if not url.startswith(("http://", "https://")):
         raise SettingsError(f"TELEGRAM_API_BASE_URL must start with http:// or https://, got {raw!r}")
     return url
+
+
+def _bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+def _quiet_hours(raw: str) -> tuple[time, time]:
+    """'22:30-08:00' (local time); an empty range ('00:00-00:00') turns quiet hours off."""
+    try:
+        start, end = (time.fromisoformat(part.strip()) for part in raw.split("-"))
+    except ValueError:
+        raise SettingsError(f"QUIET_HOURS must look like 22:30-08:00, got {raw!r}") from None
+    return start, end
 
 
 def _int_set(name: str, raw: str) -> frozenset[int]:
@@ -71,6 +90,9 @@ class Settings:
     flood_limit_per_minute: int = 20
     log_level: str = "INFO"
     console_admin: bool = False  # `python -m bot chat --admin`: the operator's own terminal
+    announce_requires_approval: bool = True
+    quiet_hours: tuple[time, time] = (time(22, 30), time(8, 0))  # local time; notices wait until the end
+    daily_notice_cap: int = 3  # notices a student receives per local day at most
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -106,6 +128,14 @@ class Settings:
             kwargs["suggest_threshold"] = _float("SUGGEST_THRESHOLD", env["SUGGEST_THRESHOLD"], 0.0, 1.0)
         if "FLOOD_LIMIT_PER_MINUTE" in env:
             kwargs["flood_limit_per_minute"] = _int("FLOOD_LIMIT_PER_MINUTE", env["FLOOD_LIMIT_PER_MINUTE"], 1)
+        if "ANNOUNCE_REQUIRES_APPROVAL" in env:
+            kwargs["announce_requires_approval"] = _bool(
+                "ANNOUNCE_REQUIRES_APPROVAL", env["ANNOUNCE_REQUIRES_APPROVAL"]
+            )
+        if "QUIET_HOURS" in env:
+            kwargs["quiet_hours"] = _quiet_hours(env["QUIET_HOURS"])
+        if "DAILY_NOTICE_CAP" in env:
+            kwargs["daily_notice_cap"] = _int("DAILY_NOTICE_CAP", env["DAILY_NOTICE_CAP"], 1)
         if "LOG_LEVEL" in env:
             level = env["LOG_LEVEL"].upper()
             if level not in LOG_LEVELS:

@@ -22,7 +22,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import MessageLimit, ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -96,7 +96,15 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.action) for b in row] for row in reply.buttons]
+        [
+            [
+                InlineKeyboardButton(b.label, url=b.url)
+                if b.url
+                else InlineKeyboardButton(b.label, callback_data=b.action)
+                for b in row
+            ]
+            for row in reply.buttons
+        ]
     )
 
 
@@ -106,6 +114,9 @@ async def send_replies(update: Update, replies: list[Reply], editable: Message |
     if chat is None:
         return
     for reply in replies:
+        if reply.to is not None:  # meant for someone else: an admin's approval request, an author's result
+            await _send_to(chat.get_bot(), reply)
+            continue
         chunks = render_chunks(reply)
         if reply.replace and editable is not None and len(chunks) == 1:
             try:
@@ -121,6 +132,21 @@ async def send_replies(update: Update, replies: list[Reply], editable: Message |
         if reply.document:
             name, content = reply.document
             await chat.send_document(InputFile(content, filename=name))
+
+
+async def _send_to(bot: Any, reply: Reply) -> None:
+    """Deliver a reply addressed to another Telegram user; one who never started the bot cannot get it."""
+    channel, user_id = reply.to or ("", "")
+    if channel != CHANNEL or not user_id.isdecimal():
+        logger.warning("Cannot deliver a reply to %s:%s on Telegram", channel, user_id)
+        return
+    for i, chunk in enumerate(chunks := render_chunks(reply)):
+        markup = keyboard(reply) if i == len(chunks) - 1 else None
+        try:
+            await bot.send_message(int(user_id), chunk, parse_mode=ParseMode.HTML, reply_markup=markup)
+        except (Forbidden, BadRequest) as exc:
+            logger.warning("Could not notify %s: %s", user_id, exc)
+            return
 
 
 def request_from(update: Update, kind: Any, text: str = "", args: tuple[str, ...] = ()) -> Request:
@@ -214,8 +240,10 @@ async def on_error(update: object, context: BotContext) -> None:
 
 
 async def post_init(application: Application) -> None:
-    """Publish the command menu shown next to the text box."""
+    """Publish the command menu; tell the core what an invite link looks like here."""
     await application.bot.set_my_commands([BotCommand(name, texts.COMMANDS[name]) for name in COMMANDS])
+    conversation: Conversation = application.bot_data["conversation"]
+    conversation.invite_link_format = f"https://t.me/{application.bot.username}?start={{code}}"
 
 
 def build_application(settings: Settings, conversation: Conversation) -> Application:

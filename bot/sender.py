@@ -1,0 +1,355 @@
+"""The outbox sender: drains delivery rows within a channel's limits, retries, reports.
+
+Channel-agnostic on purpose: it talks to a `Transport` that raises the small
+exceptions below, so the same loop serves Telegram now and WeChat later.
+
+Why it is shaped like this:
+
+- Every notice is in the database as delivery rows before anything goes out
+  (`store.enqueue`); a row is marked in flight ('sending') before its message is
+  sent and final right after. A crash loses nothing: `run` first puts rows that
+  were in flight back to pending, so only those few may arrive twice.
+- Pacing: one global slot every 1/rate seconds (a token bucket that holds a single
+  token), below Telegram's ~30/s so answers to students still find room; at most
+  one message per chat per `per_chat_interval`; a few sends at once so network
+  latency does not cap throughput.
+- 429 pauses the whole sender (Telegram's flood wait is per bot) and resends the
+  same message without counting an attempt; 403 is final and marks the student
+  unreachable; other permanent errors are final; temporary ones back off
+  exponentially with jitter and give up after `max_attempts`.
+- Everything runs on the event loop's thread: the store's sqlite connection is
+  not shared with threads.
+- One sender per database: `run` and a stopped batch reset *all* in-flight rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from bot.replies import Reply
+from bot.store import Announcement, Delivery, NotFoundError, Store
+
+logger = logging.getLogger(__name__)
+
+#: Label of the stop button when no channel-specific renderer is given.
+STOP_LABEL = "🔕 不再接收此类通知"
+
+
+class DeliveryError(Exception):
+    """What a transport may raise; `reason` is stored with the delivery and shown in the report."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class RateLimited(DeliveryError):
+    """The platform asked the bot to wait (Telegram 429): pause everything, then resend."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"rate limited, retry after {retry_after:g}s")
+        self.retry_after = float(retry_after)
+
+
+class Unreachable(DeliveryError):
+    """The student blocked the bot or is gone (Telegram 403): final; stop writing to them."""
+
+
+class PermanentFailure(DeliveryError):
+    """Refused for good (chat not found, bad markup): final, retrying cannot help."""
+
+
+class TemporaryFailure(DeliveryError):
+    """A network error, a timeout or a 5xx: worth another try later."""
+
+
+class _Stopped(Exception):
+    """The sender is stopping: leave the delivery in flight, it goes back to pending."""
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """A notice as every channel can show it: text, callback buttons, one optional link."""
+
+    text: str
+    buttons: tuple[tuple[str, str], ...] = ()  # (label, action sent back when pressed), one per row
+    link: tuple[str, str] | None = None  # (label, url), shown above the buttons
+
+    @classmethod
+    def from_reply(cls, reply: Reply) -> OutgoingMessage:
+        """The core's rendering (`Conversation.render_notice`), so a notice looks the same everywhere."""
+        text = f"{reply.title}\n{reply.text}" if reply.title else reply.text
+        links = [(b.label, b.url) for b in reply.all_buttons if b.url]
+        buttons = tuple((b.label, b.action) for b in reply.all_buttons if b.action and not b.url)
+        return cls(text, buttons, links[0] if links else None)
+
+    @classmethod
+    def from_announcement(cls, a: Announcement, stop_label: str = STOP_LABEL) -> OutgoingMessage:
+        """A plain rendering: the text, its link, and a button to stop this kind of notice."""
+        stop = f"unsub:topic:{a.topic}" if a.topic else "unsub:city"
+        link = (a.link_text or a.link_url, a.link_url) if a.link_url else None
+        return cls(a.text, ((stop_label, stop),), link)
+
+
+class Transport(Protocol):
+    """One channel's way to deliver; raises the exceptions above, returns the platform's message id."""
+
+    async def send(self, channel: str, external_id: str, message: OutgoingMessage) -> str: ...
+
+
+ProgressHook = Callable[[int, dict[str, int]], Awaitable[None]]
+FinishedHook = Callable[[int, dict[str, int], dict[str, int]], Awaitable[None]]
+
+
+@dataclass
+class SenderStats:
+    """What happened since start, for logs and the benchmark."""
+
+    sent: int = 0
+    unreachable: int = 0
+    failed: int = 0
+    retried: int = 0
+    rate_limited: int = 0
+    withdrawn: int = 0
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(when: datetime) -> str:
+    """Same shape as the store's `later()`, so the strings compare in time order."""
+    return when.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+class Sender:
+    """Drains the outbox; `run` in the background, `drain_once` in tests."""
+
+    def __init__(
+        self,
+        store: Store,
+        transport: Transport,
+        *,
+        rate_per_second: float = 27.0,
+        per_chat_interval: float = 1.0,
+        batch: int = 50,
+        concurrency: int = 4,
+        max_attempts: int = 5,
+        backoff: tuple[float, float] = (2.0, 300.0),  # first delay, ceiling (seconds)
+        progress_every: float = 3.0,
+        idle: float = 1.0,
+        render: Callable[[Announcement], OutgoingMessage] = OutgoingMessage.from_announcement,
+        on_progress: ProgressHook | None = None,
+        on_finished: FinishedHook | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        now: Callable[[], datetime] = _utc_now,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self._store, self._transport, self._render = store, transport, render
+        self._interval, self._per_chat = 1.0 / rate_per_second, per_chat_interval
+        self._batch, self._concurrency, self._max_attempts = batch, concurrency, max_attempts
+        self._backoff, self._progress_every, self._idle = backoff, progress_every, idle
+        self._on_progress, self._on_finished = on_progress, on_finished
+        self._clock, self._sleep, self._now, self._jitter = clock, sleep, now, jitter
+        self._next_slot = float("-inf")
+        self._flood_until = float("-inf")
+        self._chat_next: dict[tuple[str, str], float] = {}
+        self._last_progress: dict[int, float] = {}
+        self._messages: dict[int, OutgoingMessage] = {}
+        self._stop = asyncio.Event()
+        self._wake = asyncio.Event()
+        self.stats = SenderStats()
+
+    # -- the loop ---------------------------------------------------------------------
+
+    async def run(self, stop_event: asyncio.Event) -> None:
+        """Resume what a dead process left in flight, then drain until `stop_event` is set."""
+        self._stop = stop_event
+        resumed = self._store.reset_in_flight()
+        if resumed:
+            logger.warning("Resuming: %s deliveries were in flight at the last stop; they may arrive twice", resumed)
+        while not stop_event.is_set():
+            try:
+                claimed = await self.drain_once()
+                if not claimed:
+                    await self._sweep()
+            except Exception:
+                logger.exception("Sender batch failed; its unfinished deliveries go back to pending")
+                self._store.reset_in_flight()  # every worker has ended: nothing is really in flight
+                claimed = 0
+            if not claimed:
+                await self._rest(self._idle, self._wake)
+                self._wake.clear()
+
+    def wake(self) -> None:
+        """Start at once on a notice just enqueued, instead of at the next poll."""
+        self._wake.set()
+
+    def make_room(self) -> None:
+        """Give one global slot to a message sent outside the outbox (an answer, a progress edit)."""
+        self._next_slot = max(self._next_slot, self._clock()) + self._interval
+
+    async def drain_once(self) -> int:
+        """Claim one batch of due deliveries, send them, report; return how many were claimed."""
+        claimed = self._store.claim(self._batch, _iso(self._now()))
+        if not claimed:
+            return 0
+        queue = deque(claimed)
+
+        async def work() -> None:
+            while queue and not self._stop.is_set():
+                await self._deliver(queue.popleft())
+
+        async with asyncio.TaskGroup() as group:
+            for _ in range(min(self._concurrency, len(claimed))):
+                group.create_task(work())
+        if self._stop.is_set():  # stopped half-way: what was claimed but not sent goes back
+            self._store.reset_in_flight()
+        for announcement_id in dict.fromkeys(d.announcement_id for d in claimed):
+            await self._report(announcement_id)
+        return len(claimed)
+
+    # -- one delivery -----------------------------------------------------------------
+
+    async def _deliver(self, d: Delivery) -> None:
+        attempt = d.attempts + 1  # claim() counted this attempt already
+        try:
+            message = self._message(d.announcement_id)
+            if message is None:  # withdrawn or cancelled since it was claimed
+                self._store.mark_withdrawn(d.id)
+                self.stats.withdrawn += 1
+                return
+            message_id = await self._send(d, message)
+        except _Stopped:
+            return
+        except Unreachable as exc:
+            self._store.set_reachable(d.channel, d.external_id, False)
+            self._store.undeliverable(d.id, "unreachable", exc.reason)
+            self.stats.unreachable += 1
+        except PermanentFailure as exc:
+            self._store.undeliverable(d.id, "failed", exc.reason)
+            self.stats.failed += 1
+        except Exception as exc:  # TemporaryFailure, or a surprise from a transport: bounded retries
+            if isinstance(exc, TemporaryFailure):
+                reason = exc.reason
+            else:
+                reason = f"{type(exc).__name__}: {exc}"
+                logger.exception("Unexpected error delivering %s to %s:%s", d.id, d.channel, d.external_id)
+            if attempt >= self._max_attempts:
+                self._store.undeliverable(d.id, "failed", reason)
+                self.stats.failed += 1
+            else:
+                at = self._now() + timedelta(seconds=self._backoff_delay(attempt))
+                self._store.retry_later(d.id, _iso(at), reason)
+                self.stats.retried += 1
+        else:
+            self._store.delivered(d.id, message_id)
+            self.stats.sent += 1
+
+    def _message(self, announcement_id: int) -> OutgoingMessage | None:
+        """The rendered notice, or None once it is no longer being sent (read per send: cheap, and fresh)."""
+        try:
+            announcement = self._store.announcement(announcement_id)
+        except NotFoundError:
+            return None
+        if announcement.status != "sending":
+            return None
+        if announcement_id not in self._messages:
+            self._messages[announcement_id] = self._render(announcement)
+        return self._messages[announcement_id]
+
+    async def _send(self, d: Delivery, message: OutgoingMessage) -> str:
+        """Send when pacing allows; a flood wait pauses every worker, then the same message goes again."""
+        chat = (d.channel, d.external_id)
+        while True:
+            await self._turn(chat)
+            try:
+                return await self._transport.send(d.channel, d.external_id, message)
+            except RateLimited as exc:
+                self.stats.rate_limited += 1
+                until = self._clock() + max(exc.retry_after, 0.0)
+                if until > self._flood_until:
+                    logger.warning("Flood wait: pausing the sender for %.1f s", exc.retry_after)
+                    self._flood_until = until
+
+    async def _turn(self, chat: tuple[str, str]) -> None:
+        """Wait until no flood wait is on, the chat's interval has passed and a global slot is ours."""
+        while True:
+            if self._stop.is_set():
+                raise _Stopped
+            now = self._clock()
+            if self._flood_until > now:
+                await self._rest(self._flood_until - now)
+                continue
+            chat_wait = self._chat_next.get(chat, now) - now
+            if chat_wait > 0:
+                await self._sleep(chat_wait)
+                continue
+            slot = max(self._next_slot, now)
+            self._next_slot = slot + self._interval
+            if slot > now:
+                await self._sleep(slot - now)
+            now = self._clock()
+            # No await from this check to the send: another worker cannot slip in between.
+            if self._flood_until > now or self._chat_next.get(chat, now) > now:
+                continue  # a 429 or a send to the same chat came meanwhile; this slot is lost
+            self._chat_next[chat] = now + self._per_chat
+            if len(self._chat_next) > 4096:  # forget chats whose interval has passed
+                self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
+            return
+
+    def _backoff_delay(self, attempt: int) -> float:
+        """Exponential with "equal jitter": spread retries out, but never retry at once."""
+        first, ceiling = self._backoff
+        delay = min(ceiling, first * 2 ** (attempt - 1))
+        return delay / 2 + self._jitter() * delay / 2
+
+    # -- waiting and reporting ----------------------------------------------------------
+
+    async def _rest(self, seconds: float, *wake: asyncio.Event) -> None:
+        """Sleep, but return early when the sender stops (or on `wake`)."""
+        tasks = [asyncio.ensure_future(e.wait()) for e in (self._stop, *wake)]
+        tasks.append(asyncio.ensure_future(self._sleep(seconds)))
+        try:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
+
+    async def _sweep(self) -> None:
+        """Finish notices that have nothing left to send (no recipients, or a crash after the last one)."""
+        for announcement in self._store.announcements(limit=20):
+            if announcement.status == "sending":
+                await self._report(announcement.id, progress=False)
+
+    async def _report(self, announcement_id: int, progress: bool = True) -> None:
+        if self._store.finish_if_done(announcement_id):
+            self._messages.pop(announcement_id, None)
+            self._last_progress.pop(announcement_id, None)
+            counts = self._store.delivery_counts(announcement_id)
+            errors = self._store.delivery_errors(announcement_id)
+            logger.info("Announcement %s sent: %s %s", announcement_id, counts, errors)
+            if self._on_finished:
+                await self._call(self._on_finished(announcement_id, counts, errors))
+            return
+        now = self._clock()
+        if progress and self._on_progress and now - self._last_progress.get(announcement_id, -1e18) >= self._progress_every:
+            self._last_progress[announcement_id] = now
+            await self._call(self._on_progress(announcement_id, self._store.delivery_counts(announcement_id)))
+
+    async def _call(self, hook: Awaitable[None]) -> None:
+        """Run a report hook; its failure (an edit that Telegram refused) must not stop the sending."""
+        self.make_room()  # a hook usually edits or sends one message itself
+        try:
+            await hook
+        except Exception:
+            logger.exception("Sender report hook failed")
