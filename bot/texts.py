@@ -17,6 +17,7 @@ HELP = (
     "怎么用{bot_name}：\n"
     "· 直接发文字提问，错别字、繁体、英文都没关系；\n"
     "· /faq 按分类浏览常见问题；\n"
+    "· /subscribe 选择读书城市和想收到的通知，/mysubs 查看；\n"
     "· /help 查看本说明。\n\n"
     "答不上来的问题会转给工作人员；着急的话请致电 {contact_phone}。"
 )
@@ -50,8 +51,11 @@ BUTTON_BACK = "⬅️ 返回分类"
 COMMANDS = {
     "start": "开始使用",
     "faq": "按分类浏览常见问题",
+    "subscribe": "选择关注的城市和通知",
+    "mysubs": "查看我的关注",
     "help": "使用说明",
 }
+AMBASSADOR_HELP = "校园大使指令：/announce 发布通知，/announcements 查看发布记录，/invite 我的邀请链接。"
 
 CONSOLE_BANNER = (
     "{bot_name} 本地控制台（无 Telegram 令牌时的聊天模式）。\n"
