@@ -1,4 +1,5 @@
-"""Scheduled jobs: job-fair reminders and digests (one APScheduler, rebuilt from the database).
+"""Scheduled work: releasing due announcements into the outbox (and, later, job-fair reminders).
 
-Empty until the job-fairs issue; it lives here so that bot/ never grows a scheduler of its own.
+One APScheduler AsyncIOScheduler with an explicit time zone; the database is
+the source of truth, so jobs are rebuilt from it at start-up, never pickled.
 """

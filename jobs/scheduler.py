@@ -1,0 +1,36 @@
+"""The one scheduler: APScheduler 3, in the bot's event loop, with an explicit time zone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.settings import Settings
+from bot.store import Store
+from jobs.outbox import release_due
+
+RELEASE_EVERY_SECONDS = 5
+
+
+def build_scheduler(settings: Settings, store: Store, on_released: Callable[[list[int]], None]) -> AsyncIOScheduler:
+    """A scheduler whose jobs are defined here, by name, idempotently (replace_existing)."""
+    scheduler = AsyncIOScheduler(timezone=settings.timezone)
+
+    def release() -> None:
+        released = release_due(store, settings, datetime.now(UTC))
+        if released:
+            on_released(released)
+
+    scheduler.add_job(
+        release,
+        IntervalTrigger(seconds=RELEASE_EVERY_SECONDS, timezone=settings.timezone),
+        id="outbox:release",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        next_run_time=datetime.now(settings.timezone),  # at start-up too: what was due while down goes out
+    )
+    return scheduler
