@@ -51,6 +51,7 @@ class Announcer:
     store: Store
     render_notice: Callable[[Announcement], Reply]  # a notice exactly as students get it
     now: Callable[[], datetime] = lambda: datetime.now(UTC)
+    on_scheduled: Callable[[], None] = lambda: None  # the outbox may release it at once
 
     # -- composing ------------------------------------------------------------------
 
@@ -198,6 +199,7 @@ class Announcer:
         ):
             return [Reply(texts.ANNOUNCE_ALREADY_HANDLED)]
         when = self._local(datetime.fromisoformat(send_at))
+        self.on_scheduled()
         return [
             Reply(texts.ANNOUNCE_APPROVED_ADMIN.format(id=announcement.id, when=when)),
             Reply(texts.ANNOUNCE_APPROVED_AUTHOR.format(id=announcement.id, when=when), to=_who(announcement.author)),

@@ -204,7 +204,10 @@ class Conversation:
             followed = self.following.follow_invite(actor, args[0]) if args else None
             return [welcome, followed] if followed else [welcome]
         if name == "help":
-            extra = {Role.ADMIN: texts.AMBASSADOR_HELP + "\n\n" + texts.ADMIN_HELP, Role.AMBASSADOR: texts.AMBASSADOR_HELP}
+            extra = {
+                Role.ADMIN: texts.AMBASSADOR_HELP + "\n\n" + texts.ADMIN_HELP,
+                Role.AMBASSADOR: texts.AMBASSADOR_HELP,
+            }
             help_text = self._fill(texts.HELP) + ("\n\n" + extra[actor.role] if actor.role in extra else "")
             return [Reply(help_text, buttons=((Button(texts.BUTTON_MENU, "menu"),),))]
         if name == "faq":

@@ -9,10 +9,13 @@ Why it is shaped like this:
   (`store.enqueue`); a row is marked in flight ('sending') before its message is
   sent and final right after. A crash loses nothing: `run` first puts rows that
   were in flight back to pending, so only those few may arrive twice.
-- Pacing: one global slot every 1/rate seconds (a token bucket that holds a single
-  token), below Telegram's ~30/s so answers to students still find room; at most
-  one message per chat per `per_chat_interval`; a few sends at once so network
-  latency does not cap throughput.
+- Pacing: one global slot every 1/rate seconds, below Telegram's ~30/s so answers
+  to students still find room. The token bucket holds `burst` tokens (GCRA), so a
+  slot missed while the event loop was busy (matching a question takes a few ms)
+  is caught up; and never more than `rate` sends in any sliding second, which is
+  how Telegram counts, so catching up never eats the answers' headroom. At most
+  one message per chat per `per_chat_interval`; several sends at once so network
+  latency does not cap throughput (8 cover ~0.3 s per send at 27/s).
 - 429 pauses the whole sender (Telegram's flood wait is per bot) and resends the
   same message without counting an attempt; 403 is final and marks the student
   unreachable; other permanent errors are final; temporary ones back off
@@ -73,6 +76,10 @@ class TemporaryFailure(DeliveryError):
 
 class _Stopped(Exception):
     """The sender is stopping: leave the delivery in flight, it goes back to pending."""
+
+
+class _Withdrawn(Exception):
+    """The notice was withdrawn or cancelled after this delivery was claimed."""
 
 
 @dataclass(frozen=True)
@@ -139,9 +146,10 @@ class Sender:
         transport: Transport,
         *,
         rate_per_second: float = 27.0,
+        burst: float = 2.0,
         per_chat_interval: float = 1.0,
         batch: int = 50,
-        concurrency: int = 4,
+        concurrency: int = 8,
         max_attempts: int = 5,
         backoff: tuple[float, float] = (2.0, 300.0),  # first delay, ceiling (seconds)
         progress_every: float = 3.0,
@@ -156,6 +164,10 @@ class Sender:
     ) -> None:
         self._store, self._transport, self._render = store, transport, render
         self._interval, self._per_chat = 1.0 / rate_per_second, per_chat_interval
+        self._tolerance = (max(burst, 1.0) - 1.0) * self._interval
+        # Telegram counts messages in a sliding second: never more than the rate in any such window.
+        self._recent: deque[float] = deque(maxlen=max(1, round(rate_per_second)))
+        self._window = self._recent.maxlen / rate_per_second  # type: ignore[operator]
         self._batch, self._concurrency, self._max_attempts = batch, concurrency, max_attempts
         self._backoff, self._progress_every, self._idle = backoff, progress_every, idle
         self._on_progress, self._on_finished = on_progress, on_finished
@@ -184,8 +196,11 @@ class Sender:
                     await self._sweep()
             except Exception:
                 logger.exception("Sender batch failed; its unfinished deliveries go back to pending")
-                self._store.reset_in_flight()  # every worker has ended: nothing is really in flight
                 claimed = 0
+                try:
+                    self._store.reset_in_flight()  # every worker has ended: nothing is really in flight
+                except Exception:
+                    logger.exception("Could not reset in-flight deliveries; the next start will")
             if not claimed:
                 await self._rest(self._idle, self._wake)
                 self._wake.clear()
@@ -195,42 +210,76 @@ class Sender:
         self._wake.set()
 
     def make_room(self) -> None:
-        """Give one global slot to a message sent outside the outbox (an answer, a progress edit)."""
-        self._next_slot = max(self._next_slot, self._clock()) + self._interval
+        """Give one global slot to a message sent outside the outbox (an answer, a progress edit).
+
+        Report hooks that send or edit should call it: the sender cannot know whether they do."""
+        now = self._clock()
+        self._next_slot = max(self._next_slot, now) + self._interval
+        self._recent.append(now)
 
     async def drain_once(self) -> int:
-        """Claim one batch of due deliveries, send them, report; return how many were claimed."""
-        claimed = self._store.claim(self._batch, _iso(self._now()))
-        if not claimed:
-            return 0
-        queue = deque(claimed)
+        """Send every delivery that is due, claiming `batch` at a time; return how many were claimed.
+
+        A worker that finds the queue empty claims the next batch while the others' last sends
+        are still on the wire, so a batch boundary costs no slot even at real-network latency.
+        """
+        queue: deque[Delivery] = deque()
+        touched: set[int] = set()
+        claimed = running = 0
+
+        def refill() -> bool:
+            nonlocal claimed
+            batch = self._store.claim(self._batch, _iso(self._now()))
+            queue.extend(batch)
+            touched.update(d.announcement_id for d in batch)
+            claimed += len(batch)
+            return bool(batch)
+
+        def spawn() -> None:  # back to full strength: workers that found nothing due have left
+            nonlocal running
+            while running < self._concurrency:
+                running += 1
+                group.create_task(work())
+
+        async def report() -> None:
+            for announcement_id in sorted(touched):
+                if await self._report(announcement_id):
+                    touched.discard(announcement_id)
 
         async def work() -> None:
-            while queue and not self._stop.is_set():
-                await self._deliver(queue.popleft())
+            nonlocal running
+            try:
+                while not self._stop.is_set():
+                    if queue:
+                        await self._deliver(queue.popleft())
+                    elif refill():
+                        spawn()
+                        await report()
+                    else:
+                        return
+            finally:
+                running -= 1
 
+        if not refill():
+            return 0
         async with asyncio.TaskGroup() as group:
-            for _ in range(min(self._concurrency, len(claimed))):
-                group.create_task(work())
+            spawn()
         if self._stop.is_set():  # stopped half-way: what was claimed but not sent goes back
             self._store.reset_in_flight()
-        for announcement_id in dict.fromkeys(d.announcement_id for d in claimed):
-            await self._report(announcement_id)
-        return len(claimed)
+        await report()
+        return claimed
 
     # -- one delivery -----------------------------------------------------------------
 
     async def _deliver(self, d: Delivery) -> None:
         attempt = d.attempts + 1  # claim() counted this attempt already
         try:
-            message = self._message(d.announcement_id)
-            if message is None:  # withdrawn or cancelled since it was claimed
-                self._store.mark_withdrawn(d.id)
-                self.stats.withdrawn += 1
-                return
-            message_id = await self._send(d, message)
+            message_id = await self._send(d)
         except _Stopped:
             return
+        except _Withdrawn:
+            self._store.mark_withdrawn(d.id)
+            self.stats.withdrawn += 1
         except Unreachable as exc:
             self._store.set_reachable(d.channel, d.external_id, False)
             self._store.undeliverable(d.id, "unreachable", exc.reason)
@@ -267,11 +316,14 @@ class Sender:
             self._messages[announcement_id] = self._render(announcement)
         return self._messages[announcement_id]
 
-    async def _send(self, d: Delivery, message: OutgoingMessage) -> str:
+    async def _send(self, d: Delivery) -> str:
         """Send when pacing allows; a flood wait pauses every worker, then the same message goes again."""
         chat = (d.channel, d.external_id)
         while True:
             await self._turn(chat)
+            message = self._message(d.announcement_id)  # after the wait: a withdrawal may have come
+            if message is None:
+                raise _Withdrawn
             try:
                 return await self._transport.send(d.channel, d.external_id, message)
             except RateLimited as exc:
@@ -282,7 +334,11 @@ class Sender:
                     self._flood_until = until
 
     async def _turn(self, chat: tuple[str, str]) -> None:
-        """Wait until no flood wait is on, the chat's interval has passed and a global slot is ours."""
+        """Wait until no flood wait is on, the chat's interval has passed and the rate allows a send.
+
+        Nothing is reserved before sleeping: after a stall (a busy event loop, a slow disk) the
+        sleepers wake together and, re-checking, still go out one interval apart.
+        """
         while True:
             if self._stop.is_set():
                 raise _Stopped
@@ -290,18 +346,14 @@ class Sender:
             if self._flood_until > now:
                 await self._rest(self._flood_until - now)
                 continue
-            chat_wait = self._chat_next.get(chat, now) - now
-            if chat_wait > 0:
-                await self._sleep(chat_wait)
+            full = self._recent[0] + self._window if len(self._recent) == self._recent.maxlen else now
+            wait = max(self._chat_next.get(chat, now), self._next_slot - self._tolerance, full) - now
+            if wait > 0:
+                await self._sleep(wait)
                 continue
-            slot = max(self._next_slot, now)
-            self._next_slot = slot + self._interval
-            if slot > now:
-                await self._sleep(slot - now)
-            now = self._clock()
-            # No await from this check to the send: another worker cannot slip in between.
-            if self._flood_until > now or self._chat_next.get(chat, now) > now:
-                continue  # a 429 or a send to the same chat came meanwhile; this slot is lost
+            # No await from here to the send: another worker cannot slip in between.
+            self._next_slot = max(self._next_slot, now) + self._interval
+            self._recent.append(now)
             self._chat_next[chat] = now + self._per_chat
             if len(self._chat_next) > 4096:  # forget chats whose interval has passed
                 self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
@@ -331,7 +383,8 @@ class Sender:
             if announcement.status == "sending":
                 await self._report(announcement.id, progress=False)
 
-    async def _report(self, announcement_id: int, progress: bool = True) -> None:
+    async def _report(self, announcement_id: int, progress: bool = True) -> bool:
+        """Finish and give the final report if nothing is left, else progress if it is time; True if finished."""
         if self._store.finish_if_done(announcement_id):
             self._messages.pop(announcement_id, None)
             self._last_progress.pop(announcement_id, None)
@@ -340,15 +393,19 @@ class Sender:
             logger.info("Announcement %s sent: %s %s", announcement_id, counts, errors)
             if self._on_finished:
                 await self._call(self._on_finished(announcement_id, counts, errors))
-            return
+            return True
         now = self._clock()
-        if progress and self._on_progress and now - self._last_progress.get(announcement_id, -1e18) >= self._progress_every:
+        if (
+            progress
+            and self._on_progress
+            and now - self._last_progress.get(announcement_id, -1e18) >= self._progress_every
+        ):
             self._last_progress[announcement_id] = now
             await self._call(self._on_progress(announcement_id, self._store.delivery_counts(announcement_id)))
+        return False
 
     async def _call(self, hook: Awaitable[None]) -> None:
         """Run a report hook; its failure (an edit that Telegram refused) must not stop the sending."""
-        self.make_room()  # a hook usually edits or sends one message itself
         try:
             await hook
         except Exception:

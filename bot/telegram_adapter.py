@@ -37,8 +37,11 @@ from telegram.ext import (
 
 from bot import texts
 from bot.conversation import Conversation, parse_command
+from bot.outbox_runner import OutboxRunner
 from bot.replies import Reply, Request
+from bot.sender import OutgoingMessage
 from bot.settings import Settings
+from bot.telegram_transport import TelegramTransport, make_bot
 
 logger = logging.getLogger(__name__)
 
@@ -240,10 +243,34 @@ async def on_error(update: object, context: BotContext) -> None:
 
 
 async def post_init(application: Application) -> None:
-    """Publish the command menu; tell the core what an invite link looks like here."""
+    """Publish the command menu; tell the core what an invite link looks like here; start the outbox."""
     await application.bot.set_my_commands([BotCommand(name, texts.COMMANDS[name]) for name in COMMANDS])
     conversation: Conversation = application.bot_data["conversation"]
     conversation.invite_link_format = f"https://t.me/{application.bot.username}?start={{code}}"
+    await start_outbox(application)
+
+
+async def start_outbox(application: Application, **sender_options: Any) -> OutboxRunner:
+    """The sender gets a Bot of its own (own connection pool, flood-aware), sharing the token's limits."""
+    conversation: Conversation = application.bot_data["conversation"]
+    settings = conversation.settings
+    bot = make_bot(settings.telegram_token or "", settings.telegram_api_base_url)
+    await bot.initialize()
+    render = lambda a: OutgoingMessage.from_reply(conversation.render_notice(a))  # noqa: E731
+    runner = OutboxRunner(settings, conversation.store, TelegramTransport(bot), render, **sender_options)
+    await runner.start()
+    conversation.announcer.on_scheduled = runner.release_now
+    application.bot_data["outbox"] = (runner, bot)
+    return runner
+
+
+async def stop_outbox(application: Application) -> None:
+    """Stop sending cleanly (what was in flight is resumed at the next start)."""
+    outbox = application.bot_data.pop("outbox", None)
+    if outbox:
+        runner, bot = outbox
+        await runner.stop()
+        await bot.shutdown()
 
 
 def build_application(settings: Settings, conversation: Conversation) -> Application:
@@ -255,6 +282,7 @@ def build_application(settings: Settings, conversation: Conversation) -> Applica
         .token(settings.telegram_token)
         .context_types(ContextTypes(context=BotContext))
         .post_init(post_init)
+        .post_stop(stop_outbox)
     )
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url

@@ -57,7 +57,7 @@ class FloodAwareRequest(HTTPXRequest):
         return code, payload
 
 
-def make_bot(token: str, api_root: str | None = None, connections: int = 8) -> Bot:
+def make_bot(token: str, api_root: str | None = None, connections: int = 16) -> Bot:
     """A Bot for the sender: its own connection pool (PTB's default Bot has one connection) and flood-aware.
 
     `api_root` is the Bot API server without '/bot' (Settings.telegram_api_base_url).

@@ -11,7 +11,7 @@ from bot.app import build_conversation
 from bot.conversation import Conversation
 from bot.settings import Settings
 from bot.store import Store
-from bot.telegram_adapter import build_application
+from bot.telegram_adapter import build_application, start_outbox, stop_outbox
 from knowledge.entries import load_faq, load_lexicon
 from knowledge.kb import KnowledgeBase
 from tests.fakebotapi import FakeBotApi, running_application
@@ -73,14 +73,20 @@ def start_bot(telegram_env, kb, seed):
     """`async with start_bot(ADMIN_IDS="1") as conversation:` runs the real bot on a seeded database."""
 
     @contextlib.asynccontextmanager
-    async def start(knowledge=None, **env):
+    async def start(knowledge=None, outbox=False, **env):
         settings = Settings.from_env({**telegram_env, **env})
         store = Store.open(settings.database_path)
         store.seed_faq(*seed)
         conversation = build_conversation(settings, store, knowledge or copy.copy(kb))
+        application = build_application(settings, conversation)
         try:
-            async with running_application(build_application(settings, conversation)):
-                yield conversation
+            async with running_application(application):
+                if outbox:  # what post_init does under run_polling
+                    await start_outbox(application)
+                try:
+                    yield conversation
+                finally:
+                    await stop_outbox(application)
         finally:
             store.close()
 

@@ -1,0 +1,107 @@
+"""Runs the outbox in the bot's event loop: the scheduler releases, the sender drains, authors see progress.
+
+Channel-agnostic: it is given a transport (Telegram's today) and the core's
+rendering of a notice. Started and stopped by the channel's application hooks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from bot import texts
+from bot.sender import DeliveryError, OutgoingMessage, Sender
+from bot.settings import Settings
+from bot.store import Announcement, Store
+from jobs.outbox import release_due
+from jobs.scheduler import build_scheduler
+
+logger = logging.getLogger(__name__)
+
+FINAL = ("sent", "failed", "unreachable", "skipped", "withdrawn")
+
+
+class OutboxRunner:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        transport: object,
+        render: Callable[[Announcement], OutgoingMessage],
+        **sender_options: object,
+    ) -> None:
+        self.settings, self.store, self.transport = settings, store, transport
+        self.sender = Sender(
+            store, transport, render=render, on_progress=self._progress, on_finished=self._finished, **sender_options
+        )  # type: ignore[arg-type]
+        self.scheduler = build_scheduler(settings, store, lambda released: self.sender.wake())
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._withdrawing: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Resume whatever was in flight, then release and drain in the background."""
+        self._task = asyncio.create_task(self.sender.run(self._stop), name="outbox-sender")
+        self.scheduler.add_job(self._withdraw, "interval", seconds=5, id="outbox:withdraw", replace_existing=True,
+                               max_instances=1, coalesce=True, next_run_time=datetime.now(UTC))  # fmt: skip
+        self.scheduler.start()
+
+    def release_now(self) -> None:
+        """Release what is due right away (an approved "send now" should not wait for the next tick)."""
+        if release_due(self.store, self.settings, datetime.now(UTC)):
+            self.sender.wake()
+
+    async def stop(self) -> None:
+        self.scheduler.shutdown(wait=False)
+        self._stop.set()
+        if self._task:
+            await self._task
+
+    async def _progress(self, announcement_id: int, counts: dict[str, int]) -> None:
+        """One message to the author, edited as it goes: 已发送 1200/5000."""
+        done, total = sum(counts.get(s, 0) for s in FINAL), sum(counts.values())
+        await self._show(announcement_id, texts.ANNOUNCE_PROGRESS.format(id=announcement_id, done=done, total=total))
+
+    async def _finished(self, announcement_id: int, counts: dict[str, int], errors: dict[str, int]) -> None:
+        """The final report: delivered, unreachable, failed with reasons."""
+        reasons = "；".join(f"{error or '未知原因'} ×{n}" for error, n in errors.items())
+        report = texts.ANNOUNCE_REPORT.format(
+            id=announcement_id,
+            sent=counts.get("sent", 0),
+            unreachable=counts.get("unreachable", 0),
+            failed=counts.get("failed", 0),
+            skipped=counts.get("skipped", 0),
+            errors=f"\n失败原因：{reasons}" if reasons else "",
+        )
+        await self._show(announcement_id, report)
+
+    async def _show(self, announcement_id: int, text: str) -> None:
+        announcement = self.store.announcement(announcement_id)
+        channel, _, author = announcement.author.partition(":")
+        try:
+            if announcement.progress_message:
+                await self.transport.edit(channel, author, announcement.progress_message, text)  # type: ignore[attr-defined]
+            else:
+                message_id = await self.transport.send(channel, author, OutgoingMessage(text))  # type: ignore[attr-defined]
+                self.store.set_announcement(
+                    announcement_id, "system", progress_chat=announcement.author, progress_message=message_id
+                )
+        except (
+            DeliveryError
+        ) as exc:  # the author blocked the bot, or is on another channel: the figures stay in /announcements
+            logger.info("Could not report announcement %s to %s: %s", announcement_id, announcement.author, exc)
+
+    async def _withdraw(self) -> None:
+        """Delete withdrawn notices from students' chats, where the platform still allows it."""
+        for announcement in self.store.announcements(limit=20):
+            if announcement.status != "withdrawn":
+                continue
+            for delivery in self.store.sent_deliveries(announcement.id):
+                try:
+                    await self.transport.delete(delivery.channel, delivery.external_id, delivery.message_id)  # type: ignore[attr-defined]
+                except DeliveryError as exc:
+                    logger.info("Could not withdraw a message of %s: %s", announcement.id, exc)
+                self.store.mark_withdrawn(delivery.id)
+                await asyncio.sleep(0.05)  # deletions count against the same limits as sends
