@@ -64,3 +64,11 @@ def test_malformed_values_fail_naming_the_variable(env, named):
 
 def test_a_pasted_bot_suffix_on_the_api_url_is_dropped():
     assert Settings.from_env({"TELEGRAM_API_BASE_URL": "http://h:8081/bot/"}).telegram_api_base_url == "http://h:8081"
+
+
+def test_the_env_example_is_valid_as_copied():
+    from dotenv import dotenv_values
+
+    example = Path(__file__).resolve().parent.parent / ".env.example"
+    settings = Settings.from_env({k: v or "" for k, v in dotenv_values(example).items()})
+    assert settings.telegram_token is None and settings.daily_notice_cap == 3
