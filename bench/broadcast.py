@@ -1,6 +1,7 @@
 """One notice to thousands of students: throughput, loss, duplicates, and students' wait meanwhile.
 
 Usage: python bench/broadcast.py [--recipients 5000] [--kill-at 0.4] [--no-kill]
+                                 [--latency 0.1] [--rate 27] [--yield-to-answers]
 
 Everything talks HTTP to the fake Bot API (tests/fakebotapi) with Telegram's limits
 enforced: 30 messages/s per bot, 1/s per chat; a send over either gets a 429.
@@ -9,7 +10,10 @@ Run 1, steady: the Sender with the Telegram transport drains one notice to every
 recipient (a few of them blocked the bot or deleted their chat), while the real bot
 Application (bot.app + bot.telegram_adapter, same database, same event loop, as in
 production) answers a student's question every 0.5 s. Prints messages/s against the
-30/s limit, 429s, lost and duplicated messages, and question→answer latency.
+30/s limit, 429s, the busiest second, lost and duplicated messages, and
+question→answer latency. Each send takes --latency seconds to answer, as over a real
+network. With --yield-to-answers every update from a student takes one broadcast
+slot (Sender.make_room), the wiring proposed for interactive priority.
 
 Run 2, crash: the sender runs in a subprocess that is SIGKILLed once ~40% of the
 notice is out; a new sender process resumes on the same database. Prints what the
@@ -77,17 +81,16 @@ def faults(api: FakeBotApi, recipients: int) -> tuple[set[int], set[int]]:
     return blocked, missing
 
 
-def outcome(api: FakeBotApi, db: Path, announcement_id: int, recipients: int) -> dict[str, int]:
-    """Lost: neither received nor final-with-reason. Duplicated: received more than once (server's count)."""
+def outcome(api: FakeBotApi, db: Path, announcement_id: int, recipients: int, final: set[int]) -> dict[str, int]:
+    """Lost: neither received nor ended unreachable/failed (`final`). Duplicated: received twice (server's count)."""
     store = Store.open(db)
-    rows = {r["external_id"]: r["status"] for r in store.db["deliveries"].rows_where("announcement_id = ?", [announcement_id])}
     counts = store.delivery_counts(announcement_id)
+    marked_sent = {int(d.external_id) for d in store.sent_deliveries(announcement_id)}
     store.close()
     chats = [FIRST_CHAT + i for i in range(recipients)]
-    final = {"unreachable", "failed"}
     return {
-        "lost": sum(1 for c in chats if api.stats.per_chat[c] == 0 and rows.get(str(c)) not in final),
-        "lost_in_db": sum(1 for c in chats if rows.get(str(c)) not in {"sent", *final}),
+        "lost": sum(1 for c in chats if api.stats.per_chat[c] == 0 and c not in final),
+        "unnoted": sum(1 for c in chats if api.stats.per_chat[c] and c not in marked_sent),  # got it, db disagrees
         "duplicated": sum(1 for c in chats if api.stats.per_chat[c] > 1),
         **{f"db_{k}": v for k, v in sorted(counts.items())},
     }
@@ -174,7 +177,7 @@ async def steady(args: argparse.Namespace, tmp: Path) -> None:
         window = (busiest_second([c.time for c in delivered]),
                   busiest_second([c.time for c in api.calls if c.method == "sendMessage" and c.status == 200]))  # fmt: skip
         student_429 = sum(1 for c in api.calls if c.status == 429 and c.params.get("chat_id") in STUDENTS)
-        result = outcome(api, db, announcement_id, args.recipients)
+        result = outcome(api, db, announcement_id, args.recipients, blocked | missing)
     rate = (len(delivered) - 1) / span
     attempts = (len(sends) - 1) / (sends[-1].time - sends[0].time)
     print(f"== steady broadcast: {args.recipients} recipients ({len(blocked)} blocked, {len(missing)} chats gone), "
@@ -186,9 +189,9 @@ async def steady(args: argparse.Namespace, tmp: Path) -> None:
     print(f"  sendMessage calls       {attempts:.2f}/s = {attempts / LIMIT:.1%} of the limit, failed attempts included "
           f"(sender paced at {args.rate:g}/s = {args.rate / LIMIT:.0%})")  # fmt: skip
     print(f"  429s from the server    {api.stats.errors_429} (to the broadcast: {api.stats.errors_429 - student_429}, "
-          f"to students' answers: {student_429}); sender paused {sender.stats.rate_limited} times")  # fmt: skip
+          f"to students' answers: {student_429}); the sender saw {sender.stats.rate_limited}")  # fmt: skip
     print(f"  busiest second          {window[0]} broadcast messages, {window[1]} with the answers (limit {LIMIT:g})")
-    print(f"  lost / duplicated       {result['lost']} / {result['duplicated']} "
+    print(f"  lost / duplicated       {result['lost']} / {result['duplicated']}, received but not marked sent {result['unnoted']} "
           f"(database: {', '.join(f'{k[3:]} {v}' for k, v in result.items() if k.startswith('db_'))})")  # fmt: skip
     print(f"  progress reports        {len(progress)} (every ≥3 s)")
     print(f"  students' questions     {len(latencies)} answered, {len(unanswered)} unanswered within 15 s; "
@@ -222,13 +225,15 @@ async def crash(args: argparse.Namespace, tmp: Path) -> None:
         second = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE)
         out, _ = await second.communicate()
         stats = json.loads(out.decode().strip().splitlines()[-1])
-        result = outcome(api, db, announcement_id, args.recipients)
+        result = outcome(api, db, announcement_id, args.recipients, blocked | missing)
         print(f"== crash and resume: {args.recipients} recipients, SIGKILL after {sent_at_kill} sends "
               f"({sent_at_kill / args.recipients:.0%}); {claimed} deliveries claimed ('sending') at the kill, "
               f"at most {args.concurrency} of them on the wire")  # fmt: skip
         print(f"  resumed process         sent {stats['sent']} in {time.monotonic() - started:.1f} s, "
-              f"{stats['rate_limited']} flood waits; 429s from the server overall {api.stats.errors_429}")  # fmt: skip
-        print(f"  lost / duplicated       {result['lost']} / {result['duplicated']} (allowed: 0 / ≤ {args.concurrency}); "
+              f"{stats['rate_limited']} flood waits; 429s from the server overall {api.stats.errors_429}, "
+              f"at {[round(c.time - started, 1) for c in api.calls if c.status == 429]} s after the restart")  # fmt: skip
+        print(f"  lost / duplicated       {result['lost']} / {result['duplicated']} (allowed: 0 / ≤ {args.concurrency}), "
+              f"received but not marked sent {result['unnoted']}; "
               f"database: {', '.join(f'{k[3:]} {v}' for k, v in result.items() if k.startswith('db_'))}")  # fmt: skip
 
 
@@ -257,8 +262,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=27.0, help="the sender's messages/s")
     parser.add_argument("--burst", type=float, default=2.0, help="the sender's token bucket size")
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--no-yield", dest="yield_to_answers", action="store_false",
-                        help="do not give the broadcast's slots to students' answers (Sender.make_room)")  # fmt: skip
+    parser.add_argument("--yield-to-answers", action="store_true",
+                        help="each update from a student takes one broadcast slot (Sender.make_room)")  # fmt: skip
     parser.add_argument("--latency", type=float, default=0.1, help="seconds the fake server takes to answer a send")
     parser.add_argument("--child", nargs=2, metavar=("DB", "API_ROOT"), help=argparse.SUPPRESS)
     args = parser.parse_args()

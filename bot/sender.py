@@ -128,10 +128,6 @@ class SenderStats:
     withdrawn: int = 0
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _iso(when: datetime) -> str:
     """Same shape as the store's `later()`, so the strings compare in time order."""
     return when.astimezone(UTC).isoformat(timespec="milliseconds")
@@ -159,15 +155,16 @@ class Sender:
         on_finished: FinishedHook | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-        now: Callable[[], datetime] = _utc_now,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
         jitter: Callable[[], float] = random.random,
     ) -> None:
         self._store, self._transport, self._render = store, transport, render
         self._interval, self._per_chat = 1.0 / rate_per_second, per_chat_interval
         self._tolerance = (max(burst, 1.0) - 1.0) * self._interval
-        # Telegram counts messages in a sliding second: never more than the rate in any such window.
+        # Telegram counts messages in a sliding second: never more than the rate in any such window,
+        # 5 ms longer so that jitter between our clock and the server's does not add one.
         self._recent: deque[float] = deque(maxlen=max(1, round(rate_per_second)))
-        self._window = self._recent.maxlen / rate_per_second  # type: ignore[operator]
+        self._window = self._recent.maxlen / rate_per_second + 0.005  # type: ignore[operator]
         self._batch, self._concurrency, self._max_attempts = batch, concurrency, max_attempts
         self._backoff, self._progress_every, self._idle = backoff, progress_every, idle
         self._on_progress, self._on_finished = on_progress, on_finished
@@ -391,22 +388,19 @@ class Sender:
             counts = self._store.delivery_counts(announcement_id)
             errors = self._store.delivery_errors(announcement_id)
             logger.info("Announcement %s sent: %s %s", announcement_id, counts, errors)
-            if self._on_finished:
-                await self._call(self._on_finished(announcement_id, counts, errors))
+            await self._call(self._on_finished, announcement_id, counts, errors)
             return True
         now = self._clock()
-        if (
-            progress
-            and self._on_progress
-            and now - self._last_progress.get(announcement_id, -1e18) >= self._progress_every
-        ):
+        if progress and now - self._last_progress.get(announcement_id, -1e18) >= self._progress_every:
             self._last_progress[announcement_id] = now
-            await self._call(self._on_progress(announcement_id, self._store.delivery_counts(announcement_id)))
+            await self._call(self._on_progress, announcement_id, self._store.delivery_counts(announcement_id))
         return False
 
-    async def _call(self, hook: Awaitable[None]) -> None:
+    async def _call(self, hook: Callable[..., Awaitable[None]] | None, *args: object) -> None:
         """Run a report hook; its failure (an edit that Telegram refused) must not stop the sending."""
+        if hook is None:
+            return
         try:
-            await hook
+            await hook(*args)
         except Exception:
-            logger.exception("Sender report hook failed")
+            logger.exception("Sender report hook %s failed", getattr(hook, "__name__", hook))
