@@ -6,10 +6,12 @@ and sends what it returns. `build_application` wires everything in one place.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from telegram import (
@@ -41,11 +43,13 @@ from bot.outbox_runner import OutboxRunner
 from bot.replies import Reply, Request
 from bot.sender import OutgoingMessage
 from bot.settings import Settings
-from bot.telegram_transport import TelegramTransport, make_bot
+from bot.telegram_transport import FloodAwareRequest, FloodWait, TelegramTransport, make_bot
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
+#: Longest flood wait an interactive answer sits out before its one retry.
+MAX_ANSWER_WAIT = 10.0
 COMMANDS = tuple(texts.COMMANDS)
 
 
@@ -131,10 +135,21 @@ async def send_replies(update: Update, replies: list[Reply], editable: Message |
                 logger.debug("Could not edit message, sending a new one: %s", exc)  # e.g. too old to edit
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
-            await chat.send_message(chunk, parse_mode=ParseMode.HTML, reply_markup=keyboard(reply) if last else None)
+            markup = keyboard(reply) if last else None
+            await _flood_safe(partial(chat.send_message, chunk, parse_mode=ParseMode.HTML, reply_markup=markup))
         if reply.document:
             name, content = reply.document
             await chat.send_document(InputFile(content, filename=name))
+
+
+async def _flood_safe(send: Any) -> Any:
+    """Send; on a flood wait (429, the bot's shared limit while a broadcast runs) wait and try once more."""
+    try:
+        return await send()
+    except FloodWait as exc:
+        logger.info("Flood wait of %.1f s on an answer; retrying once", exc.retry_after)
+        await asyncio.sleep(min(exc.retry_after, MAX_ANSWER_WAIT))
+        return await send()
 
 
 async def _send_to(bot: Any, reply: Reply) -> None:
@@ -280,6 +295,8 @@ def build_application(settings: Settings, conversation: Conversation) -> Applica
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token)
+        # 429s arrive as FloodWait (with the wait) instead of PTB's warning-prone RetryAfter.
+        .request(FloodAwareRequest(connection_pool_size=8))
         .context_types(ContextTypes(context=BotContext))
         .post_init(post_init)
         .post_stop(stop_outbox)

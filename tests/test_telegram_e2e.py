@@ -195,3 +195,10 @@ async def test_the_run_command_with_a_token_serves_telegram(api, telegram_env, t
         process.send_signal(signal.SIGINT)
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
     assert process.returncode == 0, stderr.decode()
+
+
+async def test_an_answer_hit_by_a_flood_wait_is_sent_after_the_wait(api, bot):
+    api.fail_next("sendMessage", 429, retry_after=1)
+    api.send_text(STUDENT, "三支一扶")
+    reply = await api.wait_for_message(STUDENT, timeout=10)
+    assert "88名" in reply["text"]
