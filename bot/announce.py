@@ -102,7 +102,7 @@ class Announcer:
         actor.require(Role.AMBASSADOR)
         flow, data = self.store.dialog(actor.channel, actor.user_id) or ("", {})
         token, _, value = rest.partition(":")
-        if flow != "announce" or token != data.get("token"):
+        if flow not in ("announce", "reject") or token != data.get("token"):
             return [Reply(texts.ADMIN_STALE)]
         if kind == "cancel":
             self.store.clear_dialog(actor.channel, actor.user_id)
@@ -149,14 +149,19 @@ class Announcer:
 
     def _submit(self, actor: Actor, data: dict[str, Any]) -> list[Reply]:
         self.store.clear_dialog(actor.channel, actor.user_id)
+        if actor.role is not Role.ADMIN and data["city"] != actor.city:  # re-assigned meanwhile
+            return [Reply(texts.ADMIN_STALE)]
         needs_approval = self.settings.announce_requires_approval and actor.role is not Role.ADMIN
         status = "pending" if needs_approval else "scheduled"
-        send_at = self._send_at(datetime.fromisoformat(data["send_at"]), bool(data.get("urgent")))
+        # "Now" means when confirmed: quiet hours are judged then, not when the button was pressed.
+        chosen = max(datetime.fromisoformat(data["send_at"]), self.now())
+        send_at = self._send_at(chosen, bool(data.get("urgent")))
         announcement_id = self.store.create_announcement(
             actor.key, data["text"], data["city"], data.get("topic", ""), send_at, bool(data.get("urgent")), status,
             data.get("link_text", ""), data.get("link_url", ""),
         )  # fmt: skip
         if not needs_approval:
+            self.on_scheduled()
             return [
                 Reply(
                     texts.ANNOUNCE_SCHEDULED.format(
@@ -165,6 +170,7 @@ class Announcer:
                 )
             ]
         announcement = self.store.announcement(announcement_id)
+        author = self._name(actor)
         review = (
             Button(texts.BUTTON_APPROVE, f"an:ok:{announcement_id}"),
             Button(texts.BUTTON_REJECT, f"an:no:{announcement_id}"),
@@ -173,12 +179,27 @@ class Announcer:
         for admin in self._admins():
             to_admins += [
                 Reply(
-                    texts.APPROVAL_REQUEST.format(author=actor.key, audience=_audience_label(announcement.__dict__)),
+                    texts.APPROVAL_REQUEST.format(author=author, audience=_audience_label(announcement.__dict__)),
                     to=admin,
                 ),
-                Reply(self.render_notice(announcement).text, buttons=(review,), to=admin),
+                self._for_review(announcement, review, admin),
             ]
         return [Reply(texts.ANNOUNCE_SUBMITTED.format(id=announcement_id)), *to_admins]
+
+    def _for_review(self, announcement: Announcement, review: tuple[Button, ...], admin: tuple[str, str]) -> Reply:
+        """The notice as students will see it, its link's address spelled out, and the review buttons."""
+        notice = self.render_notice(announcement)
+        text = notice.text + (texts.APPROVAL_LINK.format(url=announcement.link_url) if announcement.link_url else "")
+        links = tuple(row for row in notice.buttons if row and row[0].url)
+        return Reply(text, buttons=(*links, review), to=admin)
+
+    def _name(self, actor: Actor) -> str:
+        try:
+            name = self.store.user(actor.channel, actor.user_id)["name"]
+        except LookupError:
+            name = ""
+        city = f"，{actor.city}校园大使" if actor.city else ""
+        return f"{name or actor.user_id}（{actor.key}{city}）"
 
     # -- approval, cancel, withdraw ------------------------------------------------------
 
@@ -188,9 +209,12 @@ class Announcer:
         if announcement is None or announcement.status != "pending":
             return [Reply(texts.ANNOUNCE_ALREADY_HANDLED)]
         if kind == "no":
+            current = self.store.dialog(actor.channel, actor.user_id)
+            if current and current[0] != "reject":  # do not throw away an unfinished edit or notice
+                return [Reply(texts.FINISH_FLOW_FIRST)]
             data = {"token": secrets.token_hex(2), "id": announcement.id}
             self.store.set_dialog(actor.channel, actor.user_id, "reject", data)
-            return [Reply(texts.ANNOUNCE_ASK_REASON.format(id=announcement.id))]
+            return [Reply(texts.ANNOUNCE_ASK_REASON.format(id=announcement.id), buttons=((self._cancel(data),),))]
         send_at = self._send_at(
             max(datetime.fromisoformat(announcement.send_at), self.now()), bool(announcement.urgent)
         )
@@ -207,9 +231,9 @@ class Announcer:
 
     def _reject(self, actor: Actor, data: dict[str, Any], reason: str) -> list[Reply]:
         actor.require(Role.ADMIN)
+        if not reason or reason in ("/skip", "跳过"):
+            return [Reply(texts.ANNOUNCE_ASK_REASON.format(id=data["id"]), buttons=((self._cancel(data),),))]
         self.store.clear_dialog(actor.channel, actor.user_id)
-        if not reason:
-            return [Reply(texts.ANNOUNCE_ASK_REASON.format(id=data["id"]))]
         announcement = self._announcement(str(data["id"]))
         if announcement is None or not self.store.set_announcement(
             announcement.id, actor.key, ("pending",), status="rejected", reason=reason[:300], reviewed_by=actor.key

@@ -110,9 +110,9 @@ class Conversation:
         self._refresh_knowledge()
         try:
             return self._route(actor, request)
-        except NotAllowed:
+        except NotAllowed as refusal:
             logger.warning("Refused %s %r to %s", request.kind, request.text[:40], actor.key)
-            return [Reply(texts.NOT_ALLOWED)]
+            return [Reply(texts.NOT_AMBASSADOR if refusal.needed is Role.AMBASSADOR else texts.NOT_ALLOWED)]
 
     def file_gate(self, request: Request) -> list[Reply] | None:
         """Before a channel downloads an upload: the refusal or size complaint to send, or None to go ahead."""
@@ -274,8 +274,12 @@ class Conversation:
                 texts.BUTTON_STOP_TOPIC.format(topic=TOPICS[announcement.topic]), f"unsub:topic:{announcement.topic}"
             )
         else:
-            city = "" if announcement.city == "*" else announcement.city
-            stop = Button(texts.BUTTON_STOP_CITY.format(city=city), "unsub:city")
+            label = (
+                texts.BUTTON_STOP_ALL
+                if announcement.city == "*"
+                else texts.BUTTON_STOP_CITY.format(city=announcement.city)
+            )
+            stop = Button(label, "unsub:city")
         rows.append((stop,))
         return Reply(texts.NOTICE_PREFIX + announcement.text, buttons=tuple(rows))
 

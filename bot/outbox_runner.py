@@ -66,7 +66,12 @@ class OutboxRunner:
 
     async def _finished(self, announcement_id: int, counts: dict[str, int], errors: dict[str, int]) -> None:
         """The final report: delivered, unreachable, failed with reasons."""
-        reasons = "；".join(f"{error or '未知原因'} ×{n}" for error, n in errors.items())
+        logger.info("Announcement %s failures: %s", announcement_id, errors)
+        labels: dict[str, int] = {}
+        for error, n in errors.items():
+            label = _label(error)
+            labels[label] = labels.get(label, 0) + n
+        reasons = "；".join(f"{label} ×{n}" for label, n in labels.items())
         report = texts.ANNOUNCE_REPORT.format(
             id=announcement_id,
             sent=counts.get("sent", 0),
@@ -95,13 +100,21 @@ class OutboxRunner:
 
     async def _withdraw(self) -> None:
         """Delete withdrawn notices from students' chats, where the platform still allows it."""
-        for announcement in self.store.announcements(limit=20):
-            if announcement.status != "withdrawn":
-                continue
-            for delivery in self.store.sent_deliveries(announcement.id):
+        for announcement_id in self.store.withdrawn_with_sent():
+            for delivery in self.store.sent_deliveries(announcement_id):
                 try:
                     await self.transport.delete(delivery.channel, delivery.external_id, delivery.message_id)  # type: ignore[attr-defined]
                 except DeliveryError as exc:
-                    logger.info("Could not withdraw a message of %s: %s", announcement.id, exc)
+                    logger.info("Could not withdraw a message of %s: %s", announcement_id, exc)
                 self.store.mark_withdrawn(delivery.id)
                 await asyncio.sleep(0.05)  # deletions count against the same limits as sends
+
+
+def _label(error: str) -> str:
+    """A platform's error text as the Chinese reason an author can understand (raw text goes to the log)."""
+    lowered = error.lower()
+    if "blocked" in lowered or "forbidden" in lowered or "deactivated" in lowered:
+        return texts.DELIVERY_ERRORS["unreachable"]
+    if "chat not found" in lowered or "user not found" in lowered:
+        return texts.DELIVERY_ERRORS["chat not found"]
+    return texts.DELIVERY_ERRORS["other"]

@@ -22,7 +22,11 @@ class Role(IntEnum):
 
 
 class NotAllowed(PermissionError):
-    """The user's role is below what the action needs."""
+    """The user's role is below what the action needs (`needed`)."""
+
+    def __init__(self, message: str, needed: Role) -> None:
+        super().__init__(message)
+        self.needed = needed
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ class Actor:
 
     def require(self, role: Role) -> None:
         if self.role < role:
-            raise NotAllowed(f"{self.key} is {self.role.name}, needs {role.name}")
+            raise NotAllowed(f"{self.key} is {self.role.name}, needs {role.name}", role)
 
 
 def actor_for(settings: Settings, store: Store, channel: str, user_id: str) -> Actor:

@@ -251,3 +251,7 @@ ANNOUNCE_PROGRESS = "通知 #{id} 发送中：已发送 {done}/{total}"
 ANNOUNCE_REPORT = "通知 #{id} 发送完成：送达 {sent}，无法送达（已屏蔽机器人）{unreachable}，失败 {failed}，因每日上限未发 {skipped}。{errors}"
 CONSOLE_TO = "（发给 {who} 的消息）"
 CONSOLE_LINK = "（这是一个链接按钮：{url}）"
+APPROVAL_LINK = "\n（链接按钮指向：{url}）"
+FINISH_FLOW_FIRST = "你还有一个没完成的操作，请先完成或发送 /cancel 取消，再来处理这条通知。"
+BUTTON_STOP_ALL = "🔕 不再接收城市通知"
+DELIVERY_ERRORS = {"unreachable": "对方已屏蔽机器人", "chat not found": "找不到该用户", "other": "网络或服务器错误"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
+from bot.announce import quiet_adjusted
 from bot.settings import Settings
 from bot.store import Store
 
@@ -26,6 +27,12 @@ def release_due(store: Store, settings: Settings, now: datetime) -> list[int]:
     """
     released = []
     for announcement in store.due_announcements(now.astimezone(UTC).isoformat(timespec="seconds")):
+        morning = quiet_adjusted(now, settings.quiet_hours, settings.timezone)
+        if not announcement.urgent and morning > now:  # due while the bot was down, but it is night now
+            store.set_announcement(
+                announcement.id, "system", ("scheduled",), send_at=morning.isoformat(timespec="seconds")
+            )
+            continue
         counts = store.enqueue(announcement.id, settings.daily_notice_cap, local_day_start(now, settings))
         logger.info("Announcement %s released: %s", announcement.id, counts)
         released.append(announcement.id)

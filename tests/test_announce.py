@@ -80,11 +80,14 @@ def test_an_admins_own_notice_needs_no_approval_and_may_go_to_everyone(bot):
     assert "已安排" in scheduled.text
 
 
-@pytest.mark.parametrize("action", ["an:ok:1", "an:no:1", "an:stop:1"])
-def test_a_student_can_neither_announce_nor_approve_nor_stop(bot, action):
+@pytest.mark.parametrize(
+    ("action", "refusal"),
+    [("an:ok:1", texts.NOT_ALLOWED), ("an:no:1", texts.NOT_ALLOWED), ("an:stop:1", texts.NOT_AMBASSADOR)],
+)
+def test_a_student_can_neither_announce_nor_approve_nor_stop(bot, action, refusal):
     press(bot, AMBASSADOR, "an:go:", compose(bot, AMBASSADOR))
     assert send(bot, STUDENT, "command", "announce")[0].text == texts.NOT_AMBASSADOR
-    assert send(bot, STUDENT, "button", action)[0].text == texts.NOT_ALLOWED
+    assert send(bot, STUDENT, "button", action)[0].text == refusal
     assert bot.store.announcement(1).status == "pending"
 
 
@@ -134,3 +137,29 @@ def at(hour: int, minute: int = 0, day: int = 25) -> datetime:
 )
 def test_quiet_hours_move_a_notice_to_the_morning(when, expected):
     assert quiet_adjusted(when.astimezone(UTC), (time(22, 30), time(8, 0)), SHANGHAI) == expected.astimezone(UTC)
+
+
+def test_admins_see_the_links_address_and_who_wrote_the_notice(bot):
+    bot.store.touch_user("telegram", AMBASSADOR, "小李")
+    [_, *to_admin] = press(bot, AMBASSADOR, "an:go:", compose(bot, AMBASSADOR, link="官方报名 https://evil.example/x"))
+    assert "小李" in to_admin[0].text
+    assert "https://evil.example/x" in to_admin[1].text and to_admin[1].all_buttons[0].url == "https://evil.example/x"
+
+
+def test_rejecting_does_not_throw_away_an_unfinished_edit_and_a_blank_reason_is_asked_again(bot):
+    press(bot, AMBASSADOR, "an:go:", compose(bot, AMBASSADOR))
+    send(bot, ADMIN, "command", "add")
+    assert send(bot, ADMIN, "button", "an:no:1")[0].text == texts.FINISH_FLOW_FIRST
+    assert bot.store.dialog("telegram", ADMIN)[0] == "add"
+    send(bot, ADMIN, "command", "cancel")
+    send(bot, ADMIN, "button", "an:no:1")
+    assert "驳回" in send(bot, ADMIN, "text", "\u3000")[0].text  # asked again, still waiting
+    send(bot, ADMIN, "text", "内容有误")
+    assert bot.store.announcement(1).status == "rejected"
+
+
+def test_a_notice_confirmed_in_quiet_hours_waits_for_the_morning(bot):
+    night = datetime(2026, 11, 25, 14, 40, tzinfo=UTC)  # 22:40 in Shanghai
+    bot.announcer.now = lambda: night
+    press(bot, ADMIN, "an:go:", compose(bot, ADMIN))
+    assert bot.store.announcements()[0].send_at == "2026-11-26T00:00:00+00:00"  # 08:00 in Shanghai

@@ -309,6 +309,14 @@ class OutboxStore:
         rows = self.db["deliveries"].rows_where("announcement_id = ? and status = 'sent'", [announcement_id])
         return [_row(Delivery, r) for r in rows]
 
+    def withdrawn_with_sent(self) -> list[int]:
+        """Withdrawn notices whose messages are still in students' chats (however old)."""
+        rows = self.db.execute(
+            "select distinct a.id from announcements a join deliveries d on d.announcement_id = a.id "
+            "where a.status = 'withdrawn' and d.status = 'sent'"
+        ).fetchall()
+        return [r[0] for r in rows]
+
     def mark_withdrawn(self, delivery_id: int) -> None:
         self._finish(delivery_id, "withdrawn", "")
 

@@ -40,7 +40,9 @@ class PeopleStore:
             insert into users (channel, external_id, name, username, first_seen, last_seen)
             values (?, ?, ?, ?, ?, ?)
             on conflict (channel, external_id) do update set
-                name = excluded.name, username = excluded.username, last_seen = excluded.last_seen
+                name = coalesce(nullif(excluded.name, ''), users.name),
+                username = coalesce(nullif(excluded.username, ''), users.username),
+                last_seen = excluded.last_seen
             """,
             [channel, external_id, name, username, now, now],
         )
