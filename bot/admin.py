@@ -86,10 +86,7 @@ class AdminDesk:
         return [Reply("\n".join([*lines, configured]))]
 
     def _who(self, channel: str, user_id: str) -> str:
-        try:
-            name = self.store.user(channel, user_id)["name"]
-        except LookupError:
-            name = ""
+        name = self.store.user_name(channel, user_id)
         return f"{name}（{user_id}）" if name else user_id
 
     def _local_date(self, iso: str) -> str:

@@ -194,10 +194,7 @@ class Announcer:
         return Reply(text, buttons=(*links, review), to=admin)
 
     def _name(self, actor: Actor) -> str:
-        try:
-            name = self.store.user(actor.channel, actor.user_id)["name"]
-        except LookupError:
-            name = ""
+        name = self.store.user_name(actor.channel, actor.user_id)
         city = f"，{actor.city}校园大使" if actor.city else ""
         return f"{name or actor.user_id}（{actor.key}{city}）"
 

@@ -18,7 +18,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -107,7 +107,7 @@ class Editor:
         if not drop.has_changes:
             return [Reply(t.IMPORT_NOTHING)]
         data = {
-            "entries": [_plain(e) for e in incoming],
+            "entries": [e.as_dict() for e in incoming],
             "version": self.store.faq_version(),
             "offer_delete": bool(drop.deleted),
         }
@@ -334,7 +334,7 @@ class Editor:
 
     def _import(self, actor: Actor, data: dict[str, Any], delete_missing: bool) -> list[Reply]:
         """Apply exactly what was shown; if the FAQ changed since, show the new summary instead."""
-        incoming = [FaqEntry(**{**e, "alternates": tuple(e["alternates"])}) for e in data["entries"]]
+        incoming = [FaqEntry.from_dict(e) for e in data["entries"]]
         if self.store.faq_version() != data["version"]:
             current = self.knowledge().entries
             summary = summarize(current, incoming, delete_missing=False)
@@ -377,7 +377,3 @@ def _field_problem(field: str, text: str) -> str | None:
 def _short_hash(text: str) -> str:
     """A stable short name for an alternate, so a button removes that text, not whatever sits at its position."""
     return hashlib.sha1(text.encode()).hexdigest()[:8]
-
-
-def _plain(entry: FaqEntry) -> dict[str, Any]:
-    return {**asdict(entry), "alternates": list(entry.alternates)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,15 @@ class FaqEntry:
         """The canonical question followed by every alternate."""
         return (self.question, *self.alternates)
 
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-able data (alternates as a list), for revisions and saved flows."""
+        return {**asdict(self), "alternates": list(self.alternates)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FaqEntry:
+        """The inverse of `as_dict`."""
+        return cls(**{**data, "alternates": tuple(data.get("alternates") or ())})
+
     def render_answer(self, placeholders: Mapping[str, str]) -> str:
         """The answer with {contact_phone}/{bot_name} filled in from settings."""
         return self.answer.format_map(dict(placeholders))
@@ -91,7 +100,9 @@ def _check_placeholders(where: str, name: str, text: str) -> None:
     try:
         names = {fname for _, fname, _, _ in string.Formatter().parse(text) if fname is not None}
     except ValueError as exc:
-        raise KnowledgeError(f"{where}: field '{name}' has a broken placeholder ({exc}); write {{{{ }}}} for braces") from None
+        raise KnowledgeError(
+            f"{where}: field '{name}' has a broken placeholder ({exc}); write {{{{ }}}} for braces"
+        ) from None
     unknown = names - PLACEHOLDERS
     if unknown:
         raise KnowledgeError(

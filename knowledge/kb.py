@@ -53,7 +53,9 @@ class Outcome:
             "faq_id": self.faq_id,
             "answer": self.entry.render_answer(placeholders) if self.entry else None,
             "score": round(self.score, 4),
-            "suggestions": [{"faq_id": s.faq_id, "question": s.question, "score": round(s.score, 4)} for s in self.suggestions],
+            "suggestions": [
+                {"faq_id": s.faq_id, "question": s.question, "score": round(s.score, 4)} for s in self.suggestions
+            ],
         }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
@@ -220,7 +220,7 @@ def _row_entry(row: dict[str, Any]) -> FaqEntry:
 
 
 def _plain(entry: FaqEntry | None) -> dict[str, Any] | None:
-    return None if entry is None else {**asdict(entry), "alternates": list(entry.alternates)}
+    return None if entry is None else entry.as_dict()
 
 
 def _dump(entry: FaqEntry | None) -> str | None:
@@ -230,8 +230,7 @@ def _dump(entry: FaqEntry | None) -> str | None:
 def _load(raw: str | None) -> FaqEntry | None:
     if raw is None:
         return None
-    data = json.loads(raw)
-    return FaqEntry(**{**data, "alternates": tuple(data.get("alternates") or ())})
+    return FaqEntry.from_dict(json.loads(raw))
 
 
 def _revision(row: dict[str, Any]) -> Revision:

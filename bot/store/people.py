@@ -59,6 +59,13 @@ class PeopleStore:
         except sqlite_utils.db.NotFoundError:
             raise NotFoundError(f"no user {channel}:{external_id}") from None
 
+    def user_name(self, channel: str, external_id: str) -> str:
+        """The display name the bot last saw, or '' for someone it has never seen."""
+        row = self.db.execute(
+            "select name from users where channel = ? and external_id = ?", [channel, external_id]
+        ).fetchone()
+        return (row[0] or "") if row else ""
+
     def count_users(self, since: str | None = None) -> int:
         """All users, or those first seen at or after `since` (UTC ISO)."""
         if since is None:
