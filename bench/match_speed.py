@@ -94,7 +94,9 @@ def bench(label: str, entries: list[FaqEntry], questions: list[str], settings: S
     print(f"  index build           {build:8.2f} s   (peak RSS {rss_before:.0f} -> {rss_after:.0f} MB)")
     print(f"  ours      p50 {p50:7.2f} ms   p99 {p99:7.2f} ms")
     print(f"  baseline  p50 {b50:7.2f} ms   p99 {b99:7.2f} ms")
-    print(f"  ours / baseline: p50 {p50 / b50:.3f}, p99 {p99 / b99:.3f}  (ours is {b50 / p50:.0f}x / {b99 / p99:.0f}x faster)")
+    print(
+        f"  ours / baseline: p50 {p50 / b50:.3f}, p99 {p99 / b99:.3f}  (ours is {b50 / p50:.0f}x / {b99 / p99:.0f}x faster)"
+    )
 
 
 def main() -> None:

@@ -89,6 +89,7 @@ class OutboxRunner:
             if announcement.progress_message:
                 await self.transport.edit(channel, author, announcement.progress_message, text)  # type: ignore[attr-defined]
             else:
+                self.sender.budget.take()  # a message outside the outbox's pacing
                 message_id = await self.transport.send(channel, author, OutgoingMessage(text))  # type: ignore[attr-defined]
                 self.store.set_announcement(
                     announcement_id, "system", progress_chat=announcement.author, progress_message=message_id
@@ -102,12 +103,12 @@ class OutboxRunner:
         """Delete withdrawn notices from students' chats, where the platform still allows it."""
         for announcement_id in self.store.withdrawn_with_sent():
             for delivery in self.store.sent_deliveries(announcement_id):
+                await self.sender.budget.acquire()  # deletions are paced like sends
                 try:
                     await self.transport.delete(delivery.channel, delivery.external_id, delivery.message_id)  # type: ignore[attr-defined]
                 except DeliveryError as exc:
                     logger.info("Could not withdraw a message of %s: %s", announcement_id, exc)
                 self.store.mark_withdrawn(delivery.id)
-                await asyncio.sleep(0.05)  # deletions count against the same limits as sends
 
 
 def _label(error: str) -> str:

@@ -9,13 +9,10 @@ Why it is shaped like this:
   (`store.enqueue`); a row is marked in flight ('sending') before its message is
   sent and final right after. A crash loses nothing: `run` first puts rows that
   were in flight back to pending, so only those few may arrive twice.
-- Pacing: one global slot every 1/rate seconds, below Telegram's ~30/s so answers
-  to students still find room. The token bucket holds `burst` tokens (GCRA), so a
-  slot missed while the event loop was busy (matching a question takes a few ms)
-  is caught up; and never more than `rate` sends in any sliding second, which is
-  how Telegram counts, so catching up never eats the answers' headroom. At most
-  one message per chat per `per_chat_interval`; several sends at once so network
-  latency does not cap throughput (8 cover ~0.3 s per send at 27/s).
+- Pacing: a `SendBudget` (bot/pacing.py) shared with the bot's answers, so the
+  broadcast gets what the answers leave of the platform's rate. At most one
+  message per chat per `per_chat_interval`; several sends at once so network
+  latency does not cap throughput (8 cover ~0.3 s per send at 29/s).
 - 429 pauses the whole sender (Telegram's flood wait is per bot) and resends the
   same message without counting an attempt; 403 is final and marks the student
   unreachable; other permanent errors are final; temporary ones back off
@@ -37,6 +34,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from bot.pacing import SendBudget
 from bot.replies import Reply
 from bot.store import Announcement, Delivery, NotFoundError, Store
 
@@ -141,8 +139,7 @@ class Sender:
         store: Store,
         transport: Transport,
         *,
-        rate_per_second: float = 27.0,
-        burst: float = 2.0,
+        budget: SendBudget | None = None,
         per_chat_interval: float = 1.0,
         batch: int = 50,
         concurrency: int = 8,
@@ -159,17 +156,12 @@ class Sender:
         jitter: Callable[[], float] = random.random,
     ) -> None:
         self._store, self._transport, self._render = store, transport, render
-        self._interval, self._per_chat = 1.0 / rate_per_second, per_chat_interval
-        self._tolerance = (max(burst, 1.0) - 1.0) * self._interval
-        # Telegram counts messages in a sliding second: never more than the rate in any such window,
-        # 5 ms longer so that jitter between our clock and the server's does not add one.
-        self._recent: deque[float] = deque(maxlen=max(1, round(rate_per_second)))
-        self._window = self._recent.maxlen / rate_per_second + 0.005  # type: ignore[operator]
+        self.budget = budget or SendBudget(clock=clock)
+        self._per_chat = per_chat_interval
         self._batch, self._concurrency, self._max_attempts = batch, concurrency, max_attempts
         self._backoff, self._progress_every, self._idle = backoff, progress_every, idle
         self._on_progress, self._on_finished = on_progress, on_finished
         self._clock, self._sleep, self._now, self._jitter = clock, sleep, now, jitter
-        self._next_slot = float("-inf")
         self._flood_until = float("-inf")
         self._chat_next: dict[tuple[str, str], float] = {}
         self._last_progress: dict[int, float] = {}
@@ -205,14 +197,6 @@ class Sender:
     def wake(self) -> None:
         """Start at once on a notice just enqueued, instead of at the next poll."""
         self._wake.set()
-
-    def make_room(self) -> None:
-        """Give one global slot to a message sent outside the outbox (an answer, a progress edit).
-
-        Report hooks that send or edit should call it: the sender cannot know whether they do."""
-        now = self._clock()
-        self._next_slot = max(self._next_slot, now) + self._interval
-        self._recent.append(now)
 
     async def drain_once(self) -> int:
         """Send every delivery that is due, claiming `batch` at a time; return how many were claimed.
@@ -343,14 +327,12 @@ class Sender:
             if self._flood_until > now:
                 await self._rest(self._flood_until - now)
                 continue
-            full = self._recent[0] + self._window if len(self._recent) == self._recent.maxlen else now
-            wait = max(self._chat_next.get(chat, now), self._next_slot - self._tolerance, full) - now
+            wait = max(self._chat_next.get(chat, now) - now, self.budget.delay(now))
             if wait > 0:
                 await self._sleep(wait)
                 continue
             # No await from here to the send: another worker cannot slip in between.
-            self._next_slot = max(self._next_slot, now) + self._interval
-            self._recent.append(now)
+            self.budget.take(now)
             self._chat_next[chat] = now + self._per_chat
             if len(self._chat_next) > 4096:  # forget chats whose interval has passed
                 self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}

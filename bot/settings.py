@@ -93,6 +93,9 @@ class Settings:
     announce_requires_approval: bool = True
     quiet_hours: tuple[time, time] = (time(22, 30), time(8, 0))  # local time; notices wait until the end
     daily_notice_cap: int = 3  # notices a student receives per local day at most
+    # Messages/s the bot sends at most, answers and notices together: Telegram allows ~30,
+    # one is left for an answer that arrives when the second is full.
+    send_rate_per_second: float = 29.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -136,6 +139,8 @@ class Settings:
             kwargs["quiet_hours"] = _quiet_hours(env["QUIET_HOURS"])
         if "DAILY_NOTICE_CAP" in env:
             kwargs["daily_notice_cap"] = _int("DAILY_NOTICE_CAP", env["DAILY_NOTICE_CAP"], 1)
+        if "SEND_RATE_PER_SECOND" in env:
+            kwargs["send_rate_per_second"] = _float("SEND_RATE_PER_SECOND", env["SEND_RATE_PER_SECOND"], 0.1, 1000)
         if "LOG_LEVEL" in env:
             level = env["LOG_LEVEL"].upper()
             if level not in LOG_LEVELS:

@@ -40,6 +40,7 @@ from telegram.ext import (
 from bot import texts
 from bot.conversation import Conversation, parse_command
 from bot.outbox_runner import OutboxRunner
+from bot.pacing import SendBudget
 from bot.replies import Reply, Request
 from bot.sender import OutgoingMessage
 from bot.settings import Settings
@@ -266,12 +267,13 @@ async def post_init(application: Application) -> None:
 
 
 async def start_outbox(application: Application, **sender_options: Any) -> OutboxRunner:
-    """The sender gets a Bot of its own (own connection pool, flood-aware), sharing the token's limits."""
+    """The sender gets a Bot of its own (own connection pool, flood-aware) and the answers' `SendBudget`."""
     conversation: Conversation = application.bot_data["conversation"]
     settings = conversation.settings
     bot = make_bot(settings.telegram_token or "", settings.telegram_api_base_url)
     await bot.initialize()
     render = lambda a: OutgoingMessage.from_reply(conversation.render_notice(a))  # noqa: E731
+    sender_options.setdefault("budget", application.bot_data["budget"])
     runner = OutboxRunner(settings, conversation.store, TelegramTransport(bot), render, **sender_options)
     await runner.start()
     conversation.announcer.on_scheduled = runner.release_now
@@ -292,11 +294,13 @@ def build_application(settings: Settings, conversation: Conversation) -> Applica
     """The Telegram application with every handler registered, ready to poll."""
     if not settings.telegram_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    # One budget for the bot's messages/s: answers take from it first, the outbox gets the rest.
+    budget = SendBudget(settings.send_rate_per_second)
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token)
         # 429s arrive as FloodWait (with the wait) instead of PTB's warning-prone RetryAfter.
-        .request(FloodAwareRequest(connection_pool_size=8))
+        .request(FloodAwareRequest(connection_pool_size=8, on_message=budget.take))
         .context_types(ContextTypes(context=BotContext))
         .post_init(post_init)
         .post_stop(stop_outbox)
@@ -306,6 +310,7 @@ def build_application(settings: Settings, conversation: Conversation) -> Applica
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
     application = builder.build()
     application.bot_data["conversation"] = conversation
+    application.bot_data["budget"] = budget
 
     # Private chats only: in a group the bot would answer every remark as a question.
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE

@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from http import HTTPStatus
 from typing import Any
@@ -43,11 +44,27 @@ class FloodWait(TelegramError):
         return self.__class__, (self.retry_after,)
 
 
-class FloodAwareRequest(HTTPXRequest):
-    """HTTPXRequest that reports a 429 as `FloodWait` instead of PTB's warning-prone `RetryAfter`."""
+def sends_a_message(url: str) -> bool:
+    """Whether a Bot API call puts a message in a chat, i.e. counts against the bot's messages/s."""
+    method = url.rsplit("/", 1)[-1]
+    return method.startswith(("send", "copyMessage", "forwardMessage")) and method != "sendChatAction"
 
-    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        code, payload = await super().do_request(*args, **kwargs)
+
+class FloodAwareRequest(HTTPXRequest):
+    """HTTPXRequest that reports a 429 as `FloodWait` instead of PTB's warning-prone `RetryAfter`.
+
+    With `on_message`, every call that puts a message in a chat is reported before it goes
+    out, so the outbox's budget knows what the answers to students have used.
+    """
+
+    def __init__(self, *args: Any, on_message: Callable[[], None] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._on_message = on_message
+
+    async def do_request(self, url: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        if self._on_message and sends_a_message(url):
+            self._on_message()
+        code, payload = await super().do_request(url, *args, **kwargs)
         if code == HTTPStatus.TOO_MANY_REQUESTS:
             try:
                 seconds = float(json.loads(payload)["parameters"]["retry_after"])

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.pacing import SendBudget
 from bot.replies import Button, Reply
 from bot.sender import (
     OutgoingMessage,
@@ -137,8 +138,10 @@ def transport(ft) -> FakeTransport:
     return FakeTransport(ft.clock)
 
 
-def make_sender(store, transport, ft, **kwargs) -> Sender:
-    return Sender(store, transport, clock=ft.clock, sleep=ft.sleep, now=ft.now, jitter=lambda: 0.5, **kwargs)
+def make_sender(store, transport, ft, rate_per_second: float = 29, **kwargs) -> Sender:
+    budget = SendBudget(rate_per_second, clock=ft.clock)
+    return Sender(store, transport, budget=budget, clock=ft.clock, sleep=ft.sleep, now=ft.now, jitter=lambda: 0.5,
+                  **kwargs)  # fmt: skip
 
 
 # -- the state machine, on virtual time ---------------------------------------------------
@@ -313,7 +316,7 @@ async def test_killed_mid_broadcast_resumes_and_loses_nobody(settings, transport
             await hang.wait()
 
     transport.before_send = hang_after_twenty
-    dying = Sender(first_store, transport, rate_per_second=1000, per_chat_interval=0, batch=30, concurrency=4)
+    dying = Sender(first_store, transport, budget=SendBudget(1000), per_chat_interval=0, batch=30, concurrency=4)
     task = asyncio.create_task(dying.drain_once())
     while len(transport.calls) < 24:
         await asyncio.sleep(0.01)
@@ -326,7 +329,7 @@ async def test_killed_mid_broadcast_resumes_and_loses_nobody(settings, transport
     store = Store.open(settings.database_path)
     transport.before_send = None
     stop = asyncio.Event()
-    sender = Sender(store, transport, rate_per_second=1000, per_chat_interval=0, idle=0.05,
+    sender = Sender(store, transport, budget=SendBudget(1000), per_chat_interval=0, idle=0.05,
                     on_finished=lambda *a: asyncio.sleep(0, stop.set()))  # fmt: skip
     await asyncio.wait_for(sender.run(stop), 10)
     assert set(transport.received) == {str(i) for i in range(60)}  # nobody lost
@@ -346,7 +349,7 @@ async def test_stopping_returns_unsent_deliveries_to_pending(store, transport) -
             stop.set()
 
     transport.before_send = stop_at_the_tenth
-    sender = Sender(store, transport, rate_per_second=1000, per_chat_interval=0, concurrency=1)
+    sender = Sender(store, transport, budget=SendBudget(1000), per_chat_interval=0, concurrency=1)
     await asyncio.wait_for(sender.run(stop), 5)
     assert store.delivery_counts(aid) == {"sent": 10, "pending": 20}
 

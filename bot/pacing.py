@@ -1,0 +1,64 @@
+"""One bot's share of its platform's message rate, shared by everything that sends.
+
+Telegram allows a bot about 30 messages in any sliding second, whoever sends them:
+answers to students and broadcast notices draw on the same 30. So there is one
+`SendBudget` per bot. Interactive messages `take` a slot without waiting (a student
+must not queue behind a broadcast); the outbox sender asks `delay` before each
+send and only goes when a slot is free. The broadcast therefore gets exactly what
+the answers leave, up to `rate` (a little under the platform's limit, so that an
+answer arriving when the second is full still fits).
+
+Two rules together (why both):
+- a token bucket (GCRA) spaces paced sends `1/rate` apart, with `burst` tokens so
+  that a slot missed while the event loop was busy is caught up;
+- a sliding window never lets more than `rate` messages (paced or not) into any
+  second, which is how Telegram counts, so catching up never eats the headroom.
+
+The `limits` library (used for the students' flood guard) cannot say *when* the
+next slot frees up, nor record a message that goes out over the limit, which is
+what interactive answers do; hence these few lines by hand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+#: Telegram's documented broadcast limit, per bot.
+TELEGRAM_PER_SECOND = 30.0
+
+
+class SendBudget:
+    """Slots for sends: `delay` says how long a paced sender must wait, `take` records a send."""
+
+    def __init__(self, rate: float = TELEGRAM_PER_SECOND - 1, burst: float = 2.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:  # fmt: skip
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self.rate, self.clock = rate, clock
+        self._interval = 1.0 / rate
+        self._tolerance = (max(burst, 1.0) - 1.0) * self._interval
+        self._next_slot = float("-inf")
+        self._recent: deque[float] = deque(maxlen=max(1, round(rate)))
+        # 5 ms longer than the platform's second, so jitter between its clock and ours does not add one.
+        self._window = self._recent.maxlen / rate + 0.005  # type: ignore[operator]
+
+    def delay(self, now: float | None = None) -> float:
+        """Seconds until a paced send may go (0 or less: now)."""
+        now = self.clock() if now is None else now
+        full = self._recent[0] + self._window if len(self._recent) == self._recent.maxlen else now
+        return max(self._next_slot - self._tolerance, full) - now
+
+    def take(self, now: float | None = None) -> None:
+        """Record a send: a paced one right after `delay` said go, or an answer that could not wait."""
+        now = self.clock() if now is None else now
+        self._next_slot = max(self._next_slot, now) + self._interval
+        self._recent.append(now)
+
+    async def acquire(self, sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
+        """Wait for a slot and take it (deletions and other bulk work outside the sender)."""
+        while (wait := self.delay()) > 0:
+            await sleep(wait)
+        self.take()

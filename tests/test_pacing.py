@@ -1,0 +1,112 @@
+"""The bot's messages/s budget: answers take a slot at once, the broadcast gets what is left."""
+
+from __future__ import annotations
+
+import bisect
+
+import pytest
+
+from bot.app import build_conversation
+from bot.pacing import SendBudget
+from bot.settings import Settings
+from bot.store import Store
+from bot.telegram_adapter import build_application
+from bot.telegram_transport import sends_a_message
+from tests.fakebotapi import running_application
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def paced_sends(budget: SendBudget, clock: Clock, until: float, answers: list[float] = ()) -> list[float]:
+    """Simulate a sender that goes whenever `delay` allows, while answers take slots at given times."""
+    sent, answers = [], sorted(answers)
+    while clock.t < until:
+        if answers and answers[0] <= clock.t:
+            budget.take(answers.pop(0))
+            continue
+        wait = budget.delay()
+        if wait > 0:
+            clock.t += min(wait, (answers[0] - clock.t) if answers else wait)
+            continue
+        budget.take()
+        sent.append(clock.t)
+    return sent
+
+
+def most_in_a_second(times: list[float]) -> int:
+    times = sorted(times)
+    return max(bisect.bisect_left(times, t + 1.0) - i for i, t in enumerate(times))
+
+
+def test_a_paced_sender_alone_gets_the_whole_rate_and_never_more_in_any_second() -> None:
+    clock = Clock()
+    budget = SendBudget(29, clock=clock)
+    sent = paced_sends(budget, clock, until=1010.0)
+    assert 285 <= len(sent) <= 291
+    assert most_in_a_second(sent) <= 29
+
+
+def test_answers_go_first_and_the_broadcast_gets_what_they_leave() -> None:
+    clock = Clock()
+    budget = SendBudget(29, clock=clock)
+    answers = [1000.0 + i * 0.5 for i in range(20)]  # two answers a second for ten seconds
+    sent = paced_sends(budget, clock, until=1010.0, answers=answers)
+    assert 265 <= len(sent) <= 272  # 29/s less the 2/s of answers
+    assert most_in_a_second(sent + answers) <= 30  # an answer may fill the last slot, never more
+
+
+async def test_acquire_waits_for_a_slot() -> None:
+    clock = Clock()
+    budget = SendBudget(2, burst=1, clock=clock)
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.t += seconds
+
+    for _ in range(3):
+        await budget.acquire(sleep)
+    assert slept and clock.t >= 1001.0
+
+
+def test_a_rate_must_be_positive() -> None:
+    with pytest.raises(ValueError):
+        SendBudget(0)
+
+
+@pytest.mark.parametrize(
+    ("url", "counts"),
+    [
+        ("https://api.telegram.org/bot1:x/sendMessage", True),
+        ("https://api.telegram.org/bot1:x/sendDocument", True),
+        ("https://api.telegram.org/bot1:x/copyMessage", True),
+        ("https://api.telegram.org/bot1:x/sendChatAction", False),
+        ("https://api.telegram.org/bot1:x/getUpdates", False),
+        ("https://api.telegram.org/bot1:x/answerCallbackQuery", False),
+    ],
+)
+def test_which_calls_count_against_the_messages_per_second(url: str, counts: bool) -> None:
+    assert sends_a_message(url) is counts
+
+
+async def test_the_bots_answers_are_counted_in_the_budget_the_outbox_uses(api, telegram_env, kb, seed) -> None:
+    settings = Settings.from_env({**telegram_env, "SEND_RATE_PER_SECOND": "2"})
+    store = Store.open(settings.database_path)
+    store.seed_faq(*seed)
+    application = build_application(settings, build_conversation(settings, store, kb))
+    budget: SendBudget = application.bot_data["budget"]
+    assert budget.rate == 2 and budget.delay() <= 0
+    try:
+        async with running_application(application):
+            for student in (501, 502):
+                api.send_text(student, "生活补贴怎么申请")
+                await api.wait_for_message(student)
+            assert budget.delay() > 0  # two answers used this second's two slots: the outbox waits
+    finally:
+        store.close()
