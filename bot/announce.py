@@ -28,7 +28,18 @@ from bot.settings import Settings
 from bot.store import Announcement, NotFoundError, Store
 
 MAX_NOTICE_CHARS = 2000
+#: With a photo the notice (its 📢 included) is the photo's caption: Telegram allows 1024 characters.
+MAX_CAPTION_CHARS = 1024
 _LINK = re.compile(r"^(.{1,30}?)\s+(https?://\S{3,300})$")
+
+
+def caption_length(text: str) -> int:
+    """A caption's length as Telegram counts it: UTF-16 code units, so an emoji counts two."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+#: The longest text a notice with a photo may have: the caption less the notice's prefix.
+MAX_PHOTO_TEXT_CHARS = MAX_CAPTION_CHARS - caption_length(texts.NOTICE_PREFIX)
 
 
 def quiet_adjusted(when: datetime, quiet: tuple[time, time], tz: Any) -> datetime:
@@ -69,10 +80,9 @@ class Announcer:
             return self._reject(actor, data, text)
         step = data.get("step")
         if step == "text":
-            if not text or len(text) > MAX_NOTICE_CHARS:
-                return [
-                    Reply(texts.ANNOUNCE_TEXT_LIMIT.format(limit=MAX_NOTICE_CHARS), buttons=((self._cancel(data),),))
-                ]
+            refusal = _text_refusal(text, bool(data.get("photo")), texts.ANNOUNCE_CAPTION_LIMIT)
+            if refusal:
+                return [Reply(refusal, buttons=((self._cancel(data),),))]
             data.update(text=text, step="link")
             return self._save(actor, data, texts.ANNOUNCE_ASK_LINK)
         if step == "link":
@@ -92,6 +102,27 @@ class Announcer:
             data["send_at"] = local.astimezone(UTC).isoformat(timespec="seconds")
             return self._preview(actor, data)
         return [Reply(texts.USE_BUTTONS, buttons=((self._cancel(data),),))]
+
+    def on_photo(self, actor: Actor, photo: str, caption: str) -> list[Reply]:
+        """A photo at step 1: with a caption, text and photo together; without, keep it and ask for the text.
+
+        A caption too long for Telegram is refused and the flow stays as it was.
+        """
+        actor.require(Role.AMBASSADOR)
+        flow, data = self.store.dialog(actor.channel, actor.user_id) or ("", {})
+        if flow != "announce":
+            return [Reply(texts.NOT_TEXT)]
+        if data.get("step") != "text":
+            return [Reply(texts.ANNOUNCE_PHOTO_NOT_NOW, buttons=((self._cancel(data),),))]
+        caption = caption.strip()
+        if not caption:
+            data["photo"] = photo
+            return self._save(actor, data, texts.ANNOUNCE_PHOTO_ASK_TEXT.format(limit=MAX_PHOTO_TEXT_CHARS))
+        refusal = _text_refusal(caption, True, texts.ANNOUNCE_CAPTION_LIMIT_AGAIN)
+        if refusal:
+            return [Reply(refusal, buttons=((self._cancel(data),),))]
+        data.update(text=caption, photo=photo, step="link")
+        return self._save(actor, data, texts.ANNOUNCE_ASK_LINK)
 
     def on_button(self, actor: Actor, action: str) -> list[Reply]:
         kind, _, rest = action.partition(":")
@@ -158,7 +189,7 @@ class Announcer:
         send_at = self._send_at(chosen, bool(data.get("urgent")))
         announcement_id = self.store.create_announcement(
             actor.key, data["text"], data["city"], data.get("topic", ""), send_at, bool(data.get("urgent")), status,
-            data.get("link_text", ""), data.get("link_url", ""),
+            data.get("link_text", ""), data.get("link_url", ""), data.get("photo", ""),
         )  # fmt: skip
         if not needs_approval:
             self.on_scheduled()
@@ -191,7 +222,7 @@ class Announcer:
         notice = self.render_notice(announcement)
         text = notice.text + (texts.APPROVAL_LINK.format(url=announcement.link_url) if announcement.link_url else "")
         links = tuple(row for row in notice.buttons if row and row[0].url)
-        return Reply(text, buttons=(*links, review), to=admin)
+        return Reply(text, buttons=(*links, review), to=admin, photo=notice.photo)
 
     def _name(self, actor: Actor) -> str:
         name = self.store.user_name(actor.channel, actor.user_id)
@@ -323,7 +354,17 @@ def _draft(actor: Actor, data: dict[str, Any]) -> Announcement:
     return Announcement(
         0, actor.key, data["text"], data.get("link_text", ""), data.get("link_url", ""), data["city"],
         data.get("topic", ""), data["send_at"], int(bool(data.get("urgent"))), "draft", "", "", "", "", "",
+        photo=data.get("photo", ""),
     )  # fmt: skip
+
+
+def _text_refusal(text: str, with_photo: bool, caption_limit: str) -> str:
+    """Why `text` cannot be a notice's text ('' when it can): empty, too long, too long for a caption."""
+    if not text or len(text) > MAX_NOTICE_CHARS:
+        return texts.ANNOUNCE_TEXT_LIMIT.format(limit=MAX_NOTICE_CHARS)
+    if with_photo and caption_length(text) > MAX_PHOTO_TEXT_CHARS:
+        return caption_limit.format(limit=MAX_PHOTO_TEXT_CHARS, count=caption_length(text))
+    return ""
 
 
 def _audience_label(data: dict[str, Any]) -> str:

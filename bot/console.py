@@ -23,6 +23,7 @@ PROMPT = "你> "
 def render(reply: Reply, first: int = 1) -> str:
     """A reply as plain text lines, its buttons numbered from `first` (numbers run on across one turn)."""
     lines = [texts.CONSOLE_TO.format(who=":".join(reply.to))] if reply.to else []
+    lines += [texts.CONSOLE_PHOTO] if reply.photo else []  # a terminal cannot show it
     lines += [f"【{reply.title}】"] if reply.title else []
     lines.append(reply.text)
     for number, button in enumerate(reply.all_buttons, first):

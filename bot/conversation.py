@@ -22,6 +22,9 @@ from bot import texts
 from bot.admin import AdminDesk
 from bot.announce import Announcer
 from bot.editor import Editor
+from bot.fair_editor import FLOWS as FAIR_FLOWS
+from bot.fair_editor import FairEditor
+from bot.fairs import FairDesk
 from bot.faq_io import MAX_FILE_BYTES
 from bot.flood import FloodGuard, Verdict
 from bot.following import TOPICS, Following
@@ -47,6 +50,9 @@ def parse_command(text: str) -> tuple[str, tuple[str, ...]] | None:
     return match.group(1).lower(), tuple((match.group(2) or "").split())
 
 
+#: The FAQ entry about job fairs (knowledge-topics.md id); its answer links to /fairs.
+JOB_FAIRS_ENTRY = "job-fairs"
+
 #: Commands for ambassadors (and admins).
 AMBASSADOR_COMMANDS = frozenset({"announce", "announcements", "invite"})
 #: Commands for admins only; a student who sends one is refused politely.
@@ -64,6 +70,12 @@ ADMIN_COMMANDS = frozenset(
         "export",
         "synonyms",
         "synonym",
+        "addfair",
+        "editfair",
+        "cancelfair",
+        "fairleads",
+        "exportfairs",
+        "importfairs",
     }
 )
 
@@ -80,6 +92,8 @@ class Conversation:
     editor: Editor = field(init=False)
     following: Following = field(init=False)
     announcer: Announcer = field(init=False)
+    fairs: FairDesk = field(init=False)
+    fair_editor: FairEditor = field(init=False)
     #: How the channel turns an invite code into a link; the Telegram adapter sets its t.me form.
     invite_link_format: str = "/start {code}"
 
@@ -95,6 +109,8 @@ class Conversation:
         )
         self.following = Following(self.store, lambda code: self.invite_link_format.format(code=code))
         self.announcer = Announcer(self.settings, self.store, self.render_notice)
+        self.fairs = FairDesk(self.settings, self.store)
+        self.fair_editor = FairEditor(self.settings, self.store)
         self._faq_version = self.store.faq_version()
 
     def handle(self, request: Request) -> list[Reply]:
@@ -132,15 +148,27 @@ class Conversation:
         if request.kind == "button":
             return self._button(actor, request)
         if request.kind == "file":
-            return self.editor.receive_file(actor, request.text, request.file)
+            files = self.fair_editor if self.fair_editor.importing(actor) else self.editor
+            return files.receive_file(actor, request.text, request.file)
+        if request.kind == "photo":
+            return self._photo(actor, request)
         if request.kind == "other":
             return [Reply(texts.NOT_TEXT)]
         flow = self.store.dialog(actor.channel, actor.user_id) if actor.role is not Role.STUDENT else None
         if flow and flow[0] in ("announce", "reject"):
             return self.announcer.on_text(actor, request.text)
         if flow and actor.role is Role.ADMIN:
-            return self.editor.on_text(actor, request.text)
+            return (self.fair_editor if flow[0] in FAIR_FLOWS else self.editor).on_text(actor, request.text)
         return self.ask(request)
+
+    def _photo(self, actor: Actor, request: Request) -> list[Reply]:
+        """A notice's photo while composing one; anywhere else its caption is read as text (a question)."""
+        flow = self.store.dialog(actor.channel, actor.user_id) if actor.role is not Role.STUDENT else None
+        if flow and flow[0] == "announce" and request.photo:
+            return self.announcer.on_photo(actor, request.photo, request.text)
+        if not request.text.strip():
+            return [Reply(texts.NOT_TEXT)]
+        return self._route(actor, replace(request, kind="text", photo=None))
 
     def _ambassador_command(self, actor: Actor, name: str) -> list[Reply]:
         if actor.role is Role.STUDENT:
@@ -167,6 +195,12 @@ class Conversation:
             "export": lambda: self.editor.export(actor, args),
             "synonyms": lambda: self.admin.synonyms(actor, args),
             "synonym": lambda: self.admin.synonyms(actor, args),
+            "addfair": lambda: self.fair_editor.start_add(actor),
+            "editfair": lambda: self.fair_editor.start_edit(actor, args),
+            "cancelfair": lambda: self.fair_editor.ask_cancel(actor, args),
+            "fairleads": lambda: self.fair_editor.leads(actor, args),
+            "exportfairs": lambda: self.fair_editor.export(actor, args),
+            "importfairs": lambda: self.fair_editor.start_import(actor),
         }
         return simple[name]()
 
@@ -199,6 +233,10 @@ class Conversation:
             return [self.following.subscribe_menu(actor)]
         if name == "mysubs":
             return self.following.my_subscriptions(actor)
+        if name == "fairs":
+            return [self.fairs.list(admin=actor.role is Role.ADMIN)]
+        if name == "myfairs":
+            return [self.fairs.mine(actor)]
         if name == "start":
             welcome = Reply(self._fill(texts.WELCOME), buttons=self._menu_buttons())
             followed = self.following.follow_invite(actor, args[0]) if args else None
@@ -218,10 +256,14 @@ class Conversation:
         action = request.text
         if action.startswith(("sub:", "unsub:")):
             return self.following.button(actor, action)
+        if action.startswith(("fl:", "fd:", "fr:", "frl:", "fx:", "fc:")):
+            return self.fairs.button(actor, action)
         if action.startswith("an:"):
             return self.announcer.on_button(actor, action.removeprefix("an:"))
         if action.startswith("ed:"):
             return self.editor.on_button(actor, action.removeprefix("ed:"))
+        if action.startswith("fe:"):
+            return self.fair_editor.on_button(actor, action.removeprefix("fe:"))
         if action.startswith("rv:"):
             result = self.admin.review_button(actor, action.removeprefix("rv:"))
             return self.editor.start_add(actor, question=result[1]) if isinstance(result, tuple) else result
@@ -265,7 +307,9 @@ class Conversation:
         return [Reply(texts.RATED if value == "up" else texts.RATED_DOWN)]
 
     def render_notice(self, announcement: Announcement) -> Reply:
-        """A notice as students get it: the text, its link, and a button to stop that kind of notice."""
+        """A notice as students get it: its photo, the text, its link, and a button to stop that kind of notice."""
+        if announcement.kind != "notice":  # reminders, digests, fair changes: made from the fair
+            return self.fairs.render(announcement)
         rows: list[tuple[Button, ...]] = []
         if announcement.link_url:
             rows.append((Button(announcement.link_text, url=announcement.link_url),))
@@ -281,7 +325,7 @@ class Conversation:
             )
             stop = Button(label, "unsub:city")
         rows.append((stop,))
-        return Reply(texts.NOTICE_PREFIX + announcement.text, buttons=tuple(rows))
+        return Reply(texts.NOTICE_PREFIX + announcement.text, buttons=tuple(rows), photo=announcement.photo or None)
 
     def menu(self) -> Reply:
         """The category list; moving inside it changes the same message."""
@@ -327,6 +371,8 @@ class Conversation:
         if entry.source:
             body += "\n\n" + texts.ANSWER_SOURCE.format(source=entry.source)
         rows: tuple[tuple[Button, ...], ...] = ((Button(texts.BUTTON_MENU, "menu"),),)
+        if entry.id == JOB_FAIRS_ENTRY:  # the answer about job fairs leads to the coming ones
+            rows = ((Button(texts.BUTTON_FAIRS, "fl:0::"),), *rows)
         if log_id is not None:
             rating = (Button(texts.RATE_UP, f"rate:{log_id}:up"), Button(texts.RATE_DOWN, f"rate:{log_id}:down"))
             rows = (rating, *rows)

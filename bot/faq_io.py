@@ -5,6 +5,9 @@ upload is checked whole before anything is returned and every problem is reporte
 at once, numbered by the row the admin sees in Excel, so a sheet is fixed in one
 round instead of one upload per mistake.
 
+The table side (check_upload, read_table, table_rows, write_table, Problem and
+ImportProblems) knows no FAQ: bot.fair_io imports job fairs through it too.
+
 In .xlsx and .csv cells, line breaks and "|" both separate alternates, so an
 alternate cannot itself contain "|" (it would come back as two). CSV cells that
 start with = + - @ or ' are exported behind a leading ' (the OWASP advice against
@@ -20,7 +23,7 @@ import string
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, NoReturn
+from typing import Any, NamedTuple, NoReturn, TypeVar
 
 import yaml
 
@@ -41,11 +44,11 @@ MACRO_OR_LEGACY = (".xlsm", ".xls", ".xlsb")
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ENTRIES = 2000  # far above any real FAQ; a bigger file is the wrong file
 MAX_PROBLEMS = 50
+_T = TypeVar("_T")
 
 COLUMNS = ("id", "category", "question", "answer", "source", "alternates")
 REQUIRED = ("id", "category", "question", "answer")
 LABELS = dict(zip(COLUMNS, ("编号", "分类", "问题", "答案", "来源", "其他问法"), strict=True))
-_ALIASES = {**{key: key for key in COLUMNS}, **{label: key for key, label in LABELS.items()}}
 _WIDTHS = {"id": 24, "category": 18, "question": 40, "answer": 80, "source": 36, "alternates": 40}
 # Excel would evaluate these; a leading "-"/"+" before a digit or a space is an ordinary list or number.
 _CSV_FORMULA = re.compile(r"^(?:[=@]|[+\-][A-Za-z(])")
@@ -89,61 +92,94 @@ class _Row(NamedTuple):
 
 def parse_faq_file(filename: str, data: bytes, categories: Sequence[Category]) -> list[FaqEntry]:
     """Read and validate a whole upload; raise ImportProblems naming every problem, or return all entries."""
-    filename = filename.strip()
-    suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if suffix in MACRO_OR_LEGACY:
-        _fail(f"不能导入 {suffix} 文件（可能带宏或是旧版格式），请在 Excel 中“另存为” .xlsx 工作簿后再上传")
-    if suffix not in SUPPORTED:
-        _fail(f"不支持 {suffix or '没有扩展名的'} 文件，请上传 .xlsx、.csv 或 .yaml 文件")
-    if not data:
-        _fail("文件是空的")
-    if len(data) > MAX_FILE_BYTES:
-        _fail(f"文件太大（{len(data) / 1024 / 1024:.1f} MB），最大 {MAX_FILE_BYTES // 1024 // 1024} MB")
+    suffix = check_upload(filename, data, SUPPORTED, ".xlsx、.csv 或 .yaml")
     problems: list[Problem] = []
-    if suffix == ".xlsx":
-        try:
-            table = read_rows(data, MAX_ENTRIES + 2)
-        except SheetError as exc:
-            _fail(str(exc))
-        rows = _table_rows(table, problems)
-    elif suffix == ".csv":
-        rows = _table_rows(_read_csv(data, problems), problems)
+    if suffix in (".xlsx", ".csv"):
+        rows = _faq_rows(table_rows(read_table(suffix, data, MAX_ENTRIES, problems), LABELS, REQUIRED, problems))
     else:
         rows = _yaml_rows(data, problems)
     if len(rows) > MAX_ENTRIES:
-        _fail(f"条目太多（超过 {MAX_ENTRIES} 条），请分批导入")
-    entries = _validate(rows, categories, problems)
-    if problems:
-        raise ImportProblems(problems)
-    if not entries:
-        _fail("文件里没有找到任何问答条目")
-    return entries
+        fail(f"条目太多（超过 {MAX_ENTRIES} 条），请分批导入")
+    return finish(problems, _validate(rows, categories, problems), "文件里没有找到任何问答条目")
 
 
-def _fail(reason: str) -> NoReturn:
+def fail(reason: str) -> NoReturn:
+    """Reject the whole upload for one reason that is not about a row."""
     raise ImportProblems([Problem(None, None, reason)])
 
 
-def _column_key(header: Cell) -> str | None:
+def finish(problems: list[Problem], items: list[_T], empty: str) -> list[_T]:
+    """The validated items, unless anything was wrong (all of it raised at once) or there are none (`empty`)."""
+    if problems:
+        raise ImportProblems(problems)
+    if not items:
+        fail(empty)
+    return items
+
+
+# -- The table reader both importers share (bot.fair_io too): any upload, .xlsx or .csv, as rows of text --
+
+
+def check_upload(filename: str, data: bytes, supported: Sequence[str], wanted: str) -> str:
+    """The upload's lower-case extension (".xlsx") once its type and size pass; `wanted` names the good ones."""
+    filename = filename.strip()
+    suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if suffix in MACRO_OR_LEGACY:
+        fail(f"不能导入 {suffix} 文件（可能带宏或是旧版格式），请在 Excel 中“另存为” .xlsx 工作簿后再上传")
+    if suffix not in supported:
+        fail(f"不支持 {suffix or '没有扩展名的'} 文件，请上传 {wanted} 文件")
+    if not data:
+        fail("文件是空的")
+    if len(data) > MAX_FILE_BYTES:
+        fail(f"文件太大（{len(data) / 1024 / 1024:.1f} MB），最大 {MAX_FILE_BYTES // 1024 // 1024} MB")
+    return suffix
+
+
+def read_table(suffix: str, data: bytes, limit: int, problems: list[Problem]) -> list[tuple[int, list[Cell]]]:
+    """The non-empty rows of an .xlsx or .csv upload: the header and up to `limit` + 1 more (to see "too many")."""
+    if suffix == ".xlsx":
+        try:
+            return read_rows(data, limit + 2)
+        except SheetError as exc:
+            fail(str(exc))
+    return _read_csv(data, problems, limit)
+
+
+class TableRow(NamedTuple):
+    number: int  # the Excel row
+    values: dict[str, str]  # column key → stripped text ("" when empty or unreadable)
+    unreadable: frozenset[str]  # columns already reported (formulas)
+
+    @property
+    def where(self) -> str:
+        return f"第 {self.number} 行"
+
+
+def _column_key(header: Cell, aliases: dict[str, str]) -> str | None:
     """Which column a header cell names: "答案", "answer" and our own "答案 (answer)" all work."""
     tokens = [t for t in re.split(r"[\s()（）\[\]【】:：]+", (header or "").casefold()) if t]
-    keys = {_ALIASES[t] for t in tokens if t in _ALIASES}
+    keys = {aliases[t] for t in tokens if t in aliases}
     return keys.pop() if len(keys) == 1 else None
 
 
-def _table_rows(table: list[tuple[int, list[Cell]]], problems: list[Problem]) -> list[_Row]:
-    """Turn sheet rows (xlsx or CSV) into entry rows; the first non-empty row is the header."""
+def table_rows(
+    table: list[tuple[int, list[Cell]]], labels: dict[str, str], required: Sequence[str], problems: list[Problem]
+) -> list[TableRow]:
+    """Sheet rows (xlsx or CSV) as text by column key; the first non-empty row is the header.
+
+    `labels` maps each column key to its Chinese header; a header may give either, in any case."""
     if not table:
         return []
+    aliases = {**{key: key for key in labels}, **{label.casefold(): key for key, label in labels.items()}}
     header_number, header = table[0]
     columns: dict[str, int] = {}
     for index, cell in enumerate(header):
-        key = _column_key(cell)
+        key = _column_key(cell, aliases)
         if key in columns:
-            problems.append(Problem(header_number, key, f"第 {header_number} 行：表头里“{LABELS[key]}”列出现了两次"))
+            problems.append(Problem(header_number, key, f"第 {header_number} 行：表头里“{labels[key]}”列出现了两次"))
         elif key:
             columns[key] = index
-    missing = [f"{LABELS[key]} ({key})" for key in REQUIRED if key not in columns]
+    missing = [f"{labels[key]} ({key})" for key in required if key not in columns]
     if missing:
         problems.append(
             Problem(header_number, None, f"第 {header_number} 行（表头）缺少必填的列：{'、'.join(missing)}")
@@ -154,15 +190,24 @@ def _table_rows(table: list[tuple[int, list[Cell]]], problems: list[Problem]) ->
         values = {key: cells[index] if index < len(cells) else None for key, index in columns.items()}
         formulas = frozenset(key for key, cell in values.items() if isinstance(cell, Formula))
         for key in formulas:
-            problems.append(Problem(number, key, f"第 {number} 行：“{LABELS[key]}”是公式，请改成纯文字"))
+            problems.append(Problem(number, key, f"第 {number} 行：“{labels[key]}”是公式，请改成纯文字"))
         text = {key: "" if key in formulas else (cell or "").strip() for key, cell in values.items()}
         if any(text.values()) or formulas:
-            alternates = [a.strip() for a in re.split(r"[\n|]", text.pop("alternates", "")) if a.strip()]
-            rows.append(_Row(number, f"第 {number} 行", text, alternates, formulas))
+            rows.append(TableRow(number, text, formulas))
     return rows
 
 
-def _read_csv(data: bytes, problems: list[Problem]) -> list[tuple[int, list[Cell]]]:
+def _faq_rows(rows: list[TableRow]) -> list[_Row]:
+    """Table rows as entry rows: a cell's line breaks and "|" separate alternates."""
+    entries = []
+    for row in rows:
+        text = dict(row.values)
+        alternates = [a.strip() for a in re.split(r"[\n|]", text.pop("alternates", "")) if a.strip()]
+        entries.append(_Row(row.number, row.where, text, alternates, row.unreadable))
+    return entries
+
+
+def _read_csv(data: bytes, problems: list[Problem], limit: int) -> list[tuple[int, list[Cell]]]:
     # Excel writes UTF-8 (with a BOM) when asked, and GB18030/GBK by default on Chinese Windows.
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -171,7 +216,7 @@ def _read_csv(data: bytes, problems: list[Problem]) -> list[tuple[int, list[Cell
         except UnicodeDecodeError:
             continue
     else:
-        _fail("无法识别文件编码，请在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”后再上传")
+        fail("无法识别文件编码，请在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”后再上传")
     table: list[tuple[int, list[Cell]]] = []
     number = 0
     try:
@@ -180,7 +225,7 @@ def _read_csv(data: bytes, problems: list[Problem]) -> list[tuple[int, list[Cell
             cells = [_csv_cell(value) for value in record]
             if any(cell and cell.strip() for cell in cells):
                 table.append((number, cells))
-                if len(table) > MAX_ENTRIES + 1:
+                if len(table) > limit + 1:
                     break
     except csv.Error as exc:
         problems.append(
@@ -201,13 +246,13 @@ def _yaml_rows(data: bytes, problems: list[Problem]) -> list[_Row]:
     try:
         document = yaml.safe_load(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        _fail("YAML 文件必须是 UTF-8 编码")
+        fail("YAML 文件必须是 UTF-8 编码")
     except (yaml.YAMLError, RecursionError) as exc:  # PyYAML recurses once per nesting level
         mark = getattr(exc, "problem_mark", None)
-        _fail(f"YAML 格式有误{f'（第 {mark.line + 1} 行附近）' if mark else ''}，请检查缩进和冒号")
+        fail(f"YAML 格式有误{f'（第 {mark.line + 1} 行附近）' if mark else ''}，请检查缩进和冒号")
     entries = document.get("entries") if isinstance(document, dict) else None
     if not isinstance(entries, list):
-        _fail("YAML 文件里要有 entries 列表（格式同 knowledge/faq.yaml）")
+        fail("YAML 文件里要有 entries 列表（格式同 knowledge/faq.yaml）")
     rows = []
     for position, raw in enumerate(entries, 1):
         where = f"第 {position} 条"
@@ -261,7 +306,7 @@ def _validate(rows: list[_Row], categories: Sequence[Category], problems: list[P
         if not entry_id:
             problem("id", "编号不能为空")
         elif not ID_PATTERN.match(entry_id):
-            problem("id", f"编号“{_clip(entry_id)}”只能用小写英文字母、数字和“-”，不超过 40 个字符，且不能以“-”开头")
+            problem("id", f"编号“{clip(entry_id)}”只能用小写英文字母、数字和“-”，不超过 40 个字符，且不能以“-”开头")
         elif entry_id in seen:
             problem("id", f"编号 {entry_id} 和{seen[entry_id].where}重复了")
         else:
@@ -269,7 +314,7 @@ def _validate(rows: list[_Row], categories: Sequence[Category], problems: list[P
         if not category:
             problem("category", "分类不能为空")
         elif category not in lookup:
-            problem("category", f"没有“{_clip(category)}”这个分类，可选：{allowed}")
+            problem("category", f"没有“{clip(category)}”这个分类，可选：{allowed}")
         for key, limit in (("question", MAX_QUESTION_CHARS), ("answer", MAX_ANSWER_CHARS)):
             if not row.values[key]:
                 problem(key, f"{LABELS[key]}不能为空")
@@ -281,7 +326,7 @@ def _validate(rows: list[_Row], categories: Sequence[Category], problems: list[P
                 problem("answer", wrong_placeholder)
         for alternate in row.alternates:
             if len(alternate) > MAX_QUESTION_CHARS:
-                problem("alternates", f"其他问法“{_clip(alternate)}”超过了 {MAX_QUESTION_CHARS} 字的上限")
+                problem("alternates", f"其他问法“{clip(alternate)}”超过了 {MAX_QUESTION_CHARS} 字的上限")
         if len(problems) > before or row.unreadable:
             continue
         raw = {**row.values, "category": lookup[category], "alternates": row.alternates}
@@ -303,7 +348,7 @@ def placeholder_problem(answer: str) -> str | None:
     return f"答案里的 {unknown} 不认识，只能用 {allowed}" if unknown else None
 
 
-def _clip(text: str, limit: int = 20) -> str:
+def clip(text: str, limit: int = 20) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
@@ -315,20 +360,29 @@ def export_faq(entries: Sequence[FaqEntry], categories: Sequence[Category], fmt:
     lookup = _category_lookup(categories)
     # Staff read titles, not ids; a title goes out only where it reads back as the same category.
     names = {c.id: c.title.strip() if lookup.get(c.title.strip()) == c.id else c.id for c in categories}
-    header = [f"{LABELS[key]} ({key})" for key in COLUMNS]
     rows = [
         [e.id, names.get(e.category, e.category), e.question, e.answer, e.source, "\n".join(e.alternates)]
         for e in entries
     ]
+    return write_table(fmt, LABELS, rows, _WIDTHS, "FAQ")
+
+
+def write_table(
+    fmt: str, labels: dict[str, str], rows: Sequence[Sequence[str]], widths: dict[str, int], title: str
+) -> bytes:
+    """Rows of text under a "编号 (id)"-style header (one per `labels` key, in order), as .xlsx or .csv.
+
+    The CSV is UTF-8 with a BOM, so Excel opens it right, and formula look-alikes are escaped."""
+    header = [f"{label} ({key})" for key, label in labels.items()]
     if fmt == "xlsx":
-        return write_rows(header, rows, [_WIDTHS[key] for key in COLUMNS], "FAQ")
+        return write_rows(header, rows, [widths[key] for key in labels], title)
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)  # QUOTE_MINIMAL quotes the cells holding commas, quotes and newlines
         writer.writerow(header)
         writer.writerows([[_csv_escape(text) for text in row] for row in rows])
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM is how Excel knows it is UTF-8
-    raise ValueError(f"unknown export format {fmt!r}; expected xlsx, csv or yaml")
+    raise ValueError(f"unknown export format {fmt!r}")
 
 
 def _csv_escape(text: str) -> str:

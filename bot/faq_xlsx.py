@@ -1,6 +1,6 @@
 """The .xlsx side of FAQ import/export: a guarded sheet reader and a plain writer.
 
-Knows workbooks, not FAQ entries; bot.faq_io decides what the columns mean. An
+Knows workbooks, not FAQ entries or fairs; bot.faq_io and bot.fair_io decide what the columns mean. An
 uploaded workbook is untrusted, so macro-enabled packages, zip bombs and formulas
 are refused before anything in it is believed. XML bombs are openpyxl's job: it
 parses through defusedxml whenever that is installed (openpyxl.DEFUSEDXML).
@@ -90,7 +90,7 @@ def _check_package(data: bytes) -> None:
         raise SheetError("文件里带有宏，出于安全考虑不能导入；请在 Excel 中“另存为”普通的 .xlsx 工作簿后再上传")
     # zipfile never inflates a member past its declared size, so the declared sizes bound the work.
     if sum(part.file_size for part in parts) > MAX_UNZIPPED_BYTES:
-        raise SheetError("文件解压后过大，不像是一份问答表格，已拒绝导入")
+        raise SheetError("文件解压后过大，不像是一份普通的表格，已拒绝导入")
 
 
 def _cell_text(cell: object) -> Cell:

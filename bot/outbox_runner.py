@@ -16,6 +16,7 @@ from bot.sender import DeliveryError, OutgoingMessage, Sender
 from bot.settings import Settings
 from bot.store import Announcement, Store
 from jobs.outbox import release_due
+from jobs.reminders import ReminderJobs
 from jobs.scheduler import build_scheduler
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ class OutboxRunner:
             store, transport, render=render, on_progress=self._progress, on_finished=self._finished, **sender_options
         )  # type: ignore[arg-type]
         self.scheduler = build_scheduler(settings, store, lambda released: self.sender.wake())
+        self.reminders = ReminderJobs(self.scheduler, store, settings, lambda released: self.sender.wake())
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._withdrawing: asyncio.Task[None] | None = None
@@ -46,6 +48,7 @@ class OutboxRunner:
         self._task = asyncio.create_task(self.sender.run(self._stop), name="outbox-sender")
         self.scheduler.add_job(self._withdraw, "interval", seconds=5, id="outbox:withdraw", replace_existing=True,
                                max_instances=1, coalesce=True, next_run_time=datetime.now(UTC))  # fmt: skip
+        self.reminders.start()
         self.scheduler.start()
 
     def release_now(self) -> None:
@@ -84,6 +87,8 @@ class OutboxRunner:
 
     async def _show(self, announcement_id: int, text: str) -> None:
         announcement = self.store.announcement(announcement_id)
+        if announcement.author == "system":  # reminders, digests: nobody to report to (figures in the log)
+            return
         channel, _, author = announcement.author.partition(":")
         try:
             if announcement.progress_message:
@@ -105,10 +110,15 @@ class OutboxRunner:
             for delivery in self.store.sent_deliveries(announcement_id):
                 await self.sender.budget.acquire()  # deletions are paced like sends
                 try:
-                    await self.transport.delete(delivery.channel, delivery.external_id, delivery.message_id)  # type: ignore[attr-defined]
+                    deleted = await self.transport.delete(delivery.channel, delivery.external_id, delivery.message_id)  # type: ignore[attr-defined]
                 except DeliveryError as exc:
                     logger.info("Could not withdraw a message of %s: %s", announcement_id, exc)
-                self.store.mark_withdrawn(delivery.id)
+                    deleted = False
+                self.store.mark_withdrawn(delivery.id, bool(deleted))
+            counts = self.store.withdrawal_counts(announcement_id)
+            await self._show(announcement_id, texts.ANNOUNCE_WITHDRAW_REPORT.format(
+                id=announcement_id, deleted=counts.get("deleted", 0), kept=counts.get("kept", 0),
+                unsent=counts.get("unsent", 0)))  # fmt: skip
 
 
 def _label(error: str) -> str:

@@ -40,6 +40,9 @@ class Reply:
     replace: bool = False
     document: tuple[str, bytes] | None = None  # (file name, content) to send with the text
     to: tuple[str, str] | None = None  # (channel, user id) when meant for someone else (an approval request)
+    #: A photo shown above the text (the text is its caption): the channel's file id prefixed by the
+    #: channel, 'telegram:AgAC…'. A channel shows only its own photos: file ids are per platform.
+    photo: str | None = None
 
     @property
     def all_buttons(self) -> list[Button]:
@@ -52,14 +55,15 @@ class Request:
 
     kind: 'text' (free text), 'command' (text is the command name, args in
     `args`), 'button' (text is the pressed action), 'file' (text is the file
-    name, `file` its content), 'other' (a sticker, voice… the bot cannot read).
+    name, `file` its content), 'photo' (text is its caption, `photo` the
+    reference), 'other' (a sticker, voice… the bot cannot read).
     `target_user_id`: the user a command is about, when the sender replied to
     a message forwarded from them (/grant ambassador 武汉).
     """
 
     channel: str
     user_id: str
-    kind: Literal["text", "command", "button", "file", "other"]
+    kind: Literal["text", "command", "button", "file", "photo", "other"]
     text: str = ""
     args: tuple[str, ...] = ()
     name: str = ""
@@ -67,3 +71,4 @@ class Request:
     target_user_id: str = ""
     file: bytes = b""
     file_size: int = 0  # known before the download, so a refusal costs no download
+    photo: str | None = None  # the channel's file id prefixed by the channel: 'telegram:AgAC…'

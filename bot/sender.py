@@ -82,11 +82,12 @@ class _Withdrawn(Exception):
 
 @dataclass(frozen=True)
 class OutgoingMessage:
-    """A notice as every channel can show it: text, callback buttons, one optional link."""
+    """A notice as every channel can show it: text, callback buttons, one optional link, one optional photo."""
 
     text: str
     buttons: tuple[tuple[str, str], ...] = ()  # (label, action sent back when pressed), one per row
     link: tuple[str, str] | None = None  # (label, url), shown above the buttons
+    photo: str | None = None  # 'telegram:AgAC…': shown with the text as its caption, on its own channel only
 
     @classmethod
     def from_reply(cls, reply: Reply) -> OutgoingMessage:
@@ -94,14 +95,14 @@ class OutgoingMessage:
         text = f"{reply.title}\n{reply.text}" if reply.title else reply.text
         links = [(b.label, b.url) for b in reply.all_buttons if b.url]
         buttons = tuple((b.label, b.action) for b in reply.all_buttons if b.action and not b.url)
-        return cls(text, buttons, links[0] if links else None)
+        return cls(text, buttons, links[0] if links else None, reply.photo)
 
     @classmethod
     def from_announcement(cls, a: Announcement, stop_label: str = STOP_LABEL) -> OutgoingMessage:
         """A plain rendering: the text, its link, and a button to stop this kind of notice."""
         stop = f"unsub:topic:{a.topic}" if a.topic else "unsub:city"
         link = (a.link_text or a.link_url, a.link_url) if a.link_url else None
-        return cls(a.text, ((stop_label, stop),), link)
+        return cls(a.text, ((stop_label, stop),), link, a.photo or None)
 
 
 class Transport(Protocol):
@@ -358,9 +359,8 @@ class Sender:
 
     async def _sweep(self) -> None:
         """Finish notices that have nothing left to send (no recipients, or a crash after the last one)."""
-        for announcement in self._store.announcements(limit=20):
-            if announcement.status == "sending":
-                await self._report(announcement.id, progress=False)
+        for announcement_id in self._store.sending_announcements():
+            await self._report(announcement_id, progress=False)
 
     async def _report(self, announcement_id: int, progress: bool = True) -> bool:
         """Finish and give the final report if nothing is left, else progress if it is time; True if finished."""

@@ -44,7 +44,14 @@ from bot.pacing import SendBudget
 from bot.replies import Reply, Request
 from bot.sender import OutgoingMessage
 from bot.settings import Settings
-from bot.telegram_transport import FloodAwareRequest, FloodWait, TelegramTransport, make_bot
+from bot.telegram_transport import (
+    FloodAwareRequest,
+    FloodWait,
+    TelegramTransport,
+    fits_a_caption,
+    make_bot,
+    telegram_photo,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +107,14 @@ def render_chunks(reply: Reply, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> li
     return [c for c in chunks if c.strip()] or [html.escape(texts.EMPTY)]
 
 
+def render_caption(reply: Reply) -> str | None:
+    """The reply as one HTML caption for its photo, or None when it is over Telegram's caption limit."""
+    title = reply.title[:200]
+    if not fits_a_caption(f"{title}\n{reply.text}" if title else reply.text):
+        return None
+    return (f"<b>{html.escape(title)}</b>\n" if title else "") + html.escape(reply.text)
+
+
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
@@ -125,8 +140,15 @@ async def send_replies(update: Update, replies: list[Reply], editable: Message |
         if reply.to is not None:  # meant for someone else: an admin's approval request, an author's result
             await _send_to(chat.get_bot(), reply)
             continue
-        chunks = render_chunks(reply)
-        if reply.replace and editable is not None and len(chunks) == 1:
+        photo = telegram_photo(reply.photo)
+        caption = render_caption(reply) if photo else None
+        if photo:  # the text as its caption; too long for one, the text follows as usual
+            markup = keyboard(reply) if caption is not None else None
+            await _flood_safe(
+                partial(chat.send_photo, photo, caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup)
+            )
+        chunks = render_chunks(reply) if caption is None else []
+        if reply.replace and editable is not None and len(chunks) == 1 and not photo:
             try:
                 await editable.edit_text(chunks[0], parse_mode=ParseMode.HTML, reply_markup=keyboard(reply))
                 continue
@@ -159,13 +181,18 @@ async def _send_to(bot: Any, reply: Reply) -> None:
     if channel != CHANNEL or not user_id.isdecimal():
         logger.warning("Cannot deliver a reply to %s:%s on Telegram", channel, user_id)
         return
-    for i, chunk in enumerate(chunks := render_chunks(reply)):
-        markup = keyboard(reply) if i == len(chunks) - 1 else None
-        try:
+    photo = telegram_photo(reply.photo)
+    caption = render_caption(reply) if photo else None
+    chunks = render_chunks(reply) if caption is None else []
+    try:
+        if photo:  # an approval request shows the notice's photo as students will see it
+            markup = keyboard(reply) if caption is not None else None
+            await bot.send_photo(int(user_id), photo, caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup)
+        for i, chunk in enumerate(chunks):
+            markup = keyboard(reply) if i == len(chunks) - 1 else None
             await bot.send_message(int(user_id), chunk, parse_mode=ParseMode.HTML, reply_markup=markup)
-        except (Forbidden, BadRequest) as exc:
-            logger.warning("Could not notify %s: %s", user_id, exc)
-            return
+    except (Forbidden, BadRequest) as exc:
+        logger.warning("Could not notify %s: %s", user_id, exc)
 
 
 def request_from(update: Update, kind: Any, text: str = "", args: tuple[str, ...] = ()) -> Request:
@@ -237,14 +264,22 @@ async def on_button(update: Update, context: BotContext) -> None:
     await send_replies(update, replies, editable=editable)
 
 
+async def on_photo(update: Update, context: BotContext) -> None:
+    """A photo (its largest size) with its caption: a notice's picture, or a question in the caption."""
+    message = update.effective_message
+    photo = f"{CHANNEL}:{message.photo[-1].file_id}"
+    request = replace(request_from(update, "photo", message.caption or ""), photo=photo)
+    await send_replies(update, context.conversation.handle(request))
+
+
 async def on_caption(update: Update, context: BotContext) -> None:
-    """Treat a photo's or file's caption as the question it usually is ("这个补贴怎么申请")."""
+    """Treat a caption (of a video, say) as the question it usually is ("这个补贴怎么申请")."""
     caption = update.effective_message.caption if update.effective_message else ""
     await send_replies(update, context.conversation.handle(request_from(update, "text", caption or "")))
 
 
 async def on_other(update: Update, context: BotContext) -> None:
-    """Reply politely to stickers, photos, voice and anything else that is not text."""
+    """Reply politely to stickers, voice and anything else that is not text."""
     await send_replies(update, context.conversation.handle(request_from(update, "other")))
 
 
@@ -277,6 +312,9 @@ async def start_outbox(application: Application, **sender_options: Any) -> Outbo
     runner = OutboxRunner(settings, conversation.store, TelegramTransport(bot), render, **sender_options)
     await runner.start()
     conversation.announcer.on_scheduled = runner.release_now
+    conversation.fairs.on_changed = runner.reminders.changed
+    conversation.fair_editor.on_changed = runner.reminders.changed
+    conversation.fair_editor.on_notices = runner.sender.wake  # the notices are written: just send them
     application.bot_data["outbox"] = (runner, bot)
     return runner
 
@@ -319,6 +357,7 @@ def build_application(settings: Settings, conversation: Conversation) -> Applica
     application.add_handler(MessageHandler(private & filters.TEXT, on_text))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(private & filters.Document.ALL, on_document))
+    application.add_handler(MessageHandler(private & filters.PHOTO, on_photo))
     application.add_handler(MessageHandler(private & filters.CAPTION, on_caption))
     # Anything else a person sent (sticker, voice, location…); service messages (pins) get no reply.
     application.add_handler(MessageHandler(private & ~filters.StatusUpdate.ALL, on_other))

@@ -1,4 +1,5 @@
-"""The outbox's Telegram side: `Bot.send_message`, with PTB's errors mapped to the sender's.
+"""The outbox's Telegram side: `Bot.send_message` (`send_photo` for a notice with a photo), with PTB's
+errors mapped to the sender's.
 
 Thin on purpose (DESIGN: adapters are thin): pacing, retries and bookkeeping live
 in bot/sender.py; this module only speaks Telegram.
@@ -22,7 +23,7 @@ from http import HTTPStatus
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import ParseMode
+from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
@@ -106,6 +107,18 @@ def translate(exc: TelegramError) -> DeliveryError:
     return TemporaryFailure(exc.message)  # NetworkError, TimedOut, 5xx, anything unknown
 
 
+def telegram_photo(photo: str | None) -> str | None:
+    """The Telegram file id in a photo reference ('telegram:AgAC…'); None for none or another channel's
+    (file ids are per platform: such a photo is left out and the text goes alone)."""
+    prefix = f"{CHANNEL}:"
+    return photo.removeprefix(prefix) if photo and photo.startswith(prefix) and photo != prefix else None
+
+
+def fits_a_caption(text: str) -> bool:
+    """Whether plain `text` is within Telegram's caption limit (counted in UTF-16 units, after HTML parsing)."""
+    return len(text.encode("utf-16-le")) // 2 <= MessageLimit.CAPTION_LENGTH
+
+
 def keyboard(message: OutgoingMessage) -> InlineKeyboardMarkup | None:
     """The link on top, then one row per button."""
     rows = [[InlineKeyboardButton(message.link[0], url=message.link[1])]] if message.link else []
@@ -120,12 +133,26 @@ class TelegramTransport:
         self.bot = bot
 
     async def send(self, channel: str, external_id: str, message: OutgoingMessage) -> str:
-        """Send as HTML with the text escaped (a notice is plain text); return Telegram's message id."""
+        """Send as HTML with the text escaped (a notice is plain text); return Telegram's message id.
+
+        A notice with a Telegram photo goes as that photo with the text as its caption; a text too
+        long for a caption (the core refuses those) goes alone, so that everyone still gets it.
+        """
         chat_id = _chat_id(channel, external_id)
+        photo = telegram_photo(message.photo)
+        if photo and not fits_a_caption(message.text):
+            logger.debug("A notice too long for a caption goes without its photo: %.40s", message.text)
+            photo = None
         try:
-            sent = await self.bot.send_message(
-                chat_id, html.escape(message.text), parse_mode=ParseMode.HTML, reply_markup=keyboard(message)
-            )
+            if photo:
+                sent = await self.bot.send_photo(
+                    chat_id, photo, caption=html.escape(message.text), parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard(message),
+                )  # fmt: skip
+            else:
+                sent = await self.bot.send_message(
+                    chat_id, html.escape(message.text), parse_mode=ParseMode.HTML, reply_markup=keyboard(message)
+                )
         except TelegramError as exc:
             raise translate(exc) from exc
         return str(sent.message_id)

@@ -18,6 +18,7 @@ HELP = (
     "· 直接发文字提问，错别字、繁体、英文都没关系；\n"
     "· /faq 按分类浏览常见问题；\n"
     "· /subscribe 选择读书城市和想收到的通知，/mysubs 查看；\n"
+    "· /fairs 近期招聘会（可设提醒、加入日历），/myfairs 我的提醒；\n"
     "· /help 查看本说明。\n\n"
     "答不上来的问题会转给工作人员；着急的话请致电 {contact_phone}。"
 )
@@ -53,6 +54,8 @@ COMMANDS = {
     "faq": "按分类浏览常见问题",
     "subscribe": "选择关注的城市和通知",
     "mysubs": "查看我的关注",
+    "fairs": "近期招聘会",
+    "myfairs": "我的招聘会提醒",
     "help": "使用说明",
 }
 AMBASSADOR_HELP = "校园大使指令：/announce 发布通知，/announcements 查看发布记录，/invite 我的邀请链接。"
@@ -74,6 +77,8 @@ ADMIN_HELP = (
     "· /add 新增条目；/edit 编号 修改；/delete 编号 删除；/history 编号 历史与回滚\n"
     "· /export [xlsx｜csv｜yaml] 导出知识库；直接发送文件即可导入\n"
     "· /synonyms 同义词表，/synonym add｜remove 词 同义词 修改\n"
+    "· /addfair 新增招聘会；/editfair 编号 修改；/cancelfair 编号 取消（会通知设了提醒的同学）\n"
+    "· /fairleads [1d 1h …] 默认提醒时间；/exportfairs [xlsx｜csv] 导出招聘会；/importfairs 导入\n"
     "· /unanswered [日期] 没答好的问题；/stats 使用统计；/cancel 取消当前操作"
 )
 GRANT_USAGE = "用法：/grant 用户ID admin，或 /grant 用户ID ambassador 城市 [学校]；也可以回复对方转发来的消息发送 /grant ambassador 城市。"
@@ -205,8 +210,16 @@ NOTICE_PREFIX = "📢 "
 BUTTON_STOP_TOPIC = "🔕 不再接收「{topic}」通知"
 BUTTON_STOP_CITY = "🔕 不再接收{city}的通知"
 
-ANNOUNCE_ASK_TEXT = "发布通知（随时可发送 /cancel 取消）。\n第 1 步：请发送通知内容。"
+ANNOUNCE_ASK_TEXT = (
+    "发布通知（随时可发送 /cancel 取消）。\n第 1 步：请发送通知内容。想配一张图片的话，直接发图片，文字写在图片说明里。"
+)
 ANNOUNCE_TEXT_LIMIT = "通知内容不能为空，也不能超过 {limit} 字，请重新发送。"
+ANNOUNCE_PHOTO_ASK_TEXT = "收到图片 👍 请再发送通知的文字（配图的通知最多 {limit} 字）。"
+ANNOUNCE_CAPTION_LIMIT = (
+    "配图的通知，文字最多 {limit} 字（Telegram 对图片说明的限制），这段有 {count} 字。请发一段短一些的文字。"
+)
+ANNOUNCE_CAPTION_LIMIT_AGAIN = "配图的通知，文字最多 {limit} 字（Telegram 对图片说明的限制），这张图的说明有 {count} 字。请把图片再发一次，说明写短一些。"
+ANNOUNCE_PHOTO_NOT_NOW = "这一步不能加图片哦：图片要在第 1 步和通知内容一起发。请按提示继续，或发送 /cancel 重新开始。"
 ANNOUNCE_ASK_LINK = "第 2 步：需要附一个链接按钮吗？格式：按钮文字 https://…（例如：报名入口 https://example.com），不需要就发送“跳过”。"
 ANNOUNCE_BAD_LINK = "链接格式不对，请写成：按钮文字 空格 https://…，或发送“跳过”。"
 ANNOUNCE_ASK_CITY = "第 3 步：发给哪个城市的同学？"
@@ -248,10 +261,125 @@ ANNOUNCE_STATUS = {
 }
 BUTTON_STOP = "🛑 取消 / 撤回"
 ANNOUNCE_PROGRESS = "通知 #{id} 发送中：已发送 {done}/{total}"
+ANNOUNCE_WITHDRAW_REPORT = (
+    "通知 #{id} 已撤回：从 {deleted} 位同学的聊天中删除，{kept} 条已超过平台可删除的时限未能删除，{unsent} 条未发出。"
+)
 ANNOUNCE_REPORT = "通知 #{id} 发送完成：送达 {sent}，无法送达（已屏蔽机器人）{unreachable}，失败 {failed}，因每日上限未发 {skipped}。{errors}"
 CONSOLE_TO = "（发给 {who} 的消息）"
 CONSOLE_LINK = "（这是一个链接按钮：{url}）"
+CONSOLE_PHOTO = "[图片]"
 APPROVAL_LINK = "\n（链接按钮指向：{url}）"
 FINISH_FLOW_FIRST = "你还有一个没完成的操作，请先完成或发送 /cancel 取消，再来处理这条通知。"
 BUTTON_STOP_ALL = "🔕 不再接收城市通知"
 DELIVERY_ERRORS = {"unreachable": "对方已屏蔽机器人", "chat not found": "找不到该用户", "other": "网络或服务器错误"}
+
+# -- job fairs ------------------------------------------------------------------------
+
+FAIRS_TOPIC = "招聘会"
+FAIRS_TITLE = "📅 近期招聘会（共 {total} 场，第 {page}/{pages} 页）"
+FAIRS_NONE = "近期暂时没有招聘会安排 🙂 可以 /subscribe 关注「招聘会」，有新场次会每周一告诉你。"
+FAIRS_NONE_FILTERED = "这个筛选条件下暂时没有招聘会，换个城市或形式看看？"
+FILTER_ALL_CITIES = "全部城市"
+FILTER_ALL_KINDS = "全部形式"
+FAIR_ORGANISER = "🏢 主办：{organiser}"
+FAIR_AUDIENCE = "👥 面向：{audience}"
+FAIR_GONE = "这场招聘会已取消或不存在了，发送 /fairs 看看其他场次吧。"
+FAIR_STARTED = "「{title}」已经开始了，来不及提醒啦 🙂 抓紧时间参加吧！"
+FAIR_LEAD = "提前 {lead}"
+FAIR_REMINDERS_SET = "⏰ 好的！「{title}」（{when}）会在开始前 {leads} 提醒你。\n点下面的按钮可以调整提醒时间。"
+FAIR_REMINDERS_NONE = "「{title}」（{when}）目前没有设置提醒，点下面的按钮选择提醒时间。"
+FAIR_REMINDERS_SENT = "提醒已发送"
+FAIR_UNREMINDED = "好的，不再提醒你「{title}」。"
+FAIR_CALENDAR = "📅 「{title}」的日历文件，打开即可加入手机日历（已含开始前提醒）。"
+FAIR_REMINDER = "⏰ 招聘会提醒：还有 {lead} 开始"
+FAIR_CHANGED = "🕒 你关注的招聘会有变动，最新安排如下："
+FAIR_CANCELLED = "❌ 很抱歉，你关注的「{title}」（{when}）已取消，相关提醒也已取消。可以看看其他场次："
+FAIR_DIGEST = "📅 本周招聘会（{count} 场），祝求职顺利！"
+MYFAIRS_TITLE = "⏰ 你设置了提醒的招聘会："
+MYFAIRS_NONE = "你还没有设置招聘会提醒。在 /fairs 里点「提醒我」就可以。"
+BUTTON_FAIRS = "📅 查看近期招聘会"
+BUTTON_FAIR_REMIND = "⏰ 提醒我 {n}"
+BUTTON_FAIR_CALENDAR = "📅 加入日历 {n}"
+BUTTON_FAIR_UNREMIND = "🔕 取消提醒"
+BUTTON_FAIR_UNREMIND_N = "🔕 取消提醒 {n}"
+BUTTON_FAIR_REGISTER = "📝 报名"
+BUTTON_FAIR_WATCH = "▶️ 进入直播/线上会场"
+BUTTON_PREVIOUS = "◀ 上一页"
+BUTTON_NEXT = "下一页 ▶"
+
+# -- admins manage job fairs (bot/fair_editor.py) -----------------------------------------
+
+FAIR_ADD_START = "新增招聘会（随时可发送 /cancel 取消）。"
+FAIR_PROMPTS = {
+    "title": "请发送招聘会名称，例如：2026 东莞秋季人才招聘会。",
+    "kind": "请选择招聘会形式：",
+    "starts_at": "请发送开始时间（北京时间），例如 2026-12-01 09:30，也可以写 12月1日 9:30。",
+    "ends_at": "请发送结束时间：同一天只写时间，例如 11:30；跨天请写完整的日期和时间。",
+    "city": "请选择举办城市，或直接打字发送（线上招聘会可选主办方所在城市）：",
+    "venue": "请发送举办地点，例如：东莞国际会展中心 3 号馆。",
+    "link": "请发送线上会场或直播的链接（http:// 或 https:// 开头）。",
+    "organiser": "请发送主办单位；没有的话发送“跳过”。",
+    "audience": "请发送面向对象，例如：2027 届高校毕业生；没有的话发送“跳过”。",
+    "description": "请发送一段简介；没有的话发送“跳过”。",
+    "register_url": "请发送报名链接（http:// 或 https:// 开头）；没有的话发送“跳过”。",
+}
+FAIR_KEEP_DURATION = "\n发送“跳过”则保持原来的时长。"
+FAIR_FIELD_LABELS = {
+    "title": "名称",
+    "kind": "形式",
+    "starts_at": "开始时间",
+    "ends_at": "结束时间",
+    "city": "城市",
+    "venue": "地点",
+    "link": "线上链接",
+    "organiser": "主办单位",
+    "audience": "面向对象",
+    "description": "简介",
+    "register_url": "报名链接",
+}
+FAIR_FIELD_BUTTONS = {
+    "title": "✏️ 名称",
+    "kind": "🏷 形式",
+    "starts_at": "🕒 开始时间",
+    "ends_at": "🕕 结束时间",
+    "city": "🏙 城市",
+    "place": "📍 地点 / 链接",
+    "organiser": "🏢 主办",
+    "audience": "👥 面向对象",
+    "description": "📝 简介",
+    "register_url": "🔗 报名链接",
+}
+FAIR_BAD_TIME = "看不懂这个时间 😅 请写成 2026-12-01 09:30 或 12月1日 9:30。"
+FAIR_BAD_END = "看不懂这个时间 😅 同一天只写时间（例如 11:30），跨天请写成 2026-12-02 11:30。"
+FAIR_PAST_TIME = "这个时间已经过去了，请发送一个以后的时间。"
+FAIR_END_BEFORE_START = "结束时间要晚于开始时间（{start}），请重新发送。"
+FAIR_BAD_URL = "链接格式不对，请发送 http:// 或 https:// 开头的完整网址。"
+FAIR_BAD_KIND = "请点按钮选择形式：现场、线上或直播。"
+FAIR_CHOOSE_FIELD = "要修改招聘会 #{id} 的哪一项？（上面是同学们现在看到的样子）"
+BUTTON_FAIR_MORE = "✏️ 再改一项"
+FAIR_SAVED = "已保存招聘会 #{id}「{title}」✅ 同学们在 /fairs 里马上就能看到。"
+FAIR_EDITED = "已更新招聘会 #{id}「{title}」✅"
+FAIR_MOVED_TOLD = "\n时间有变：设了提醒的 {count} 位同学的提醒已跟着调整，并会收到一条变动通知。"
+FAIR_WHICH = "请写上招聘会编号，例如 {command} 3（在 /fairs 里点「⚙️ 管理」，或用 /exportfairs 导出都能看到编号）。"
+FAIR_NOT_ACTIVE = "招聘会 #{id} 不存在或已经取消了。"
+FAIR_CONFIRM_CANCEL = "确认取消招聘会 #{id} 吗？设了提醒的 {count} 位同学会收到取消通知，取消后不能恢复。"
+BUTTON_FAIR_CANCEL_CONFIRM = "❌ 确认取消招聘会"
+FAIR_CANCELLED_ADMIN = "已取消招聘会 #{id}「{title}」，已通知设了提醒的 {count} 位同学。"
+FAIR_ALREADY_CANCELLED = "招聘会 #{id} 已经取消过了，不会重复通知。"
+FAIR_LEADS = "同学点「提醒我」时默认提前 {leads}提醒。\n修改：/fairleads 后面写提醒时间，例如 /fairleads 1d 1h；可选：{choices}。"
+FAIR_LEADS_BAD = "看不懂“{value}”。提醒时间只能从这些里选：{choices}，例如 /fairleads 1d 1h。"
+FAIR_LEADS_SET = "好的，以后同学点「提醒我」默认提前 {leads}提醒 ✅（已设好的提醒不变）"
+FAIR_EXPORT_FORMATS = "可导出的格式：/exportfairs xlsx、/exportfairs csv。"
+FAIR_EXPORTED = "共 {count} 场招聘会（不含已取消的），文件在这里。改好后发送 /importfairs，再把文件发回给我即可导入。"
+FAIR_IMPORT_ASK = (
+    "请把招聘会表格（.xlsx 或 .csv）直接发给我；可以先用 /exportfairs 导出一份当模板。随时可发送 /cancel 取消。"
+)
+FAIR_IMPORT_NOTHING = "文件内容和现有招聘会完全一致，不需要导入。"
+FAIR_IMPORT_CHANGED = "在你确认之前招聘会又被修改过了，下面是按最新内容重新核对的结果，请再确认一次。"
+FAIR_IMPORT_GONE = (
+    "文件里有招聘会在你确认之前被取消了，这次没有导入。请重新导出、修改后再把文件发给我，或发送 /cancel 取消。"
+)
+FAIR_IMPORTED = "导入完成：{summary} ✅"
+BUTTON_FAIR_MANAGE = "⚙️ 管理 {n}"
+BUTTON_FAIR_EDIT = "✏️ 修改"
+BUTTON_FAIR_CANCEL = "❌ 取消招聘会"

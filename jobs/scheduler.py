@@ -19,7 +19,7 @@ def build_scheduler(settings: Settings, store: Store, on_released: Callable[[lis
     """A scheduler whose jobs are defined here, by name, idempotently (replace_existing)."""
     scheduler = AsyncIOScheduler(timezone=settings.timezone)
 
-    def release() -> None:
+    async def release() -> None:  # a coroutine: it runs on the event loop, where the store's connection lives
         released = release_due(store, settings, datetime.now(UTC))
         if released:
             on_released(released)

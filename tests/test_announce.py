@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import texts
-from bot.announce import quiet_adjusted
+from bot.announce import MAX_PHOTO_TEXT_CHARS, quiet_adjusted
 from bot.replies import Request
 
 ADMIN, AMBASSADOR, STUDENT = "1", "3", "2"
+PHOTO = "telegram:AgACAgIAAxkBAAIBfair-poster"  # a photo as a channel hands it to the core
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -24,8 +25,8 @@ def bot(conversation):
     return conversation
 
 
-def send(bot, user, kind, text=""):
-    return bot.handle(Request("telegram", user, kind, text))
+def send(bot, user, kind, text="", photo=None):
+    return bot.handle(Request("telegram", user, kind, text, photo=photo))
 
 
 def press(bot, user, prefix, replies):
@@ -34,9 +35,10 @@ def press(bot, user, prefix, replies):
     return send(bot, user, "button", action)
 
 
-def compose(bot, user, text="武汉站招聘会周六举行", link="报名入口 https://example.com/signup"):
+def compose(bot, user, text="武汉站招聘会周六举行", link="报名入口 https://example.com/signup", photo=None):
+    """The whole flow up to the preview; with `photo`, the text is sent as that photo's caption."""
     replies = send(bot, user, "command", "announce")
-    send(bot, user, "text", text)
+    send(bot, user, "photo", text, photo) if photo else send(bot, user, "text", text)
     replies = send(bot, user, "text", link)
     if user == ADMIN:
         replies = press(bot, user, "an:city:", replies)  # the first city button: 全部城市
@@ -163,3 +165,81 @@ def test_a_notice_confirmed_in_quiet_hours_waits_for_the_morning(bot):
     bot.announcer.now = lambda: night
     press(bot, ADMIN, "an:go:", compose(bot, ADMIN))
     assert bot.store.announcements()[0].send_at == "2026-11-26T00:00:00+00:00"  # 08:00 in Shanghai
+
+
+# -- a photo with the notice ------------------------------------------------------------------
+
+
+def test_a_photo_with_a_caption_is_the_notice_and_everyone_sees_it_as_students_will(bot):
+    preview, summary = compose(bot, AMBASSADOR, photo=PHOTO)
+    assert preview.photo == PHOTO and preview.text == texts.NOTICE_PREFIX + "武汉站招聘会周六举行"
+    assert preview.all_buttons[0].url == "https://example.com/signup"  # the same buttons, under the photo
+    [_, who_asks, for_review] = press(bot, AMBASSADOR, "an:go:", [preview, summary])
+    assert who_asks.photo is None and for_review.photo == PHOTO and for_review.to == ("telegram", ADMIN)
+    assert [b.action for b in for_review.all_buttons if b.action] == ["an:ok:1", "an:no:1"]
+    [announcement] = bot.store.announcements()
+    assert announcement.photo == PHOTO and announcement.text == "武汉站招聘会周六举行"
+
+
+def test_a_photo_without_a_caption_is_kept_and_the_text_asked_for_next(bot):
+    send(bot, AMBASSADOR, "command", "announce")
+    [asked] = send(bot, AMBASSADOR, "photo", photo=PHOTO)
+    assert asked.text == texts.ANNOUNCE_PHOTO_ASK_TEXT.format(limit=MAX_PHOTO_TEXT_CHARS)
+    assert send(bot, AMBASSADOR, "text", "周六招聘会，欢迎参加")[0].text == texts.ANNOUNCE_ASK_LINK
+    replies = press(bot, AMBASSADOR, "an:topic:", send(bot, AMBASSADOR, "text", "跳过"))
+    preview, summary = press(bot, AMBASSADOR, "an:time:", replies)
+    assert preview.photo == PHOTO and preview.text == texts.NOTICE_PREFIX + "周六招聘会，欢迎参加"
+    press(bot, AMBASSADOR, "an:go:", [summary])
+    assert bot.store.announcements()[0].photo == PHOTO
+
+
+def test_a_text_too_long_for_a_photos_caption_is_refused_and_nothing_changes(bot):
+    assert MAX_PHOTO_TEXT_CHARS == 1024 - 3  # Telegram's caption limit, less "📢 " (the emoji counts two)
+    send(bot, AMBASSADOR, "command", "announce")
+    started = bot.store.dialog("telegram", AMBASSADOR)
+    [refusal] = send(bot, AMBASSADOR, "photo", "招" * 1100, photo=PHOTO)
+    assert "1021" in refusal.text and "1100" in refusal.text and "再发一次" in refusal.text
+    assert bot.store.dialog("telegram", AMBASSADOR) == started  # neither the photo nor the text was taken
+
+    send(bot, AMBASSADOR, "photo", photo=PHOTO)
+    with_photo = bot.store.dialog("telegram", AMBASSADOR)
+    [refusal] = send(bot, AMBASSADOR, "text", "招" * 1020 + "👍")  # 1022 as Telegram counts
+    assert refusal.text == texts.ANNOUNCE_CAPTION_LIMIT.format(limit=1021, count=1022)
+    assert bot.store.dialog("telegram", AMBASSADOR) == with_photo
+    assert send(bot, AMBASSADOR, "text", "招" * 1021)[0].text == texts.ANNOUNCE_ASK_LINK  # just fits
+
+
+def test_without_a_photo_a_notice_may_still_be_longer_than_a_caption(bot):
+    send(bot, AMBASSADOR, "command", "announce")
+    assert send(bot, AMBASSADOR, "text", "招" * 1500)[0].text == texts.ANNOUNCE_ASK_LINK
+
+
+def test_a_photo_elsewhere_is_read_as_before_and_starts_no_notice(bot):
+    assert send(bot, STUDENT, "photo", photo=PHOTO)[0].text == texts.NOT_TEXT
+    assert send(bot, AMBASSADOR, "photo", photo=PHOTO)[0].text == texts.NOT_TEXT  # no flow going on
+    assert "88名" in send(bot, STUDENT, "photo", "这个三支一扶怎么报名？", photo=PHOTO)[0].text  # a question
+    send(bot, AMBASSADOR, "command", "announce")
+    send(bot, AMBASSADOR, "text", "周六招聘会")
+    at_the_link_step = bot.store.dialog("telegram", AMBASSADOR)
+    assert send(bot, AMBASSADOR, "photo", "新海报", photo=PHOTO)[0].text == texts.ANNOUNCE_PHOTO_NOT_NOW
+    assert bot.store.dialog("telegram", AMBASSADOR) == at_the_link_step
+    assert bot.store.announcements() == []
+
+
+def test_an_ambassador_whose_role_was_revoked_mid_flow_cannot_finish_with_a_photo(bot):
+    send(bot, AMBASSADOR, "command", "announce")
+    bot.store.revoke_role("telegram", AMBASSADOR, "ambassador", "cli")
+    [reply] = send(bot, AMBASSADOR, "photo", "这个三支一扶怎么报名？", photo=PHOTO)
+    assert "88名" in reply.text  # a student now: the caption is a question, not a notice
+    assert bot.store.announcements() == []
+
+
+def test_render_notice_carries_the_photo_for_the_channel_to_show(bot):
+    for photo in (PHOTO, ""):
+        bot.store.create_announcement(
+            "telegram:3", "周六招聘会", "武汉", "fairs", "2026-01-01T00:00:00+00:00", False, "scheduled", photo=photo
+        )
+    with_photo, without = (bot.render_notice(bot.store.announcement(i)) for i in (1, 2))
+    assert with_photo.photo == PHOTO and with_photo.text == texts.NOTICE_PREFIX + "周六招聘会"
+    assert with_photo.all_buttons[-1].action == "unsub:topic:fairs"
+    assert without.photo is None and without.buttons == with_photo.buttons

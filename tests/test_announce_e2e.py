@@ -30,7 +30,8 @@ async def ask(api: FakeBotApi, user: int, text: str) -> dict:
 
 
 async def press(api: FakeBotApi, user: int, message: dict, startswith: str) -> dict:
-    action = next(b["callback_data"] for b in inline_buttons(message) if b["callback_data"].startswith(startswith))
+    actions = [b["callback_data"] for b in inline_buttons(message) if "callback_data" in b]  # not link buttons
+    action = next(a for a in actions if a.startswith(startswith))
     api.press_button(user, message, action)
     return await api.wait_for_message(user)
 
@@ -72,6 +73,49 @@ async def test_an_approved_notice_reaches_the_citys_followers_and_nobody_else(ap
     assert not [m for m in api.sent(GUANGZHOU) if m["text"].startswith("📢")]
     assert [d.status for d in bot.store.sent_deliveries(1)] == ["sent", "sent"]
     assert bot.store.subscription("telegram", str(BLOCKED)).reachable is False
+
+
+async def test_a_notice_with_a_photo_reaches_followers_as_that_photo_with_its_caption(api, bot):
+    await follow(api, WUHAN[0], "武汉")
+    await ask(api, AMBASSADOR, "/announce")
+    poster = api.send_photo(AMBASSADOR, caption="武汉站招聘会海报，周六见")["message"]["photo"][-1]["file_id"]
+    link = await api.wait_for_message(AMBASSADOR)
+    topic = await ask(api, AMBASSADOR, "报名入口 https://example.com/signup")
+    when = await press(api, AMBASSADOR, topic, "an:topic:")
+    preview = await press(api, AMBASSADOR, when, "an:time:")
+    assert "第 2 步" in link["text"]
+    assert preview["photo"][-1]["file_id"] == poster and preview["caption"] == "📢 武汉站招聘会海报，周六见"
+    summary = await api.wait_for_message(AMBASSADOR)
+    await press(api, AMBASSADOR, summary, "an:go:")
+
+    await api.wait_for_message(ADMIN)  # who asks, and for whom
+    request = await api.wait_for_message(ADMIN)
+    assert request["photo"][-1]["file_id"] == poster and "https://example.com/signup" in request["caption"]
+    await press(api, ADMIN, request, "an:ok:")
+
+    notice = await api.wait_for_message(WUHAN[0], lambda m: "photo" in m, timeout=10)
+    assert notice["photo"][-1]["file_id"] == poster and notice["caption"] == "📢 武汉站招聘会海报，周六见"
+    assert [b.get("url") or b["callback_data"] for b in inline_buttons(notice)] == [
+        "https://example.com/signup",
+        "unsub:city",
+    ]
+    assert bot.store.announcement(1).photo == f"telegram:{poster}"
+
+
+async def test_a_review_too_long_for_one_caption_comes_as_the_photo_then_the_text(api, bot):
+    await ask(api, AMBASSADOR, "/announce")
+    api.send_photo(AMBASSADOR, caption="招" * 1000)  # fits a caption; with the link's address spelled out it does not
+    await api.wait_for_message(AMBASSADOR)
+    topic = await ask(api, AMBASSADOR, "报名入口 https://example.com/" + "x" * 40)
+    preview = await press(api, AMBASSADOR, await press(api, AMBASSADOR, topic, "an:topic:"), "an:time:")
+    assert preview["caption"] == "📢 " + "招" * 1000
+    await press(api, AMBASSADOR, await api.wait_for_message(AMBASSADOR), "an:go:")
+
+    await api.wait_for_message(ADMIN)  # who asks, and for whom
+    photo, text = await api.wait_for_message(ADMIN), await api.wait_for_message(ADMIN)
+    assert "photo" in photo and "caption" not in photo and not inline_buttons(photo)
+    assert text["text"].startswith("📢 招招") and "https://example.com/xxx" in text["text"]
+    assert "已通过" in (await press(api, ADMIN, text, "an:ok:"))["text"]
 
 
 async def test_a_student_pressing_a_forged_approve_button_sends_nothing(api, bot):

@@ -54,6 +54,12 @@ def test_render_numbers_buttons_and_to_request_maps_them_back():
     assert "1-3" in to_request("7", choices, "u")
 
 
+def test_a_notices_photo_shows_as_a_placeholder_line():
+    reply = Reply("📢 周六招聘会", photo="telegram:AgAC", buttons=((Button("🔕 不再接收", "unsub:city"),),))
+    assert render(reply).splitlines()[:3] == ["[图片]", "📢 周六招聘会", "  1) 🔕 不再接收"]
+    assert "[图片]" not in render(Reply("📢 周六招聘会"))
+
+
 def test_odd_input_never_crashes_the_console(tmp_path):
     result = run_bot(tmp_path, "²\n/实习补贴\n\n😀\n三支一扶\n")
     assert result.returncode == 0, result.stderr

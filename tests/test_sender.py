@@ -379,6 +379,11 @@ def test_outgoing_message_from_the_cores_rendering() -> None:
     )
 
 
+def test_outgoing_message_keeps_the_notices_photo() -> None:
+    assert OutgoingMessage.from_reply(Reply("📢 招聘会", photo="telegram:AgAC")).photo == "telegram:AgAC"
+    assert OutgoingMessage.from_reply(Reply("📢 招聘会")).photo is None
+
+
 def test_telegram_errors_map_to_the_senders(monkeypatch) -> None:
     monkeypatch.setenv("PTB_TIMEDELTA", "true")  # RetryAfter's own constructor warns without it
     assert translate(RetryAfter(timedelta(seconds=3))).retry_after == 3.0
@@ -423,6 +428,39 @@ async def test_broadcast_over_http_within_telegrams_limits(store, api) -> None:
         ("🔕 不再接收此类通知", "unsub:city"),
     ]
     assert str(message["message_id"]) == deliveries(store, aid)["1000"]["message_id"]
+
+
+async def test_a_notice_with_a_photo_goes_out_as_that_photo_with_the_text_as_caption(store, api) -> None:
+    follow(store, [1000])
+    file_id = api.photo_file_id()
+    announce(store, "<b>不是标签</b> & 招聘会", link_text="报名", link_url="https://example.org/fair",
+             photo=f"telegram:{file_id}")  # fmt: skip
+    await broadcast(store, api)
+    assert [c.method for c in api.calls if c.method.startswith("send")] == ["sendPhoto"]
+    [message] = api.sent(1000)
+    assert message["photo"][-1]["file_id"] == file_id
+    assert message["caption"] == "<b>不是标签</b> & 招聘会" and "text" not in message
+    assert [(b["text"], b.get("url") or b.get("callback_data")) for b in inline_buttons(message)] == [
+        ("报名", "https://example.org/fair"),
+        ("🔕 不再接收此类通知", "unsub:city"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("photo", "text"),
+    [
+        ("wechat:media-7", "明天招聘会"),  # another platform's file id means nothing to Telegram
+        ("telegram:{file_id}", "招" * 1025),  # over the caption limit (the core refuses these)
+    ],
+)
+async def test_a_photo_that_cannot_go_is_left_out_and_the_text_still_reaches_everyone(store, api, photo, text) -> None:
+    follow(store, [1000])
+    aid = announce(store, text, photo=photo.format(file_id=api.photo_file_id()))
+    await broadcast(store, api)
+    [message] = api.sent(1000)
+    assert message["text"] == text and "photo" not in message
+    assert inline_buttons(message)[-1]["callback_data"] == "unsub:city"
+    assert store.delivery_counts(aid) == {"sent": 1}
 
 
 async def test_flood_wait_over_http_pauses_then_resends(store, api) -> None:

@@ -1,7 +1,7 @@
 """Rendering replies for Telegram: HTML escaping, splitting, inline keyboards."""
 
 from bot.replies import Button, Reply
-from bot.telegram_adapter import keyboard, render_chunks
+from bot.telegram_adapter import keyboard, render_caption, render_chunks
 
 
 def test_title_is_bold_and_text_is_escaped_for_html():
@@ -25,3 +25,9 @@ def test_buttons_become_an_inline_keyboard_row_by_row():
     markup = keyboard(Reply("x", buttons=((Button("甲", "a"), Button("乙", "b")), (Button("丙", "c"),))))
     assert [[b.callback_data for b in row] for row in markup.inline_keyboard] == [["a", "b"], ["c"]]
     assert keyboard(Reply("x")) is None
+
+
+def test_a_photos_caption_is_escaped_and_none_when_over_telegrams_limit():
+    assert render_caption(Reply("1 < 2 & 3", title="<问题>")) == "<b>&lt;问题&gt;</b>\n1 &lt; 2 &amp; 3"
+    assert render_caption(Reply("&" * 1024)) == "&amp;" * 1024  # the limit counts the text, not its HTML
+    assert render_caption(Reply("招" * 1023 + "👍")) is None  # 1025 as Telegram counts: the text goes after it

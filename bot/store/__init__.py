@@ -5,6 +5,7 @@ questions.py) over one sqlite-utils database; schema.py holds the migrations.
 """
 
 from bot.store.base import Store
+from bot.store.fairs import FAIR_FIELDS, Fair, Reminder, iso, parse_iso
 from bot.store.faq import Revision
 from bot.store.outbox import Announcement, Delivery, Subscription
 from bot.store.people import RoleGrant
@@ -12,9 +13,14 @@ from bot.store.questions import LoggedQuestion
 from bot.store.schema import MIGRATIONS, NotFoundError, utcnow
 
 __all__ = [
+    "FAIR_FIELDS",
     "MIGRATIONS",
     "Announcement",
     "Delivery",
+    "Fair",
+    "Reminder",
+    "iso",
+    "parse_iso",
     "LoggedQuestion",
     "NotFoundError",
     "Revision",

@@ -8,6 +8,7 @@ from pathlib import Path
 import sqlite_utils
 
 from bot.store import schema
+from bot.store.fairs import FairStore
 from bot.store.faq import FaqStore
 from bot.store.outbox import OutboxStore
 from bot.store.people import PeopleStore
@@ -16,7 +17,7 @@ from bot.store.questions import QuestionStore
 logger = logging.getLogger(__name__)
 
 
-class Store(FaqStore, PeopleStore, QuestionStore, OutboxStore):
+class Store(FaqStore, PeopleStore, QuestionStore, OutboxStore, FairStore):
     """All persistent state of the bot, behind small intention-revealing methods.
 
     SQLite through sqlite-utils, in WAL mode so that readers never wait for

@@ -49,6 +49,10 @@ class Announcement:
     progress_chat: str
     progress_message: str
     created_at: str
+    photo: str = ""  # the channel's file id with its channel: 'telegram:AgAC…'
+    kind: str = "notice"  # notice (by a person), reminder, digest, fair_change
+    fair_id: int | str = ""
+    dedupe_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -116,8 +120,12 @@ class OutboxStore:
         self.db.conn.commit()
 
     def audience(self, city: str, topic: str) -> list[tuple[str, str]]:
-        """Reachable followers of `city` ('*' for every city) and, if given, of `topic`."""
-        clauses, args = ["reachable = 1", "city != ''"], []
+        """Reachable followers of `city` ('*' for every city) and, if given, of `topic`.
+
+        With '*' and a topic, following the topic is enough (no study city needed)."""
+        clauses, args = ["reachable = 1"], []
+        if city != "*" or not topic:
+            clauses.append("city != ''")
         if city != "*":
             clauses.append("city = ?")
             args.append(city)
@@ -146,10 +154,12 @@ class OutboxStore:
     # -- announcements ------------------------------------------------------------------
 
     def create_announcement(self, author: str, text: str, city: str, topic: str, send_at: str, urgent: bool,
-                            status: str, link_text: str = "", link_url: str = "") -> int:  # fmt: skip
+                            status: str, link_text: str = "", link_url: str = "", photo: str = "") -> int:  # fmt: skip
         with self.db.atomic():
             table = self.db["announcements"].insert(
                 {
+                    "kind": "notice",
+                    "photo": photo,
                     "author": author,
                     "text": text,
                     "link_text": link_text,
@@ -209,7 +219,7 @@ class OutboxStore:
         with self.db.atomic():
             for channel, external_id in self.audience(a.city, a.topic):
                 received = self.db.execute(
-                    "select count(*) from deliveries where channel = ? and external_id = ? and status in ('sent', 'sending', 'pending') and updated_at >= ? and announcement_id != ?",
+                    "select count(*) from deliveries d join announcements a on a.id = d.announcement_id where d.channel = ? and d.external_id = ? and d.status in ('sent', 'sending', 'pending') and d.updated_at >= ? and d.announcement_id != ? and a.kind in ('notice', 'digest')",
                     [channel, external_id, day_start, announcement_id],
                 ).fetchone()[0]
                 status = "skipped" if received >= daily_cap else "pending"
@@ -317,8 +327,22 @@ class OutboxStore:
         ).fetchall()
         return [r[0] for r in rows]
 
-    def mark_withdrawn(self, delivery_id: int) -> None:
-        self._finish(delivery_id, "withdrawn", "")
+    def mark_withdrawn(self, delivery_id: int, deleted: bool | None = None) -> None:
+        """Withdrawn: never sent (None), or sent and then deleted from the chat (True) or not (False)."""
+        self._finish(delivery_id, "withdrawn", {None: "", True: "deleted", False: "kept"}[deleted])
+
+    def withdrawal_counts(self, announcement_id: int) -> dict[str, int]:
+        """For the author's report on a withdrawn notice: deleted, kept (too old to delete), unsent."""
+        rows = self.db.execute(
+            "select error, count(*) from deliveries where announcement_id = ? and status = 'withdrawn' group by error",
+            [announcement_id],
+        ).fetchall()
+        names = {"deleted": "deleted", "kept": "kept", "": "unsent"}
+        return {names.get(error, "unsent"): n for error, n in rows}
+
+    def sending_announcements(self) -> list[int]:
+        """Notices still being sent (the sender's sweep finishes those with nothing left)."""
+        return [r[0] for r in self.db.execute("select id from announcements where status = 'sending' order by id")]
 
     def cancel_pending(self, announcement_id: int) -> int:
         with self.db.atomic():

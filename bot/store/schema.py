@@ -195,10 +195,64 @@ def _migration_5(db: sqlite_utils.Database) -> None:
     db["deliveries"].create_index(["channel", "external_id", "updated_at"])
 
 
+def _migration_6(db: sqlite_utils.Database) -> None:
+    """Photo notices; job fairs and the reminders students asked for; notices of other kinds."""
+    announcements = db["announcements"]
+    announcements.add_column("photo", str)  # the channel's file id ('telegram:AgAC…'), '' for none
+    announcements.add_column("kind", str)  # notice (by a person), reminder, digest, fair_change
+    announcements.add_column("fair_id", int)
+    announcements.add_column("dedupe_key", str)  # one reminder batch / digest per key, whatever restarts
+    db.execute("update announcements set kind = 'notice', photo = ''")
+    announcements.create_index(["dedupe_key"], unique=True)
+    db["fairs"].create(
+        {
+            "id": int,
+            "title": str,
+            "organiser": str,
+            "kind": str,  # onsite, online, livestream
+            "starts_at": str,  # UTC ISO
+            "ends_at": str,
+            "city": str,
+            "venue": str,
+            "link": str,  # online / livestream address
+            "audience": str,
+            "description": str,
+            "register_url": str,
+            "status": str,  # active, cancelled
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"title", "kind", "starts_at", "ends_at", "status"},
+    )
+    db["fairs"].create_index(["status", "starts_at"])
+    db["fair_reminders"].create(
+        {
+            "id": int,
+            "fair_id": int,
+            "channel": str,
+            "external_id": str,
+            "lead_minutes": int,
+            "due_at": str,  # UTC ISO: starts_at - lead (moved out of quiet hours when that still helps)
+            "status": str,  # pending, queued (handed to the outbox), dropped (fair began first), cancelled
+            "announcement_id": int,  # the outbox batch that carried it
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"fair_id", "channel", "external_id", "lead_minutes", "due_at", "status"},
+        foreign_keys=[("fair_id", "fairs", "id")],
+    )
+    db["fair_reminders"].create_index(["fair_id", "channel", "external_id", "lead_minutes"], unique=True)
+    db["fair_reminders"].create_index(["status", "due_at"])
+    db["fair_reminders"].create_index(["channel", "external_id"])
+
+
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
     _migration_5,
+    _migration_6,
 )

@@ -174,6 +174,10 @@ class FakeBotApi:
         extra = {"caption": caption} if caption else {}
         return self._push({"message": self.user_message(user_id, photo=[size], **extra)})
 
+    def photo_file_id(self, content: bytes = b"\xff\xd8\xff fake jpeg") -> str:
+        """A photo the server holds, as if a user had sent it earlier: its file_id, for the bot to send by id."""
+        return self._store_file("photo", content, None, "image/jpeg").file_id
+
     def send_document(self, user_id: int, filename: str, content: bytes, mime: str | None = None) -> JSON:
         """Push a file a user sends (a spreadsheet, say); the bot downloads it through getFile."""
         f = self._store_file("document", content, filename, mime)
