@@ -292,7 +292,7 @@ class Announcer:
         """/announcements: recent notices (an ambassador's own; all for admins) with their figures."""
         actor.require(Role.AMBASSADOR)
         author = None if actor.role is Role.ADMIN else actor.key
-        announcements = self.store.announcements(limit=10, author=author)
+        announcements = self.store.announcements(limit=10, author=author, kind="notice")
         if not announcements:
             return [Reply(texts.ANNOUNCE_NONE)]
         replies = []
@@ -324,10 +324,12 @@ class Announcer:
         return list(dict.fromkeys([*configured, *granted]))
 
     def _announcement(self, raw: str) -> Announcement | None:
+        """A notice written by a person; reminders and digests are the system's, not for these buttons."""
         try:
-            return self.store.announcement(int(raw)) if raw.isdecimal() else None
+            announcement = self.store.announcement(int(raw)) if raw.isdecimal() else None
         except NotFoundError:
             return None
+        return announcement if announcement and announcement.kind == "notice" else None
 
     def _save(self, actor: Actor, data: dict[str, Any], text: str, buttons: tuple = ()) -> list[Reply]:
         self.store.set_dialog(actor.channel, actor.user_id, "announce", data)

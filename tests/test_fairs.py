@@ -154,3 +154,14 @@ def test_quiet_hours_move_an_early_reminder_to_the_morning_when_it_still_helps()
 def test_times_are_shown_in_the_configured_zone(bot):
     fair = bot.store.fair(add_fair(bot.store))
     assert fair_when(fair, bot.settings.timezone) == "11月29日（周日）10:00—13:00"
+
+
+def test_reminder_batches_stay_out_of_the_admins_announcement_list(bot):
+    bot.store.grant_role("telegram", "1", "admin", "cli")
+    fair = add_fair(bot.store)
+    send(bot, "button", f"fr:{fair}")
+    assert bot.store.release_reminders(iso(NOW + timedelta(days=2)))
+    assert send(bot, "command", "announcements", user="1")[0].text == texts.ANNOUNCE_NONE
+    [batch] = [a.id for a in bot.store.announcements(5)]
+    send(bot, "button", f"an:stop:{batch}", user="1")  # a forged button cannot stop a reminder batch
+    assert bot.store.announcement(batch).status == "sending"

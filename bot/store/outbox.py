@@ -191,8 +191,14 @@ class OutboxStore:
             raise NotFoundError(f"no announcement {announcement_id}")
         return _row(Announcement, rows[0])
 
-    def announcements(self, limit: int = 10, author: str | None = None) -> list[Announcement]:
-        where, args = ("author = ?", [author]) if author else (None, None)
+    def announcements(self, limit: int = 10, author: str | None = None, kind: str | None = None) -> list[Announcement]:
+        """The latest announcements, optionally by one author and of one kind ('notice': people's)."""
+        clauses, args = [], []
+        for column, value in (("author", author), ("kind", kind)):
+            if value:
+                clauses.append(f"{column} = ?")
+                args.append(value)
+        where = " and ".join(clauses) or None
         rows = self.db["announcements"].rows_where(where, args, order_by="id desc", limit=limit)
         return [_row(Announcement, r) for r in rows]
 
