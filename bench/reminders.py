@@ -3,25 +3,21 @@
 Usage: python bench/reminders.py [--students 10000] [--burst 1000] [--latency 0.1]
                                  [--lead 5] [--repeat 3] [--quick]
 
-Run 1, start-up: 10,000 students each asked to be reminded of 2 of 50 fairs spread
-over the next 30 days, at the default lead times (1 day, 1 hour): 40,000 pending
-reminder rows (built with one executemany; not counted). Ours: `ReminderJobs.start()`
-on a fresh, started AsyncIOScheduler inside the running event loop (one date job per
-distinct due time), timed until it returns and until the loop has run the wake-ups
-it queued; the jobs it holds; tracemalloc's peak and what stays allocated; the
-process's peak RSS. Baseline, same run: the naive design, one date job per reminder
-row. Each side runs in a fresh subprocess, so its RSS is its own; times are the best
-of --repeat.
+Run 1, start-up: 10,000 students each reminded of 2 of 50 fairs over the next 30 days
+at the default leads (1 day, 1 hour): 40,000 pending rows (one executemany, not
+counted). Ours: `ReminderJobs.start()` on a fresh, started AsyncIOScheduler in the
+running loop (one date job per distinct due time): time until it returns and until the
+loop has run the wake-ups it queued, jobs, tracemalloc peak and what stays allocated,
+peak RSS. Baseline: the naive design, one date job per row. Each side runs in its own
+subprocess (its RSS is its own); times are the best of --repeat.
 
-Run 2, burst: --burst students have a reminder due at the same second, --lead seconds
-after start-up (a fair starting in 1 h, lead 60 min). The real OutboxRunner
-(scheduler + sender, Telegram transport, production's SendBudget) sends them to the
-fake Bot API (tests/fakebotapi) with Telegram's limits enforced (30 messages/s per
-bot, 1/s per chat; over either gets a 429), each send answered after --latency s.
-Lateness = when the server accepted a student's reminder minus its due time. The
-baseline is the ideal: the platform's 30/s from the due time on (message i at i/30 s).
+Run 2, burst: --burst reminders due at the same second, --lead s after start-up (a fair
+in 1 h, lead 60 min), sent by the real OutboxRunner (scheduler + sender, Telegram
+transport, production's SendBudget) to the fake Bot API with Telegram's limits enforced
+(30/s per bot, 1/s per chat, else 429), each send answered after --latency s. Lateness
+= server's acceptance minus due time, against the ideal: 30/s from the due time on.
 
-Prints figures, asserts nothing. `--quick` for a fast look (2,000 students, 300 in the burst).
+Prints figures, asserts nothing. `--quick`: 2,000 students, 300 in the burst.
 """
 
 from __future__ import annotations
@@ -29,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import resource
 import subprocess
 import sys
@@ -99,8 +96,8 @@ def build_db(db: Path, students: int) -> tuple[float, int, int]:
     return time.perf_counter() - started, len(rows), times
 
 
-def max_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+def max_rss_mb() -> float:  # ru_maxrss is in KiB on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 async def loop_free() -> None:
@@ -144,8 +141,9 @@ async def startup_child(kind: str, db: str, repeat: int) -> dict[str, float]:
         await loop_free()
         settled = time.perf_counter() - started
         if run < repeat:
-            result.update(add=min(result["add"], added), settled=min(result["settled"], settled))
-            result.update(scheduled=scheduled, jobs=len(scheduler.get_jobs()), rss_peak=max_rss_mb())
+            result.update(add=min(result["add"], added), settled=min(result["settled"], settled), scheduled=scheduled,
+                          jobs=len(scheduler.get_jobs()), rss_peak=max_rss_mb(),
+                          rss_growth=max_rss_mb() - result["rss_before"])  # fmt: skip
         else:
             current, peak = tracemalloc.get_traced_memory()
             result.update(traced_peak=(peak - before) / 2**20, retained=(current - before) / 2**20)
@@ -179,8 +177,6 @@ def startup(args: argparse.Namespace, tmp: Path) -> None:
     line("tracemalloc peak", "traced_peak", "MiB", digits=2)
     line("still allocated (jobs)", "retained", "MiB", digits=2)
     line("peak RSS of the process", "rss_peak", "MiB")
-    for side in (ours, naive):
-        side["rss_growth"] = side["rss_peak"] - side["rss_before"]
     line("…its growth in the step", "rss_growth", "MiB")
     print(f"  ours = {ours['scheduled']:.0f} reminder jobs + sweep + digest; times: best of {args.repeat}; "
           f"RSS before the step {ours['rss_before']:.0f} MiB (the bot's imports)")  # fmt: skip
@@ -193,6 +189,7 @@ def percentile(values: list[float], q: float) -> float:
 
 async def burst(args: argparse.Namespace, tmp: Path) -> None:
     db = tmp / "burst.db"
+    logging.getLogger("jieba").setLevel(logging.WARNING)  # its dictionary-loading chatter
     async with FakeBotApi(token=TOKEN) as api:
         api.enforce_limits(global_per_second=int(LIMIT), per_chat_per_second=1)
         api.delay("sendMessage", args.latency)

@@ -5,6 +5,7 @@
 - `chat`: the console chat, always.
 - `ask`: print how the knowledge base answers questions, for admins checking it.
 - `admin`, `faq`, `stats`: the admins' tools (bot/cli_admin.py).
+- `wechat menu`: publish the WeChat custom menu (bot/wechat/cli.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dotenv import load_dotenv
 
 from bot import cli_admin
 from bot.settings import Settings, SettingsError
+from bot.wechat import cli as wechat_cli
 from knowledge.entries import KnowledgeError
 
 logger = logging.getLogger(__name__)
@@ -37,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--file", type=Path, help="read one question per line; print one JSON object per line")
     cli_admin.add_parsers(sub)
+    wechat_cli.add_parsers(sub)
     return parser
 
 
@@ -51,13 +54,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.app import configure_logging
 
     # In a terminal conversation routine INFO lines would drown the chat; a server logs them.
-    interactive = args.command in ("chat", "ask", "admin", "faq", "stats") or not settings.telegram_token
+    interactive = args.command in ("chat", "ask", "admin", "faq", "stats", "wechat") or not settings.telegram_token
     configure_logging("WARNING" if interactive and settings.log_level == "INFO" else settings.log_level)
     if getattr(args, "admin", False):
         settings = replace(settings, console_admin=True)
     try:
         if args.command in ("admin", "faq", "stats"):
             return cli_admin.run(settings, args)
+        if args.command == "wechat":
+            return wechat_cli.run(settings, args)
         if args.command == "ask":
             return _ask(settings, args)
         if args.command == "chat" or not settings.telegram_token:

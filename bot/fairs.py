@@ -266,7 +266,7 @@ class FairDesk:
             return self.render_digest(announcement)
         fair = self.store.fair(int(announcement.fair_id))
         if announcement.kind == "reminder":
-            lead = lead_label(int(announcement.topic or 0))
+            lead = self._time_left(fair, int(announcement.topic or 0))
             text = texts.FAIR_REMINDER.format(lead=lead) + "\n" + fair_card(fair, self.tz)
             rows = [*fair_links(fair), (Button(texts.BUTTON_FAIR_CALENDAR.format(n=""), f"fc:{fair.id}"),
                                         Button(texts.BUTTON_FAIR_UNREMIND, f"fx:{fair.id}"))]  # fmt: skip
@@ -276,6 +276,14 @@ class FairDesk:
                          buttons=((Button(texts.BUTTON_FAIRS, "fl:0::"),),))  # fmt: skip
         text = texts.FAIR_CHANGED + "\n" + fair_card(fair, self.tz)
         return Reply(text, buttons=(*fair_links(fair), (Button(texts.BUTTON_FAIR_UNREMIND, f"fx:{fair.id}"),)))
+
+    def _time_left(self, fair: Fair, lead: int) -> str:
+        """The reminder's lead time, or the real time left when it goes out late (the bot was down)."""
+        left = round((fair.start - self.now()).total_seconds() / 60)
+        if abs(left - lead) <= 5 or left <= 0:
+            return lead_label(lead)
+        step = 1440 if left >= 1440 else 60 if left >= 60 else 1
+        return lead_label(max(1, round(left / step)) * step)
 
     def digest_fairs(self, announcement: Announcement) -> list[Fair]:
         start = datetime.fromisoformat(announcement.send_at)

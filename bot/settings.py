@@ -74,6 +74,31 @@ def _int(name: str, raw: str, low: int) -> int:
     return value
 
 
+def _wechat(env: Mapping[str, str]) -> dict[str, object]:
+    """The WECHAT_* variables; the AES keys must be WeChat's 43 characters."""
+    names = {
+        "WECHAT_TOKEN": "wechat_token", "WECHAT_APP_ID": "wechat_app_id", "WECHAT_APP_SECRET": "wechat_app_secret",
+        "WECHAT_ENCODING_AES_KEY": "wechat_aes_key", "WECHAT_PREVIOUS_ENCODING_AES_KEY": "wechat_previous_aes_key",
+        "WECHAT_HOST": "wechat_host", "WECHAT_TEMPLATE_ID": "wechat_template_id",
+    }  # fmt: skip
+    kwargs: dict[str, object] = {names[k]: v for k, v in env.items() if k in names}
+    for name in ("WECHAT_ENCODING_AES_KEY", "WECHAT_PREVIOUS_ENCODING_AES_KEY"):
+        if name in env and len(env[name]) != 43:
+            raise SettingsError(f"{name} must be the 43 characters WeChat shows, got {len(env[name])}")
+    if "WECHAT_API_BASE_URL" in env:
+        url = env["WECHAT_API_BASE_URL"].rstrip("/")
+        if not url.startswith(("http://", "https://")):
+            raise SettingsError(f"WECHAT_API_BASE_URL must start with http:// or https://, got {url!r}")
+        kwargs["wechat_api_base_url"] = url
+    if "WECHAT_PORT" in env:
+        kwargs["wechat_port"] = _int("WECHAT_PORT", env["WECHAT_PORT"], 1)
+    if "WECHAT_PATH" in env:
+        kwargs["wechat_path"] = "/" + env["WECHAT_PATH"].strip("/")
+    if "WECHAT_RETENTION_DAYS" in env:
+        kwargs["wechat_retention_days"] = _int("WECHAT_RETENTION_DAYS", env["WECHAT_RETENTION_DAYS"], 1)
+    return kwargs
+
+
 @dataclass(frozen=True)
 class Settings:
     """The bot's configuration. Build it with `Settings.from_env()`."""
@@ -96,6 +121,18 @@ class Settings:
     # Messages/s the bot sends at most, answers and notices together: Telegram allows ~30,
     # one is left for an answer that arrives when the second is full.
     send_rate_per_second: float = 29.0
+    # WeChat Official Account (公众号): on when token, app id and secret are set (bot/wechat/).
+    wechat_token: str | None = field(default=None, repr=False)  # the 令牌 of the developer server URL
+    wechat_app_id: str | None = None
+    wechat_app_secret: str | None = field(default=None, repr=False)
+    wechat_aes_key: str | None = field(default=None, repr=False)  # EncodingAESKey: set = safe mode
+    wechat_previous_aes_key: str | None = field(default=None, repr=False)  # still accepted during a key change
+    wechat_api_base_url: str = "https://api.weixin.qq.com"
+    wechat_host: str = "0.0.0.0"
+    wechat_port: int = 8080
+    wechat_path: str = "/wechat"
+    wechat_template_id: str | None = None  # template message for pushes outside the 48-hour window
+    wechat_retention_days: int = 30  # personal data of a student who unfollowed is deleted after this
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -141,6 +178,7 @@ class Settings:
             kwargs["daily_notice_cap"] = _int("DAILY_NOTICE_CAP", env["DAILY_NOTICE_CAP"], 1)
         if "SEND_RATE_PER_SECOND" in env:
             kwargs["send_rate_per_second"] = _float("SEND_RATE_PER_SECOND", env["SEND_RATE_PER_SECOND"], 0.1, 1000)
+        kwargs.update(_wechat(env))
         if "LOG_LEVEL" in env:
             level = env["LOG_LEVEL"].upper()
             if level not in LOG_LEVELS:
@@ -150,6 +188,10 @@ class Settings:
         if settings.suggest_threshold > settings.answer_threshold:
             raise SettingsError("SUGGEST_THRESHOLD must not be above ANSWER_THRESHOLD")
         return settings
+
+    @property
+    def wechat_enabled(self) -> bool:
+        return bool(self.wechat_token and self.wechat_app_id and self.wechat_app_secret)
 
     def is_configured_admin(self, channel: str, user_id: str) -> bool:
         """Admins named in settings: Telegram ids in ADMIN_IDS, and the console with --admin."""

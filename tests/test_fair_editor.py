@@ -16,6 +16,7 @@ from bot import texts
 from bot.fair_input import parse_local
 from bot.fairs import fair_card, reminder_due
 from bot.replies import Request
+from bot.settings import Settings
 from bot.store import iso
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)  # Friday 10:00 in Dongguan
@@ -144,7 +145,7 @@ def test_the_cancel_button_ends_the_flow_and_its_old_buttons_do_nothing(bot):
 
 
 def test_local_times_are_read_in_the_forms_admins_type():
-    tz = replace(__import__("bot.settings").settings.Settings()).timezone
+    tz = Settings().timezone
     local = NOW.astimezone(tz)
     assert parse_local("2026-12-01 09:30", tz, local) == datetime(2026, 12, 1, 9, 30, tzinfo=tz)
     assert parse_local("12-01 9:30", tz, local) == datetime(2026, 12, 1, 9, 30, tzinfo=tz)
@@ -314,8 +315,10 @@ def test_an_import_confirmed_after_the_fairs_changed_is_shown_again_not_applied(
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_an_export_imports_back_unchanged(bot, fmt):
-    add_fair(bot, register_url="https://example.com/r", description="含逗号, 和引号\"的简介")
-    add_fair(bot, START + timedelta(days=2), title="直播带岗", kind="livestream", venue="", link="https://live.example.com")
+    add_fair(bot, register_url="https://example.com/r", description='含逗号, 和引号"的简介')
+    add_fair(
+        bot, START + timedelta(days=2), title="直播带岗", kind="livestream", venue="", link="https://live.example.com"
+    )
     [exported] = command(bot, ADMIN, "exportfairs", fmt)
     name, content = exported.document
     assert name == f"fairs.{fmt}" and "2 场" in exported.text
@@ -331,7 +334,13 @@ def test_an_export_imports_back_unchanged(bot, fmt):
 
 
 def test_an_upload_outside_the_fair_import_is_still_the_faqs(bot):
-    [reply] = send(bot, ADMIN, "file", "fairs.csv", file=csv_file(",秋季双选会,,现场,2026-12-05 09:00,2026-12-05 12:00,东莞,会展中心,,,,"))
+    [reply] = send(
+        bot,
+        ADMIN,
+        "file",
+        "fairs.csv",
+        file=csv_file(",秋季双选会,,现场,2026-12-05 09:00,2026-12-05 12:00,东莞,会展中心,,,,"),
+    )
     assert bot.store.all_fairs() == [] and "没有导入" in reply.text  # read as an FAQ file, which it is not
 
 

@@ -134,6 +134,7 @@ def test_reminders_read_well_when_they_arrive(bot):
     fair = add_fair(bot.store, register_url="https://example.org/r")
     send(bot, "button", f"fr:{fair}")
     [batch] = bot.store.release_reminders(iso(NOW + timedelta(days=2)))
+    bot.fairs.now = lambda: NOW + timedelta(days=2)
     reply = bot.render_notice(bot.store.announcement(batch))
     assert reply.text.startswith("⏰") and "还有 1 天" in reply.text and "东莞人才招聘会" in reply.text
     assert {"https://example.org/r"} <= {b.url for b in reply.all_buttons}
@@ -165,3 +166,14 @@ def test_reminder_batches_stay_out_of_the_admins_announcement_list(bot):
     [batch] = [a.id for a in bot.store.announcements(5)]
     send(bot, "button", f"an:stop:{batch}", user="1")  # a forged button cannot stop a reminder batch
     assert bot.store.announcement(batch).status == "sending"
+
+
+def test_a_reminder_that_goes_out_late_says_how_long_is_really_left(bot):
+    fair = add_fair(bot.store)
+    send(bot, "button", f"fr:{fair}")
+    start = NOW + timedelta(days=3)
+    # The bot was down through both due times; back 20 minutes before the start, the hour one goes late.
+    bot.store.set_reminders(fair, "telegram", STUDENT, {60: iso(start - timedelta(hours=1))})
+    [batch] = bot.store.release_reminders(iso(start - timedelta(minutes=20)))
+    bot.fairs.now = lambda: start - timedelta(minutes=20)
+    assert "还有 20 分钟" in bot.render_notice(bot.store.announcement(batch)).text

@@ -216,3 +216,13 @@ def test_a_digest_missed_on_monday_morning_is_caught_up_at_start(store, settings
 
 def test_settings_fixture_is_dongguan_time(settings: Settings) -> None:
     assert str(settings.timezone) == "Asia/Shanghai"
+
+
+def test_moving_a_fair_so_early_that_a_reminder_time_has_passed_drops_it(store) -> None:
+    fair = add_fair(store, datetime.now(UTC) + timedelta(days=5))
+    remind(store, fair, "100", 1440, 60, start=datetime.now(UTC) + timedelta(days=5))
+    soon = datetime.now(UTC) + timedelta(hours=3)
+    store.update_fair("telegram:1", fair, {"starts_at": iso(soon), "ends_at": iso(soon + timedelta(hours=2))},
+                      due=lambda f, lead: iso(f.start - timedelta(minutes=lead)))  # fmt: skip
+    statuses = {r["lead_minutes"]: r["status"] for r in store.db["fair_reminders"].rows}
+    assert statuses == {1440: "dropped", 60: "pending"}

@@ -116,9 +116,20 @@ class FairStore:
             self.db["fairs"].update(fair_id, {**changes, "updated_at": utcnow()})
             after = self.fair(fair_id)
             if due and after.starts_at != before.starts_at:
-                for r in self.db["fair_reminders"].rows_where("fair_id = ? and status = 'pending'", [fair_id]):
-                    self.db["fair_reminders"].update(r["id"], {"due_at": due(after, r["lead_minutes"]),
-                                                               "updated_at": utcnow()})  # fmt: skip
+                leads = self.db.execute(
+                    "select distinct lead_minutes from fair_reminders where fair_id = ? and status = 'pending'",
+                    [fair_id],
+                ).fetchall()
+                for (lead,) in leads:  # one statement per lead time, however many students
+                    self.db.execute(
+                        "update fair_reminders set due_at = ?, updated_at = ? where fair_id = ? and lead_minutes = ? and status = 'pending'",
+                        [due(after, lead), utcnow(), fair_id, lead],
+                    )
+                # Moved so early that a reminder's time has passed: the change notice tells them instead.
+                self.db.execute(
+                    "update fair_reminders set status = 'dropped', updated_at = ? where fair_id = ? and status = 'pending' and due_at <= ?",
+                    [utcnow(), fair_id, utcnow()],
+                )
             old = before.editable()
             self.audit(actor, "fair.edit", str(fair_id), {k: old[k] for k in changes}, changes)
         return after

@@ -66,6 +66,13 @@ class PeopleStore:
         ).fetchone()
         return (row[0] or "") if row else ""
 
+    def last_seen(self, channel: str, external_id: str) -> str | None:
+        """When the user last wrote or did anything (UTC ISO), or None for someone never seen."""
+        row = self.db.execute(
+            "select last_seen from users where channel = ? and external_id = ?", [channel, external_id]
+        ).fetchone()
+        return row[0] if row else None
+
     def count_users(self, since: str | None = None) -> int:
         """All users, or those first seen at or after `since` (UTC ISO)."""
         if since is None:

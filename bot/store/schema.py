@@ -248,6 +248,22 @@ def _migration_6(db: sqlite_utils.Database) -> None:
     db["fair_reminders"].create_index(["channel", "external_id"])
 
 
+def _migration_7(db: sqlite_utils.Database) -> None:
+    """WeChat: retries already seen, the numbered choices of a turn, who unfollowed and when."""
+    db["wechat_seen"].create({"key": str, "seen_at": str}, pk="key", not_null={"seen_at"})
+    db["wechat_seen"].create_index(["seen_at"])
+    db["wechat_choices"].create(
+        {"channel": str, "external_id": str, "actions": str, "updated_at": str},  # actions: JSON list
+        pk=("channel", "external_id"),
+        not_null={"actions", "updated_at"},
+    )
+    db["wechat_follows"].create(
+        {"channel": str, "external_id": str, "followed_at": str, "unfollowed_at": str},  # unfollowed: null if following
+        pk=("channel", "external_id"),
+    )
+    db["wechat_follows"].create_index(["unfollowed_at"])
+
+
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_1,
     _migration_2,
@@ -255,4 +271,5 @@ MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_4,
     _migration_5,
     _migration_6,
+    _migration_7,
 )

@@ -1,0 +1,115 @@
+"""WeChat's own state: retries already seen, numbered choices, and who unfollowed (for the purge)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+import sqlite_utils
+
+from bot.store.schema import utcnow
+
+#: How long a dedupe key is kept: WeChat retries within ~15 seconds; a day is plenty.
+SEEN_HOURS = 24
+#: How long the numbers of a turn's "回复 1" lines can be answered.
+CHOICE_MINUTES = 30
+#: Where a user's personal data lives: deleted by the purge after an unfollow.
+PERSONAL_TABLES = (
+    "users",
+    "subscriptions",
+    "dialogs",
+    "question_log",
+    "fair_reminders",
+    "deliveries",
+    "wechat_choices",
+    "wechat_follows",
+)
+
+
+def _iso(when: datetime | None) -> str:
+    if when is None:
+        return utcnow()
+    if when.tzinfo is None:
+        raise ValueError("a naive datetime has no time zone: refusing to guess")
+    return when.astimezone(UTC).isoformat(timespec="seconds")
+
+
+class WeChatStore:
+    db: sqlite_utils.Database
+
+    def seen_before(self, key: str) -> bool:
+        """Remember `key` (a message id, an event's sender and time); True if it was already there.
+
+        One atomic insert-or-ignore, so two processes racing on one retry agree on who handles it."""
+        now = datetime.now(UTC)
+        cursor = self.db.execute("insert or ignore into wechat_seen (key, seen_at) values (?, ?)", [key, _iso(now)])
+        seen = cursor.rowcount == 0
+        self.db.execute("delete from wechat_seen where seen_at < ?", [_iso(now - timedelta(hours=SEEN_HOURS))])
+        self.db.conn.commit()
+        return seen
+
+    def set_choices(self, channel: str, external_id: str, actions: Sequence[str]) -> None:
+        """The actions the digits 1..n stand for in what the user was just sent; none clears them."""
+        if not actions:
+            self.db.execute("delete from wechat_choices where channel = ? and external_id = ?", [channel, external_id])
+            self.db.conn.commit()
+            return
+        row = {"channel": channel, "external_id": external_id, "updated_at": utcnow()}
+        self.db["wechat_choices"].upsert(
+            {**row, "actions": json.dumps(list(actions), ensure_ascii=False)}, pk=("channel", "external_id")
+        )
+
+    def choice(self, channel: str, external_id: str, n: int) -> str | None:
+        """The action behind number `n` (from 1), while the choices are fresh; else None."""
+        row = self.db.execute(
+            "select actions, updated_at from wechat_choices where channel = ? and external_id = ?",
+            [channel, external_id],
+        ).fetchone()
+        if row is None or row[1] < _iso(datetime.now(UTC) - timedelta(minutes=CHOICE_MINUTES)):
+            return None
+        actions = json.loads(row[0])
+        return actions[n - 1] if 1 <= n <= len(actions) else None
+
+    def mark_followed(self, channel: str, external_id: str, at: datetime | None = None) -> None:
+        """A (re-)follow: cancels the pending purge of an earlier unfollow."""
+        self.db.execute(
+            """
+            insert into wechat_follows (channel, external_id, followed_at, unfollowed_at) values (?, ?, ?, null)
+            on conflict (channel, external_id) do update set followed_at = excluded.followed_at, unfollowed_at = null
+            """,
+            [channel, external_id, _iso(at)],
+        )
+        self.db.conn.commit()
+
+    def mark_unfollowed(self, channel: str, external_id: str, at: datetime | None = None) -> None:
+        """An unfollow: out of every audience and reminder now; personal data purged after retention."""
+        with self.db.atomic():
+            self.db.execute(
+                """
+                insert into wechat_follows (channel, external_id, followed_at, unfollowed_at) values (?, ?, null, ?)
+                on conflict (channel, external_id) do update set unfollowed_at = excluded.unfollowed_at
+                """,
+                [channel, external_id, _iso(at)],
+            )
+            where = "where channel = ? and external_id = ?"
+            self.db.execute(f"update subscriptions set reachable = 0 {where}", [channel, external_id])
+            self.db.execute(
+                f"update fair_reminders set status = 'cancelled', updated_at = ? {where} and status = 'pending'",
+                [utcnow(), channel, external_id],
+            )
+            self.db.execute(f"delete from wechat_choices {where}", [channel, external_id])
+
+    def purge_unfollowed(self, before: datetime) -> int:
+        """Delete the personal data of users who unfollowed before `before` and did not come back."""
+        with self.db.atomic():
+            gone = self.db.execute(
+                "select channel, external_id from wechat_follows where unfollowed_at is not null and unfollowed_at < ?",
+                [_iso(before)],
+            ).fetchall()
+            for channel, external_id in gone:
+                for table in PERSONAL_TABLES:
+                    self.db.execute(
+                        f"delete from {table} where channel = ? and external_id = ?", [channel, external_id]
+                    )
+        return len(gone)

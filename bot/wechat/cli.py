@@ -1,0 +1,72 @@
+"""WeChat command line: `python -m bot wechat menu [--file PATH] [--dry-run]`.
+
+`menu` checks the menu file (default bot/wechat/menu.yaml) against WeChat's rules
+and publishes it with WECHAT_APP_ID and WECHAT_APP_SECRET; `--dry-run` only checks
+it and prints what would be published (no settings needed). Exit codes: 0 done,
+1 the file has problems, 2 settings missing, 3 WeChat refused or could not be reached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.settings import Settings
+
+
+def add_parsers(sub: Any) -> Any:
+    """Register `wechat` and its actions; returns the actions' subparsers, for more to be added."""
+    wechat = sub.add_parser("wechat", help="WeChat Official Account tools").add_subparsers(dest="action", required=True)
+    menu = wechat.add_parser("menu", help="check the custom menu file and publish it")
+    menu.add_argument("--file", type=Path, help="the menu file (default: bot/wechat/menu.yaml)")
+    menu.add_argument("--dry-run", action="store_true", help="check and print the menu, publish nothing")
+    return wechat
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    if args.action == "menu":
+        return _menu(settings, args)
+    print(f"unknown wechat action {args.action!r}", file=sys.stderr)
+    return 2
+
+
+def _menu(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.wechat.api import WeChatError, WeChatUnavailable
+    from bot.wechat.menu import DEFAULT_MENU_PATH, MenuError, describe, load_menu
+
+    path = args.file or DEFAULT_MENU_PATH
+    try:
+        menu = load_menu(path)
+    except MenuError as exc:
+        print(f"{path}: not published, {len(exc.problems)} problem(s):", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print(describe(menu))
+        print(json.dumps(menu, ensure_ascii=False, indent=2))
+        print("dry run: nothing was published")
+        return 0
+    if not (settings.wechat_app_id and settings.wechat_app_secret):
+        print("WECHAT_APP_ID and WECHAT_APP_SECRET must be set to publish the menu", file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(_publish(settings, menu))
+    except (WeChatError, WeChatUnavailable) as exc:
+        print(f"WeChat did not take the menu: {exc}", file=sys.stderr)
+        return 3
+    print(describe(menu))
+    print(f"published the menu from {path} to {settings.wechat_app_id}")
+    return 0
+
+
+async def _publish(settings: Settings, menu: dict[str, Any]) -> None:
+    from bot.wechat.api import WeChatApi
+    from bot.wechat.menu import publish_menu
+
+    async with WeChatApi(settings.wechat_api_base_url, settings.wechat_app_id or "", settings.wechat_app_secret or "") as api:
+        await publish_menu(api, menu)

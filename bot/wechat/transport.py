@@ -1,0 +1,177 @@
+"""The outbox's WeChat side: customer-service text within the 48-hour window, a template message outside.
+
+WeChat's rules (公众号 "客服消息", "模板消息"):
+
+- A customer-service (客服) message may go to a student only within 48 hours of their
+  last interaction (a message, a menu click, following). Ours is users.last_seen, which
+  the receiving side updates on every message and event. Inside the window a notice
+  goes as text: the notice, its link as <a href>, its buttons as "回复 1：…" lines
+  (bot/wechat/render.py, the same rendering as the answers); the actions are kept
+  (`store.set_choices`) so that the digit the student sends next presses the button.
+- Outside the window only a template message may go, and only if one is configured
+  (WECHAT_TEMPLATE_ID): first line → `first`, the rest → `keyword1` (truncated),
+  a hint → `remark`, the link → `url`. Since May 2023 WeChat no longer shows
+  `first` and `remark` and cuts each keyword at about 20 characters: the template
+  chosen should carry the text in its keyword (see the report of issue 6).
+- If WeChat says the window is closed after all (45015: a last_seen that is stale,
+  a clock skew), the notice goes once more as a template message.
+- Photos are Telegram file ids: they are dropped here (text only).
+
+Errors as the sender's: 43004 unfollowed / 43019 blacklisted → Unreachable; 45009,
+45011, 45047 (quota, frequency, too many messages) → RateLimited(60); -1 (busy), 5xx,
+network → TemporaryFailure; 40003 (invalid openid) and the rest → PermanentFailure.
+
+WeChat cannot edit or recall a customer-service message: `edit` skips the progress
+reports the outbox edits every few seconds and sends the other texts (the final
+report, the withdrawal report) as a new message; `delete` always answers False
+(the author's withdrawal report counts those notices as kept).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot import texts
+from bot.replies import Button, Reply
+from bot.sender import DeliveryError, OutgoingMessage, PermanentFailure, RateLimited, TemporaryFailure, Unreachable
+from bot.settings import Settings
+from bot.wechat.api import WeChatApi, WeChatError, WeChatUnavailable
+from bot.wechat.render import render
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "wechat"
+#: How long after the student's last interaction customer-service messages are allowed.
+WINDOW = timedelta(hours=48)
+#: WeChat returns no id for a customer-service message. This placeholder is not empty so that the
+#: outbox runner, which sends the author's progress report once and edits it afterwards
+#: (`if progress_message`), does not send a new one on every tick.
+CS_MESSAGE_ID = "cs"
+#: Characters of the notice a template's keyword carries (WeChat's limit for a template's content).
+KEYWORD_LIMIT = 200
+REMARK_LINK = "点击查看详情"
+REMARK_REPLY = "回复任意消息，查看更多信息"
+
+OUT_OF_WINDOW = 45015
+UNREACHABLE = {43004: "the student unfollowed the account", 43019: "the student is blacklisted"}
+RATE_LIMITED = frozenset({45009, 45011, 45047})
+RATE_LIMIT_WAIT = 60.0
+SYSTEM_BUSY = -1
+
+_PROGRESS = re.compile("^" + re.sub(r"\\\{\w+\\\}", ".*", re.escape(texts.ANNOUNCE_PROGRESS)) + "$", re.DOTALL)
+
+
+def translate(exc: WeChatError | WeChatUnavailable) -> DeliveryError:
+    """WeChat's error as the sender's: wait, unreachable, final, or worth a retry."""
+    if isinstance(exc, WeChatUnavailable):
+        return TemporaryFailure(str(exc))
+    if exc.errcode in UNREACHABLE:
+        return Unreachable(f"{UNREACHABLE[exc.errcode]} ({exc.errcode})")
+    if exc.errcode in RATE_LIMITED:
+        return RateLimited(RATE_LIMIT_WAIT)
+    if exc.errcode == SYSTEM_BUSY:
+        return TemporaryFailure(str(exc))
+    return PermanentFailure(str(exc))  # 40003 invalid openid, 40037 invalid template, 45002 too long…
+
+
+def as_reply(message: OutgoingMessage) -> Reply:
+    """The notice as the core's `Reply`, so that it renders like an answer: its link, then its buttons."""
+    rows: list[tuple[Button, ...]] = [(Button(message.link[0], url=message.link[1]),)] if message.link else []
+    rows += [(Button(label, action),) for label, action in message.buttons]
+    return Reply(message.text, buttons=tuple(rows))
+
+
+def template_data(message: OutgoingMessage) -> dict[str, str]:
+    """The template's fields: the first line, the rest (truncated), and a hint on what to do."""
+    first, _, rest = message.text.strip().partition("\n")
+    body = rest.strip() or first
+    if len(body) > KEYWORD_LIMIT:
+        body = body[: KEYWORD_LIMIT - 1] + "…"
+    return {"first": first[:KEYWORD_LIMIT], "keyword1": body, "remark": REMARK_LINK if message.link else REMARK_REPLY}
+
+
+class WeChatTransport:
+    """`Transport` for the sender over `WeChatApi`; the caller owns the api's lifecycle."""
+
+    def __init__(
+        self,
+        api: WeChatApi,
+        store: Any,
+        settings: Settings,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.api, self.store, self.settings, self._now = api, store, settings, now
+
+    async def send(self, channel: str, external_id: str, message: OutgoingMessage) -> str:
+        """Customer-service text inside the 48-hour window, else a template message; returns a message id."""
+        openid = _openid(channel, external_id)
+        if message.photo:
+            logger.debug("A photo is not sent on WeChat (it is a %s file id)", message.photo.partition(":")[0])
+        if self.in_window(openid):
+            try:
+                return await self._customer_service(openid, message)
+            except _WindowClosed:
+                logger.info("WeChat says %s is out of the 48-hour window; sending a template message", openid)
+        return await self._template(openid, message)
+
+    def in_window(self, openid: str) -> bool:
+        """Whether the student interacted within the last 48 hours, as far as the store knows."""
+        seen = self.store.last_seen(CHANNEL, openid)
+        if not seen:
+            return False
+        when = datetime.fromisoformat(seen)
+        when = when if when.tzinfo else when.replace(tzinfo=UTC)
+        return self._now() - when < WINDOW
+
+    async def _customer_service(self, openid: str, message: OutgoingMessage) -> str:
+        rendered = render([as_reply(message)])
+        parts = rendered.messages
+        for i, text in enumerate(parts):
+            try:
+                await self.api.send_text(openid, text)
+            except (WeChatError, WeChatUnavailable) as exc:
+                if i == 0 and isinstance(exc, WeChatError) and exc.errcode == OUT_OF_WINDOW:
+                    raise _WindowClosed from exc
+                error = translate(exc)
+                if i == 0:
+                    raise error from exc
+                # Sending again would repeat the parts the student has: this one is final.
+                raise PermanentFailure(f"sent {i} of {len(parts)} parts, then: {error.reason}") from exc
+        set_choices = getattr(self.store, "set_choices", None)
+        if rendered.actions and set_choices is not None:
+            set_choices(CHANNEL, openid, list(rendered.actions))
+        return CS_MESSAGE_ID
+
+    async def _template(self, openid: str, message: OutgoingMessage) -> str:
+        template_id = self.settings.wechat_template_id
+        if not template_id:
+            raise PermanentFailure("outside the 48-hour window and no template configured")
+        url = message.link[1] if message.link else None
+        try:
+            return await self.api.send_template(openid, template_id, template_data(message), url)
+        except (WeChatError, WeChatUnavailable) as exc:
+            raise translate(exc) from exc
+
+    async def edit(self, channel: str, external_id: str, message_id: str, text: str) -> None:
+        """WeChat cannot edit: progress reports are skipped, any other text goes as a new message."""
+        if _PROGRESS.match(text):
+            return
+        await self.send(channel, external_id, OutgoingMessage(text))
+
+    async def delete(self, channel: str, external_id: str, message_id: str) -> bool:
+        """WeChat cannot recall a customer-service or template message: always False (kept)."""
+        return False
+
+
+class _WindowClosed(Exception):
+    """WeChat refused a customer-service message with 45015: the template goes instead."""
+
+
+def _openid(channel: str, external_id: str) -> str:
+    if channel != CHANNEL or not external_id:
+        raise PermanentFailure(f"not a WeChat user: {channel}:{external_id}")
+    return external_id

@@ -1,0 +1,296 @@
+"""The WeChat pushing side against a fake WeChat API (tests/fakewechat): the token, customer-service
+messages in the 48-hour window, template messages outside it, error mapping, the sender, the menu."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.cli import main
+from bot.pacing import SendBudget
+from bot.sender import OutgoingMessage, PermanentFailure, RateLimited, Sender, TemporaryFailure, Unreachable
+from bot.store import Store, utcnow
+from bot.wechat.api import WeChatApi, WeChatError
+from bot.wechat.menu import MenuError, build_menu, load_menu
+from bot.wechat.transport import CS_MESSAGE_ID, KEYWORD_LIMIT, WeChatTransport
+from tests.fakewechat import FakeWeChat
+
+STUDENT = "oStudent-1"
+LONG_AGO = datetime.now(UTC) - timedelta(days=3)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@pytest.fixture
+async def wechat():
+    async with FakeWeChat() as server:
+        yield server
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def wx(wechat, clock):
+    async with WeChatApi(wechat.base_url, wechat.app_id, wechat.app_secret, clock=clock) as client:
+        yield client
+
+
+@pytest.fixture
+def transport(wx, store, settings) -> WeChatTransport:
+    return WeChatTransport(wx, store, replace(settings, wechat_template_id="TPL_NOTICE"))
+
+
+def seen(store: Store, openid: str, when: datetime | None = None) -> None:
+    """The student wrote to the bot (at `when`): what the receiving side records."""
+    store.touch_user("wechat", openid)
+    if when is not None:
+        store.db.execute("update users set last_seen = ? where external_id = ?", [when.isoformat(), openid])
+        store.db.conn.commit()
+
+
+# -- the access_token --------------------------------------------------------------------------
+
+
+async def test_the_token_is_fetched_once_and_cached_across_sends(wechat, wx) -> None:
+    wechat.interact(STUDENT)
+    for n in range(3):
+        await wx.send_text(STUDENT, f"第 {n} 条")
+    assert wechat.token_fetches == 1
+    assert wechat.sent_texts(STUDENT) == ["第 0 条", "第 1 条", "第 2 条"]  # Chinese as is, no \u escapes
+    token = wechat.calls_to("token")[0]
+    assert token.query == {"grant_type": "client_credential", "appid": wechat.app_id, "secret": wechat.app_secret}
+
+
+async def test_the_token_is_refreshed_before_it_expires(wechat, wx, clock) -> None:
+    wechat.interact(STUDENT)
+    await wx.send_text(STUDENT, "一")
+    clock.t += 7200 - 301  # still more than the margin left
+    await wx.send_text(STUDENT, "二")
+    assert wechat.token_fetches == 1
+    clock.t += 2  # within five minutes of the expiry
+    await wx.send_text(STUDENT, "三")
+    assert wechat.token_fetches == 2
+    assert [c.errcode for c in wechat.calls_to("message/custom/send")] == [0, 0, 0]
+
+
+@pytest.mark.parametrize("how", ["invalidate", "expire"])
+async def test_a_refused_token_is_fetched_again_once_and_the_call_retried(wechat, wx, how) -> None:
+    wechat.interact(STUDENT)
+    await wx.send_text(STUDENT, "一")
+    wechat.invalidate_tokens() if how == "invalidate" else wechat.expire_tokens()
+    await wx.send_text(STUDENT, "二")
+    assert wechat.token_fetches == 2
+    assert [c.errcode for c in wechat.calls_to("message/custom/send")] == [0, 40001 if how == "invalidate" else 42001, 0]
+    assert wechat.sent_texts() == ["一", "二"]
+
+
+async def test_a_second_refusal_surfaces_instead_of_looping(wechat, wx) -> None:
+    wechat.interact(STUDENT)
+    wechat.fail_next("message/custom/send", 40001, times=2)
+    with pytest.raises(WeChatError) as caught:
+        await wx.send_text(STUDENT, "一")
+    assert caught.value.errcode == 40001
+    assert wechat.token_fetches == 2 and len(wechat.calls_to("message/custom/send")) == 2
+
+
+async def test_concurrent_calls_share_one_token_fetch(wechat, wx) -> None:
+    wechat.token_delay = 0.05
+    wechat.interact(STUDENT)
+    await asyncio.gather(*(wx.send_text(STUDENT, str(n)) for n in range(20)))
+    assert wechat.token_fetches == 1
+    assert len(wechat.sent_texts()) == 20
+
+
+async def test_mass_send_by_tag_and_its_monthly_quota(wechat, wx) -> None:
+    wechat.mass_quota = 1
+    assert await wx.mass_send_by_tag(7, "全体通知")
+    assert wechat.mass_sends() == [{"filter": {"is_to_all": False, "tag_id": 7}, "msgtype": "text",
+                                    "text": {"content": "全体通知"}}]  # fmt: skip
+    with pytest.raises(WeChatError, match="45028"):
+        await wx.mass_send_by_tag(7, "再来一次")
+
+
+# -- the transport ---------------------------------------------------------------------------
+
+
+async def test_inside_the_window_a_notice_goes_as_customer_service_text(wechat, transport, store) -> None:
+    wechat.interact(STUDENT)
+    seen(store, STUDENT)
+    message = OutgoingMessage("明天招聘会\n松山湖", (("🔕 不再接收此类通知", "unsub:city"),), ("报名", "https://e.org/f"),
+                              photo="telegram:AgAC")  # fmt: skip
+    assert await transport.send("wechat", STUDENT, message) == CS_MESSAGE_ID
+    assert wechat.sent_texts(STUDENT) == ['明天招聘会\n松山湖\n<a href="https://e.org/f">报名</a>\n回复 1：🔕 不再接收此类通知']
+    assert not wechat.templates()
+
+
+async def test_the_numbered_actions_are_remembered_for_the_digit_answer(wechat, wx, store, settings) -> None:
+    class Recording:
+        def __init__(self) -> None:
+            self.choices: dict[tuple[str, str], list[str]] = {}
+
+        def last_seen(self, channel: str, external_id: str) -> str | None:
+            return store.last_seen(channel, external_id)
+
+        def set_choices(self, channel: str, external_id: str, actions) -> None:
+            self.choices[channel, external_id] = list(actions)
+
+    wechat.interact(STUDENT)
+    seen(store, STUDENT)
+    recording = Recording()
+    message = OutgoingMessage("招聘会提醒", (("查看详情", "fair:12"), ("不再提醒", "unsub:topic:fairs")))
+    await WeChatTransport(wx, recording, settings).send("wechat", STUDENT, message)
+    assert recording.choices == {("wechat", STUDENT): ["fair:12", "unsub:topic:fairs"]}
+    assert wechat.sent_texts()[0].endswith("回复 1：查看详情\n回复 2：不再提醒")
+
+
+async def test_outside_the_window_a_template_message_goes(wechat, transport, store) -> None:
+    wechat.interact(STUDENT, LONG_AGO)
+    seen(store, STUDENT, LONG_AGO)
+    body = "详情" * 150
+    msgid = await transport.send("wechat", STUDENT, OutgoingMessage(f"东莞招聘会\n{body}", link=("报名", "https://e.org")))
+    [template] = wechat.templates(STUDENT)
+    assert msgid and msgid != CS_MESSAGE_ID
+    assert template["template_id"] == "TPL_NOTICE" and template["url"] == "https://e.org"
+    data = {name: field["value"] for name, field in template["data"].items()}
+    assert data["first"] == "东莞招聘会" and data["remark"]
+    assert len(data["keyword1"]) == KEYWORD_LIMIT and data["keyword1"].endswith("…")
+    assert not wechat.calls_to("message/custom/send")  # the store knew: no customer-service attempt
+
+
+async def test_outside_the_window_without_a_template_the_notice_fails(wechat, wx, store, settings) -> None:
+    seen(store, STUDENT, LONG_AGO)
+    with pytest.raises(PermanentFailure, match="no template configured"):
+        await WeChatTransport(wx, store, settings).send("wechat", STUDENT, OutgoingMessage("通知"))
+
+
+async def test_a_stale_last_seen_falls_back_to_the_template_once(wechat, transport, store) -> None:
+    wechat.interact(STUDENT, LONG_AGO)  # WeChat knows better than our last_seen
+    seen(store, STUDENT)
+    await transport.send("wechat", STUDENT, OutgoingMessage("通知"))
+    assert [c.errcode for c in wechat.calls_to("message/custom/send")] == [45015]
+    assert len(wechat.templates(STUDENT)) == 1
+
+
+@pytest.mark.parametrize(
+    ("errcode", "status", "expected"),
+    [(43004, 200, Unreachable), (43019, 200, Unreachable), (45047, 200, RateLimited), (45009, 200, RateLimited),
+     (-1, 200, TemporaryFailure), (0, 502, TemporaryFailure), (40003, 200, PermanentFailure)],
+)  # fmt: skip
+async def test_wechat_errors_map_to_the_senders(wechat, transport, store, errcode, status, expected) -> None:
+    wechat.interact(STUDENT)
+    seen(store, STUDENT)
+    wechat.fail_next("message/custom/send", errcode, status=status)
+    with pytest.raises(expected) as caught:
+        await transport.send("wechat", STUDENT, OutgoingMessage("通知"))
+    if expected is RateLimited:
+        assert caught.value.retry_after == 60
+    assert "access_token" not in caught.value.reason and "TOKEN" not in caught.value.reason
+
+
+async def test_an_unfollowed_student_is_unreachable(wechat, transport, store) -> None:
+    wechat.interact(STUDENT)
+    wechat.unfollow(STUDENT)
+    seen(store, STUDENT)
+    with pytest.raises(Unreachable, match="43004"):
+        await transport.send("wechat", STUDENT, OutgoingMessage("通知"))
+
+
+async def test_a_long_notice_is_split_into_several_messages(wechat, transport, store) -> None:
+    wechat.interact(STUDENT)
+    seen(store, STUDENT)
+    lines = [f"第{n}行：" + "东莞人才政策" * 10 for n in range(40)]
+    await transport.send("wechat", STUDENT, OutgoingMessage("\n".join(lines)))
+    parts = wechat.sent_texts(STUDENT)
+    assert len(parts) > 1 and all(len(p.encode()) <= 2048 for p in parts)
+    assert "\n".join(parts) == "\n".join(lines)
+
+
+async def test_edit_skips_progress_and_sends_the_final_report_and_delete_keeps(wechat, transport, store) -> None:
+    wechat.interact(STUDENT)
+    seen(store, STUDENT)
+    await transport.edit("wechat", STUDENT, CS_MESSAGE_ID, "通知 #3 发送中：已发送 10/50")
+    assert not wechat.sent_texts()
+    await transport.edit("wechat", STUDENT, CS_MESSAGE_ID, "通知 #3 发送完成：送达 50")
+    assert wechat.sent_texts() == ["通知 #3 发送完成：送达 50"]
+    assert await transport.delete("wechat", STUDENT, CS_MESSAGE_ID) is False
+
+
+async def test_the_sender_delivers_a_notice_to_wechat_students(wechat, transport, store) -> None:
+    students = {"oInWindow": datetime.now(UTC), "oOutside": LONG_AGO, "oGone": datetime.now(UTC)}
+    for openid, when in students.items():
+        wechat.interact(openid, when)
+        seen(store, openid, when)
+        store.set_subscription("wechat", openid, city="北京")
+    wechat.unfollow("oGone")
+    aid = store.create_announcement("telegram:1", "明天招聘会", "北京", "", utcnow(), False, "scheduled")
+    store.enqueue(aid, daily_cap=10, day_start=utcnow()[:10])
+    sender = Sender(store, transport, budget=SendBudget(100), per_chat_interval=0)
+    assert await sender.drain_once() == 3
+    assert store.delivery_counts(aid) == {"sent": 2, "unreachable": 1}
+    assert wechat.sent_texts("oInWindow") == ["明天招聘会\n回复 1：🔕 不再接收此类通知"]
+    assert wechat.templates("oOutside")[0]["data"]["first"] == {"value": "明天招聘会"}
+    assert not store.subscription("wechat", "oGone").reachable
+
+
+# -- the menu ----------------------------------------------------------------------------------
+
+
+def test_the_bundled_menu_is_valid() -> None:
+    menu = load_menu()
+    assert 1 <= len(menu["button"]) <= 3
+    assert all(len(b.get("sub_button", [])) <= 5 for b in menu["button"])
+
+
+@pytest.mark.parametrize(
+    ("menu", "problem"),
+    [
+        ({"button": [{"name": f"菜单{n}", "key": "CMD_HELP"} for n in range(4)]}, "at most 3"),
+        ({"button": [{"name": "招聘会信息", "key": "CMD_FAIRS"}]}, "longer than 4 Chinese characters"),
+        ({"button": [{"name": "更多", "sub_button": [{"name": "一二三四五六七八九", "key": "CMD_FAQ"}]}]},
+         "longer than 8 Chinese characters"),
+        ({"button": [{"name": "帮助", "key": "CMD_NOPE"}]}, "unknown key 'CMD_NOPE'"),
+        ({"button": [{"name": "更多", "sub_button": [{"name": str(n), "key": "CMD_FAQ"} for n in range(6)]}]},
+         "at most 5"),
+        ({"button": [{"name": "官网", "url": "ftp://e.org"}]}, "http(s)"),
+        ({"button": [{"name": "帮助", "key": "CMD_HELP", "url": "https://e.org"}]}, "exactly one of"),
+    ],
+)  # fmt: skip
+def test_menu_rules_are_checked_before_publishing(menu, problem) -> None:
+    with pytest.raises(MenuError, match=problem.replace("(", r"\(").replace(")", r"\)")):
+        build_menu(menu)
+
+
+async def test_the_cli_publishes_the_menu(wechat, tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name, value in {"WECHAT_APP_ID": wechat.app_id, "WECHAT_APP_SECRET": wechat.app_secret,
+                        "WECHAT_API_BASE_URL": wechat.base_url, "DATABASE_PATH": str(tmp_path / "bot.db")}.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    assert await asyncio.to_thread(main, ["wechat", "menu"]) == 0  # its own event loop, ours serves the fake
+    assert wechat.menu == load_menu()
+    assert "published the menu" in capsys.readouterr().out
+    (tmp_path / "bad.yaml").write_text("button:\n  - name: 帮助\n    key: CMD_NOPE\n", encoding="utf-8")
+    assert await asyncio.to_thread(main, ["wechat", "menu", "--file", str(tmp_path / "bad.yaml")]) == 1
+    assert "unknown key" in capsys.readouterr().err
+
+
+def test_the_cli_needs_the_app_id_and_secret(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("WECHAT_APP_ID", "WECHAT_APP_SECRET", "TELEGRAM_BOT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "bot.db"))
+    assert main(["wechat", "menu"]) == 2
+    assert "WECHAT_APP_ID" in capsys.readouterr().err
+    assert main(["wechat", "menu", "--dry-run"]) == 0
