@@ -8,6 +8,8 @@ from pathlib import Path
 
 from bot.conversation import Conversation
 from bot.flood import FloodGuard
+from bot.outbox_runner import Channels, OutboxRunner
+from bot.sender import OutgoingMessage
 from bot.settings import Settings
 from bot.store import Store
 from knowledge.entries import DEFAULT_FAQ_PATH, DEFAULT_LEXICON_PATH, Lexicon, load_faq, load_lexicon
@@ -55,3 +57,17 @@ def build_conversation(settings: Settings, store: Store | None = None, kb: Knowl
     kb = kb or build_knowledge(settings, store)
     store.seed_synonyms(dict(kb.lexicon.synonyms))
     return Conversation(settings, store, kb, FloodGuard(settings.flood_limit_per_minute))
+
+
+async def run_outbox(
+    conversation: Conversation, transports: dict[str, object], **sender_options: object
+) -> OutboxRunner:
+    """Start the outbox (scheduler + sender) over every channel's transport, and connect the core's hooks."""
+    render = lambda a: OutgoingMessage.from_reply(conversation.render_notice(a))  # noqa: E731
+    runner = OutboxRunner(conversation.settings, conversation.store, Channels(transports), render, **sender_options)
+    await runner.start()
+    conversation.announcer.on_scheduled = runner.release_now
+    conversation.fairs.on_changed = runner.reminders.changed
+    conversation.fair_editor.on_changed = runner.reminders.changed
+    conversation.fair_editor.on_notices = runner.sender.wake  # the notices are written: just send them
+    return runner

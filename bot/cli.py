@@ -1,6 +1,7 @@
 """Command line: `python -m bot [run|chat|ask]`.
 
-- `run` (the default): on Telegram when TELEGRAM_BOT_TOKEN is set, otherwise
+- `run` (the default): on Telegram when TELEGRAM_BOT_TOKEN is set, on a WeChat
+  Official Account when WECHAT_* are set (beside Telegram or alone), otherwise
   the console chat, so a fresh clone works with no set-up at all.
 - `chat`: the console chat, always.
 - `ask`: print how the knowledge base answers questions, for admins checking it.
@@ -54,7 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.app import configure_logging
 
     # In a terminal conversation routine INFO lines would drown the chat; a server logs them.
-    interactive = args.command in ("chat", "ask", "admin", "faq", "stats", "wechat") or not settings.telegram_token
+    serving = settings.telegram_token or settings.wechat_enabled
+    interactive = args.command in ("chat", "ask", "admin", "faq", "stats", "wechat") or not serving
     configure_logging("WARNING" if interactive and settings.log_level == "INFO" else settings.log_level)
     if getattr(args, "admin", False):
         settings = replace(settings, console_admin=True)
@@ -65,9 +67,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return wechat_cli.run(settings, args)
         if args.command == "ask":
             return _ask(settings, args)
-        if args.command == "chat" or not settings.telegram_token:
+        if args.command == "chat" or not (settings.telegram_token or settings.wechat_enabled):
             return _chat(settings)
-        return _telegram(settings)
+        if not settings.telegram_token:
+            return _wechat(settings)
+        return _telegram(settings)  # and WeChat beside it when configured
     except KnowledgeError as exc:
         print(f"知识库文件有误 / knowledge base error: {exc}", file=sys.stderr)
         return 2
@@ -99,6 +103,19 @@ def _telegram(settings: Settings) -> int:
     logger.info("Starting %s on Telegram (long polling)", settings.bot_name)
     try:
         application.run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
+    finally:
+        conversation.store.close()
+    return 0
+
+
+def _wechat(settings: Settings) -> int:
+    from bot.app import build_conversation
+    from bot.wechat.runtime import run_wechat_only
+
+    conversation = build_conversation(settings)
+    logger.info("Starting %s on WeChat only (no Telegram token)", settings.bot_name)
+    try:
+        run_wechat_only(settings, conversation)
     finally:
         conversation.store.close()
     return 0

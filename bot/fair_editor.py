@@ -5,9 +5,10 @@ database (`dialogs`, flows named fair_*), every step can be cancelled, each fiel
 is checked as it arrives, and nothing is written before the admin confirms a
 preview shown exactly as students see it (`fair_card`). The store audits writes.
 
-When a fair's start moves or it is cancelled, the students who asked for
-reminders are told once (the notice's key makes a repeat a no-op), their pending
-reminders move or stop, and the scheduler is told to look again (`on_changed`).
+When a fair's start moves or it is cancelled, the store moves or stops the
+pending reminders and writes the notice to the students who asked, in the same
+transaction (so it is sent once, and a crash cannot lose it); the scheduler is
+told to look again (`on_changed`) and the sender to send (`on_notices`).
 
 Buttons (fe:…, under 64 bytes; flow buttons carry the flow's token):
 
@@ -35,7 +36,7 @@ from bot import texts as t
 from bot.fair_input import OPTIONAL, Refused, end_before_start, lead_code, lead_minutes, parse_field
 from bot.fair_io import FairRow, export_fairs, parse_fairs_file
 from bot.fair_io import summarize_fairs as summarize
-from bot.fairs import DEFAULT_LEADS, KINDS, LEAD_CHOICES, fair_card, fair_links, lead_label, reminder_due
+from bot.fairs import DEFAULT_LEADS, KINDS, LEAD_CHOICES, fair_card, fair_links, lead_labels, reminder_due
 from bot.faq_io import ImportProblems
 from bot.permissions import CITIES, Actor, Role
 from bot.replies import Button, Reply
@@ -100,10 +101,10 @@ class FairEditor:
                 return [Reply(t.FAIR_LEADS_BAD.format(value=word, choices=choices))]
         if not wanted:
             current = self.store.fair_lead_defaults() or DEFAULT_LEADS
-            return [Reply(t.FAIR_LEADS.format(leads=_labels(current), choices=choices))]
+            return [Reply(t.FAIR_LEADS.format(leads=lead_labels(current), choices=choices))]
         leads = sorted({m for m in wanted if m is not None}, reverse=True)
         self.store.set_fair_lead_defaults(actor.key, leads)
-        return [Reply(t.FAIR_LEADS_SET.format(leads=_labels(leads)))]
+        return [Reply(t.FAIR_LEADS_SET.format(leads=lead_labels(leads)))]
 
     def export(self, actor: Actor, args: tuple[str, ...]) -> list[Reply]:
         actor.require(Role.ADMIN)
@@ -129,7 +130,7 @@ class FairEditor:
         actor.require(Role.ADMIN)
         _, data = self.store.dialog(actor.channel, actor.user_id) or ("", {})
         fairs = self.store.all_fairs()
-        active = {f.id for f in fairs if f.status == "active"}
+        active = {f.id: f.starts_at for f in fairs if f.status == "active"}  # a moved start must lie ahead
         try:
             rows = parse_fairs_file(filename, content, self.tz, self.now(), active)
         except ImportProblems as problems:  # nothing changes; the flow waits for a better file
@@ -296,11 +297,11 @@ class FairEditor:
         before = self.store.fair(data["id"])
         changes = {k: v for k, v in data["changes"].items() if getattr(before, k) != v}
         try:
-            after = self.store.update_fair(actor.key, before.id, changes, due=self._due)
+            after = self.store.update_fair(actor.key, before.id, changes, due=self._due, now=iso(self.now()))
         except NotFoundError:  # cancelled a moment ago
             return [Reply(t.FAIR_NOT_ACTIVE.format(id=before.id))]
         self.on_changed()
-        told = self._tell_moved(after) if after.starts_at != before.starts_at else 0
+        told = self._told_of_move(after.id) if after.starts_at != before.starts_at else 0
         moved = t.FAIR_MOVED_TOLD.format(count=told) if told else ""
         return [Reply(t.FAIR_EDITED.format(id=after.id, title=after.title) + moved)]
 
@@ -311,8 +312,9 @@ class FairEditor:
             return [Reply(t.ADMIN_STALE)]
         if fair.status != "active":
             return [Reply(t.FAIR_ALREADY_CANCELLED.format(id=fair.id))]
-        told = self.store.cancel_fair(actor.key, fair.id)
-        self._notify(fair.id, told, f"fair:{fair.id}:cancel")
+        told = self.store.cancel_fair(actor.key, fair.id)  # the notice is written with the cancellation
+        if told:
+            self.on_notices()
         self.on_changed()
         return [Reply(t.FAIR_CANCELLED_ADMIN.format(id=fair.id, title=fair.title, count=len(told)))]
 
@@ -337,24 +339,21 @@ class FairEditor:
                     self.store.add_fair(actor.key, row.values)
                 elif row.id in summary.changed:
                     changes = {k: v for k, v in row.values.items() if current[row.id].editable()[k] != v}
-                    self.store.update_fair(actor.key, row.id, changes, due=self._due)
+                    self.store.update_fair(actor.key, row.id, changes, due=self._due, now=iso(self.now()))
         self.store.clear_dialog(actor.channel, actor.user_id)
         self.on_changed()
         for fair_id in summary.moved:
-            self._tell_moved(self.store.fair(fair_id))
+            self._told_of_move(fair_id)
         return [Reply(t.FAIR_IMPORTED.format(summary=summary.text()))]
 
     # -- small helpers ----------------------------------------------------------------------
 
-    def _tell_moved(self, fair: Fair) -> int:
-        """Tell the students with reminders of a fair that its time changed (once per new start)."""
-        recipients = self.store.fair_reminder_recipients(fair.id)
-        self._notify(fair.id, recipients, f"fair:{fair.id}:moved:{fair.starts_at}")
-        return len(recipients)
-
-    def _notify(self, fair_id: int, recipients: list[tuple[str, str]], key: str) -> None:
-        if recipients and self.store.notify_fair_change(fair_id, recipients, key) is not None:
+    def _told_of_move(self, fair_id: int) -> int:
+        """How many students the store's notice of a move went to; wakes the sender when there are some."""
+        told = len(self.store.fair_reminder_recipients(fair_id))
+        if told:
             self.on_notices()
+        return told
 
     def _due(self, fair: Fair, lead: int) -> str:
         return iso(reminder_due(fair.start, lead, self.settings))
@@ -387,10 +386,6 @@ class FairEditor:
 
 def _as_fair(values: dict[str, str], fair_id: int) -> Fair:
     return Fair(id=fair_id, **values, status="active", created_at="", updated_at="")
-
-
-def _labels(leads: Any) -> str:
-    return "、".join(lead_label(m) for m in sorted(leads, reverse=True))
 
 
 def _version(fairs: list[Fair]) -> str:

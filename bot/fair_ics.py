@@ -20,10 +20,6 @@ from bot.store.fairs import Fair, parse_iso
 
 PRODID = "-//guancai-bot//Job Fairs 1.0//ZH"
 UID_DOMAIN = "guancai-bot"
-ONLINE_LINK = "线上会场：{link}"
-REGISTER = "报名：{url}"
-CANCELLED = "【已取消】"
-ALARM = "招聘会提醒：{title}"
 
 
 def fair_calendar(fair: Fair, tz: ZoneInfo, alarms: Sequence[int] = (60,)) -> bytes:
@@ -47,7 +43,7 @@ def fair_calendar(fair: Fair, tz: ZoneInfo, alarms: Sequence[int] = (60,)) -> by
     event.add("sequence", _sequence(fair))
     event.add("dtstart", start)
     event.add("dtend", end)
-    event.add("summary", (CANCELLED if cancelled else "") + fair.title)
+    event.add("summary", (texts.ICS_CANCELLED if cancelled else "") + fair.title)
     location = _location(fair)
     if location:
         event.add("location", location)
@@ -62,7 +58,7 @@ def fair_calendar(fair: Fair, tz: ZoneInfo, alarms: Sequence[int] = (60,)) -> by
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("trigger", timedelta(minutes=-minutes))
-        alarm.add("description", ALARM.format(title=fair.title))
+        alarm.add("description", texts.ICS_ALARM.format(title=fair.title))
         event.add_component(alarm)
     calendar.add_component(event)
     # The zone's rules for the years the fair touches: enough for any client, and short.
@@ -106,7 +102,7 @@ def _description(fair: Fair) -> str:
         fair.organiser and texts.FAIR_ORGANISER.format(organiser=fair.organiser),
         fair.audience and texts.FAIR_AUDIENCE.format(audience=fair.audience),
         fair.description,
-        fair.link and fair.kind != "onsite" and ONLINE_LINK.format(link=fair.link),
-        fair.register_url and REGISTER.format(url=fair.register_url),
+        fair.link and fair.kind != "onsite" and texts.ICS_ONLINE_LINK.format(link=fair.link),
+        fair.register_url and texts.ICS_REGISTER.format(url=fair.register_url),
     )
     return "\n".join(line for line in lines if line)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts as t
@@ -34,7 +34,7 @@ class Refused(ValueError):
 
 
 def parse_local(text: str, tz: ZoneInfo, after: datetime, day: date | None = None) -> datetime | None:
-    """A typed local time, or None if unreadable; a bare "11:30" is on `day`.
+    """A typed local time, or None if unreadable or skipped by summer time; a bare "11:30" is on `day`.
 
     A date without a year is in `after`'s year, or the next one when its month is already past."""
     match = _WHEN.match(unicodedata.normalize("NFKC", text).strip())
@@ -49,9 +49,11 @@ def parse_local(text: str, tz: ZoneInfo, after: datetime, day: date | None = Non
         local = after.astimezone(tz)
         year = str(local.year + (int(month) < local.month))
     try:
-        return datetime(int(year), int(month), int(dom), int(hour), int(minute), tzinfo=tz)
+        when = datetime(int(year), int(month), int(dom), int(hour), int(minute), tzinfo=tz)
     except ValueError:
         return None
+    # A wall time the zone skips (summer time) names no instant: refused, as the import refuses it.
+    return when if when.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == when.replace(tzinfo=None) else None
 
 
 def parse_field(

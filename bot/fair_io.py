@@ -14,7 +14,7 @@ editing and re-importing it updates those fairs.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
@@ -68,17 +68,25 @@ def parse_fairs_file(
     """Read and validate a whole upload; raise ImportProblems naming every problem, or return all fairs.
 
     `existing_ids` are the fairs an upload may update (an id not among them is an error);
-    `now` decides which new fairs are already too late to add."""
+    `now` decides which new fairs are already too late to add. When `existing_ids` maps
+    each id to its current start, a start the upload moves must lie ahead too (as in the
+    chat editor); an unchanged past start (a re-imported export) is fine."""
     suffix = check_upload(filename, data, SUPPORTED, ".xlsx 或 .csv")
     problems: list[Problem] = []
     rows = table_rows(read_table(suffix, data, MAX_FAIRS, problems), LABELS, REQUIRED, problems)
     if len(rows) > MAX_FAIRS:
         fail(f"招聘会太多（超过 {MAX_FAIRS} 场），请分批导入")
-    return finish(problems, _validate(rows, tz, now, set(existing_ids), problems), "文件里没有找到任何招聘会")
+    starts = existing_ids if isinstance(existing_ids, Mapping) else {}
+    return finish(problems, _validate(rows, tz, now, starts, set(existing_ids), problems), "文件里没有找到任何招聘会")
 
 
 def _validate(
-    rows: list[TableRow], tz: ZoneInfo, now: datetime, existing: set[int], problems: list[Problem]
+    rows: list[TableRow],
+    tz: ZoneInfo,
+    now: datetime,
+    starts: Mapping[int, str],
+    existing: set[int],
+    problems: list[Problem],
 ) -> list[FairRow]:
     seen: dict[int, TableRow] = {}
     fairs = []
@@ -110,6 +118,8 @@ def _validate(
             problem("start", f"开始时间 {text['start']} 在两年以后，请检查年份")
         elif start and fair_id is None and start <= now:
             problem("start", f"开始时间 {text['start']} 已经过去了；新增的招聘会要在以后举行")
+        elif start and fair_id in starts and start <= now and iso(start) != starts[fair_id]:
+            problem("start", f"开始时间 {text['start']} 已经过去了；改期后的招聘会要在以后举行")
         if kind == "onsite" and not text["venue"]:
             problem("venue", "现场招聘会要填写地点")
         if kind in ("online", "livestream") and not text["link"]:

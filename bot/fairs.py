@@ -3,7 +3,8 @@ how reminders, digests and changes read when they arrive. Plain core functions.
 
 Buttons (all well under 64 bytes):
 
-    fl:<page>:<city>:<kind>   the list, one page, filtered (the message changes in place)
+    fl:<page>:<city>:<kind>   the list, one page, filtered (the message changes in place);
+                              a long city rides as '#' and a digest (`city_token`)
     fd:<fair>                 one fair's card
     fr:<fair>                 remind me (the default lead times)
     frl:<fair>:<minutes>      toggle one lead time
@@ -13,9 +14,10 @@ Buttons (all well under 64 bytes):
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from bot import texts
 from bot.announce import quiet_adjusted
@@ -26,22 +28,46 @@ from bot.settings import Settings
 from bot.store import Announcement, Fair, NotFoundError, Store, iso
 
 #: Fair kinds as stored (key) and shown (value).
-KINDS = {"onsite": "现场", "online": "线上", "livestream": "直播"}
+KINDS = texts.FAIR_KINDS
 #: Lead times a student can pick, in minutes.
 LEAD_CHOICES = (1440, 180, 60, 15)
 #: Until an admin changes them: a day and an hour before.
 DEFAULT_LEADS = (1440, 60)
 PAGE_SIZE = 5
-WEEKDAYS = "一二三四五六日"
+#: A city longer than this (UTF-8 bytes) rides in a button as a digest: Telegram allows 64 bytes in all.
+CITY_BYTES = 30
+#: The weekly digest goes out on Monday (weekday 0) at 09:00, local time; it covers the week until the next.
+DIGEST_WEEKDAY, DIGEST_AT = 0, time(9, 0)
 
 
 def lead_label(minutes: int) -> str:
     """1440 → '1 天', 180 → '3 小时', 15 → '15 分钟'."""
-    if minutes % 1440 == 0:
-        return f"{minutes // 1440} 天"
-    if minutes % 60 == 0:
-        return f"{minutes // 60} 小时"
-    return f"{minutes} 分钟"
+    unit = next(unit for unit in sorted(texts.FAIR_LEAD_UNITS, reverse=True) if minutes % unit == 0)
+    return texts.FAIR_LEAD_UNITS[unit].format(n=minutes // unit)
+
+
+def lead_labels(leads: Sequence[int] | set[int]) -> str:
+    """Longest first: '1 天、1 小时'."""
+    return "、".join(lead_label(m) for m in sorted(leads, reverse=True))
+
+
+def city_token(city: str) -> str:
+    """A city as it rides in a button: itself when short, else '#' and a digest, so no button passes 64 bytes."""
+    if len(city.encode()) <= CITY_BYTES and ":" not in city and not city.startswith("#"):
+        return city
+    return "#" + hashlib.sha256(city.encode()).hexdigest()[:12]
+
+
+def digest_window(at: datetime, tz: object) -> tuple[datetime, datetime]:
+    """The fairs a digest sent at `at` lists: those starting from then until the next digest's time.
+
+    Counted in local wall time (the next Monday 09:00 there), so a digest caught up late on
+    Monday or moved by the quiet hours does not reach into the next week's."""
+    local = at.astimezone(tz)  # type: ignore[arg-type]
+    monday = local.date() - timedelta(days=(local.weekday() - DIGEST_WEEKDAY) % 7)
+    this_week = datetime.combine(monday, DIGEST_AT, tz)  # type: ignore[arg-type]
+    following = datetime.combine(monday + timedelta(days=7), DIGEST_AT, tz)  # type: ignore[arg-type]
+    return at, (following if at >= this_week else this_week).astimezone(UTC)
 
 
 def reminder_due(start: datetime, lead: int, settings: Settings) -> datetime:
@@ -59,21 +85,23 @@ def reminder_due(start: datetime, lead: int, settings: Settings) -> datetime:
 def fair_when(fair: Fair, tz: object) -> str:
     """'12月1日（周二）09:30—11:30', the end with its date when it is another day."""
     start, end = fair.start.astimezone(tz), fair.end.astimezone(tz)  # type: ignore[arg-type]
-    day = f"{start.month}月{start.day}日（周{WEEKDAYS[start.weekday()]}）"
-    until = end.strftime("%H:%M") if end.date() == start.date() else f"{end.month}月{end.day}日 {end:%H:%M}"
+    day = texts.FAIR_DAY.format(month=start.month, day=start.day, weekday=texts.WEEKDAYS[start.weekday()])
+    until = (end.strftime("%H:%M") if end.date() == start.date()
+             else texts.FAIR_OTHER_DAY_END.format(month=end.month, day=end.day, time=f"{end:%H:%M}"))  # fmt: skip
     return f"{day}{start:%H:%M}—{until}"
 
 
 def fair_where(fair: Fair) -> str:
     if fair.kind == "onsite":
         return "·".join(part for part in (fair.city, fair.venue) if part)
-    return f"{KINDS.get(fair.kind, fair.kind)}（{fair.city}）" if fair.city else KINDS.get(fair.kind, fair.kind)
+    kind = KINDS.get(fair.kind, fair.kind)
+    return texts.FAIR_ONLINE_WHERE.format(kind=kind, city=fair.city) if fair.city else kind
 
 
 def fair_card(fair: Fair, tz: object) -> str:
     """Everything a student needs to decide whether to go, in a few lines."""
     lines = [
-        f"【{KINDS.get(fair.kind, fair.kind)}】{fair.title}",
+        texts.FAIR_CARD_HEAD.format(kind=KINDS.get(fair.kind, fair.kind), title=fair.title),
         f"🕒 {fair_when(fair, tz)}",
         f"📍 {fair_where(fair)}",
     ]
@@ -111,6 +139,8 @@ class FairDesk:
     def list(self, page: int = 0, city: str = "", kind: str = "", replace: bool = False, admin: bool = False) -> Reply:
         """Coming fairs, soonest first, PAGE_SIZE at a time, with filters by city and kind (admins: ⚙️ too)."""
         now = iso(self.now())
+        if city.startswith("#"):  # a long city, by its digest; one with no coming fairs is no filter any more
+            city = next((c for c in self.store.fair_cities(now) if city_token(c) == city), "")
         fairs, total = self.store.coming_fairs(now, city, kind, PAGE_SIZE, page * PAGE_SIZE)
         if not fairs and page > 0:  # the list shrank under an old button: show its last page
             page = max(0, (total - 1) // PAGE_SIZE)
@@ -127,20 +157,21 @@ class FairDesk:
         else:
             text = texts.FAIRS_NONE_FILTERED if (city or kind) else texts.FAIRS_NONE
         paging = []
+        here = city_token(city)
         if page > 0:
-            paging.append(Button(texts.BUTTON_PREVIOUS, f"fl:{page - 1}:{city}:{kind}"))
+            paging.append(Button(texts.BUTTON_PREVIOUS, f"fl:{page - 1}:{here}:{kind}"))
         if (page + 1) * PAGE_SIZE < total:
-            paging.append(Button(texts.BUTTON_NEXT, f"fl:{page + 1}:{city}:{kind}"))
+            paging.append(Button(texts.BUTTON_NEXT, f"fl:{page + 1}:{here}:{kind}"))
         if paging:
             rows.append(tuple(paging))
         cities = self.store.fair_cities(now)
         if len(cities) > 1 or city:
             options = ["", *cities[:5]] if city in ("", *cities[:5]) else ["", city, *cities[:4]]
-            rows.append(tuple(self._choice(c or texts.FILTER_ALL_CITIES, c == city, f"fl:0:{c}:{kind}")
+            rows.append(tuple(self._choice(c or texts.FILTER_ALL_CITIES, c == city, f"fl:0:{city_token(c)}:{kind}")
                               for c in options))  # fmt: skip
-        kinds = ["", *KINDS]
-        rows.append(tuple(self._choice(KINDS.get(k, texts.FILTER_ALL_KINDS), k == kind, f"fl:0:{city}:{k}")
-                          for k in kinds))  # fmt: skip
+        if total or city or kind:  # no fairs at all: nothing to filter
+            rows.append(tuple(self._choice(KINDS.get(k, texts.FILTER_ALL_KINDS), k == kind, f"fl:0:{here}:{k}")
+                              for k in ["", *KINDS]))  # fmt: skip
         return Reply(text, buttons=tuple(rows), replace=replace)
 
     @staticmethod
@@ -171,6 +202,8 @@ class FairDesk:
         now = self.now()
         if fair.start <= now:
             return Reply(texts.FAIR_STARTED.format(title=fair.title))
+        if leads is None and self._pending(actor, fair.id):  # 提醒我 again: keep what the student picked
+            return self._reminder_menu(actor, fair, replace)
         wanted = self.default_leads() if leads is None else leads
         due = {lead: reminder_due(fair.start, lead, self.settings) for lead in wanted}
         self.store.set_reminders(fair.id, actor.channel, actor.user_id,
@@ -180,16 +213,18 @@ class FairDesk:
 
     def toggle(self, actor: Actor, fair_id: int, lead: int) -> Reply:
         if lead not in LEAD_CHOICES:
-            return Reply(texts.STALE_BUTTON)
-        current = {r.lead_minutes for r in self.store.reminders_for(actor.channel, actor.user_id, fair_id)
-                   if r.status == "pending"}  # fmt: skip
-        return self.remind(actor, fair_id, sorted(current ^ {lead}, reverse=True), replace=True)
+            return Reply(texts.FAIR_STALE_BUTTON)
+        return self.remind(actor, fair_id, sorted(self._pending(actor, fair_id) ^ {lead}, reverse=True), replace=True)
+
+    def _pending(self, actor: Actor, fair_id: int) -> set[int]:
+        """The lead times of the student's reminders of a fair still to go out."""
+        reminders = self.store.reminders_for(actor.channel, actor.user_id, fair_id)
+        return {r.lead_minutes for r in reminders if r.status == "pending"}
 
     def _reminder_menu(self, actor: Actor, fair: Fair, replace: bool) -> Reply:
-        reminders = self.store.reminders_for(actor.channel, actor.user_id, fair.id)
-        pending = {r.lead_minutes for r in reminders if r.status == "pending"}
+        pending = self._pending(actor, fair.id)
         if pending:
-            leads = "、".join(lead_label(m) for m in sorted(pending, reverse=True))
+            leads = lead_labels(pending)
             text = texts.FAIR_REMINDERS_SET.format(title=fair.title, when=fair_when(fair, self.tz), leads=leads)
         else:
             text = texts.FAIR_REMINDERS_NONE.format(title=fair.title, when=fair_when(fair, self.tz))
@@ -219,19 +254,19 @@ class FairDesk:
             return Reply(texts.MYFAIRS_NONE, buttons=((Button(texts.BUTTON_FAIRS, "fl:0::"),),))
         blocks, rows = [], []
         for n, fair in enumerate(fairs, 1):
-            pending = [r.lead_minutes for r in self.store.reminders_for(actor.channel, actor.user_id, fair.id)
-                       if r.status == "pending"]  # fmt: skip
-            leads = "、".join(lead_label(m) for m in sorted(pending, reverse=True)) or texts.FAIR_REMINDERS_SENT
+            leads = lead_labels(self._pending(actor, fair.id)) or texts.FAIR_REMINDERS_SENT
             blocks.append(f"{n}. {fair_card(fair, self.tz)}\n⏰ {leads}")
             rows.append((Button(texts.BUTTON_FAIR_UNREMIND_N.format(n=n), f"fx:{fair.id}"),
                          Button(texts.BUTTON_FAIR_CALENDAR.format(n=n), f"fc:{fair.id}")))  # fmt: skip
         return Reply(texts.MYFAIRS_TITLE + "\n\n" + "\n\n".join(blocks), buttons=tuple(rows))
 
-    def calendar(self, fair_id: int) -> Reply:
+    def calendar(self, actor: Actor, fair_id: int) -> Reply:
+        """The .ics file; its alarms are the lead times the student picked for this fair, else the defaults."""
         fair = self._fair(fair_id, active_only=False)
         if fair is None:
             return Reply(texts.FAIR_GONE)
-        alarms = sorted(self.default_leads())
+        picked = {r.lead_minutes for r in self.store.reminders_for(actor.channel, actor.user_id, fair.id)}
+        alarms = sorted(picked or self.default_leads())
         document = (ics_filename(fair), fair_calendar(fair, self.settings.timezone, alarms))
         return Reply(texts.FAIR_CALENDAR.format(title=fair.title), document=document)
 
@@ -241,15 +276,15 @@ class FairDesk:
         if kind == "fl" and len(parts) == 3 and parts[0].isdecimal() and (parts[2] in KINDS or not parts[2]):
             return [self.list(int(parts[0]), parts[1], parts[2], replace=True, admin=admin)]
         if not parts[0].isdecimal():
-            return [Reply(texts.STALE_BUTTON)]
+            return [Reply(texts.FAIR_STALE_BUTTON)]
         fair_id = int(parts[0])
         if kind == "frl" and len(parts) == 2 and parts[1].isdecimal():
             return [self.toggle(actor, fair_id, int(parts[1]))]
         simple = {"fd": lambda: self.card(fair_id, admin), "fr": lambda: self.remind(actor, fair_id),
-                  "fx": lambda: self.unremind(actor, fair_id), "fc": lambda: self.calendar(fair_id)}  # fmt: skip
+                  "fx": lambda: self.unremind(actor, fair_id), "fc": lambda: self.calendar(actor, fair_id)}  # fmt: skip
         if kind in simple and len(parts) == 1:
             return [simple[kind]()]
-        return [Reply(texts.STALE_BUTTON)]
+        return [Reply(texts.FAIR_STALE_BUTTON)]
 
     def _fair(self, fair_id: int, active_only: bool = True) -> Fair | None:
         try:
@@ -286,8 +321,8 @@ class FairDesk:
         return lead_label(max(1, round(left / step)) * step)
 
     def digest_fairs(self, announcement: Announcement) -> list[Fair]:
-        start = datetime.fromisoformat(announcement.send_at)
-        return self.store.fairs_starting(iso(start), iso(start + timedelta(days=7)))
+        start, end = digest_window(datetime.fromisoformat(announcement.send_at), self.tz)
+        return self.store.fairs_starting(iso(start), iso(end))
 
     def render_digest(self, announcement: Announcement) -> Reply:
         fairs = self.digest_fairs(announcement)

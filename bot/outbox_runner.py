@@ -1,6 +1,6 @@
 """Runs the outbox in the bot's event loop: the scheduler releases, the sender drains, authors see progress.
 
-Channel-agnostic: it is given a transport (Telegram's today) and the core's
+Channel-agnostic: it is given a transport (one per channel, joined by `Channels`) and the core's
 rendering of a notice. Started and stopped by the channel's application hooks.
 """
 
@@ -10,9 +10,10 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from bot import texts
-from bot.sender import DeliveryError, OutgoingMessage, Sender
+from bot.sender import DeliveryError, OutgoingMessage, PermanentFailure, Sender
 from bot.settings import Settings
 from bot.store import Announcement, Store
 from jobs.outbox import release_due
@@ -22,6 +23,28 @@ from jobs.scheduler import build_scheduler
 logger = logging.getLogger(__name__)
 
 FINAL = ("sent", "failed", "unreachable", "skipped", "withdrawn")
+
+
+class Channels:
+    """One transport per channel behind the one the sender sees: each delivery goes out where its student is."""
+
+    def __init__(self, transports: dict[str, object]) -> None:
+        self.transports = transports
+
+    def _for(self, channel: str) -> Any:
+        transport = self.transports.get(channel)
+        if transport is None:
+            raise PermanentFailure(f"no transport for channel {channel!r}")
+        return transport
+
+    async def send(self, channel: str, external_id: str, message: OutgoingMessage) -> str:
+        return await self._for(channel).send(channel, external_id, message)
+
+    async def edit(self, channel: str, external_id: str, message_id: str, text: str) -> None:
+        await self._for(channel).edit(channel, external_id, message_id, text)
+
+    async def delete(self, channel: str, external_id: str, message_id: str) -> bool:
+        return await self._for(channel).delete(channel, external_id, message_id)
 
 
 class OutboxRunner:
@@ -81,7 +104,7 @@ class OutboxRunner:
             unreachable=counts.get("unreachable", 0),
             failed=counts.get("failed", 0),
             skipped=counts.get("skipped", 0),
-            errors=f"\n失败原因：{reasons}" if reasons else "",
+            errors=texts.ANNOUNCE_FAILURE_REASONS.format(reasons=reasons) if reasons else "",
         )
         await self._show(announcement_id, report)
 
@@ -126,6 +149,10 @@ def _label(error: str) -> str:
     lowered = error.lower()
     if "blocked" in lowered or "forbidden" in lowered or "deactivated" in lowered:
         return texts.DELIVERY_ERRORS["unreachable"]
+    if "unfollowed" in lowered or "blacklisted" in lowered:  # WeChat 43004 / 43019
+        return texts.DELIVERY_ERRORS["unfollowed"]
+    if "48-hour window" in lowered:
+        return texts.DELIVERY_ERRORS["window"]
     if "chat not found" in lowered or "user not found" in lowered:
         return texts.DELIVERY_ERRORS["chat not found"]
     return texts.DELIVERY_ERRORS["other"]

@@ -38,11 +38,11 @@ from telegram.ext import (
 )
 
 from bot import texts
+from bot.app import run_outbox
 from bot.conversation import Conversation, parse_command
 from bot.outbox_runner import OutboxRunner
 from bot.pacing import SendBudget
 from bot.replies import Reply, Request
-from bot.sender import OutgoingMessage
 from bot.settings import Settings
 from bot.telegram_transport import (
     FloodAwareRequest,
@@ -302,25 +302,36 @@ async def post_init(application: Application) -> None:
 
 
 async def start_outbox(application: Application, **sender_options: Any) -> OutboxRunner:
-    """The sender gets a Bot of its own (own connection pool, flood-aware) and the answers' `SendBudget`."""
+    """The outbox, and WeChat's server when configured (one process, loop, core and outbox for both).
+
+    The sender gets a Bot of its own (own connection pool, flood-aware) and the answers' `SendBudget`."""
     conversation: Conversation = application.bot_data["conversation"]
     settings = conversation.settings
+    wechat = None
+    if settings.wechat_enabled:
+        from bot.wechat.runtime import WeChatChannel
+
+        wechat = WeChatChannel(settings, conversation)
+        await wechat.start()
+        application.bot_data["wechat"] = wechat
+        application.bot_data["transports"] = {"wechat": wechat.transport}
     bot = make_bot(settings.telegram_token or "", settings.telegram_api_base_url)
     await bot.initialize()
-    render = lambda a: OutgoingMessage.from_reply(conversation.render_notice(a))  # noqa: E731
     sender_options.setdefault("budget", application.bot_data["budget"])
-    runner = OutboxRunner(settings, conversation.store, TelegramTransport(bot), render, **sender_options)
-    await runner.start()
-    conversation.announcer.on_scheduled = runner.release_now
-    conversation.fairs.on_changed = runner.reminders.changed
-    conversation.fair_editor.on_changed = runner.reminders.changed
-    conversation.fair_editor.on_notices = runner.sender.wake  # the notices are written: just send them
+    # Other channels running in this process (WeChat) put their transports in bot_data["transports"].
+    transports = {CHANNEL: TelegramTransport(bot), **application.bot_data.get("transports", {})}
+    runner = await run_outbox(conversation, transports, **sender_options)
     application.bot_data["outbox"] = (runner, bot)
+    if wechat:
+        wechat.attach(runner)
     return runner
 
 
 async def stop_outbox(application: Application) -> None:
-    """Stop sending cleanly (what was in flight is resumed at the next start)."""
+    """Stop sending cleanly (what was in flight is resumed at the next start); stop WeChat's server."""
+    wechat = application.bot_data.pop("wechat", None)
+    if wechat:
+        await wechat.stop()
     outbox = application.bot_data.pop("outbox", None)
     if outbox:
         runner, bot = outbox

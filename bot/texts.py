@@ -271,7 +271,14 @@ CONSOLE_PHOTO = "[图片]"
 APPROVAL_LINK = "\n（链接按钮指向：{url}）"
 FINISH_FLOW_FIRST = "你还有一个没完成的操作，请先完成或发送 /cancel 取消，再来处理这条通知。"
 BUTTON_STOP_ALL = "🔕 不再接收城市通知"
-DELIVERY_ERRORS = {"unreachable": "对方已屏蔽机器人", "chat not found": "找不到该用户", "other": "网络或服务器错误"}
+ANNOUNCE_FAILURE_REASONS = "\n失败原因：{reasons}"
+DELIVERY_ERRORS = {
+    "unreachable": "对方已屏蔽机器人",
+    "chat not found": "找不到该用户",
+    "unfollowed": "对方已取消关注公众号",
+    "window": "超过 48 小时未互动且未配置模板消息",
+    "other": "网络或服务器错误",
+}
 
 # -- job fairs ------------------------------------------------------------------------
 
@@ -306,6 +313,18 @@ BUTTON_FAIR_REGISTER = "📝 报名"
 BUTTON_FAIR_WATCH = "▶️ 进入直播/线上会场"
 BUTTON_PREVIOUS = "◀ 上一页"
 BUTTON_NEXT = "下一页 ▶"
+FAIR_STALE_BUTTON = "这个按钮已经过期了，请重新发送 /fairs 查看近期招聘会。"
+FAIR_KINDS = {"onsite": "现场", "online": "线上", "livestream": "直播"}
+FAIR_LEAD_UNITS = {1440: "{n} 天", 60: "{n} 小时", 1: "{n} 分钟"}  # the largest unit that divides evenly
+FAIR_DAY = "{month}月{day}日（周{weekday}）"
+FAIR_CARD_HEAD = "【{kind}】{title}"
+FAIR_ONLINE_WHERE = "{kind}（{city}）"
+FAIR_OTHER_DAY_END = "{month}月{day}日 {time}"
+WEEKDAYS = "一二三四五六日"
+ICS_ONLINE_LINK = "线上会场：{link}"
+ICS_REGISTER = "报名：{url}"
+ICS_CANCELLED = "【已取消】"
+ICS_ALARM = "招聘会提醒：{title}"
 
 # -- admins manage job fairs (bot/fair_editor.py) -----------------------------------------
 

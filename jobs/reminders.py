@@ -15,21 +15,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.fairs import DIGEST_AT, DIGEST_WEEKDAY, digest_window
 from bot.settings import Settings
 from bot.store import Store, iso, parse_iso
 from jobs.outbox import release_due
 
 logger = logging.getLogger(__name__)
 
-#: The weekly digest: Monday 09:00, local time.
-DIGEST_DAY, DIGEST_AT = "mon", time(9, 0)
+#: The weekly digest's day as the cron trigger spells it (the day and time are bot.fairs').
+DIGEST_DAY = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[DIGEST_WEEKDAY]
 #: A digest missed while the bot was down still goes out until this hour on Monday.
 DIGEST_LATEST = time(21, 0)
 SWEEP_EVERY_SECONDS = 60
@@ -52,8 +53,11 @@ def week_key(now: datetime, settings: Settings) -> str:
 
 
 def make_digest(store: Store, settings: Settings, now: datetime) -> list[int]:
-    """Create this week's digest for followers of 招聘会 (once a week, only if fairs are coming) and release it."""
-    if not store.fairs_starting(iso(now), iso(now + timedelta(days=7))):
+    """Create this week's digest for followers of 招聘会 (once a week, only if fairs are coming) and release it.
+
+    "This week" ends at the next digest's local time, so a digest caught up late lists no fair the next one will."""
+    start, end = digest_window(now, settings.timezone)
+    if not store.fairs_starting(iso(start), iso(end)):
         logger.info("No fairs in the coming week: no digest")
         return []
     if store.create_digest(week_key(now, settings), iso(now), city="*", topic="fairs") is None:
@@ -64,7 +68,7 @@ def make_digest(store: Store, settings: Settings, now: datetime) -> list[int]:
 def digest_missed(now: datetime, settings: Settings) -> bool:
     """At start-up on a Monday between 09:00 and 21:00: the digest may have been missed while down."""
     local = now.astimezone(settings.timezone)
-    return local.strftime("%a").lower() == DIGEST_DAY and DIGEST_AT <= local.time() < DIGEST_LATEST
+    return local.weekday() == DIGEST_WEEKDAY and DIGEST_AT <= local.time() < DIGEST_LATEST
 
 
 class ReminderJobs:
@@ -87,9 +91,9 @@ class ReminderJobs:
         trigger = CronTrigger(day_of_week=DIGEST_DAY, hour=DIGEST_AT.hour, minute=DIGEST_AT.minute, timezone=tz)
         self.scheduler.add_job(self.digest, trigger, id="fairs:digest", replace_existing=True, coalesce=True,
                                misfire_grace_time=3600, max_instances=1)  # fmt: skip
-        if digest_missed(self.now(), self.settings):
+        if digest_missed(self.now(), self.settings):  # no grace limit: a slow start must not skip it
             self.scheduler.add_job(self.digest, id="fairs:digest-catch-up", replace_existing=True,
-                                   next_run_time=self.now())  # fmt: skip
+                                   next_run_time=self.now(), misfire_grace_time=None)  # fmt: skip
         logger.info("Scheduled %s reminder times", len(times))
         return len(times)
 

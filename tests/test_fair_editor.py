@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -179,7 +180,7 @@ def test_moving_a_fair_moves_the_reminders_and_tells_each_student_once(bot):
     assert (fair.starts_at, fair.ends_at) == (iso(new_start), iso(new_start + timedelta(hours=3)))
     due = {r.lead_minutes: r.due_at for r in bot.store.reminders_for("telegram", STUDENT, fair_id)}
     assert due == {lead: iso(reminder_due(new_start, lead, bot.settings)) for lead in (1440, 60)}
-    assert change_notices(bot, STUDENT) == [(f"fair:{fair_id}:moved:{iso(new_start)}",)]
+    assert change_notices(bot, STUDENT) == [(f"fair:{fair_id}:moved:1",)]
     assert len(change_notices(bot, OTHER)) == 1
     assert (len(changed), len(released)) == (1, 1)
 
@@ -190,6 +191,29 @@ def test_moving_a_fair_moves_the_reminders_and_tells_each_student_once(bot):
     assert "位" not in press(bot, ADMIN, "fe:save")[0].text
     assert bot.store.fair(fair_id).title == "东莞人才招聘会（冬季场）"
     assert len(change_notices(bot, STUDENT)) == 1 and len(released) == 1
+
+
+def test_a_student_whose_only_reminder_a_move_passes_is_still_told(bot):
+    fair_id = add_fair(bot)
+    press(bot, STUDENT, f"fr:{fair_id}")
+    press(bot, STUDENT, f"frl:{fair_id}:1440")  # only the hour before
+    command(bot, ADMIN, "editfair", str(fair_id))
+    press(bot, ADMIN, "fe:f:starts_at")
+    say(bot, ADMIN, "11-20 10:40")  # forty minutes from now: the hour-before reminder has passed
+    say(bot, ADMIN, "跳过")
+    [saved] = press(bot, ADMIN, "fe:save")
+    assert "1 位" in saved.text
+    assert [r["status"] for r in bot.store.db["fair_reminders"].rows if r["external_id"] == STUDENT] == [
+        "cancelled",
+        "dropped",
+    ]
+    assert change_notices(bot, STUDENT) == [(f"fair:{fair_id}:moved:1",)]
+
+
+def test_a_time_that_summer_time_skips_is_refused_when_typed():
+    new_york = ZoneInfo("America/New_York")  # 02:30 on 14 March 2027 does not exist there
+    assert parse_local("2027-03-14 02:30", new_york, NOW) is None
+    assert parse_local("2027-03-14 03:30", new_york, NOW) == datetime(2027, 3, 14, 3, 30, tzinfo=new_york)
 
 
 def test_an_edit_applies_to_the_fair_as_it_is_at_save_time(bot):
@@ -293,7 +317,7 @@ def test_a_valid_upload_shows_a_summary_and_applies_on_confirmation_and_moves_re
     assert bot.store.fair(fair_id).starts_at == iso(moved)
     due = {r.lead_minutes: r.due_at for r in bot.store.reminders_for("telegram", STUDENT, fair_id)}
     assert due == {lead: iso(reminder_due(moved, lead, bot.settings)) for lead in (1440, 60)}
-    assert change_notices(bot, STUDENT) == [(f"fair:{fair_id}:moved:{iso(moved)}",)] and released == [1]
+    assert change_notices(bot, STUDENT) == [(f"fair:{fair_id}:moved:1",)] and released == [1]
     assert press(bot, ADMIN, "fe:imp")[0].text == texts.ADMIN_STALE  # applied once only
     assert len(bot.store.all_fairs()) == 2
 

@@ -136,3 +136,16 @@ def test_every_edit_raises_the_sequence():
         read(replace(FAIR, updated_at=f"2026-10-0{day}T03:00:00+00:00"))[2].decoded("SEQUENCE") for day in (1, 2, 9)
     ]
     assert sequences == sorted(sequences) and len(set(sequences)) == 3
+
+
+def test_commas_semicolons_newlines_and_backslashes_in_text_are_escaped_and_read_back():
+    tricky = replace(
+        FAIR, title="双选会; 第1场, 南城\\北区", venue="会展中心; 3号馆, A区", description="第一行\n第二行; 带, 逗号"
+    )
+    data, calendar, event = read(tricky)
+    summary = next(line for line in data.split(b"\r\n") if line.startswith(b"SUMMARY:"))
+    assert summary == "SUMMARY:双选会\\; 第1场\\, 南城\\\\北区".encode()  # RFC 5545 TEXT escapes on the wire
+    assert str(event["SUMMARY"]) == tricky.title
+    assert str(event["LOCATION"]) == "东莞 " + tricky.venue
+    assert "第一行\n第二行; 带, 逗号" in str(event["DESCRIPTION"])
+    assert len(calendar.walk("VEVENT")) == 1  # no line break or separator split the event

@@ -218,6 +218,15 @@ def test_an_old_fair_in_a_re_imported_export_is_fine_but_a_new_one_must_lie_ahea
     assert found == Problem(2, "start", "第 2 行：开始时间 2026-10-01 09:30 已经过去了；新增的招聘会要在以后举行")
 
 
+def test_an_import_cannot_move_a_fair_into_the_past_as_the_chat_editor_cannot():
+    past = {"start": "2026-10-01 09:30", "end": "2026-10-01 12:00"}
+    current = {3: "2026-10-01T01:30:00+00:00", 7: "2026-12-01T01:30:00+00:00"}
+    (kept,) = parse("fairs.csv", csv_file(row(id="3", **past)), existing=current)  # unchanged: a re-import
+    assert kept.id == 3
+    found = only_problem("fairs.csv", csv_file(row(id="7", **past)), existing=current)  # a typo in the month
+    assert found == Problem(2, "start", "第 2 行：开始时间 2026-10-01 09:30 已经过去了；改期后的招聘会要在以后举行")
+
+
 # --- What is refused, and where --------------------------------------------
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from icalendar import Calendar
 
 from bot import texts
 from bot.fairs import PAGE_SIZE, fair_when, reminder_due
@@ -72,6 +73,7 @@ def test_the_list_pages_and_filters_by_city_and_kind(bot):
 def test_no_fairs_says_so_politely(bot):
     [reply] = send(bot, "command", "fairs")
     assert reply.text == texts.FAIRS_NONE
+    assert reply.buttons == ()  # nothing to filter or page
 
 
 def test_remind_me_sets_the_default_reminders_and_lets_the_student_pick(bot):
@@ -118,8 +120,8 @@ def test_a_cancelled_or_unknown_fair_cannot_be_reminded(bot):
     bot.store.cancel_fair("telegram:1", fair)
     assert send(bot, "button", f"fr:{fair}")[0].text == texts.FAIR_GONE
     assert send(bot, "button", "fr:999")[0].text == texts.FAIR_GONE
-    assert send(bot, "button", "fr:abc")[0].text == texts.STALE_BUTTON
-    assert send(bot, "button", "fl:x::")[0].text == texts.STALE_BUTTON
+    assert send(bot, "button", "fr:abc")[0].text == texts.FAIR_STALE_BUTTON  # points to /fairs, not /faq
+    assert send(bot, "button", "fl:x::")[0].text == texts.FAIR_STALE_BUTTON
     assert bot.store.reminders_for("telegram", STUDENT) == []
 
 
@@ -177,3 +179,73 @@ def test_a_reminder_that_goes_out_late_says_how_long_is_really_left(bot):
     [batch] = bot.store.release_reminders(iso(start - timedelta(minutes=20)))
     bot.fairs.now = lambda: start - timedelta(minutes=20)
     assert "还有 20 分钟" in bot.render_notice(bot.store.announcement(batch)).text
+
+
+def test_long_or_odd_city_names_keep_every_button_within_telegrams_64_bytes(bot):
+    long_city = "松山湖高新技术产业开发区东城街道办事处"  # 19 characters, 57 bytes
+    for n in range(PAGE_SIZE + 1):
+        add_fair(bot.store, f"长名场{n}", days=1 + n, city=long_city)
+    add_fair(bot.store, "冒号场", days=2, city="东莞:南城")
+    add_fair(bot.store, "广州场", days=3, city="广州")
+    [listing] = send(bot, "command", "fairs")
+    assert all(len(b.action.encode()) <= 64 for b in listing.all_buttons if b.action)
+    [chip] = [b.action for b in listing.all_buttons if b.label == long_city]
+    [filtered] = send(bot, "button", chip)
+    assert "共 6 场" in filtered.text and "广州场" not in filtered.text
+    [page_two] = send(bot, "button", next(a for a in actions(filtered) if a.startswith("fl:1:")))
+    assert "第 2/2 页" in page_two.text and "广州场" not in page_two.text
+    for reply in (filtered, page_two):
+        assert all(len(b.action.encode()) <= 64 for b in reply.all_buttons if b.action)
+    [colon] = send(bot, "button", next(b.action for b in listing.all_buttons if b.label == "东莞:南城"))
+    assert "冒号场" in colon.text and "共 1 场" in colon.text
+    [unknown] = send(bot, "button", "fl:0:#0123456789ab:")  # a digest of no city with coming fairs: no filter
+    assert "共 8 场" in unknown.text
+    assert send(bot, "button", "fl:0::fair")[0].text == texts.FAIR_STALE_BUTTON  # a forged kind
+
+
+def test_pressing_remind_me_again_keeps_the_students_own_choice(bot):
+    fair = add_fair(bot.store)
+    send(bot, "button", f"fr:{fair}")
+    send(bot, "button", f"frl:{fair}:1440")  # only the hour before, then 15 minutes too
+    send(bot, "button", f"frl:{fair}:15")
+    [again] = send(bot, "button", f"fr:{fair}")  # from the list, a second time
+    assert sorted(r.lead_minutes for r in bot.store.reminders_for("telegram", STUDENT, fair)) == [15, 60]
+    assert "1 小时、15 分钟" in again.text
+
+
+def test_stopping_after_a_reminder_went_out_stops_everything(bot):
+    fair = add_fair(bot.store)
+    send(bot, "button", f"fr:{fair}")
+    assert bot.store.release_reminders(iso(NOW + timedelta(days=2)))  # the day-before one went out
+    bot.fairs.now = lambda: NOW + timedelta(days=2)
+    [mine] = send(bot, "command", "myfairs")
+    send(bot, "button", next(a for a in actions(mine) if a.startswith("fx:")))
+    assert send(bot, "command", "myfairs")[0].text == texts.MYFAIRS_NONE
+    assert bot.store.cancel_fair("telegram:1", fair) == []  # nobody left to tell
+
+
+def test_asking_again_never_repeats_a_reminder_that_went_out(bot):
+    fair = add_fair(bot.store)
+    send(bot, "button", f"fr:{fair}")
+    bot.store.release_reminders(iso(NOW + timedelta(days=2)))
+    send(bot, "button", f"fx:{fair}")
+    later = NOW + timedelta(days=9)  # the fair moves a week on: a day before is ahead again
+    bot.store.update_fair("telegram:1", fair, {"starts_at": iso(later), "ends_at": iso(later + timedelta(hours=3))},
+                          due=lambda f, lead: iso(f.start - timedelta(minutes=lead)), now=iso(NOW))  # fmt: skip
+    send(bot, "button", f"fr:{fair}")
+    statuses = {r["lead_minutes"]: r["status"] for r in bot.store.db["fair_reminders"].rows}
+    assert statuses == {1440: "stopped", 60: "pending"}
+
+
+def test_the_calendar_alarms_are_the_lead_times_the_student_picked(bot):
+    fair = add_fair(bot.store)
+    [default] = send(bot, "button", f"fc:{fair}")
+    triggers = [a.decoded("TRIGGER") for a in Calendar.from_ical(default.document[1]).walk("VALARM")]
+    assert triggers == [timedelta(days=-1), timedelta(hours=-1)]  # nothing picked: the defaults
+    send(bot, "button", f"fr:{fair}")
+    send(bot, "button", f"frl:{fair}:1440")
+    send(bot, "button", f"frl:{fair}:60")
+    send(bot, "button", f"frl:{fair}:180")
+    [picked] = send(bot, "button", f"fc:{fair}")
+    triggers = [a.decoded("TRIGGER") for a in Calendar.from_ical(picked.document[1]).walk("VALARM")]
+    assert triggers == [timedelta(hours=-3)]

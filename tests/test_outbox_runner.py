@@ -28,3 +28,14 @@ async def test_withdrawing_a_sent_notice_deletes_it_and_reports_to_the_author(ap
         assert "从 2 位同学的聊天中删除" in report["text"] and "1 条已超过" in report["text"]
         assert sum(len(api.sent(s)) for s in STUDENTS) == 1  # the one Telegram would not delete
         assert store.withdrawal_counts(notice) == {"deleted": 2, "kept": 1}
+
+
+def test_failure_reasons_read_as_chinese_the_author_understands():
+    from bot import texts
+    from bot.outbox_runner import _label
+
+    assert _label("Forbidden: bot was blocked by the user") == texts.DELIVERY_ERRORS["unreachable"]
+    assert _label("Bad Request: chat not found") == texts.DELIVERY_ERRORS["chat not found"]
+    assert _label("the student unfollowed the account (43004)") == texts.DELIVERY_ERRORS["unfollowed"]
+    assert _label("outside the 48-hour window and no template configured") == texts.DELIVERY_ERRORS["window"]
+    assert _label("Internal Server Error") == texts.DELIVERY_ERRORS["other"]

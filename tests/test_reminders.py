@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 import time
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.fairs import digest_window
 from bot.settings import Settings
 from bot.store import Store, iso
 from jobs.reminders import ReminderJobs, make_digest, release_reminders, week_key
@@ -141,18 +143,25 @@ def test_moving_a_fair_moves_pending_reminders_and_never_repeats_a_sent_one(stor
     assert release_reminders(store, later - timedelta(days=1)) == []  # the day-before one went already
 
 
+def notices(store: Store, fair: int) -> list[tuple[str, dict[str, int]]]:
+    """The fair's change notices (dedupe key, delivery counts), oldest first."""
+    rows = store.db.execute("select id, dedupe_key from announcements where fair_id = ? and kind = 'fair_change'"
+                            " order by id", [fair]).fetchall()  # fmt: skip
+    return [(key, store.delivery_counts(announcement_id)) for announcement_id, key in rows]
+
+
 def test_cancelling_a_fair_stops_its_reminders_and_tells_each_student_once(store) -> None:
     fair = add_fair(store)
     remind(store, fair, "100", 1440, 60)
     remind(store, fair, "200", 60)
     told = store.cancel_fair("telegram:1", fair)
     assert told == [("telegram", "100"), ("telegram", "200")]
-    first = store.notify_fair_change(fair, told, f"fair:{fair}:cancel")
-    assert store.notify_fair_change(fair, told, f"fair:{fair}:cancel") is None  # a double press tells nobody twice
-    assert store.delivery_counts(first) == {"pending": 2}
-    assert store.announcement(first).kind == "fair_change"
+    # The notice is written in the cancellation's own transaction: no crash in between can lose it.
+    assert notices(store, fair) == [(f"fair:{fair}:cancel", {"pending": 2})]
+    assert store.notify_fair_change(fair, told, f"fair:{fair}:cancel") is None  # a repeat tells nobody twice
     assert release_reminders(store, START - timedelta(hours=1)) == []
     assert store.cancel_fair("telegram:1", fair) == []
+    assert len(notices(store, fair)) == 1
 
 
 def test_the_weekly_digest_goes_to_fair_followers_once_a_week(store, settings) -> None:
@@ -226,3 +235,89 @@ def test_moving_a_fair_so_early_that_a_reminder_time_has_passed_drops_it(store) 
                       due=lambda f, lead: iso(f.start - timedelta(minutes=lead)))  # fmt: skip
     statuses = {r["lead_minutes"]: r["status"] for r in store.db["fair_reminders"].rows}
     assert statuses == {1440: "dropped", 60: "pending"}
+
+
+def move(store: Store, fair: int, start: datetime, now: datetime) -> None:
+    store.update_fair("telegram:1", fair, {"starts_at": iso(start), "ends_at": iso(start + timedelta(hours=3))},
+                      due=lambda f, lead: iso(f.start - timedelta(minutes=lead)), now=iso(now))  # fmt: skip
+
+
+def test_a_move_drops_passed_reminders_by_the_callers_clock_not_the_machines() -> None:
+    store = Store.open(":memory:")
+    now = datetime(2031, 3, 3, 2, 0, tzinfo=UTC)  # years ahead of the machine's clock
+    fair = add_fair(store, now + timedelta(days=5))
+    remind(store, fair, "100", 1440, 60, start=now + timedelta(days=5))
+    move(store, fair, now + timedelta(hours=3), now)
+    statuses = {r["lead_minutes"]: r["status"] for r in store.db["fair_reminders"].rows}
+    assert statuses == {1440: "dropped", 60: "pending"}
+
+
+def test_a_student_whose_reminders_a_move_dropped_is_still_told_and_can_ask_again(store) -> None:
+    now = START - timedelta(days=3)
+    fair = add_fair(store)
+    remind(store, fair, "100", 60)
+    move(store, fair, now + timedelta(minutes=30), now)  # the hour-before reminder is already past
+    assert [r["status"] for r in store.db["fair_reminders"].rows] == ["dropped"]
+    assert notices(store, fair) == [(f"fair:{fair}:moved:1", {"pending": 1})]  # told instead
+    assert store.fair_reminder_recipients(fair) == [("telegram", "100")]
+    move(store, fair, START, now)  # moved back: the student may ask for the hour-before reminder again
+    remind(store, fair, "100", 60)
+    assert [r["status"] for r in store.db["fair_reminders"].rows] == ["pending"]
+    assert store.cancel_fair("telegram:1", fair) == [("telegram", "100")]
+
+
+def test_each_move_is_told_even_back_to_an_earlier_time_and_an_undelivered_notice_gives_way(store) -> None:
+    now = START - timedelta(days=5)
+    fair = add_fair(store)
+    remind(store, fair, "100", 60)
+    for start in (START + timedelta(days=1), START, START + timedelta(days=1)):
+        move(store, fair, start, now)
+    keys = [(key, counts) for key, counts in notices(store, fair)]
+    assert [key for key, _ in keys] == [f"fair:{fair}:moved:{n}" for n in (1, 2, 3)]
+    assert [counts for _, counts in keys] == [{"withdrawn": 1}, {"withdrawn": 1}, {"pending": 1}]
+
+
+def test_cancelling_withdraws_what_about_the_fair_still_waits_in_the_outbox(store) -> None:
+    fair = add_fair(store)
+    remind(store, fair, "100", 60)
+    remind(store, fair, "200", 60)
+    [batch] = release_reminders(store, START - timedelta(hours=1))
+    store.delivered(store.claim(1, iso(START))[0].id, "m1")  # one went out before the cancellation
+    store.cancel_fair("telegram:1", fair)
+    assert store.delivery_counts(batch) == {"sent": 1, "withdrawn": 1}  # no "starts in 1 hour" after the cancel
+    assert notices(store, fair) == [(f"fair:{fair}:cancel", {"pending": 2})]
+
+
+def test_a_digest_caught_up_late_on_monday_leaves_next_week_to_next_mondays_digest(store, settings) -> None:
+    monday_20 = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)  # Monday 20:00 in Dongguan: caught up late
+    next_monday_9 = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
+    assert digest_window(monday_20, settings.timezone) == (monday_20, next_monday_9)
+    store.set_subscription("telegram", "100", topics=["fairs"])
+    add_fair(store, next_monday_9 + timedelta(hours=3))  # next Monday noon: next week's digest lists it
+    assert make_digest(store, settings, monday_20) == []
+    add_fair(store, START)  # this Thursday
+    assert len(make_digest(store, settings, monday_20)) == 1
+
+
+def test_the_digest_week_is_counted_on_the_local_clock_across_summer_time() -> None:
+    berlin = ZoneInfo("Europe/Berlin")  # clocks go forward on Sunday 2027-03-28
+    monday_9 = datetime(2027, 3, 22, 9, 0, tzinfo=berlin)
+    _, end = digest_window(monday_9, berlin)
+    assert end.astimezone(berlin) == datetime(2027, 3, 29, 9, 0, tzinfo=berlin)
+    assert end - monday_9 == timedelta(days=7, hours=-1)
+
+
+def test_the_catch_up_digest_is_not_skipped_when_the_start_is_slow(store, settings) -> None:
+    clock = Clock(datetime(2026, 11, 30, 3, 0, tzinfo=UTC))  # Monday 11:00 in Dongguan
+    jobs = ReminderJobs(AsyncIOScheduler(timezone=settings.timezone), store, settings, lambda b: None, now=clock)
+    jobs.start()
+    assert jobs.scheduler.get_job("fairs:digest-catch-up").misfire_grace_time is None  # not APScheduler's 1 s
+
+
+def test_a_student_who_unfollowed_on_wechat_is_not_told_of_changes(store) -> None:
+    fair = add_fair(store)
+    store.set_reminders(fair, "wechat", "o_gone", {1440: iso(START - timedelta(days=1))})
+    store.set_reminders(fair, "wechat", "o_here", {1440: iso(START - timedelta(days=1))})
+    release_reminders(store, START - timedelta(days=1))  # both got the day-before reminder
+    store.mark_unfollowed("wechat", "o_gone")
+    assert store.cancel_fair("telegram:1", fair) == [("wechat", "o_here")]

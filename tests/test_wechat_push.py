@@ -92,7 +92,11 @@ async def test_a_refused_token_is_fetched_again_once_and_the_call_retried(wechat
     wechat.invalidate_tokens() if how == "invalidate" else wechat.expire_tokens()
     await wx.send_text(STUDENT, "二")
     assert wechat.token_fetches == 2
-    assert [c.errcode for c in wechat.calls_to("message/custom/send")] == [0, 40001 if how == "invalidate" else 42001, 0]
+    assert [c.errcode for c in wechat.calls_to("message/custom/send")] == [
+        0,
+        40001 if how == "invalidate" else 42001,
+        0,
+    ]
     assert wechat.sent_texts() == ["一", "二"]
 
 
@@ -110,7 +114,10 @@ async def test_concurrent_calls_share_one_token_fetch(wechat, wx) -> None:
     wechat.interact(STUDENT)
     await asyncio.gather(*(wx.send_text(STUDENT, str(n)) for n in range(20)))
     assert wechat.token_fetches == 1
-    assert len(wechat.sent_texts()) == 20
+    wechat.invalidate_tokens()  # all twenty are refused together: still one new token
+    await asyncio.gather(*(wx.send_text(STUDENT, str(n)) for n in range(20)))
+    assert wechat.token_fetches == 2
+    assert len(wechat.sent_texts()) == 40
 
 
 async def test_mass_send_by_tag_and_its_monthly_quota(wechat, wx) -> None:
@@ -131,7 +138,9 @@ async def test_inside_the_window_a_notice_goes_as_customer_service_text(wechat, 
     message = OutgoingMessage("明天招聘会\n松山湖", (("🔕 不再接收此类通知", "unsub:city"),), ("报名", "https://e.org/f"),
                               photo="telegram:AgAC")  # fmt: skip
     assert await transport.send("wechat", STUDENT, message) == CS_MESSAGE_ID
-    assert wechat.sent_texts(STUDENT) == ['明天招聘会\n松山湖\n<a href="https://e.org/f">报名</a>\n回复 1：🔕 不再接收此类通知']
+    assert wechat.sent_texts(STUDENT) == [
+        '明天招聘会\n松山湖\n<a href="https://e.org/f">报名</a>\n回复 1：🔕 不再接收此类通知'
+    ]
     assert not wechat.templates()
 
 
@@ -159,7 +168,9 @@ async def test_outside_the_window_a_template_message_goes(wechat, transport, sto
     wechat.interact(STUDENT, LONG_AGO)
     seen(store, STUDENT, LONG_AGO)
     body = "详情" * 150
-    msgid = await transport.send("wechat", STUDENT, OutgoingMessage(f"东莞招聘会\n{body}", link=("报名", "https://e.org")))
+    msgid = await transport.send(
+        "wechat", STUDENT, OutgoingMessage(f"东莞招聘会\n{body}", link=("报名", "https://e.org"))
+    )
     [template] = wechat.templates(STUDENT)
     assert msgid and msgid != CS_MESSAGE_ID
     assert template["template_id"] == "TPL_NOTICE" and template["url"] == "https://e.org"
@@ -183,9 +194,21 @@ async def test_a_stale_last_seen_falls_back_to_the_template_once(wechat, transpo
     assert len(wechat.templates(STUDENT)) == 1
 
 
+async def test_a_used_up_customer_service_quota_falls_back_to_the_template(wechat, transport, store) -> None:
+    """45047 is per student (5 messages per message they sent): waiting would not help, a template does."""
+    wechat.cs_quota = 5
+    wechat.interact(STUDENT)
+    seen(store, STUDENT)
+    for n in range(6):
+        await transport.send("wechat", STUDENT, OutgoingMessage(f"通知 {n}"))
+    assert len(wechat.sent_texts(STUDENT)) == 5
+    assert [t["data"]["first"]["value"] for t in wechat.templates(STUDENT)] == ["通知 5"]
+    assert wechat.calls_to("message/custom/send")[-1].errcode == 45047
+
+
 @pytest.mark.parametrize(
     ("errcode", "status", "expected"),
-    [(43004, 200, Unreachable), (43019, 200, Unreachable), (45047, 200, RateLimited), (45009, 200, RateLimited),
+    [(43004, 200, Unreachable), (43019, 200, Unreachable), (45011, 200, RateLimited), (45009, 200, RateLimited),
      (-1, 200, TemporaryFailure), (0, 502, TemporaryFailure), (40003, 200, PermanentFailure)],
 )  # fmt: skip
 async def test_wechat_errors_map_to_the_senders(wechat, transport, store, errcode, status, expected) -> None:

@@ -78,7 +78,9 @@ class Response:
 class WeChatClient:
     """Posts messages and events to the bot the way WeChat's servers do."""
 
-    def __init__(self, http: TestClient, token: str, path: str = "/wechat", app_id: str = "", aes_key: str = "") -> None:
+    def __init__(
+        self, http: TestClient, token: str, path: str = "/wechat", app_id: str = "", aes_key: str = ""
+    ) -> None:
         self.http, self.token, self.path = http, token, path
         self.app_id, self.aes_key = app_id, aes_key
         self._ids = count(int(time.time() * 1000))
@@ -101,7 +103,9 @@ class WeChatClient:
             encrypted = encrypt(aes_key, self.app_id, xml)
             params = {**params, "encrypt_type": "aes",
                       "msg_signature": sign(self.token, params["timestamp"], params["nonce"], encrypted)}  # fmt: skip
-            body = f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
+            body = (
+                f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
+            )
         response = await self.http.post(self.path, params=params, data=body.encode())
         text = await response.text()
         return Response(response.status, text, self._reply(text, aes_key) if text.startswith("<xml") else {})
@@ -119,7 +123,9 @@ class WeChatClient:
         return self._message(openid, "text", f"<Content><![CDATA[{content}]]></Content>", msg_id)
 
     def image(self, openid: str) -> str:
-        return self._message(openid, "image", "<PicUrl><![CDATA[http://mmbiz.qpic.cn/x]]></PicUrl><MediaId><![CDATA[m1]]></MediaId>")
+        return self._message(
+            openid, "image", "<PicUrl><![CDATA[http://mmbiz.qpic.cn/x]]></PicUrl><MediaId><![CDATA[m1]]></MediaId>"
+        )
 
     def event(self, openid: str, event: str, key: str = "", create_time: int | None = None) -> str:
         return (

@@ -4,7 +4,11 @@ Times are UTC ISO strings (`iso`), so they sort and compare as text; the core
 converts to and from the local time zone. A reminder row is the promise to one
 student: `pending` until its due time, then, in the same transaction that writes
 its outbox delivery, `queued` (so it can never be handed over twice), or
-`dropped` when the fair had already begun or was cancelled.
+`dropped` when the fair had already begun or moved past it. `cancelled` (by the
+student or with the fair) and `dropped` were never sent, so asking again revives
+them; `stopped` is a queued reminder whose student then stopped following the
+fair, and is never revived. A change notice is written in the same transaction
+as the change, so a crash cannot lose it.
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ from bot.store.schema import NotFoundError, utcnow
 #: Fair fields an admin edits (the rest is bookkeeping).
 FAIR_FIELDS = ("title", "organiser", "kind", "starts_at", "ends_at", "city", "venue", "link", "audience",
                "description", "register_url")  # fmt: skip
+#: Reminder states of a student who still follows the fair: told of changes, listed in /myfairs.
+ASKED = ("pending", "queued", "dropped")
+_ASKED_SQL = "(" + ", ".join(f"'{status}'" for status in ASKED) + ")"
 
 
 def iso(when: datetime) -> str:
@@ -106,8 +113,9 @@ class FairStore:
         return _fair(rows[0])
 
     def update_fair(self, actor: str, fair_id: int, changes: Mapping[str, str],
-                    due: Callable[[Fair, int], str] | None = None) -> Fair:  # fmt: skip
-        """Change an active fair's fields; when its time changes, pending reminders move with it (`due`)."""
+                    due: Callable[[Fair, int], str] | None = None, now: str | None = None) -> Fair:  # fmt: skip
+        """Change an active fair's fields. When its start moves, pending reminders move with it (`due`),
+        those whose time is past by `now` are dropped, and everyone who asked is told, in one transaction."""
         changes = {k: v for k, v in changes.items() if k in FAIR_FIELDS}
         with self.db.atomic():
             before = self.fair(fair_id)
@@ -115,42 +123,67 @@ class FairStore:
                 raise NotFoundError(f"fair {fair_id} is {before.status}")
             self.db["fairs"].update(fair_id, {**changes, "updated_at": utcnow()})
             after = self.fair(fair_id)
-            if due and after.starts_at != before.starts_at:
-                leads = self.db.execute(
-                    "select distinct lead_minutes from fair_reminders where fair_id = ? and status = 'pending'",
-                    [fair_id],
-                ).fetchall()
-                for (lead,) in leads:  # one statement per lead time, however many students
-                    self.db.execute(
-                        "update fair_reminders set due_at = ?, updated_at = ? where fair_id = ? and lead_minutes = ? and status = 'pending'",
-                        [due(after, lead), utcnow(), fair_id, lead],
-                    )
-                # Moved so early that a reminder's time has passed: the change notice tells them instead.
-                self.db.execute(
-                    "update fair_reminders set status = 'dropped', updated_at = ? where fair_id = ? and status = 'pending' and due_at <= ?",
-                    [utcnow(), fair_id, utcnow()],
-                )
+            if after.starts_at != before.starts_at:
+                if due:
+                    self._move_reminders(after, due, now or utcnow())
+                self._tell_moved(fair_id)
             old = before.editable()
             self.audit(actor, "fair.edit", str(fair_id), {k: old[k] for k in changes}, changes)
         return after
 
+    def _move_reminders(self, fair: Fair, due: Callable[[Fair, int], str], now: str) -> None:
+        """Pending reminders follow the new start; `now` is the caller's clock (a test's, a benchmark's)."""
+        leads = self.db.execute(
+            "select distinct lead_minutes from fair_reminders where fair_id = ? and status = 'pending'", [fair.id]
+        ).fetchall()
+        for (lead,) in leads:  # one statement per lead time, however many students
+            self.db.execute(
+                "update fair_reminders set due_at = ?, updated_at = ? where fair_id = ? and lead_minutes = ? and status = 'pending'",
+                [due(fair, lead), utcnow(), fair.id, lead],
+            )
+        # Moved so early that a reminder's time has passed: the change notice tells them instead.
+        self.db.execute(
+            "update fair_reminders set status = 'dropped', updated_at = ? where fair_id = ? and status = 'pending' and due_at <= ?",
+            [utcnow(), fair.id, now],
+        )
+
+    def _tell_moved(self, fair_id: int) -> None:
+        """A notice per move (an earlier one not yet delivered is withdrawn: it would show the same new time)."""
+        self._withdraw_undelivered(fair_id, "fair_change")
+        recipients = self.fair_reminder_recipients(fair_id)
+        if recipients:
+            moves = self.db.execute(
+                "select count(*) from announcements where fair_id = ? and kind = 'fair_change'", [fair_id]
+            ).fetchone()[0]
+            self.notify_fair_change(fair_id, recipients, f"fair:{fair_id}:moved:{moves + 1}")
+
+    def _withdraw_undelivered(self, fair_id: int, *kinds: str) -> None:
+        """Deliveries about a fair still waiting in the outbox that must not go out any more."""
+        marks = ",".join("?" * len(kinds))
+        self.db.execute(
+            "update deliveries set status = 'withdrawn', updated_at = ? where status = 'pending' and announcement_id in"
+            f" (select id from announcements where fair_id = ? and kind in ({marks}))",
+            [utcnow(), fair_id, *kinds],
+        )
+
     def cancel_fair(self, actor: str, fair_id: int) -> list[tuple[str, str]]:
-        """Cancel a fair and its pending reminders; return who had asked to be reminded (once each)."""
+        """Cancel a fair, in one transaction: its pending reminders stop, what about it still waits in the
+        outbox is withdrawn, and everyone who asked is told once; return who is told."""
         with self.db.atomic():
             fair = self.fair(fair_id)
             if fair.status != "active":
                 return []
-            asked = self.db.execute(
-                "select distinct channel, external_id from fair_reminders where fair_id = ? and status in ('pending', 'queued') order by channel, external_id",
-                [fair_id],
-            ).fetchall()
+            asked = self.fair_reminder_recipients(fair_id)
             self.db.execute(
                 "update fair_reminders set status = 'cancelled', updated_at = ? where fair_id = ? and status = 'pending'",
                 [utcnow(), fair_id],
             )
             self.db["fairs"].update(fair_id, {"status": "cancelled", "updated_at": utcnow()})
+            self._withdraw_undelivered(fair_id, "reminder", "fair_change")
+            if asked:
+                self.notify_fair_change(fair_id, asked, f"fair:{fair_id}:cancel")
             self.audit(actor, "fair.cancel", str(fair_id), "active", "cancelled")
-        return [(c, e) for c, e in asked]
+        return asked
 
     def coming_fairs(self, now: str, city: str = "", kind: str = "", limit: int = 5,
                      offset: int = 0) -> tuple[list[Fair], int]:  # fmt: skip
@@ -207,7 +240,7 @@ class FairStore:
                 )
             }
             for lead, row in existing.items():
-                if lead not in due and row["status"] == "pending":
+                if lead not in due and row["status"] in ("pending", "dropped"):
                     self.db["fair_reminders"].update(row["id"], {"status": "cancelled", "updated_at": now})
             for lead, due_at in due.items():
                 row = existing.get(lead)
@@ -216,7 +249,7 @@ class FairStore:
                         "fair_id": fair_id, "channel": channel, "external_id": external_id, "lead_minutes": lead,
                         "due_at": due_at, "status": "pending", "created_at": now, "updated_at": now,
                     })  # fmt: skip
-                elif row["status"] in ("cancelled", "pending"):
+                elif row["status"] in ("cancelled", "pending", "dropped"):  # never sent: may be asked for again
                     self.db["fair_reminders"].update(row["id"], {"status": "pending", "due_at": due_at,
                                                                  "updated_at": now})  # fmt: skip
 
@@ -230,22 +263,27 @@ class FairStore:
         return [_reminder(r) for r in rows]
 
     def my_fairs(self, channel: str, external_id: str, now: str) -> list[Fair]:
-        """Fairs not yet over that the student asked to be reminded of, soonest first."""
+        """Fairs not yet over that the student asked to be reminded of (and did not stop), soonest first."""
         rows = self.db.execute(
             "select f.* from fairs f where f.status = 'active' and f.ends_at > ? and exists ("
             " select 1 from fair_reminders r where r.fair_id = f.id and r.channel = ? and r.external_id = ?"
-            " and r.status in ('pending', 'queued')) order by f.starts_at, f.id",
+            f" and r.status in {_ASKED_SQL}) order by f.starts_at, f.id",
             [now, channel, external_id],
         )
         names = [d[0] for d in rows.description]
         return [_fair(dict(zip(names, row, strict=True))) for row in rows.fetchall()]
 
-    def cancel_reminders(self, fair_id: int, channel: str, external_id: str) -> int:
-        """The student no longer wants reminders of this fair; return how many pending ones stopped."""
+    def cancel_reminders(self, fair_id: int | None, channel: str, external_id: str) -> int:
+        """The student stops following this fair (None: every fair, e.g. on an unfollow): no more reminders,
+        no change notices; return how many rows stopped.
+
+        One already handed to the outbox becomes `stopped`, not `cancelled`: asking again never revives it."""
+        which, args = ("", []) if fair_id is None else (" and fair_id = ?", [fair_id])
         with self.db.atomic():
             return self.db.execute(
-                "update fair_reminders set status = 'cancelled', updated_at = ? where fair_id = ? and channel = ? and external_id = ? and status = 'pending'",
-                [utcnow(), fair_id, channel, external_id],
+                "update fair_reminders set status = case status when 'queued' then 'stopped' else 'cancelled' end,"
+                f" updated_at = ? where channel = ? and external_id = ?{which} and status in {_ASKED_SQL}",
+                [utcnow(), channel, external_id, *args],
             ).rowcount
 
     # -- reminders: the scheduler's side ---------------------------------------------------
@@ -334,9 +372,9 @@ class FairStore:
             )
 
     def fair_reminder_recipients(self, fair_id: int) -> list[tuple[str, str]]:
-        """The students with live reminders of a fair (pending or already sent), once each: told of changes."""
+        """The students who asked about a fair and did not stop (even if a move dropped their reminders), once each."""
         rows = self.db.execute(
-            "select distinct channel, external_id from fair_reminders where fair_id = ? and status in ('pending', 'queued') order by channel, external_id",
+            f"select distinct channel, external_id from fair_reminders where fair_id = ? and status in {_ASKED_SQL} order by channel, external_id",
             [fair_id],
         ).fetchall()
         return [(c, e) for c, e in rows]

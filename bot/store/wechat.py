@@ -94,10 +94,7 @@ class WeChatStore:
             )
             where = "where channel = ? and external_id = ?"
             self.db.execute(f"update subscriptions set reachable = 0 {where}", [channel, external_id])
-            self.db.execute(
-                f"update fair_reminders set status = 'cancelled', updated_at = ? {where} and status = 'pending'",
-                [utcnow(), channel, external_id],
-            )
+            self.cancel_reminders(None, channel, external_id)  # type: ignore[attr-defined]  # no change notices either
             self.db.execute(f"delete from wechat_choices {where}", [channel, external_id])
 
     def purge_unfollowed(self, before: datetime) -> int:

@@ -68,5 +68,7 @@ async def _publish(settings: Settings, menu: dict[str, Any]) -> None:
     from bot.wechat.api import WeChatApi
     from bot.wechat.menu import publish_menu
 
-    async with WeChatApi(settings.wechat_api_base_url, settings.wechat_app_id or "", settings.wechat_app_secret or "") as api:
+    async with WeChatApi(
+        settings.wechat_api_base_url, settings.wechat_app_id or "", settings.wechat_app_secret or ""
+    ) as api:
         await publish_menu(api, menu)

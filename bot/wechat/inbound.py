@@ -124,7 +124,6 @@ class Inbound:
             self.store.mark_followed(CHANNEL, openid)
         elif name == "unsubscribe":
             self.store.mark_unfollowed(CHANNEL, openid)
-            logger.info("WeChat user %s unfollowed", openid)
         return to_request(message, lambda user, n: self.store.choice(CHANNEL, user, n))
 
     async def _run(self, request: Request) -> tuple[str, ...]:
@@ -134,9 +133,11 @@ class Inbound:
         except Exception:
             logger.exception("Unhandled error while handling %s", request)
             replies = [self.conversation.apology()]
-        own = [r for r in replies if r.to is None or r.to == (CHANNEL, request.user_id)]
+        own: list[Reply] = []
         for reply in replies:
-            if reply not in own:
+            if reply.to is None or reply.to == (CHANNEL, request.user_id):
+                own.append(reply)
+            else:
                 self._background(self._send_to(reply))
         rendered = render(own)
         self.store.set_choices(CHANNEL, request.user_id, rendered.actions)
@@ -159,7 +160,9 @@ class Inbound:
     async def _push(self, channel: str, external_id: str, messages: tuple[str, ...]) -> None:
         messages = tuple(m for m in messages if m.strip())
         if messages and self.push is None:
-            logger.warning("No WeChat push configured: %s message(s) to %s:%s dropped", len(messages), channel, external_id)
+            logger.warning(
+                "No WeChat push configured: %s message(s) to %s:%s dropped", len(messages), channel, external_id
+            )
             return
         for text in messages:
             try:

@@ -1,12 +1,12 @@
 """WeChat's messages and events as the core's requests, and the passive text reply's XML.
 
-    text                  a question; "/help" a command; a lone digit presses a "回复 n" choice
-    image, voice, …       'other': the core asks for text
-    event subscribe       /start, with the ambassador's invite code from a parametric QR (qrscene_<code>)
-    event SCAN            /start <code>: a follower scanned a parametric QR
-    event CLICK           the menu key's command or button (menu_keys.py)
-    event unsubscribe,    nothing for the core (the channel records the unfollow; VIEW and
-    VIEW, others          reports do not open WeChat's 48-hour window, so they do not touch the user)
+text                  a question; "/help" a command; a lone digit presses a "回复 n" choice
+image, voice, …       'other': the core asks for text
+event subscribe       /start, with the ambassador's invite code from a parametric QR (qrscene_<code>)
+event SCAN            /start <code>: a follower scanned a parametric QR
+event CLICK           the menu key's command or button (menu_keys.py)
+event unsubscribe,    nothing for the core (the channel records the unfollow; VIEW and
+VIEW, others          reports do not open WeChat's 48-hour window, so they do not touch the user)
 """
 
 from __future__ import annotations

@@ -12,14 +12,18 @@ WeChat's rules (公众号 "客服消息", "模板消息"):
   (WECHAT_TEMPLATE_ID): first line → `first`, the rest → `keyword1` (truncated),
   a hint → `remark`, the link → `url`. Since May 2023 WeChat no longer shows
   `first` and `remark` and cuts each keyword at about 20 characters: the template
-  chosen should carry the text in its keyword (see the report of issue 6).
-- If WeChat says the window is closed after all (45015: a last_seen that is stale,
-  a clock skew), the notice goes once more as a template message.
+  chosen should have the notice's text in a keyword field, and the keyword should stay short.
+- If WeChat refuses the customer-service message for this student after all, the
+  notice goes once more as a template message: 45015, the window is closed (a
+  last_seen that is stale; a menu click or a follow opens only one minute), or 45047,
+  the student's quota is used up (since June 2023: 5 messages per message they sent,
+  3 per click or follow). 45047 is per student: waiting cannot help until they write.
 - Photos are Telegram file ids: they are dropped here (text only).
 
 Errors as the sender's: 43004 unfollowed / 43019 blacklisted → Unreachable; 45009,
-45011, 45047 (quota, frequency, too many messages) → RateLimited(60); -1 (busy), 5xx,
-network → TemporaryFailure; 40003 (invalid openid) and the rest → PermanentFailure.
+45011 (the account's daily quota, its per-minute frequency) → RateLimited(60); -1
+(busy), 5xx, network → TemporaryFailure; 40003 (invalid openid) and the rest →
+PermanentFailure.
 
 WeChat cannot edit or recall a customer-service message: `edit` skips the progress
 reports the outbox edits every few seconds and sends the other texts (the final
@@ -56,9 +60,10 @@ KEYWORD_LIMIT = 200
 REMARK_LINK = "点击查看详情"
 REMARK_REPLY = "回复任意消息，查看更多信息"
 
-OUT_OF_WINDOW = 45015
+#: Customer-service messages refused for this student (window closed, quota used up): template instead.
+TEMPLATE_INSTEAD = frozenset({45015, 45047})
 UNREACHABLE = {43004: "the student unfollowed the account", 43019: "the student is blacklisted"}
-RATE_LIMITED = frozenset({45009, 45011, 45047})
+RATE_LIMITED = frozenset({45009, 45011})
 RATE_LIMIT_WAIT = 60.0
 SYSTEM_BUSY = -1
 
@@ -114,8 +119,9 @@ class WeChatTransport:
         if self.in_window(openid):
             try:
                 return await self._customer_service(openid, message)
-            except _WindowClosed:
-                logger.info("WeChat says %s is out of the 48-hour window; sending a template message", openid)
+            except _WindowClosed as closed:
+                logger.info("WeChat refused a customer-service message to %s (%s); sending a template message",
+                            openid, closed.__cause__)  # fmt: skip
         return await self._template(openid, message)
 
     def in_window(self, openid: str) -> bool:
@@ -134,7 +140,7 @@ class WeChatTransport:
             try:
                 await self.api.send_text(openid, text)
             except (WeChatError, WeChatUnavailable) as exc:
-                if i == 0 and isinstance(exc, WeChatError) and exc.errcode == OUT_OF_WINDOW:
+                if i == 0 and isinstance(exc, WeChatError) and exc.errcode in TEMPLATE_INSTEAD:
                     raise _WindowClosed from exc
                 error = translate(exc)
                 if i == 0:
@@ -168,7 +174,7 @@ class WeChatTransport:
 
 
 class _WindowClosed(Exception):
-    """WeChat refused a customer-service message with 45015: the template goes instead."""
+    """WeChat refused a customer-service message to this student (45015, 45047): the template goes instead."""
 
 
 def _openid(channel: str, external_id: str) -> str:

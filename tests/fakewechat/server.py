@@ -4,7 +4,8 @@ A real HTTP server, like tests/fakebotapi, so the bot's httpx client, its JSON e
 and its error handling run as in production. It enforces the rules the bot must respect:
 the access_token (missing 41001, unknown or invalidated 40001, expired 42001), the
 48-hour window of customer-service messages from each follower's last interaction
-(45015), unfollowed followers (43004), unknown openids (40003), the 2048-byte text
+(45015) and, when `cs_quota` is set, the messages allowed per interaction (45047; WeChat
+allows 5 after a message since June 2023), unfollowed followers (43004), unknown openids (40003), the 2048-byte text
 limit (45002), known template ids (40037), the menu's limits (40016…40027) and the
 monthly mass-send quota (45028). Like WeChat, it does not decode \\uXXXX escapes in
 message content: a client that sends them shows them literally (`sent_texts`).
@@ -75,6 +76,7 @@ class FakeWeChat:
         self.template_ids = set(template_ids)
         self.mass_quota = mass_quota
         self.now = lambda: datetime.now(UTC)  # the clock of the 48-hour rule; tests may replace it
+        self.cs_quota: int | None = None  # customer-service messages per interaction (None: no limit)
         self.token_delay = 0.0  # seconds a token fetch takes: lets concurrent callers overlap
         self.calls: list[WeChatCall] = []
         self.token_fetches = 0
@@ -83,6 +85,7 @@ class FakeWeChat:
         self._tokens: dict[str, int] = {}  # token → 0 valid, else the errcode it now gets
         self._interactions: dict[str, datetime] = {}  # follower → last interaction
         self._unfollowed: set[str] = set()
+        self._cs_sent: defaultdict[str, int] = defaultdict(int)  # since the last interaction
         self._failures: defaultdict[str, list[tuple[int, int, str]]] = defaultdict(list)
         self._ids = itertools.count(1000)
         self._runner: web.AppRunner | None = None
@@ -116,6 +119,7 @@ class FakeWeChat:
     def interact(self, openid: str, at: datetime | None = None) -> None:
         """`openid` follows and interacted at `at` (default now): the 48-hour window opens from then."""
         self._interactions[openid] = at or self.now()
+        self._cs_sent[openid] = 0
         self._unfollowed.discard(openid)
 
     def unfollow(self, openid: str) -> None:
@@ -210,10 +214,13 @@ class FakeWeChat:
         self._follower(body.get("touser"))
         if self.now() - self._interactions[body["touser"]] > WINDOW:
             raise Refusal(45015)
+        if self.cs_quota is not None and self._cs_sent[body["touser"]] >= self.cs_quota:
+            raise Refusal(45047)
         if body.get("msgtype") != "text" or not isinstance(body.get("text"), dict):
             raise Refusal(40008)
         if len(str(body["text"].get("content", "")).encode()) > 2048:
             raise Refusal(45002)
+        self._cs_sent[body["touser"]] += 1
         return {"errcode": 0, "errmsg": "ok"}
 
     def _template_send(self, body: JSON) -> JSON:

@@ -1,0 +1,100 @@
+"""WeChat in the running bot: the callback server, the push transport, the data purge.
+
+`python -m bot run` starts it beside Telegram (in the Telegram application's
+start-up hook, so both share one event loop, one core and one outbox) or alone
+when no Telegram token is set. Pushes that are not passive replies (the rest of
+a long answer, an approval request to an admin) go through the outbox's
+transports, so they reach a WeChat or a Telegram user alike.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from datetime import UTC, datetime
+
+from aiohttp import web
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.conversation import Conversation
+from bot.outbox_runner import Channels, OutboxRunner
+from bot.sender import DeliveryError, OutgoingMessage
+from bot.settings import Settings
+from bot.wechat.api import WeChatApi
+from bot.wechat.inbound import build_wechat_app, purge_unfollowed
+from bot.wechat.messages import CHANNEL
+from bot.wechat.transport import WeChatTransport
+
+logger = logging.getLogger(__name__)
+
+
+class WeChatChannel:
+    """The WeChat side of one bot process: `start`, `attach` to the outbox, `stop`."""
+
+    def __init__(self, settings: Settings, conversation: Conversation) -> None:
+        self.settings, self.conversation = settings, conversation
+        self.api = WeChatApi(settings.wechat_api_base_url, settings.wechat_app_id or "",
+                             settings.wechat_app_secret or "")  # fmt: skip
+        self.transport = WeChatTransport(self.api, conversation.store, settings)
+        self.channels = Channels({CHANNEL: self.transport})  # the Telegram adapter adds its own
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        """Listen for WeChat's callbacks on WECHAT_HOST:WECHAT_PORT + WECHAT_PATH."""
+        app = build_wechat_app(self.settings, self.conversation, push=self.push)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self.settings.wechat_host, self.settings.wechat_port).start()
+        logger.info("WeChat callbacks on %s:%s%s", self.settings.wechat_host, self.settings.wechat_port,
+                    self.settings.wechat_path)  # fmt: skip
+
+    def attach(self, outbox: OutboxRunner) -> None:
+        """Share the outbox's transports for pushes; purge unfollowed students' data daily on its scheduler."""
+        if isinstance(outbox.transport, Channels):
+            self.channels = outbox.transport
+        outbox.scheduler.add_job(self.purge, CronTrigger(hour=3, minute=30, timezone=self.settings.timezone),
+                                 id="wechat:purge", replace_existing=True, coalesce=True)  # fmt: skip
+
+    async def purge(self) -> int:
+        purged = purge_unfollowed(self.conversation.store, datetime.now(UTC), self.settings.wechat_retention_days)
+        if purged:
+            logger.info("Deleted the personal data of %s students who unfollowed", purged)
+        return purged
+
+    async def push(self, channel: str, external_id: str, text: str) -> None:
+        """A message outside the passive reply, to a user on any channel the process serves."""
+        try:
+            await self.channels.send(channel, external_id, OutgoingMessage(text))
+        except DeliveryError as exc:
+            logger.warning("Could not push a message to %s:%s: %s", channel, external_id, exc.reason)
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+        await self.api.aclose()
+
+
+def run_wechat_only(settings: Settings, conversation: Conversation) -> None:
+    """No Telegram token: serve WeChat alone until SIGINT/SIGTERM."""
+    asyncio.run(_serve(settings, conversation))
+
+
+async def _serve(settings: Settings, conversation: Conversation) -> None:
+    from bot.app import run_outbox  # bot.app imports the core; kept out of import time here
+
+    channel = WeChatChannel(settings, conversation)
+    await channel.start()
+    outbox = await run_outbox(conversation, {CHANNEL: channel.transport})
+    channel.attach(outbox)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await outbox.stop()
+        await channel.stop()

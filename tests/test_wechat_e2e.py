@@ -1,0 +1,120 @@
+"""One bot process, two channels: Telegram (fake Bot API) and a WeChat Official Account (fake WeChat API).
+
+The real bot runs as `python -m bot run` would with both configured: the Telegram
+application, WeChat's callback server on a real port, one core, one outbox.
+WeChat's side is played by tests/wechat_client.py (signed, encrypted callbacks)
+and tests/fakewechat (the API the bot pushes through).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from datetime import UTC, datetime, timedelta
+
+import aiohttp
+import pytest
+
+from tests.fakewechat import FakeWeChat
+from tests.wechat_client import WeChatClient, new_aes_key
+
+TOKEN, AMBASSADOR, ADMIN, TELEGRAM_STUDENT = "wx-callback-token", 3, 1, 7001
+NEAR, FAR = "o_near_student", "o_far_student"  # wrote today / last wrote a week ago
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+async def wechat():
+    async with FakeWeChat() as server:
+        yield server
+
+
+@pytest.fixture
+def wechat_env(wechat):
+    return {
+        "WECHAT_TOKEN": TOKEN, "WECHAT_APP_ID": wechat.app_id, "WECHAT_APP_SECRET": wechat.app_secret,
+        "WECHAT_ENCODING_AES_KEY": new_aes_key(), "WECHAT_API_BASE_URL": wechat.base_url,
+        "WECHAT_HOST": "127.0.0.1", "WECHAT_PORT": str(free_port()), "WECHAT_TEMPLATE_ID": "TPL_NOTICE",
+        "ADMIN_IDS": str(ADMIN), "QUIET_HOURS": "00:00-00:00",
+    }  # fmt: skip
+
+
+async def until(predicate, timeout: float = 10.0) -> None:
+    for _ in range(int(timeout / 0.05)):
+        if predicate():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+@contextlib.asynccontextmanager
+async def both_channels(start_bot, wechat, wechat_env):
+    """The bot on Telegram and WeChat; yields the core and a WeChat client posting to its real port."""
+    base = f"http://127.0.0.1:{wechat_env['WECHAT_PORT']}"
+    async with start_bot(outbox=True, **wechat_env) as conversation, aiohttp.ClientSession(base_url=base) as http:
+        yield conversation, WeChatClient(http, TOKEN, app_id=wechat.app_id,
+                                         aes_key=wechat_env["WECHAT_ENCODING_AES_KEY"])  # fmt: skip
+
+
+async def test_students_on_wechat_and_telegram_get_the_same_notice(api, wechat, wechat_env, start_bot):
+    async with both_channels(start_bot, wechat, wechat_env) as (conversation, client):
+        store = conversation.store
+        store.grant_role("telegram", str(AMBASSADOR), "ambassador", "cli", city="武汉", campus="武汉大学")
+        code = store.invite_code(f"telegram:{AMBASSADOR}")
+
+        # Two WeChat students follow the 武汉 ambassador by scanning the QR code; one asks a question.
+        for openid in (NEAR, FAR):
+            followed = await client.post(client.event(openid, "subscribe", f"qrscene_{code}"))
+            assert followed.status == 200 and "武汉" in followed.content
+        answer = await client.post(client.text(NEAR, "百校千人实习补贴有多少"))
+        assert "实习" in answer.content
+        wechat.interact(NEAR)
+        wechat.interact(FAR, at=datetime.now(UTC) - timedelta(days=7))
+        store.db.execute("update users set last_seen = ? where external_id = ?",
+                         [(datetime.now(UTC) - timedelta(days=7)).isoformat(timespec="seconds"), FAR])  # fmt: skip
+        store.db.conn.commit()
+        # A Telegram student follows 武汉 too.
+        store.set_subscription("telegram", str(TELEGRAM_STUDENT), city="武汉")
+
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        notice = store.create_announcement(f"telegram:{ADMIN}", "武汉校友见面会 12 月 5 日举行", "武汉", "", now,
+                                           False, "scheduled", link_text="报名", link_url="https://example.org/r")  # fmt: skip
+
+        on_telegram = await api.wait_for_message(TELEGRAM_STUDENT, timeout=10)
+        assert "武汉校友见面会" in on_telegram["text"]
+        await until(lambda: wechat.sent_texts(NEAR) and wechat.templates(FAR))
+        [pushed] = wechat.sent_texts(NEAR)  # inside the 48-hour window: a customer-service message
+        assert "武汉校友见面会" in pushed and 'href="https://example.org/r"' in pushed and "回复 1" in pushed
+        [template] = wechat.templates(FAR)  # outside it: the configured template message
+        assert template["template_id"] == "TPL_NOTICE" and template.get("url") == "https://example.org/r"
+        await until(lambda: store.announcement(notice).status == "sent")
+        assert store.delivery_counts(notice) == {"sent": 3}
+
+        # The digit under the pushed notice presses its button: stop notices from 武汉.
+        stopped = await client.post(client.text(NEAR, "1"))
+        assert "不再" in stopped.content or "已" in stopped.content
+        assert ("wechat", NEAR) not in store.audience("武汉", "")
+        assert ("wechat", FAR) in store.audience("武汉", "")
+
+        report = await api.wait_for_message(ADMIN, lambda m: "发送完成" in m.get("text", ""), timeout=10)
+        assert "送达 3" in report["text"]
+
+
+async def test_an_unfollowed_wechat_student_is_not_pushed_to(api, wechat, wechat_env, start_bot):
+    async with both_channels(start_bot, wechat, wechat_env) as (conversation, client):
+        store = conversation.store
+        store.set_subscription("wechat", NEAR, city="武汉")
+        await client.post(client.text(NEAR, "你好"))
+        await client.post(client.event(NEAR, "unsubscribe"))
+        wechat.unfollow(NEAR)
+        assert store.audience("武汉", "") == []
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        notice = store.create_announcement(f"telegram:{ADMIN}", "通知", "武汉", "", now, False, "scheduled")
+        await until(lambda: store.announcement(notice).status == "sent")
+        assert wechat.sent_texts(NEAR) == [] and store.delivery_counts(notice) == {}
