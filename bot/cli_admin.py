@@ -98,7 +98,8 @@ def _admin(store: Any, settings: Settings, args: argparse.Namespace) -> int:
 
 def _faq(store: Any, settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import build_knowledge
-    from bot.faq_io import ImportProblems, export_faq, parse_faq_file, summarize
+    from bot.faq_io import export_faq, parse_faq_file, summarize
+    from bot.tables import ImportProblems
 
     kb = build_knowledge(settings, store)
     if args.action == "export":

@@ -25,13 +25,13 @@ from bot.editor import Editor
 from bot.fair_editor import FLOWS as FAIR_FLOWS
 from bot.fair_editor import FairEditor
 from bot.fairs import FairDesk
-from bot.faq_io import MAX_FILE_BYTES
 from bot.flood import FloodGuard, Verdict
 from bot.following import TOPICS, Following
 from bot.permissions import Actor, NotAllowed, Role, actor_for
 from bot.replies import Button, Reply, Request
 from bot.settings import Settings
 from bot.store import Announcement, Store
+from bot.tables import MAX_FILE_BYTES
 from knowledge.entries import FaqEntry
 from knowledge.kb import KnowledgeBase, Outcome
 from knowledge.text import MAX_QUESTION_CHARS, clean

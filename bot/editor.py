@@ -24,10 +24,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import texts as t
-from bot.faq_io import SUPPORTED, ImportProblems, export_faq, parse_faq_file, placeholder_problem, summarize
+from bot.faq_io import SUPPORTED, export_faq, parse_faq_file, placeholder_problem, summarize
 from bot.permissions import Actor, Role
 from bot.replies import Button, Reply
 from bot.store import NotFoundError, Store
+from bot.tables import ImportProblems
 from knowledge.entries import ID_PATTERN, MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, FaqEntry, KnowledgeError, parse_entry
 from knowledge.kb import KnowledgeBase
 

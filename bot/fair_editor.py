@@ -37,11 +37,11 @@ from bot.fair_input import OPTIONAL, Refused, end_before_start, lead_code, lead_
 from bot.fair_io import FairRow, export_fairs, parse_fairs_file
 from bot.fair_io import summarize_fairs as summarize
 from bot.fairs import DEFAULT_LEADS, KINDS, LEAD_CHOICES, fair_card, fair_links, lead_labels, reminder_due
-from bot.faq_io import ImportProblems
 from bot.permissions import CITIES, Actor, Role
 from bot.replies import Button, Reply
 from bot.settings import Settings
 from bot.store import FAIR_FIELDS, Fair, NotFoundError, Store, iso, parse_iso
+from bot.tables import ImportProblems
 
 FLOWS = ("fair_add", "fair_edit", "fair_import")
 #: What the add flow asks, in order ("place" is the venue of an onsite fair, else its link).

@@ -1,7 +1,7 @@
 """Bulk import and export of job fairs, for staff who plan them in Excel.
 
 Pure: bytes in, validated rows out, and back; no database, no Telegram. The rules
-are the FAQ import's, through its table reader (bot.faq_io): the whole file is
+are the FAQ import's, through the table reader both share (bot.tables): the whole file is
 checked before anything is returned, every problem is reported at once with the
 row (and column) the admin sees in Excel, and hostile workbooks are refused.
 
@@ -21,7 +21,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.fairs import KINDS
-from bot.faq_io import (
+from bot.store.fairs import FAIR_FIELDS, Fair, iso
+from bot.tables import (
     Problem,
     TableRow,
     check_upload,
@@ -32,7 +33,6 @@ from bot.faq_io import (
     table_rows,
     write_table,
 )
-from bot.store.fairs import FAIR_FIELDS, Fair, iso
 
 SUPPORTED = (".xlsx", ".csv")
 MAX_FAIRS = 1000  # far above a year of fairs; a bigger file is the wrong file

@@ -10,10 +10,11 @@ Why it is shaped like this:
   sent and final right after. A crash loses nothing: `run` first puts rows that
   were in flight back to pending, so only those few may arrive twice.
 - Pacing: a `SendBudget` (bot/pacing.py) shared with the bot's answers, so the
-  broadcast gets what the answers leave of the platform's rate. At most one
+  broadcast gets what the answers leave of the platform's rate; per channel, as a
+  platform's limits and flood waits concern its own messages only. At most one
   message per chat per `per_chat_interval`; several sends at once so network
   latency does not cap throughput (8 cover ~0.3 s per send at 29/s).
-- 429 pauses the whole sender (Telegram's flood wait is per bot) and resends the
+- 429 pauses the channel's sends (Telegram's flood wait is per bot) and resends the
   same message without counting an attempt; 403 is final and marks the student
   unreachable; other permanent errors are final; temporary ones back off
   exponentially with jitter and give up after `max_attempts`.
@@ -29,7 +30,7 @@ import logging
 import random
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -40,6 +41,8 @@ from bot.store import Announcement, Delivery, NotFoundError, Store
 
 logger = logging.getLogger(__name__)
 
+#: A flood wait longer than this gives deliveries back instead of holding the workers (seconds).
+LONG_FLOOD_WAIT = 5.0
 #: Label of the stop button when no channel-specific renderer is given.
 STOP_LABEL = "🔕 不再接收此类通知"
 
@@ -78,6 +81,13 @@ class _Stopped(Exception):
 
 class _Withdrawn(Exception):
     """The notice was withdrawn or cancelled after this delivery was claimed."""
+
+
+class _Deferred(Exception):
+    """The channel is in a long flood wait: give the delivery back until then and free the worker."""
+
+    def __init__(self, until: float) -> None:
+        self.until = until
 
 
 @dataclass(frozen=True)
@@ -141,6 +151,7 @@ class Sender:
         transport: Transport,
         *,
         budget: SendBudget | None = None,
+        channel_budgets: Mapping[str, SendBudget] | None = None,
         per_chat_interval: float = 1.0,
         batch: int = 50,
         concurrency: int = 8,
@@ -157,13 +168,16 @@ class Sender:
         jitter: Callable[[], float] = random.random,
     ) -> None:
         self._store, self._transport, self._render = store, transport, render
+        # Each platform counts its own messages: `budget` is the default (Telegram's, shared with its
+        # answers); a channel with other limits (WeChat) brings its own.
         self.budget = budget or SendBudget(clock=clock)
+        self._budgets = dict(channel_budgets or {})
         self._per_chat = per_chat_interval
         self._batch, self._concurrency, self._max_attempts = batch, concurrency, max_attempts
         self._backoff, self._progress_every, self._idle = backoff, progress_every, idle
         self._on_progress, self._on_finished = on_progress, on_finished
         self._clock, self._sleep, self._now, self._jitter = clock, sleep, now, jitter
-        self._flood_until = float("-inf")
+        self._flood_until: dict[str, float] = {}  # per channel: Telegram's flood wait is per bot
         self._chat_next: dict[tuple[str, str], float] = {}
         self._last_progress: dict[int, float] = {}
         self._messages: dict[int, OutgoingMessage] = {}
@@ -259,6 +273,9 @@ class Sender:
             message_id = await self._send(d)
         except _Stopped:
             return
+        except _Deferred as exc:  # other channels keep going meanwhile
+            at = self._now() + timedelta(seconds=exc.until - self._clock())
+            self._store.retry_later(d.id, _iso(at), "rate limited", counted=False)
         except _Withdrawn:
             self._store.mark_withdrawn(d.id)
             self.stats.withdrawn += 1
@@ -311,9 +328,9 @@ class Sender:
             except RateLimited as exc:
                 self.stats.rate_limited += 1
                 until = self._clock() + max(exc.retry_after, 0.0)
-                if until > self._flood_until:
+                if until > self._flood_until.get(d.channel, float("-inf")):
                     logger.warning("Flood wait: pausing the sender for %.1f s", exc.retry_after)
-                    self._flood_until = until
+                    self._flood_until[d.channel] = until
 
     async def _turn(self, chat: tuple[str, str]) -> None:
         """Wait until no flood wait is on, the chat's interval has passed and the rate allows a send.
@@ -325,15 +342,19 @@ class Sender:
             if self._stop.is_set():
                 raise _Stopped
             now = self._clock()
-            if self._flood_until > now:
-                await self._rest(self._flood_until - now)
+            flood_until = self._flood_until.get(chat[0], float("-inf"))
+            if flood_until - now > LONG_FLOOD_WAIT:
+                raise _Deferred(flood_until)
+            if flood_until > now:
+                await self._rest(flood_until - now)
                 continue
-            wait = max(self._chat_next.get(chat, now) - now, self.budget.delay(now))
+            budget = self._budgets.get(chat[0], self.budget)
+            wait = max(self._chat_next.get(chat, now) - now, budget.delay(now))
             if wait > 0:
                 await self._sleep(wait)
                 continue
             # No await from here to the send: another worker cannot slip in between.
-            self.budget.take(now)
+            budget.take(now)
             self._chat_next[chat] = now + self._per_chat
             if len(self._chat_next) > 4096:  # forget chats whose interval has passed
                 self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}

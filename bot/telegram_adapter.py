@@ -318,6 +318,8 @@ async def start_outbox(application: Application, **sender_options: Any) -> Outbo
     bot = make_bot(settings.telegram_token or "", settings.telegram_api_base_url)
     await bot.initialize()
     sender_options.setdefault("budget", application.bot_data["budget"])
+    if wechat:  # WeChat counts its own messages: a budget of its own, not Telegram's
+        sender_options.setdefault("channel_budgets", {"wechat": SendBudget(settings.send_rate_per_second)})
     # Other channels running in this process (WeChat) put their transports in bot_data["transports"].
     transports = {CHANNEL: TelegramTransport(bot), **application.bot_data.get("transports", {})}
     runner = await run_outbox(conversation, transports, **sender_options)

@@ -23,8 +23,8 @@ from bot.fair_io import (
     parse_fairs_file,
     summarize_fairs,
 )
-from bot.faq_io import ImportProblems, Problem
 from bot.store.fairs import FAIR_FIELDS, Fair
+from bot.tables import ImportProblems, Problem
 from tests.test_faq_io import _repack
 from tests.test_faq_io import csv_file as faq_csv
 from tests.test_faq_io import xlsx as faq_xlsx

@@ -18,14 +18,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.faq_io import (
-    MAX_FILE_BYTES,
     SUPPORTED,
-    ImportProblems,
-    Problem,
     export_faq,
     parse_faq_file,
     summarize,
 )
+from bot.tables import MAX_FILE_BYTES, ImportProblems, Problem
 from knowledge.entries import DEFAULT_FAQ_PATH, Category, FaqEntry, load_faq
 
 HEADER = ["id", "category", "question", "answer", "source", "alternates"]

@@ -491,3 +491,20 @@ async def test_withdraw_deletes_and_progress_edits(api) -> None:
         assert api.sent(42) == []
         with pytest.raises(PermanentFailure):
             await transport.send("console", "local", OutgoingMessage("x"))
+
+
+async def test_a_long_flood_wait_on_one_channel_does_not_hold_up_another(store, transport, ft) -> None:
+    """WeChat's daily quota (45009) asks for a minute's wait: Telegram students are not kept waiting for it."""
+    for i in range(10):  # the WeChat students come first in the batch
+        store.set_subscription("wechat", f"o{i}", city="北京")
+    follow(store, range(10))
+    aid = announce(store)
+    transport.faults["o0"] = [RateLimited(60)]
+    sender = make_sender(store, transport, ft, concurrency=2, per_chat_interval=0)
+    await drain_all(sender, ft, store)
+    times = dict(transport.calls)
+    telegram_done = max(t for who, t in transport.calls if not who.startswith("o"))
+    assert telegram_done < 5  # the Telegram deliveries went out at once
+    assert times["o1"] >= 60  # the WeChat ones after the wait
+    assert store.delivery_counts(aid) == {"sent": 20}
+    assert deliveries(store, aid)["o0"]["attempts"] == 1  # waiting is not a failed attempt

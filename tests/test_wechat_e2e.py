@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import signal
 import socket
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -20,6 +24,7 @@ from tests.fakewechat import FakeWeChat
 from tests.wechat_client import WeChatClient, new_aes_key
 
 TOKEN, AMBASSADOR, ADMIN, TELEGRAM_STUDENT = "wx-callback-token", 3, 1, 7001
+ROOT = Path(__file__).resolve().parent.parent
 NEAR, FAR = "o_near_student", "o_far_student"  # wrote today / last wrote a week ago
 
 
@@ -118,3 +123,33 @@ async def test_an_unfollowed_wechat_student_is_not_pushed_to(api, wechat, wechat
         notice = store.create_announcement(f"telegram:{ADMIN}", "通知", "武汉", "", now, False, "scheduled")
         await until(lambda: store.announcement(notice).status == "sent")
         assert wechat.sent_texts(NEAR) == [] and store.delivery_counts(notice) == {}
+
+
+async def test_the_run_command_with_only_wechat_settings_serves_wechat(wechat, wechat_env, tmp_path):
+    """`python -m bot run` with WECHAT_* and no Telegram token: URL verification, a question, a clean SIGTERM."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WECHAT_"))}
+    env.update({**wechat_env, "DATABASE_PATH": str(tmp_path / "bot.db"), "CONTACT_PHONE": "0769-12345678",
+                "PYTHONPATH": str(ROOT), "LOG_LEVEL": "DEBUG"})  # fmt: skip
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{wechat_env['WECHAT_PORT']}"
+    try:
+        async with aiohttp.ClientSession(base_url=base) as http:
+            client = WeChatClient(http, TOKEN, app_id=wechat.app_id, aes_key=wechat_env["WECHAT_ENCODING_AES_KEY"])
+            for _ in range(600):  # the knowledge base takes a few seconds to index
+                with contextlib.suppress(aiohttp.ClientConnectionError):
+                    verified = await client.verify("hello-wechat")
+                    break
+                assert process.returncode is None, (await process.stderr.read()).decode()
+                await asyncio.sleep(0.1)
+            assert (verified.status, verified.body) == (200, "hello-wechat")
+            answer = await client.post(client.text(NEAR, "百校千人实习补贴有多少"))
+            assert answer.status == 200 and "9000元" in answer.content
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    assert wechat.app_secret not in log and "TOKEN-" not in log  # neither the secret nor the token is logged

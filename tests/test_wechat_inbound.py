@@ -12,7 +12,10 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot import texts
-from bot.replies import Reply, Request
+from bot.fairs import fair_when
+from bot.replies import Button, Reply, Request
+from bot.sender import OutgoingMessage
+from bot.store import iso
 from bot.wechat.inbound import INBOUND, build_wechat_app, purge_unfollowed
 from bot.wechat.menu_keys import MENU_KEYS
 from tests.wechat_client import WeChatClient, new_aes_key, sign
@@ -23,10 +26,10 @@ QUESTION = "百校千人实习补贴能拿多少钱？"
 
 
 class Pushes(list):
-    """The push callback: records (channel, external_id, text)."""
+    """The push callback: records (channel, external_id, message)."""
 
-    async def __call__(self, channel: str, external_id: str, text: str) -> None:
-        self.append((channel, external_id, text))
+    async def __call__(self, channel: str, external_id: str, message: OutgoingMessage) -> None:
+        self.append((channel, external_id, message))
 
 
 @pytest.fixture
@@ -158,7 +161,7 @@ async def test_an_answer_longer_than_one_message_is_continued_by_push(serve, con
         response = await wechat.post(wechat.text(STUDENT, "长"))
     assert response.content.startswith("第0行")
     assert pushes and all(p[:2] == ("wechat", STUDENT) for p in pushes)
-    assert "\n".join([response.content, *(p[2] for p in pushes)]) == long
+    assert "\n".join([response.content, *(p[2].text for p in pushes)]) == long
 
 
 async def test_a_slow_answer_is_pushed_after_an_immediate_success(serve, conversation, pushes, monkeypatch):
@@ -174,8 +177,8 @@ async def test_a_slow_answer_is_pushed_after_an_immediate_success(serve, convers
         response = await wechat.post(message)
         retry = await wechat.post(message)
     assert (response.body, retry.body) == ("success", "success")
-    [(channel, user, text)] = pushes
-    assert (channel, user) == ("wechat", STUDENT) and "9000元" in text
+    [(channel, user, message)] = pushes
+    assert (channel, user) == ("wechat", STUDENT) and "9000元" in message.text
     assert len(logged(conversation)) == 1
 
 
@@ -186,7 +189,19 @@ async def test_replies_for_someone_else_are_pushed_to_them(serve, conversation, 
     async with serve() as wechat:
         response = await wechat.post(wechat.text(STUDENT, "通知"))
     assert response.content == "已提交审核"
-    assert list(pushes) == [("wechat", "oAdmin", "请审核")]
+    assert list(pushes) == [("wechat", "oAdmin", OutgoingMessage("请审核"))]
+
+
+async def test_a_reply_for_a_telegram_admin_keeps_its_buttons(serve, conversation, pushes, monkeypatch):
+    """A WeChat ambassador's approval request reaches a Telegram admin with real buttons, not "回复 1" lines."""
+    review = Reply("请审核", title="通知 #1", buttons=((Button("✅ 通过", "an:ok:1"), Button("❌ 驳回", "an:no:1")),
+                                                       (Button("报名", url="https://e.org"),)), to=("telegram", "500"))  # fmt: skip
+    monkeypatch.setattr(conversation, "handle", lambda request: [Reply("已提交审核"), review])
+    async with serve() as wechat:
+        await wechat.post(wechat.text(STUDENT, "通知"))
+    [(channel, user, message)] = pushes
+    assert (channel, user) == ("telegram", "500") and message == OutgoingMessage.from_reply(review)
+    assert message.buttons == (("✅ 通过", "an:ok:1"), ("❌ 驳回", "an:no:1")) and "回复" not in message.text
 
 
 async def test_an_image_gets_the_please_type_text(serve):
@@ -271,3 +286,99 @@ async def test_unfollowing_stops_pushes_and_the_data_is_purged_after_retention(s
     assert store.subscription("wechat", STUDENT) is None and store.logged_questions() == []
     assert store.user_name("wechat", STUDENT) == "" and store.count_users() == 1
     assert store.subscription("wechat", OTHER).city == "武汉"
+
+
+# -- review fixes ---------------------------------------------------------------------------
+
+
+async def test_a_non_ascii_signature_is_refused_not_an_error(serve, conversation):
+    """hmac.compare_digest raises TypeError on non-ASCII str: that must be a 403, not a 500."""
+    async with serve() as wechat:
+        assert (await wechat.verify(signature="签名" * 20)).status == 403
+        assert (await wechat.post(wechat.text(STUDENT, QUESTION), query={**wechat.query(), "signature": "é"})).status == 403
+    key = new_aes_key()
+    async with serve(wechat_aes_key=key) as wechat:
+        query = {**wechat.query(), "encrypt_type": "aes", "msg_signature": "签名"}
+        assert (await wechat.post("<xml><Encrypt><![CDATA[abc]]></Encrypt></xml>", query=query)).status == 403
+    assert logged(conversation) == [] and conversation.store.count_users() == 0
+
+
+async def test_a_signed_query_cannot_carry_another_body(serve, conversation):
+    """In plaintext mode the signature does not cover the body: a captured query must not carry a forged one."""
+    async with serve() as wechat:
+        query = wechat.query()
+        message = wechat.text(STUDENT, QUESTION, msg_id="501")
+        assert (await wechat.post(message, query=query)).status == 200
+        assert (await wechat.post(message, query=query)).status == 200  # WeChat's retry: same body
+        forged = await wechat.post(wechat.text(OTHER, "/subscribe", msg_id="502"), query=query)
+        assert forged.status == 403
+    assert [q.external_id for q in logged(conversation)] == [STUDENT]
+    assert conversation.store.last_seen("wechat", OTHER) is None
+
+
+def test_safe_mode_replies_use_a_fresh_unpredictable_prefix(wechat_settings):
+    """wechatpy pads with random.sample (Mersenne Twister); with a fixed IV that prefix is the real IV."""
+    import base64
+    import random
+
+    from bot.wechat.envelope import Envelope
+    from tests.wechat_client import fields
+
+    key = new_aes_key()
+    envelope = Envelope(replace(wechat_settings, wechat_aes_key=key))
+    crypto = envelope.cryptos[0]
+    first_blocks = []
+    for _ in range(2):
+        random.seed(1234)
+        sealed = fields(envelope.seal("<xml><Content>同一句话</Content></xml>", crypto))
+        first_blocks.append(base64.b64decode(sealed["Encrypt"])[:16])
+    assert first_blocks[0] != first_blocks[1]
+
+
+async def test_two_different_events_in_the_same_second_are_both_handled(serve):
+    async with serve() as wechat:
+        second = int(time.time())
+        helped = await wechat.post(wechat.event(STUDENT, "CLICK", "CMD_HELP", create_time=second))
+        faq = await wechat.post(wechat.event(STUDENT, "CLICK", "CMD_FAQ", create_time=second))
+        retry = await wechat.post(wechat.event(STUDENT, "CLICK", "CMD_FAQ", create_time=second))
+    assert faq.content and faq.content != helped.content
+    assert retry.content == faq.content
+
+
+async def test_reply_text_cannot_break_out_of_its_cdata_or_the_xml(serve, conversation, monkeypatch):
+    monkeypatch.setattr(conversation, "handle", lambda request: [Reply("a]]><MsgType>news</MsgType>b\x0bc\x00d")])
+    async with serve() as wechat:
+        response = await wechat.post(wechat.text(STUDENT, "x"))
+    assert response.status == 200 and response.fields["MsgType"] == "text"
+    assert response.content == "a]]><MsgType>news</MsgType>bcd"
+
+
+@pytest.fixture
+def fair_id(conversation):
+    start = datetime.now(UTC) + timedelta(days=3)
+    return conversation.store.add_fair("telegram:1", {
+        "title": "松山湖人才招聘会", "kind": "onsite", "city": "东莞", "venue": "会展中心", "starts_at": iso(start),
+        "ends_at": iso(start + timedelta(hours=3)), "register_url": "https://example.org/r"})  # fmt: skip
+
+
+async def test_add_to_calendar_on_wechat_gives_the_fair_to_copy_and_a_reminder(serve, conversation, fair_id):
+    """WeChat cannot carry the .ics file: the student gets what to put in the calendar, and 提醒我 as a number."""
+    store = conversation.store
+    store.set_choices("wechat", STUDENT, [f"fc:{fair_id}"])  # "回复 1：📅 加入日历" under a fair
+    async with serve() as wechat:
+        calendar = await wechat.post(wechat.text(STUDENT, "1"))
+        assert texts.FAIR_CALENDAR.format(title="松山湖人才招聘会") not in calendar.content  # no file promised
+        assert "松山湖人才招聘会" in calendar.content and "会展中心" in calendar.content
+        assert fair_when(store.fair(fair_id), conversation.settings.timezone) in calendar.content
+        assert 'href="https://example.org/r"' in calendar.content
+        assert f"回复 1：{texts.BUTTON_FAIR_REMIND.format(n='').strip()}" in calendar.content
+        reminded = await wechat.post(wechat.text(STUDENT, "1"))
+    assert "⏰" in reminded.content and store.reminders_for("wechat", STUDENT, fair_id)
+
+
+async def test_a_file_the_core_attaches_is_explained_on_wechat(serve, conversation):
+    conversation.store.grant_role("wechat", STUDENT, "admin", "cli")
+    async with serve() as wechat:
+        exported = await wechat.post(wechat.text(STUDENT, "/export"))
+    assert texts.WECHAT_NO_FILE.format(name="faq.xlsx") in exported.content
+    assert "文件在这里" not in exported.content

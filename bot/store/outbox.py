@@ -280,11 +280,13 @@ class OutboxStore:
         """A final failure: 'unreachable' (blocked) or 'failed' (e.g. chat not found)."""
         self._finish(delivery_id, status, error[:200])
 
-    def retry_later(self, delivery_id: int, at: str, error: str) -> None:
+    def retry_later(self, delivery_id: int, at: str, error: str, counted: bool = True) -> None:
+        """Back to pending until `at`; `counted=False` gives back the attempt its claim took (a wait, not a failure)."""
         with self.db.atomic():
             self.db.execute(
-                "update deliveries set status = 'pending', next_attempt_at = ?, error = ?, updated_at = ? where id = ?",
-                [at, error[:200], utcnow(), delivery_id],
+                "update deliveries set status = 'pending', next_attempt_at = ?, error = ?, updated_at = ?,"
+                " attempts = attempts - ? where id = ?",
+                [at, error[:200], utcnow(), 0 if counted else 1, delivery_id],
             )
 
     def _finish(self, delivery_id: int, status: str, error: str, message_id: str = "") -> None:

@@ -14,6 +14,8 @@ from bot.store.schema import utcnow
 SEEN_HOURS = 24
 #: How long the numbers of a turn's "回复 1" lines can be answered.
 CHOICE_MINUTES = 30
+#: Numbers a user may hold at once: pushed messages number on after the live ones up to this, then start again.
+MAX_CHOICES = 20
 #: Where a user's personal data lives: deleted by the purge after an unfollow.
 PERSONAL_TABLES = (
     "users",
@@ -60,16 +62,32 @@ class WeChatStore:
             {**row, "actions": json.dumps(list(actions), ensure_ascii=False)}, pk=("channel", "external_id")
         )
 
+    def add_choices(self, channel: str, external_id: str, actions: Sequence[str]) -> int:
+        """Number `actions` after the user's live choices, which stay valid (a pushed notice must not turn
+        the "1" the student is about to send for their last answer into its own button); returns how many
+        numbers come before them. Stale choices, or too many, are replaced: numbering starts at 1 again."""
+        if not actions:
+            return 0
+        with self.db.atomic():
+            live = self._live_choices(channel, external_id)
+            if len(live) + len(actions) > MAX_CHOICES:
+                live = []
+            self.set_choices(channel, external_id, [*live, *actions])
+        return len(live)
+
     def choice(self, channel: str, external_id: str, n: int) -> str | None:
         """The action behind number `n` (from 1), while the choices are fresh; else None."""
+        actions = self._live_choices(channel, external_id)
+        return actions[n - 1] if 1 <= n <= len(actions) else None
+
+    def _live_choices(self, channel: str, external_id: str) -> list[str]:
         row = self.db.execute(
             "select actions, updated_at from wechat_choices where channel = ? and external_id = ?",
             [channel, external_id],
         ).fetchone()
         if row is None or row[1] < _iso(datetime.now(UTC) - timedelta(minutes=CHOICE_MINUTES)):
-            return None
-        actions = json.loads(row[0])
-        return actions[n - 1] if 1 <= n <= len(actions) else None
+            return []
+        return list(json.loads(row[0]))
 
     def mark_followed(self, channel: str, external_id: str, at: datetime | None = None) -> None:
         """A (re-)follow: cancels the pending purge of an earlier unfollow."""

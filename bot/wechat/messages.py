@@ -11,6 +11,8 @@ VIEW, others          reports do not open WeChat's 48-hour window, so they do no
 
 from __future__ import annotations
 
+import hashlib
+import re
 import time
 import unicodedata
 from collections.abc import Callable
@@ -27,11 +29,17 @@ QR_SCENE = "qrscene_"
 ChoiceLookup = Callable[[str, int], str | None]
 
 
+#: What XML 1.0 cannot carry at all, not even in CDATA (control characters, lone surrogates, U+FFFE/U+FFFF).
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def dedupe_key(message: dict[str, str]) -> str:
-    """What identifies a message across WeChat's retries: its MsgId; an event: sender, time and event."""
+    """What identifies a message across WeChat's retries: its MsgId; an event (no MsgId): sender, time, event
+    and its key, so two menu clicks within one second are two events, and a retry of either is the same."""
     if message.get("MsgId"):
         return f"msg:{message['MsgId']}"
-    return f"evt:{message.get('FromUserName', '')}:{message.get('CreateTime', '')}:{message.get('Event', '')}"
+    what = hashlib.sha256(f"{message.get('Event', '')}\n{message.get('EventKey', '')}".encode()).hexdigest()[:16]
+    return f"evt:{message.get('FromUserName', '')}:{message.get('CreateTime', '')}:{what}"
 
 
 def event(message: dict[str, str]) -> str:
@@ -72,7 +80,8 @@ def _text(openid: str, content: str, choice: ChoiceLookup) -> Request:
 
 
 def _cdata(text: str) -> str:
-    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+    """`text` as CDATA: "]]>" split across two sections, characters XML cannot hold dropped."""
+    return "<![CDATA[" + _NOT_XML.sub("", text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
 def text_reply(message: dict[str, str], content: str) -> str:
