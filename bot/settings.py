@@ -7,6 +7,7 @@ frozen object instead of reading `os.environ`. Tests pass a plain dict.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
@@ -94,9 +95,23 @@ def _wechat(env: Mapping[str, str]) -> dict[str, object]:
         kwargs["wechat_port"] = _int("WECHAT_PORT", env["WECHAT_PORT"], 1)
     if "WECHAT_PATH" in env:
         kwargs["wechat_path"] = "/" + env["WECHAT_PATH"].strip("/")
+    if "WECHAT_TEMPLATE_FIELDS" in env:
+        kwargs["wechat_template_fields"] = _template_fields(env["WECHAT_TEMPLATE_FIELDS"])
     if "WECHAT_RETENTION_DAYS" in env:
         kwargs["wechat_retention_days"] = _int("WECHAT_RETENTION_DAYS", env["WECHAT_RETENTION_DAYS"], 1)
     return kwargs
+
+
+def _template_fields(raw: str) -> tuple[str, str, str]:
+    """'title,text,remark': the template's field names for the notice's first line, its whole text and a hint;
+    the first and last may be left empty (the template has no such field), the text's may not."""
+    names = [name.strip() for name in raw.split(",")]
+    if len(names) > 3 or any(name and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) for name in names):
+        raise SettingsError(f"WECHAT_TEMPLATE_FIELDS must be up to 3 field names (title,text,remark), got {raw!r}")
+    title, text, remark = (names + ["", ""])[:3] if len(names) > 1 else ("", names[0], "")
+    if not text:
+        raise SettingsError(f"WECHAT_TEMPLATE_FIELDS needs the field for the notice's text (the second), got {raw!r}")
+    return title, text, remark
 
 
 @dataclass(frozen=True)
@@ -132,6 +147,8 @@ class Settings:
     wechat_port: int = 8080
     wechat_path: str = "/wechat"
     wechat_template_id: str | None = None  # template message for pushes outside the 48-hour window
+    # The template's field names for (the notice's first line, its text, a hint); '' = no such field.
+    wechat_template_fields: tuple[str, str, str] = ("first", "keyword1", "remark")
     wechat_retention_days: int = 30  # personal data of a student who unfollowed is deleted after this
 
     @classmethod

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -43,6 +43,7 @@ from bot.conversation import Conversation, parse_command
 from bot.outbox_runner import OutboxRunner
 from bot.pacing import SendBudget
 from bot.replies import Reply, Request
+from bot.sender import OutgoingMessage
 from bot.settings import Settings
 from bot.telegram_transport import (
     FloodAwareRequest,
@@ -56,6 +57,8 @@ from bot.telegram_transport import (
 logger = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
+#: Sends a message to a user of another channel: elsewhere(channel, external_id, message).
+Elsewhere = Callable[[str, str, OutgoingMessage], Awaitable[None]]
 #: Longest flood wait an interactive answer sits out before its one retry.
 MAX_ANSWER_WAIT = 10.0
 COMMANDS = tuple(texts.COMMANDS)
@@ -67,6 +70,11 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
     @property
     def conversation(self) -> Conversation:
         return self.application.bot_data["conversation"]
+
+    @property
+    def elsewhere(self) -> Elsewhere | None:
+        """Delivers a reply addressed to a user of another channel this process serves (WeChat), if any."""
+        return self.application.bot_data.get("elsewhere")
 
 
 # -- rendering -----------------------------------------------------------------
@@ -131,12 +139,18 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     )
 
 
-async def send_replies(update: Update, replies: list[Reply], editable: Message | None = None) -> None:
-    """Send each reply; a `replace` reply edits `editable` (the pressed message) when it can."""
+async def send_replies(
+    update: Update, replies: list[Reply], editable: Message | None = None, elsewhere: Elsewhere | None = None
+) -> None:
+    """Send each reply; a `replace` reply edits `editable` (the pressed message) when it can; one addressed to
+    a user of another channel goes through `elsewhere` (an approval result to a WeChat ambassador)."""
     chat = update.effective_chat
     if chat is None:
         return
     for reply in replies:
+        if reply.to is not None and reply.to[0] != CHANNEL and elsewhere is not None:
+            await elsewhere(*reply.to, OutgoingMessage.from_reply(reply))
+            continue
         if reply.to is not None:  # meant for someone else: an admin's approval request, an author's result
             await _send_to(chat.get_bot(), reply)
             continue
@@ -231,7 +245,9 @@ async def on_command(update: Update, context: BotContext) -> None:
     """Run a command; which ones a user may run is decided in the core."""
     message = update.effective_message
     name, args = parse_command(message.text or "") or ("", ()) if message else ("", ())
-    await send_replies(update, context.conversation.handle(request_from(update, "command", name, args)))
+    await send_replies(
+        update, context.conversation.handle(request_from(update, "command", name, args)), elsewhere=context.elsewhere
+    )
 
 
 async def on_document(update: Update, context: BotContext) -> None:
@@ -240,16 +256,18 @@ async def on_document(update: Update, context: BotContext) -> None:
     request = replace(request_from(update, "file", document.file_name or "upload"), file_size=document.file_size or 0)
     refusal = context.conversation.file_gate(request)
     if refusal is not None:
-        await send_replies(update, refusal)
+        await send_replies(update, refusal, elsewhere=context.elsewhere)
         return
     content = bytes(await (await document.get_file()).download_as_bytearray())
-    await send_replies(update, context.conversation.handle(replace(request, file=content)))
+    await send_replies(update, context.conversation.handle(replace(request, file=content)), elsewhere=context.elsewhere)
 
 
 async def on_text(update: Update, context: BotContext) -> None:
     """Treat free text as a question."""
     text = update.effective_message.text if update.effective_message else ""
-    await send_replies(update, context.conversation.handle(request_from(update, "text", text or "")))
+    await send_replies(
+        update, context.conversation.handle(request_from(update, "text", text or "")), elsewhere=context.elsewhere
+    )
 
 
 async def on_button(update: Update, context: BotContext) -> None:
@@ -261,7 +279,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         logger.debug("Could not answer callback query: %s", exc)
     replies = context.conversation.handle(request_from(update, "button", query.data or ""))
     editable = query.message if isinstance(query.message, Message) else None
-    await send_replies(update, replies, editable=editable)
+    await send_replies(update, replies, editable=editable, elsewhere=context.elsewhere)
 
 
 async def on_photo(update: Update, context: BotContext) -> None:
@@ -269,18 +287,20 @@ async def on_photo(update: Update, context: BotContext) -> None:
     message = update.effective_message
     photo = f"{CHANNEL}:{message.photo[-1].file_id}"
     request = replace(request_from(update, "photo", message.caption or ""), photo=photo)
-    await send_replies(update, context.conversation.handle(request))
+    await send_replies(update, context.conversation.handle(request), elsewhere=context.elsewhere)
 
 
 async def on_caption(update: Update, context: BotContext) -> None:
     """Treat a caption (of a video, say) as the question it usually is ("这个补贴怎么申请")."""
     caption = update.effective_message.caption if update.effective_message else ""
-    await send_replies(update, context.conversation.handle(request_from(update, "text", caption or "")))
+    await send_replies(
+        update, context.conversation.handle(request_from(update, "text", caption or "")), elsewhere=context.elsewhere
+    )
 
 
 async def on_other(update: Update, context: BotContext) -> None:
     """Reply politely to stickers, voice and anything else that is not text."""
-    await send_replies(update, context.conversation.handle(request_from(update, "other")))
+    await send_replies(update, context.conversation.handle(request_from(update, "other")), elsewhere=context.elsewhere)
 
 
 async def on_error(update: object, context: BotContext) -> None:
@@ -315,6 +335,7 @@ async def start_outbox(application: Application, **sender_options: Any) -> Outbo
         await wechat.start()
         application.bot_data["wechat"] = wechat
         application.bot_data["transports"] = {"wechat": wechat.transport}
+        application.bot_data["elsewhere"] = wechat.push
     bot = make_bot(settings.telegram_token or "", settings.telegram_api_base_url)
     await bot.initialize()
     sender_options.setdefault("budget", application.bot_data["budget"])
@@ -332,6 +353,7 @@ async def start_outbox(application: Application, **sender_options: Any) -> Outbo
 async def stop_outbox(application: Application) -> None:
     """Stop sending cleanly (what was in flight is resumed at the next start); stop WeChat's server."""
     wechat = application.bot_data.pop("wechat", None)
+    application.bot_data.pop("elsewhere", None)
     if wechat:
         await wechat.stop()
     outbox = application.bot_data.pop("outbox", None)

@@ -402,3 +402,13 @@ FAIR_IMPORTED = "导入完成：{summary} ✅"
 BUTTON_FAIR_MANAGE = "⚙️ 管理 {n}"
 BUTTON_FAIR_EDIT = "✏️ 修改"
 BUTTON_FAIR_CANCEL = "❌ 取消招聘会"
+
+# -- WeChat Official Account (bot/wechat/) ---------------------------------------------------
+WECHAT_TITLE = "【{title}】"
+WECHAT_CHOICE = "回复 {n}：{label}"  # a button, as a numbered line the student answers with the digit
+WECHAT_CALENDAR = (
+    "📅 公众号里发不了日历文件，请在手机日历里新建一个日程，照下面填写：\n\n{card}\n\n也可以让我在开始前提醒你："
+)
+WECHAT_NO_FILE = "公众号里发不了文件（{name}）。需要这个文件的话，请在 Telegram 上操作，或请管理员在服务器上用 python -m bot 命令导出。"
+WECHAT_TEMPLATE_REMARK_LINK = "点击查看详情"
+WECHAT_TEMPLATE_REMARK = "在公众号里发送 /subscribe 可以调整接收哪些通知。"

@@ -40,3 +40,24 @@ def test_unfollow_leaves_audiences_and_reminders_and_the_purge_spares_those_who_
     assert store.subscription(W, "o1") is None and store.user_name(W, "o1") == ""
     assert [q.external_id for q in store.logged_questions()] == ["o2"]
     assert store.purge_unfollowed(now) == 0
+
+
+def test_the_purge_deletes_an_unfollowed_ambassadors_role_and_invite_too(store):
+    now = datetime.now(UTC)
+    store.grant_role(W, "oAmb", "ambassador", "cli", city="武汉", campus="武汉大学")
+    code = store.invite_code("wechat:oAmb")
+    store.grant_role(W, "oStays", "ambassador", "cli", city="广州", campus="中山大学")
+    store.invite_code("wechat:oStays")
+    store.mark_unfollowed(W, "oAmb", now - timedelta(days=40))
+    assert store.purge_unfollowed(now - timedelta(days=30)) == 1
+    assert store.roles_of(W, "oAmb") == [] and store.invite_owner(code) is None
+    assert [g.external_id for g in store.role_grants()] == ["oStays"]
+
+
+def test_a_pushed_message_numbers_on_after_live_choices_and_too_many_start_again(store):
+    store.set_choices(W, "o1", ["a", "b"])
+    assert store.add_choices(W, "o1", ["c"]) == 2
+    assert [store.choice(W, "o1", n) for n in (1, 2, 3)] == ["a", "b", "c"]
+    assert store.add_choices(W, "o1", [f"x{n}" for n in range(20)]) == 0  # over MAX_CHOICES: from 1 again
+    assert store.choice(W, "o1", 1) == "x0"
+    assert store.add_choices(W, "o1", []) == 0 and store.choice(W, "o1", 1) == "x0"

@@ -20,6 +20,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot.store import Store
+from tests.fakebotapi import inline_buttons
 from tests.fakewechat import FakeWeChat
 from tests.wechat_client import WeChatClient, new_aes_key
 
@@ -95,14 +97,16 @@ async def test_students_on_wechat_and_telegram_get_the_same_notice(api, wechat, 
         assert "武汉校友见面会" in on_telegram["text"]
         await until(lambda: wechat.sent_texts(NEAR) and wechat.templates(FAR))
         [pushed] = wechat.sent_texts(NEAR)  # inside the 48-hour window: a customer-service message
-        assert "武汉校友见面会" in pushed and 'href="https://example.org/r"' in pushed and "回复 1" in pushed
+        stop = number(store, NEAR, "unsub:")  # numbered after the answer's own choices, which stay valid
+        assert "武汉校友见面会" in pushed and 'href="https://example.org/r"' in pushed and f"回复 {stop}：" in pushed
+        assert number(store, NEAR, "rate:") == "1"
         [template] = wechat.templates(FAR)  # outside it: the configured template message
         assert template["template_id"] == "TPL_NOTICE" and template.get("url") == "https://example.org/r"
         await until(lambda: store.announcement(notice).status == "sent")
         assert store.delivery_counts(notice) == {"sent": 3}
 
         # The digit under the pushed notice presses its button: stop notices from 武汉.
-        stopped = await client.post(client.text(NEAR, "1"))
+        stopped = await client.post(client.text(NEAR, stop))
         assert "不再" in stopped.content or "已" in stopped.content
         assert ("wechat", NEAR) not in store.audience("武汉", "")
         assert ("wechat", FAR) in store.audience("武汉", "")
@@ -126,7 +130,15 @@ async def test_an_unfollowed_wechat_student_is_not_pushed_to(api, wechat, wechat
 
 
 async def test_the_run_command_with_only_wechat_settings_serves_wechat(wechat, wechat_env, tmp_path):
-    """`python -m bot run` with WECHAT_* and no Telegram token: URL verification, a question, a clean SIGTERM."""
+    """`python -m bot run` with WECHAT_* and no Telegram token: URL verification, a question, a notice pushed
+    through the fake WeChat API, a clean SIGTERM; neither the app secret nor the access_token in the log."""
+    store = Store.open(tmp_path / "bot.db")
+    store.touch_user("wechat", NEAR)
+    store.set_subscription("wechat", NEAR, city="武汉")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    store.create_announcement("telegram:1", "武汉校友见面会", "武汉", "", now, False, "scheduled")
+    store.close()
+    wechat.interact(NEAR)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WECHAT_"))}
     env.update({**wechat_env, "DATABASE_PATH": str(tmp_path / "bot.db"), "CONTACT_PHONE": "0769-12345678",
                 "PYTHONPATH": str(ROOT), "LOG_LEVEL": "DEBUG"})  # fmt: skip
@@ -147,9 +159,43 @@ async def test_the_run_command_with_only_wechat_settings_serves_wechat(wechat, w
             assert (verified.status, verified.body) == (200, "hello-wechat")
             answer = await client.post(client.text(NEAR, "百校千人实习补贴有多少"))
             assert answer.status == 200 and "9000元" in answer.content
+            await until(lambda: wechat.sent_texts(NEAR))
+            assert "武汉校友见面会" in wechat.sent_texts(NEAR)[0]
     finally:
         process.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
     log = stderr.decode()
     assert process.returncode == 0, log
     assert wechat.app_secret not in log and "TOKEN-" not in log  # neither the secret nor the token is logged
+
+
+def number(store, openid: str, prefix: str) -> str:
+    """The digit that presses the WeChat choice whose action starts with `prefix`."""
+    return next(str(n) for n in range(1, 21) if (store.choice("wechat", openid, n) or "").startswith(prefix))
+
+
+async def test_a_wechat_ambassadors_notice_is_reviewed_by_a_telegram_admin(api, wechat, wechat_env, start_bot):
+    """Across channels: the approval request reaches the Telegram admin with its buttons, the result the author."""
+    ambassador = "o_ambassador"
+    async with both_channels(start_bot, wechat, wechat_env) as (conversation, client):
+        store = conversation.store
+        store.grant_role("wechat", ambassador, "ambassador", "cli", city="武汉", campus="武汉大学")
+        wechat.interact(ambassador)
+        await client.post(client.text(ambassador, "/announce"))
+        await client.post(client.text(ambassador, "武汉站校园招聘会本周六举行"))
+        await client.post(client.text(ambassador, "跳过"))
+        await client.post(client.text(ambassador, number(store, ambassador, "an:topic:")))
+        await client.post(client.text(ambassador, number(store, ambassador, "an:time:")))
+        submitted = await client.post(client.text(ambassador, number(store, ambassador, "an:go:")))
+        assert "已提交" in submitted.content
+
+        who = await api.wait_for_message(ADMIN, timeout=10)
+        assert ambassador in who["text"]
+        review = await api.wait_for_message(ADMIN, timeout=10)
+        assert review["text"].startswith("📢 武汉站校园招聘会") and "回复" not in review["text"]
+        approve = next(
+            b["callback_data"] for b in inline_buttons(review) if b.get("callback_data", "").startswith("an:ok:")
+        )
+        api.press_button(ADMIN, review, approve)
+        assert "已通过" in (await api.wait_for_message(ADMIN, timeout=10))["text"]
+        await until(lambda: any("已审核通过" in t for t in wechat.sent_texts(ambassador)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import copy
 import time
@@ -164,14 +165,21 @@ async def test_an_answer_longer_than_one_message_is_continued_by_push(serve, con
     assert "\n".join([response.content, *(p[2].text for p in pushes)]) == long
 
 
-async def test_a_slow_answer_is_pushed_after_an_immediate_success(serve, conversation, pushes, monkeypatch):
-    handle = conversation.handle
+@pytest.fixture
+def slow_core(conversation, monkeypatch):
+    """The core takes 0.3 s a turn (blocking the event loop, as a slow turn does); returns the requests it got."""
+    handle, calls = conversation.handle, []
 
     def slow(request):
+        calls.append(request)
         time.sleep(0.3)
         return handle(request)
 
     monkeypatch.setattr(conversation, "handle", slow)
+    return calls
+
+
+async def test_a_slow_answer_is_pushed_after_an_immediate_success(serve, conversation, pushes, slow_core):
     async with serve(deadline=0.1) as wechat:
         message = wechat.text(STUDENT, QUESTION)
         response = await wechat.post(message)
@@ -295,7 +303,9 @@ async def test_a_non_ascii_signature_is_refused_not_an_error(serve, conversation
     """hmac.compare_digest raises TypeError on non-ASCII str: that must be a 403, not a 500."""
     async with serve() as wechat:
         assert (await wechat.verify(signature="签名" * 20)).status == 403
-        assert (await wechat.post(wechat.text(STUDENT, QUESTION), query={**wechat.query(), "signature": "é"})).status == 403
+        assert (
+            await wechat.post(wechat.text(STUDENT, QUESTION), query={**wechat.query(), "signature": "é"})
+        ).status == 403
     key = new_aes_key()
     async with serve(wechat_aes_key=key) as wechat:
         query = {**wechat.query(), "encrypt_type": "aes", "msg_signature": "签名"}
@@ -382,3 +392,49 @@ async def test_a_file_the_core_attaches_is_explained_on_wechat(serve, conversati
         exported = await wechat.post(wechat.text(STUDENT, "/export"))
     assert texts.WECHAT_NO_FILE.format(name="faq.xlsx") in exported.content
     assert "文件在这里" not in exported.content
+
+
+async def test_each_mode_refuses_the_other_modes_messages(serve, conversation, caplog):
+    key = new_aes_key()
+    async with serve() as plaintext:  # WeChat switched to safe mode, the bot was not told
+        encrypted = WeChatClient(plaintext.http, TOKEN, app_id=APP_ID, aes_key=key)
+        assert (await encrypted.post(encrypted.text(STUDENT, QUESTION))).status == 400
+    assert "WECHAT_ENCODING_AES_KEY is not set" in caplog.text
+    async with serve(wechat_aes_key=key) as safe:
+        assert (await safe.post(safe.text(STUDENT, QUESTION))).status == 403  # no Encrypt, no msg_signature
+    assert logged(conversation) == [] and conversation.store.count_users() == 0
+
+
+async def test_a_message_encrypted_for_another_app_is_refused(serve, conversation):
+    key = new_aes_key()
+    async with serve(wechat_aes_key=key) as wechat:
+        other_app = WeChatClient(wechat.http, TOKEN, app_id="wx_someone_else", aes_key=key)
+        assert (await other_app.post(other_app.text(STUDENT, QUESTION))).status == 400
+    assert logged(conversation) == [] and conversation.store.count_users() == 0
+
+
+async def test_retries_arriving_while_a_slow_answer_runs_do_not_run_the_core_again(serve, conversation, slow_core):
+    async with serve(deadline=0.1) as wechat:
+        message = wechat.text(STUDENT, QUESTION)
+        responses = await asyncio.gather(*(wechat.post(message) for _ in range(3)))
+    assert [r.body for r in responses] == ["success"] * 3
+    assert len(slow_core) == 1 and len(logged(conversation)) == 1
+
+
+async def test_a_message_that_failed_before_the_core_is_handled_on_wechats_retry(serve, conversation, monkeypatch):
+    """The dedupe key is stored first; if recording the unfollow then fails, the retry must not be dropped."""
+    store, real = conversation.store, conversation.store.mark_unfollowed
+    failures = [RuntimeError("database is locked")]
+
+    def flaky(*args, **kwargs):
+        if failures:
+            raise failures.pop()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "mark_unfollowed", flaky)
+    store.set_subscription("wechat", STUDENT, city="武汉")
+    async with serve() as wechat:
+        unfollow = wechat.event(STUDENT, "unsubscribe")
+        assert (await wechat.post(unfollow)).status == 500
+        assert (await wechat.post(unfollow)).body == "success"
+    assert store.audience("武汉", "") == []

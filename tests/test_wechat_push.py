@@ -8,10 +8,15 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as settings_profile
+from hypothesis import strategies as st
 
+from bot import texts
 from bot.cli import main
 from bot.pacing import SendBudget
 from bot.sender import OutgoingMessage, PermanentFailure, RateLimited, Sender, TemporaryFailure, Unreachable
+from bot.settings import Settings, SettingsError
 from bot.store import Store, utcnow
 from bot.wechat.api import WeChatApi, WeChatError
 from bot.wechat.menu import MenuError, build_menu, load_menu
@@ -120,6 +125,34 @@ async def test_concurrent_calls_share_one_token_fetch(wechat, wx) -> None:
     assert len(wechat.sent_texts()) == 40
 
 
+async def test_a_failed_token_fetch_pauses_the_sends_instead_of_one_fetch_per_message(
+    wechat, transport, store, clock
+) -> None:
+    """A refused fetch (IP not whitelisted, wrong secret) is remembered for a minute: no herd of fetches
+    eating the daily quota of 2000, and the outbox pauses WeChat (RateLimited) rather than failing every notice."""
+    wechat.interact(STUDENT)
+    seen(store, STUDENT)
+    wechat.fail_next("token", 40164)
+    results = await asyncio.gather(
+        *(transport.send("wechat", STUDENT, OutgoingMessage(f"通知 {n}")) for n in range(20)), return_exceptions=True
+    )
+    assert all(isinstance(r, RateLimited) for r in results), results
+    assert len(wechat.calls_to("token")) == 1
+    clock.t += 61
+    await transport.send("wechat", STUDENT, OutgoingMessage("恢复了"))
+    assert len(wechat.calls_to("token")) == 2 and wechat.sent_texts(STUDENT) == ["恢复了"]
+
+
+async def test_a_failed_refresh_is_not_retried_by_every_caller(wechat, wx) -> None:
+    wechat.interact(STUDENT)
+    await wx.send_text(STUDENT, "一")
+    wechat.invalidate_tokens()
+    wechat.fail_next("token", -1)
+    results = await asyncio.gather(*(wx.send_text(STUDENT, str(n)) for n in range(10)), return_exceptions=True)
+    assert all(isinstance(r, Exception) for r in results)
+    assert len(wechat.calls_to("token")) == 2  # the first fetch, then one failed refresh
+
+
 async def test_mass_send_by_tag_and_its_monthly_quota(wechat, wx) -> None:
     wechat.mass_quota = 1
     assert await wx.mass_send_by_tag(7, "全体通知")
@@ -152,8 +185,9 @@ async def test_the_numbered_actions_are_remembered_for_the_digit_answer(wechat, 
         def last_seen(self, channel: str, external_id: str) -> str | None:
             return store.last_seen(channel, external_id)
 
-        def set_choices(self, channel: str, external_id: str, actions) -> None:
+        def add_choices(self, channel: str, external_id: str, actions) -> int:
             self.choices[channel, external_id] = list(actions)
+            return 0
 
     wechat.interact(STUDENT)
     seen(store, STUDENT)
@@ -162,6 +196,16 @@ async def test_the_numbered_actions_are_remembered_for_the_digit_answer(wechat, 
     await WeChatTransport(wx, recording, settings).send("wechat", STUDENT, message)
     assert recording.choices == {("wechat", STUDENT): ["fair:12", "unsub:topic:fairs"]}
     assert wechat.sent_texts()[0].endswith("回复 1：查看详情\n回复 2：不再提醒")
+
+
+async def test_a_pushed_notice_numbers_on_after_the_students_live_choices(wechat, transport, store) -> None:
+    """A "did you mean" is on the student's screen when a notice arrives: their "1" still picks its first topic."""
+    wechat.interact(STUDENT)
+    seen(store, STUDENT)
+    store.set_choices("wechat", STUDENT, ["pick:7:a", "pick:7:b", "none:7"])
+    await transport.send("wechat", STUDENT, OutgoingMessage("明天招聘会", (("🔕 不再接收此类通知", "unsub:city"),)))
+    assert wechat.sent_texts(STUDENT) == ["明天招聘会\n回复 4：🔕 不再接收此类通知"]
+    assert [store.choice("wechat", STUDENT, n) for n in (1, 4)] == ["pick:7:a", "unsub:city"]
 
 
 async def test_outside_the_window_a_template_message_goes(wechat, transport, store) -> None:
@@ -175,9 +219,36 @@ async def test_outside_the_window_a_template_message_goes(wechat, transport, sto
     assert msgid and msgid != CS_MESSAGE_ID
     assert template["template_id"] == "TPL_NOTICE" and template["url"] == "https://e.org"
     data = {name: field["value"] for name, field in template["data"].items()}
-    assert data["first"] == "东莞招聘会" and data["remark"]
+    assert data["first"] == "东莞招聘会" and data["remark"] == texts.WECHAT_TEMPLATE_REMARK_LINK
     assert len(data["keyword1"]) == KEYWORD_LIMIT and data["keyword1"].endswith("…")
     assert not wechat.calls_to("message/custom/send")  # the store knew: no customer-service attempt
+
+
+async def test_a_template_message_carries_the_whole_notice_in_the_fields_configured(
+    wechat, wx, store, settings
+) -> None:
+    """WeChat no longer shows `first`: the headline must be in the keyword too; new templates name fields by type."""
+    wechat.interact(STUDENT, LONG_AGO)
+    seen(store, STUDENT, LONG_AGO)
+    configured = replace(settings, wechat_template_id="TPL_NOTICE", wechat_template_fields=("", "thing2", ""))
+    await WeChatTransport(wx, store, configured).send("wechat", STUDENT, OutgoingMessage("📢 武汉校友会\n12 月 5 日"))
+    [template] = wechat.templates(STUDENT)
+    assert template["data"] == {"thing2": {"value": "📢 武汉校友会\n12 月 5 日"}}
+
+
+@pytest.mark.parametrize(
+    ("raw", "fields"),
+    [("first,keyword1,remark", ("first", "keyword1", "remark")), ("thing2", ("", "thing2", "")),
+     (",thing1,", ("", "thing1", "")), ("thing1,thing2", ("thing1", "thing2", ""))],
+)  # fmt: skip
+def test_the_template_fields_setting(raw, fields) -> None:
+    assert Settings.from_env({"WECHAT_TEMPLATE_FIELDS": raw}).wechat_template_fields == fields
+
+
+@pytest.mark.parametrize("raw", ["a,,", "a,b,c,d", "thing 1", "first,{{keyword1.DATA}}"])
+def test_a_bad_template_fields_setting_is_refused(raw) -> None:
+    with pytest.raises(SettingsError, match="WECHAT_TEMPLATE_FIELDS"):
+        Settings.from_env({"WECHAT_TEMPLATE_FIELDS": raw})
 
 
 async def test_outside_the_window_without_a_template_the_notice_fails(wechat, wx, store, settings) -> None:
@@ -293,6 +364,19 @@ def test_the_bundled_menu_is_valid() -> None:
 def test_menu_rules_are_checked_before_publishing(menu, problem) -> None:
     with pytest.raises(MenuError, match=problem.replace("(", r"\(").replace(")", r"\)")):
         build_menu(menu)
+
+
+@settings_profile(max_examples=300, deadline=None)
+@given(top=st.text(min_size=1, max_size=12), sub=st.text(min_size=1, max_size=24))
+def test_a_name_the_check_accepts_fits_wechats_byte_limits(top, sub) -> None:
+    """WeChat counts a name's UTF-8 bytes (16 top-level, 60 below): a 汉字 is 3, an emoji 4; the check is by
+    half-widths (4 汉字 shown top-level, 8 below), which must never let through more bytes than WeChat takes."""
+    try:
+        menu = build_menu({"button": [{"name": top, "sub_button": [{"name": sub, "key": "CMD_FAQ"}]}]})
+    except MenuError:
+        return
+    assert len(menu["button"][0]["name"].encode()) <= 16
+    assert len(menu["button"][0]["sub_button"][0]["name"].encode()) <= 60
 
 
 async def test_the_cli_publishes_the_menu(wechat, tmp_path, monkeypatch, capsys) -> None:

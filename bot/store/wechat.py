@@ -16,9 +16,11 @@ SEEN_HOURS = 24
 CHOICE_MINUTES = 30
 #: Numbers a user may hold at once: pushed messages number on after the live ones up to this, then start again.
 MAX_CHOICES = 20
-#: Where a user's personal data lives: deleted by the purge after an unfollow.
+#: Where a user's personal data lives: deleted by the purge after an unfollow (an ambassador's role, with
+#: their campus, and their invite code too; notices they wrote stay, as the account's own records).
 PERSONAL_TABLES = (
     "users",
+    "roles",
     "subscriptions",
     "dialogs",
     "question_log",
@@ -50,6 +52,11 @@ class WeChatStore:
         self.db.execute("delete from wechat_seen where seen_at < ?", [_iso(now - timedelta(hours=SEEN_HOURS))])
         self.db.conn.commit()
         return seen
+
+    def forget_seen(self, key: str) -> None:
+        """Undo `seen_before(key)`: the message was not handled after all, its retry should be."""
+        self.db.execute("delete from wechat_seen where key = ?", [key])
+        self.db.conn.commit()
 
     def set_choices(self, channel: str, external_id: str, actions: Sequence[str]) -> None:
         """The actions the digits 1..n stand for in what the user was just sent; none clears them."""
@@ -127,4 +134,5 @@ class WeChatStore:
                     self.db.execute(
                         f"delete from {table} where channel = ? and external_id = ?", [channel, external_id]
                     )
+                self.db.execute("delete from invites where owner = ?", [f"{channel}:{external_id}"])
         return len(gone)

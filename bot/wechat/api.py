@@ -16,7 +16,11 @@ The access_token (WeChat's rules, "获取 Access token"):
 - refreshed `REFRESH_MARGIN` before it expires, so no call races the expiry;
 - when WeChat still calls it invalid (40001, 40014, 42001: another process
   fetched one, or a clock jump), it is fetched again once and the call retried
-  once; a second refusal surfaces as `WeChatError` (no loop).
+  once; a second refusal surfaces as `WeChatError` (no loop);
+- a fetch that fails (the server's IP not on the whitelist, a wrong secret,
+  WeChat busy) is remembered for `TOKEN_RETRY_AFTER`: the calls meanwhile fail at
+  once with `TokenUnavailable` instead of each fetching again (5000 queued notices
+  would otherwise spend the day's quota in a minute); the outbox pauses WeChat.
 
 JSON goes out with `ensure_ascii=False`: WeChat shows `\\u4f60` escapes literally.
 Errors: `WeChatError(errcode, errmsg)` for an answer with a non-zero errcode,
@@ -41,6 +45,8 @@ logger = logging.getLogger(__name__)
 INVALID_TOKEN = frozenset({40001, 40014, 42001})
 #: Seconds before its announced expiry that a token is replaced.
 REFRESH_MARGIN = 300.0
+#: Seconds a failed token fetch is remembered: calls meanwhile fail at once instead of fetching again.
+TOKEN_RETRY_AFTER = 30.0
 
 
 class WeChatError(Exception):
@@ -54,6 +60,14 @@ class WeChatError(Exception):
 
 class WeChatUnavailable(Exception):
     """No usable answer: a network error, a timeout, an HTTP error status or a body that is not JSON."""
+
+
+class TokenUnavailable(WeChatUnavailable):
+    """No access_token: the last fetch failed, the next is tried in `retry_after` seconds; nothing is sent till then."""
+
+    def __init__(self, reason: str, retry_after: float) -> None:
+        super().__init__(f"no access_token: {reason}")
+        self.retry_after = retry_after
 
 
 class WeChatApi:
@@ -76,6 +90,7 @@ class WeChatApi:
         self._token: str | None = None
         self._expires_at = float("-inf")
         self._lock = asyncio.Lock()
+        self._failed: tuple[float, str] | None = None  # (until when, why) after a failed fetch
 
     async def aclose(self) -> None:
         if self._own_client:
@@ -102,12 +117,20 @@ class WeChatApi:
         return self._token is not None and self._clock() < self._expires_at
 
     async def _fetch_token(self) -> None:
+        """Fetch a token (under the lock), or raise TokenUnavailable, at once while a failure is fresh."""
+        if self._failed is not None and self._clock() < self._failed[0]:
+            raise TokenUnavailable(self._failed[1], self._failed[0] - self._clock())
         params = {"grant_type": "client_credential", "appid": self._app_id, "secret": self._app_secret}
-        answer = await self._exchange("GET", "/cgi-bin/token", params)
         try:
+            answer = await self._exchange("GET", "/cgi-bin/token", params)
             token, expires_in = str(answer["access_token"]), float(answer["expires_in"])
-        except (KeyError, TypeError, ValueError):
-            raise WeChatUnavailable("token answer without access_token/expires_in") from None
+        except (WeChatError, WeChatUnavailable, KeyError, TypeError, ValueError) as exc:
+            reason = str(exc) if isinstance(exc, WeChatError | WeChatUnavailable) else "no access_token/expires_in"
+            self._failed = (self._clock() + TOKEN_RETRY_AFTER, reason)
+            logger.error("Could not fetch a WeChat access_token (%s); trying again in %.0f s", reason,
+                         TOKEN_RETRY_AFTER)  # fmt: skip
+            raise TokenUnavailable(reason, TOKEN_RETRY_AFTER) from None
+        self._failed = None
         self._token = token
         self._expires_at = self._clock() + expires_in - min(REFRESH_MARGIN, expires_in / 2)
         logger.info("Fetched a WeChat access_token, valid %.0f s", expires_in)

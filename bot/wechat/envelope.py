@@ -8,8 +8,8 @@ previous key still opens messages; the reply uses the key that opened the reques
 
 In plaintext mode the signature does not cover the body: whoever sees one signed
 URL (a proxy's access log) could POST any message with it for the 5 minutes its
-timestamp stays fresh. So a signed query is bound to the first body it came with:
-WeChat's retries repeat that body and pass, another body is refused.
+timestamp stays fresh. So there a signed query is bound to the first body it came
+with: a retry with that query repeats that body and passes, another body is refused.
 """
 
 from __future__ import annotations
@@ -102,12 +102,16 @@ class Envelope:
 
     def open(self, query: Mapping[str, str], body: bytes) -> Opened:
         """The message a POST carries (`verify` it first); in safe mode decrypted (current key, then previous)."""
-        self._bind(query, body)
+        if not self.safe_mode:  # in safe mode msg_signature covers the body
+            self._bind(query, body)
         try:
             outer = parse_xml(body)
         except BadXml as exc:
             raise Refused(400, str(exc)) from None
         if not self.safe_mode:
+            if outer.get("Encrypt") and not outer.get("FromUserName"):  # safe mode on WeChat's side only
+                logger.error("WeChat sends encrypted messages but WECHAT_ENCODING_AES_KEY is not set")
+                raise Refused(400, "an encrypted message, and no EncodingAESKey to read it")
             return Opened(outer, None)
         encrypted, msg_signature = outer.get("Encrypt", ""), query.get("msg_signature", "")
         if not encrypted or not msg_signature:

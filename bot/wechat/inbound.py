@@ -9,7 +9,12 @@ the passive reply; without one it retries (3 times, ~5 s apart). So:
   reach a restarted process); a retry shares the turn still in memory;
 - the first text message of the answer is the passive reply; the rest (a long
   answer in pieces, replies addressed to someone else) go out through `push`,
-  and so does the whole answer when the core needed more than `deadline`.
+  and so does the whole answer when the core needed more than `deadline`;
+- a reply addressed to someone else is pushed as the core made it (buttons and
+  all), so a Telegram admin gets real buttons; WeChat's transport numbers them;
+- a file the core attaches (Telegram sends it as a document) cannot go out on
+  WeChat: a fair's calendar file becomes the fair to copy into the calendar and
+  a "提醒我" choice; any other file, a note saying where to get it.
 
 The core runs on the event loop, as with Telegram (the SQLite connection
 belongs to this thread): the deadline cannot interrupt a slow turn, it decides
@@ -20,20 +25,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from aiohttp import web
 
+from bot import texts
 from bot.conversation import Conversation
-from bot.replies import Reply, Request
+from bot.fairs import fair_card, fair_links
+from bot.replies import Button, Reply, Request
+from bot.sender import OutgoingMessage
 from bot.settings import Settings
-from bot.store import Store
+from bot.store import NotFoundError, Store
 from bot.wechat.envelope import Envelope, Refused
 from bot.wechat.messages import CHANNEL, dedupe_key, event, text_reply, to_request
-from bot.wechat.render import render
+from bot.wechat.render import calendar_fair_id, render
 from bot.wechat.xml_safety import MAX_BODY_BYTES
 
 logger = logging.getLogger(__name__)
@@ -43,8 +51,8 @@ DEADLINE = 4.5
 #: Seconds a finished turn is kept for WeChat's retries (they come within ~15 s).
 TURN_MEMORY = 60.0
 
-#: Sends one text message to a user outside the passive reply: push(channel, external_id, text).
-Push = Callable[[str, str, str], Awaitable[None]]
+#: Sends one message to a user outside the passive reply, on any channel: push(channel, external_id, message).
+Push = Callable[[str, str, OutgoingMessage], Awaitable[None]]
 
 
 @dataclass
@@ -62,6 +70,7 @@ class Inbound:
     """The request handler and what it remembers between requests."""
 
     def __init__(self, settings: Settings, conversation: Conversation, push: Push | None, deadline: float) -> None:
+        self.settings = settings
         self.conversation = conversation
         self.store: Store = conversation.store
         self.envelope = Envelope(settings)
@@ -98,7 +107,11 @@ class Inbound:
             if self.store.seen_before(key):  # a retry that reached another (restarted) process
                 logger.info("WeChat retry %s already handled", key)
                 return None
-            request = self._request(message)
+            try:
+                request = self._request(message)
+            except Exception:  # not handled after all (the database was busy): WeChat's retry may try again
+                self.store.forget_seen(key)
+                raise
             if request is None:
                 return None
             turn = _Turn(message["FromUserName"], asyncio.ensure_future(self._run(request)))
@@ -130,46 +143,55 @@ class Inbound:
         """One turn of the core: the sender's messages; replies for others are pushed to them."""
         try:
             replies = self.conversation.handle(request)
+            own = [self._without_file(r) for r in replies if r.to is None or r.to == (CHANNEL, request.user_id)]
+            rendered = render(own)
+            self.store.set_choices(CHANNEL, request.user_id, rendered.actions)
         except Exception:
             logger.exception("Unhandled error while handling %s", request)
-            replies = [self.conversation.apology()]
-        own: list[Reply] = []
-        for reply in replies:
-            if reply.to is None or reply.to == (CHANNEL, request.user_id):
-                own.append(reply)
-            else:
-                self._background(self._send_to(reply))
-        rendered = render(own)
-        self.store.set_choices(CHANNEL, request.user_id, rendered.actions)
+            replies, rendered = [], render([self.conversation.apology()])
+        elsewhere = [(*r.to, OutgoingMessage.from_reply(r)) for r in replies
+                     if r.to is not None and r.to != (CHANNEL, request.user_id)]  # fmt: skip
+        if elsewhere:  # one task: each recipient gets their messages in order
+            self._background(self._push(elsewhere))
         return tuple(m for m in rendered.messages if m.strip())
+
+    def _without_file(self, reply: Reply) -> Reply:
+        """The reply as WeChat can carry it: no document (see the module's docstring)."""
+        if reply.document is None:
+            return reply
+        fair_id = calendar_fair_id(reply.document)
+        try:
+            fair = self.store.fair(fair_id) if fair_id is not None else None
+        except NotFoundError:
+            fair = None
+        if fair is None:
+            return replace(reply, text=texts.WECHAT_NO_FILE.format(name=reply.document[0]), document=None)
+        remind = [(Button(texts.BUTTON_FAIR_REMIND.format(n="").strip(), f"fr:{fair.id}"),)]
+        return Reply(texts.WECHAT_CALENDAR.format(card=fair_card(fair, self.settings.timezone)),
+                     buttons=(*fair_links(fair), *(remind if fair.status == "active" else [])))  # fmt: skip
 
     async def _deliver(self, turn: _Turn) -> None:
         """After the passive reply: push the rest; after a timeout: push everything once it is ready."""
         if turn.mode == "push":
             turn.messages = await turn.task
-        await self._push(CHANNEL, turn.openid, turn.messages[1:] if turn.mode == "passive" else turn.messages)
+        rest = turn.messages[1:] if turn.mode == "passive" else turn.messages
+        await self._push([(CHANNEL, turn.openid, OutgoingMessage(text)) for text in rest])
 
-    async def _send_to(self, reply: Reply) -> None:
-        """A reply for someone else (an admin's approval request): their numbers now press its buttons."""
-        channel, user_id = reply.to or ("", "")
-        rendered = render([reply])
-        if channel == CHANNEL and rendered.actions:
-            self.store.set_choices(channel, user_id, rendered.actions)
-        await self._push(channel, user_id, rendered.messages)
-
-    async def _push(self, channel: str, external_id: str, messages: tuple[str, ...]) -> None:
-        messages = tuple(m for m in messages if m.strip())
+    async def _push(self, messages: Sequence[tuple[str, str, OutgoingMessage]]) -> None:
+        """Send (channel, external_id, message)s in order; after a failure, nothing more to that recipient."""
+        messages = [m for m in messages if m[2].text.strip()]
         if messages and self.push is None:
-            logger.warning(
-                "No WeChat push configured: %s message(s) to %s:%s dropped", len(messages), channel, external_id
-            )
+            logger.warning("No WeChat push configured: %s message(s) dropped", len(messages))
             return
-        for text in messages:
+        failed: set[tuple[str, str]] = set()
+        for channel, external_id, message in messages:
+            if (channel, external_id) in failed:
+                continue  # the rest would arrive out of order
             try:
-                await self.push(channel, external_id, text)  # type: ignore[misc]
+                await self.push(channel, external_id, message)  # type: ignore[misc]
             except Exception:
                 logger.exception("Could not push a message to %s:%s", channel, external_id)
-                return  # the rest would arrive out of order
+                failed.add((channel, external_id))
 
     def _background(self, coroutine: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(coroutine)

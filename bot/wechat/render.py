@@ -11,9 +11,14 @@ breaks into several messages.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from icalendar import Calendar
+
+from bot import texts
+from bot.fair_ics import UID_DOMAIN
 from bot.replies import Reply
 
 #: WeChat's limit for a text message's Content, in UTF-8 bytes.
@@ -28,21 +33,43 @@ class WeChatText:
     actions: tuple[str, ...]
 
 
-def render(replies: Sequence[Reply]) -> WeChatText:
-    """One turn's replies as WeChat text messages; numbers run on across the replies."""
+def render(replies: Sequence[Reply], first: int = 1) -> WeChatText:
+    """One turn's replies as WeChat text messages; numbers run on across the replies, from `first`."""
     blocks: list[str] = []
     actions: list[str] = []
     for reply in replies:
-        lines = [f"【{reply.title}】"] if reply.title else []
+        lines = [texts.WECHAT_TITLE.format(title=reply.title)] if reply.title else []
         lines.append(reply.text)
         for button in reply.all_buttons:
             if button.url:
-                lines.append(f'<a href="{button.url.replace(chr(34), "%22")}">{html.escape(button.label)}</a>')
+                lines.append(f'<a href="{_href(button.url)}">{html.escape(button.label)}</a>')
             elif button.action:
                 actions.append(button.action)
-                lines.append(f"回复 {len(actions)}：{button.label}")
+                lines.append(texts.WECHAT_CHOICE.format(n=first + len(actions) - 1, label=button.label))
         blocks.append("\n".join(lines))
     return WeChatText(tuple(split("\n\n".join(blocks))), tuple(actions))
+
+
+def _href(url: str) -> str:
+    """A URL inside href="…": what could end the attribute or the tag percent-encoded (WeChat does not
+    decode HTML entities there, so & stays as is)."""
+    return url.replace('"', "%22").replace("<", "%3C").replace(">", "%3E")
+
+
+def calendar_fair_id(document: tuple[str, bytes]) -> int | None:
+    """The fair a calendar file (bot/fair_ics.py) is about, from its UID; None for any other file."""
+    name, content = document
+    if not name.endswith(".ics"):
+        return None
+    try:
+        calendar = Calendar.from_ical(content)
+    except ValueError:
+        return None
+    for event in calendar.walk("VEVENT"):
+        found = re.fullmatch(rf"fair-(\d+)@{re.escape(UID_DOMAIN)}", str(event.get("uid", "")))
+        if found:
+            return int(found[1])
+    return None
 
 
 def split(text: str, limit: int = MAX_TEXT_BYTES) -> list[str]:

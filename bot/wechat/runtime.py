@@ -58,15 +58,12 @@ class WeChatChannel:
                                  id="wechat:purge", replace_existing=True, coalesce=True)  # fmt: skip
 
     async def purge(self) -> int:
-        purged = purge_unfollowed(self.conversation.store, datetime.now(UTC), self.settings.wechat_retention_days)
-        if purged:
-            logger.info("Deleted the personal data of %s students who unfollowed", purged)
-        return purged
+        return purge_unfollowed(self.conversation.store, datetime.now(UTC), self.settings.wechat_retention_days)
 
-    async def push(self, channel: str, external_id: str, text: str) -> None:
+    async def push(self, channel: str, external_id: str, message: OutgoingMessage) -> None:
         """A message outside the passive reply, to a user on any channel the process serves."""
         try:
-            await self.channels.send(channel, external_id, OutgoingMessage(text))
+            await self.channels.send(channel, external_id, message)
         except DeliveryError as exc:
             logger.warning("Could not push a message to %s:%s: %s", channel, external_id, exc.reason)
 
@@ -85,16 +82,18 @@ async def _serve(settings: Settings, conversation: Conversation) -> None:
     from bot.app import run_outbox  # bot.app imports the core; kept out of import time here
 
     channel = WeChatChannel(settings, conversation)
-    await channel.start()
-    outbox = await run_outbox(conversation, {CHANNEL: channel.transport})
-    channel.attach(outbox)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
+    await channel.start()
     try:
-        await stop.wait()
+        outbox = await run_outbox(conversation, {CHANNEL: channel.transport})
+        try:
+            channel.attach(outbox)
+            await stop.wait()
+        finally:
+            await outbox.stop()
     finally:
-        await outbox.stop()
-        await channel.stop()
+        await channel.stop()  # also when the outbox could not start: the port is given back

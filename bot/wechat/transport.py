@@ -5,14 +5,19 @@ WeChat's rules (公众号 "客服消息", "模板消息"):
 - A customer-service (客服) message may go to a student only within 48 hours of their
   last interaction (a message, a menu click, following). Ours is users.last_seen, which
   the receiving side updates on every message and event. Inside the window a notice
-  goes as text: the notice, its link as <a href>, its buttons as "回复 1：…" lines
+  goes as text: the notice, its link as <a href>, its buttons as "回复 n：…" lines
   (bot/wechat/render.py, the same rendering as the answers); the actions are kept
-  (`store.set_choices`) so that the digit the student sends next presses the button.
+  (`store.add_choices`) so that the digit the student sends next presses the button.
+  They are numbered after the student's live choices, which stay valid: a notice
+  arriving between a "did you mean" and the student's "1" must not make that "1"
+  press its 🔕 button.
 - Outside the window only a template message may go, and only if one is configured
-  (WECHAT_TEMPLATE_ID): first line → `first`, the rest → `keyword1` (truncated),
-  a hint → `remark`, the link → `url`. Since May 2023 WeChat no longer shows
-  `first` and `remark` and cuts each keyword at about 20 characters: the template
-  chosen should have the notice's text in a keyword field, and the keyword should stay short.
+  (WECHAT_TEMPLATE_ID): the first line → `first`, the whole text → `keyword1`
+  (truncated), a hint → `remark`, the link → `url`. Since May 2023 WeChat no longer
+  shows `first` and `remark`, cuts each keyword at about 20 characters, and the
+  templates one can add name their fields by type (`thing1`, `time2`…): so the
+  whole text goes into the keyword, and WECHAT_TEMPLATE_FIELDS names the fields
+  of the template chosen ("title,text,remark"; an empty name skips that part).
 - If WeChat refuses the customer-service message for this student after all, the
   notice goes once more as a template message: 45015, the window is closed (a
   last_seen that is stale; a menu click or a follow opens only one minute), or 45047,
@@ -21,7 +26,8 @@ WeChat's rules (公众号 "客服消息", "模板消息"):
 - Photos are Telegram file ids: they are dropped here (text only).
 
 Errors as the sender's: 43004 unfollowed / 43019 blacklisted → Unreachable; 45009,
-45011 (the account's daily quota, its per-minute frequency) → RateLimited(60); -1
+45011 (the account's daily quota, its per-minute frequency) → RateLimited(60); no
+access_token (the fetch failed: api.TokenUnavailable) → RateLimited until it is tried again; -1
 (busy), 5xx, network → TemporaryFailure; 40003 (invalid openid) and the rest →
 PermanentFailure.
 
@@ -43,7 +49,7 @@ from bot import texts
 from bot.replies import Button, Reply
 from bot.sender import DeliveryError, OutgoingMessage, PermanentFailure, RateLimited, TemporaryFailure, Unreachable
 from bot.settings import Settings
-from bot.wechat.api import WeChatApi, WeChatError, WeChatUnavailable
+from bot.wechat.api import TokenUnavailable, WeChatApi, WeChatError, WeChatUnavailable
 from bot.wechat.render import render
 
 logger = logging.getLogger(__name__)
@@ -57,8 +63,6 @@ WINDOW = timedelta(hours=48)
 CS_MESSAGE_ID = "cs"
 #: Characters of the notice a template's keyword carries (WeChat's limit for a template's content).
 KEYWORD_LIMIT = 200
-REMARK_LINK = "点击查看详情"
-REMARK_REPLY = "回复任意消息，查看更多信息"
 
 #: Customer-service messages refused for this student (window closed, quota used up): template instead.
 TEMPLATE_INSTEAD = frozenset({45015, 45047})
@@ -72,6 +76,8 @@ _PROGRESS = re.compile("^" + re.sub(r"\\\{\w+\\\}", ".*", re.escape(texts.ANNOUN
 
 def translate(exc: WeChatError | WeChatUnavailable) -> DeliveryError:
     """WeChat's error as the sender's: wait, unreachable, final, or worth a retry."""
+    if isinstance(exc, TokenUnavailable):  # the account cannot send at all for now: pause, count no attempt
+        return RateLimited(exc.retry_after)
     if isinstance(exc, WeChatUnavailable):
         return TemporaryFailure(str(exc))
     if exc.errcode in UNREACHABLE:
@@ -90,13 +96,22 @@ def as_reply(message: OutgoingMessage) -> Reply:
     return Reply(message.text, buttons=tuple(rows))
 
 
-def template_data(message: OutgoingMessage) -> dict[str, str]:
-    """The template's fields: the first line, the rest (truncated), and a hint on what to do."""
-    first, _, rest = message.text.strip().partition("\n")
-    body = rest.strip() or first
-    if len(body) > KEYWORD_LIMIT:
-        body = body[: KEYWORD_LIMIT - 1] + "…"
-    return {"first": first[:KEYWORD_LIMIT], "keyword1": body, "remark": REMARK_LINK if message.link else REMARK_REPLY}
+def template_data(
+    message: OutgoingMessage, fields: tuple[str, str, str] = ("first", "keyword1", "remark")
+) -> dict[str, str]:
+    """The template's fields (names: WECHAT_TEMPLATE_FIELDS): the first line, the whole text (truncated), a hint.
+
+    The whole text, its first line included, goes into the keyword: WeChat no longer shows `first`."""
+    title_field, text_field, remark_field = fields
+    text = message.text.strip()
+    if len(text) > KEYWORD_LIMIT:
+        text = text[: KEYWORD_LIMIT - 1] + "…"
+    data = {text_field: text}
+    if title_field:
+        data[title_field] = message.text.strip().partition("\n")[0][:KEYWORD_LIMIT]
+    if remark_field:
+        data[remark_field] = texts.WECHAT_TEMPLATE_REMARK_LINK if message.link else texts.WECHAT_TEMPLATE_REMARK
+    return data
 
 
 class WeChatTransport:
@@ -134,7 +149,11 @@ class WeChatTransport:
         return self._now() - when < WINDOW
 
     async def _customer_service(self, openid: str, message: OutgoingMessage) -> str:
-        rendered = render([as_reply(message)])
+        reply = as_reply(message)
+        rendered = render([reply])
+        add_choices = getattr(self.store, "add_choices", None)
+        if rendered.actions and add_choices is not None:  # numbered on after the student's live choices
+            rendered = render([reply], first=add_choices(CHANNEL, openid, list(rendered.actions)) + 1)
         parts = rendered.messages
         for i, text in enumerate(parts):
             try:
@@ -147,9 +166,6 @@ class WeChatTransport:
                     raise error from exc
                 # Sending again would repeat the parts the student has: this one is final.
                 raise PermanentFailure(f"sent {i} of {len(parts)} parts, then: {error.reason}") from exc
-        set_choices = getattr(self.store, "set_choices", None)
-        if rendered.actions and set_choices is not None:
-            set_choices(CHANNEL, openid, list(rendered.actions))
         return CS_MESSAGE_ID
 
     async def _template(self, openid: str, message: OutgoingMessage) -> str:
@@ -158,7 +174,8 @@ class WeChatTransport:
             raise PermanentFailure("outside the 48-hour window and no template configured")
         url = message.link[1] if message.link else None
         try:
-            return await self.api.send_template(openid, template_id, template_data(message), url)
+            data = template_data(message, self.settings.wechat_template_fields)
+            return await self.api.send_template(openid, template_id, data, url)
         except (WeChatError, WeChatUnavailable) as exc:
             raise translate(exc) from exc
 
