@@ -28,6 +28,7 @@ from bot.fairs import FairDesk
 from bot.flood import FloodGuard, Verdict
 from bot.following import TOPICS, Following
 from bot.permissions import Actor, NotAllowed, Role, actor_for
+from bot.privacy import Privacy
 from bot.replies import Button, Reply, Request
 from bot.settings import Settings
 from bot.store import Announcement, Store
@@ -93,6 +94,7 @@ class Conversation:
     following: Following = field(init=False)
     announcer: Announcer = field(init=False)
     fairs: FairDesk = field(init=False)
+    privacy: Privacy = field(init=False)
     fair_editor: FairEditor = field(init=False)
     #: How the channel turns an invite code into a link; the Telegram adapter sets its t.me form.
     invite_link_format: str = "/start {code}"
@@ -109,6 +111,7 @@ class Conversation:
         )
         self.following = Following(self.store, lambda code: self.invite_link_format.format(code=code))
         self.announcer = Announcer(self.settings, self.store, self.render_notice)
+        self.privacy = Privacy(self.store)
         self.fairs = FairDesk(self.settings, self.store)
         self.fair_editor = FairEditor(self.settings, self.store)
         self._faq_version = self.store.faq_version()
@@ -237,6 +240,8 @@ class Conversation:
             return [self.fairs.list(admin=actor.role is Role.ADMIN)]
         if name == "myfairs":
             return [self.fairs.mine(actor)]
+        if name in ("mydata", "forgetme"):
+            return [self.privacy.show(actor) if name == "mydata" else self.privacy.button(actor, "me:forget")]
         if name == "start":
             welcome = Reply(self._fill(texts.WELCOME), buttons=self._menu_buttons())
             followed = self.following.follow_invite(actor, args[0]) if args else None
@@ -258,6 +263,8 @@ class Conversation:
             return self.following.button(actor, action)
         if action.startswith(("fl:", "fd:", "fr:", "frl:", "fx:", "fc:")):
             return self.fairs.button(actor, action)
+        if action.startswith("me:"):
+            return [self.privacy.button(actor, action)]
         if action.startswith("an:"):
             return self.announcer.on_button(actor, action.removeprefix("an:"))
         if action.startswith("ed:"):

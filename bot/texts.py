@@ -19,6 +19,7 @@ HELP = (
     "· /faq 按分类浏览常见问题；\n"
     "· /subscribe 选择读书城市和想收到的通知，/mysubs 查看；\n"
     "· /fairs 近期招聘会（可设提醒、加入日历），/myfairs 我的提醒；\n"
+    "· /mydata 查看机器人保存的关于你的信息，也可以一键删除；\n"
     "· /help 查看本说明。\n\n"
     "答不上来的问题会转给工作人员；着急的话请致电 {contact_phone}。"
 )
@@ -56,6 +57,7 @@ COMMANDS = {
     "mysubs": "查看我的关注",
     "fairs": "近期招聘会",
     "myfairs": "我的招聘会提醒",
+    "mydata": "查看/删除我的数据",
     "help": "使用说明",
 }
 AMBASSADOR_HELP = "校园大使指令：/announce 发布通知，/announcements 查看发布记录，/invite 我的邀请链接。"
@@ -412,3 +414,21 @@ WECHAT_CALENDAR = (
 WECHAT_NO_FILE = "公众号里发不了文件（{name}）。需要这个文件的话，请在 Telegram 上操作，或请管理员在服务器上用 python -m bot 命令导出。"
 WECHAT_TEMPLATE_REMARK_LINK = "点击查看详情"
 WECHAT_TEMPLATE_REMARK = "在公众号里发送 /subscribe 可以调整接收哪些通知。"
+
+# -- a person's own data -------------------------------------------------------------------
+
+MYDATA = (
+    "🔒 我保存的关于你的信息：\n"
+    "· 昵称：{name}（首次使用 {first_seen}）\n"
+    "· 关注的城市：{city}；关注的通知：{topics}\n"
+    "· 提过的问题：{questions} 条（用于改进答案）\n"
+    "· 待发送的招聘会提醒：{reminders} 个\n"
+    "· 角色：{roles}\n"
+    "这些信息只用于回答问题和发送你订阅的通知。可以随时删除。"
+)
+BUTTON_FORGET_ME = "🗑 删除我的数据"
+FORGET_CONFIRM = "确定删除吗？你的关注、提醒和提问记录都会删除，无法恢复；之后仍可随时再来提问。"
+BUTTON_FORGET_YES = "确定删除"
+BUTTON_FORGET_NO = "先不删"
+FORGOTTEN = "已删除你的全部数据 🙂 之后如需帮助，随时发消息给我。"
+FORGET_KEPT = "好的，数据保持不变。"

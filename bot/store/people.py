@@ -27,6 +27,22 @@ class RoleGrant:
     name: str = ""
 
 
+#: Where a user's personal data lives: all of it goes when they ask (/forgetme) or, on WeChat, after an
+#: unfollow (an ambassador's role, with their campus, and their invite code too; notices they wrote and
+#: the audit log stay, as the service's own records).
+PERSONAL_TABLES = (
+    "users",
+    "roles",
+    "subscriptions",
+    "dialogs",
+    "question_log",
+    "fair_reminders",
+    "deliveries",
+    "wechat_choices",
+    "wechat_follows",
+)
+
+
 class PeopleStore:
     db: sqlite_utils.Database
 
@@ -72,6 +88,27 @@ class PeopleStore:
             "select last_seen from users where channel = ? and external_id = ?", [channel, external_id]
         ).fetchone()
         return row[0] if row else None
+
+    def personal_data(self, channel: str, external_id: str) -> dict[str, Any]:
+        """What the bot keeps about one person, for them to see (/mydata)."""
+        where, args = "channel = ? and external_id = ?", [channel, external_id]
+        users = list(self.db["users"].rows_where(where, args))
+        subscriptions = list(self.db["subscriptions"].rows_where(where, args))
+        count = lambda sql: self.db.execute(sql, args).fetchone()[0]  # noqa: E731
+        return {
+            "user": users[0] if users else None,
+            "subscription": subscriptions[0] if subscriptions else None,
+            "questions": count(f"select count(*) from question_log where {where}"),
+            "reminders": count(f"select count(*) from fair_reminders where {where} and status = 'pending'"),
+            "roles": [r.role for r in self.roles_of(channel, external_id)],
+        }
+
+    def forget_user(self, channel: str, external_id: str) -> None:
+        """Delete everything personal about one person, in one transaction."""
+        with self.db.atomic():
+            for table in PERSONAL_TABLES:
+                self.db.execute(f"delete from {table} where channel = ? and external_id = ?", [channel, external_id])
+            self.db.execute("delete from invites where owner = ?", [f"{channel}:{external_id}"])
 
     def count_users(self, since: str | None = None) -> int:
         """All users, or those first seen at or after `since` (UTC ISO)."""

@@ -16,19 +16,6 @@ SEEN_HOURS = 24
 CHOICE_MINUTES = 30
 #: Numbers a user may hold at once: pushed messages number on after the live ones up to this, then start again.
 MAX_CHOICES = 20
-#: Where a user's personal data lives: deleted by the purge after an unfollow (an ambassador's role, with
-#: their campus, and their invite code too; notices they wrote stay, as the account's own records).
-PERSONAL_TABLES = (
-    "users",
-    "roles",
-    "subscriptions",
-    "dialogs",
-    "question_log",
-    "fair_reminders",
-    "deliveries",
-    "wechat_choices",
-    "wechat_follows",
-)
 
 
 def _iso(when: datetime | None) -> str:
@@ -130,9 +117,5 @@ class WeChatStore:
                 [_iso(before)],
             ).fetchall()
             for channel, external_id in gone:
-                for table in PERSONAL_TABLES:
-                    self.db.execute(
-                        f"delete from {table} where channel = ? and external_id = ?", [channel, external_id]
-                    )
-                self.db.execute("delete from invites where owner = ?", [f"{channel}:{external_id}"])
+                self.forget_user(channel, external_id)  # type: ignore[attr-defined]
         return len(gone)
