@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test bench clean
 
-run: $(STAMP)  ## start the bot: Telegram if TELEGRAM_BOT_TOKEN is set (.env), else a console chat
+run: $(STAMP)  ## start the bot: Telegram and/or WeChat as configured in .env, else a console chat
 	$(VENV)/bin/python -m bot
 
 test: $(STAMP)  ## run the whole test suite
