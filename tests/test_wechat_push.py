@@ -379,12 +379,17 @@ def test_a_name_the_check_accepts_fits_wechats_byte_limits(top, sub) -> None:
     assert len(menu["button"][0]["sub_button"][0]["name"].encode()) <= 60
 
 
-async def test_the_cli_publishes_the_menu(wechat, tmp_path, monkeypatch, capsys) -> None:
+def cli_env(wechat, tmp_path, monkeypatch) -> None:
+    """The environment `python -m bot wechat …` reads: the fake WeChat API, a database in tmp_path."""
     monkeypatch.chdir(tmp_path)
     for name, value in {"WECHAT_APP_ID": wechat.app_id, "WECHAT_APP_SECRET": wechat.app_secret,
                         "WECHAT_API_BASE_URL": wechat.base_url, "DATABASE_PATH": str(tmp_path / "bot.db")}.items():  # fmt: skip
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+
+
+async def test_the_cli_publishes_the_menu(wechat, tmp_path, monkeypatch, capsys) -> None:
+    cli_env(wechat, tmp_path, monkeypatch)
     assert await asyncio.to_thread(main, ["wechat", "menu"]) == 0  # its own event loop, ours serves the fake
     assert wechat.menu == load_menu()
     assert "published the menu" in capsys.readouterr().out
@@ -401,3 +406,20 @@ def test_the_cli_needs_the_app_id_and_secret(tmp_path, monkeypatch, capsys) -> N
     assert main(["wechat", "menu"]) == 2
     assert "WECHAT_APP_ID" in capsys.readouterr().err
     assert main(["wechat", "menu", "--dry-run"]) == 0
+
+
+async def test_the_cli_prints_each_ambassadors_invite_qr_code(wechat, tmp_path, monkeypatch, capsys) -> None:
+    """The WeChat form of an invite link: scanning it sends a follow with the ambassador's invite code."""
+    cli_env(wechat, tmp_path, monkeypatch)
+    store = Store.open(tmp_path / "bot.db")
+    store.grant_role("telegram", "3", "ambassador", "cli", city="武汉", campus="武汉大学")
+    store.grant_role("wechat", "o_amb", "ambassador", "cli", city="长沙", campus="中南大学")
+    codes = {store.invite_code("telegram:3"), store.invite_code("wechat:o_amb")}
+    store.close()
+    assert await asyncio.to_thread(main, ["wechat", "qrcodes"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2 and {line.split("\t")[3] for line in lines} == codes
+    assert set(wechat.qrcodes.values()) == codes  # one permanent code per invite, scene = the invite code
+    assert all(line.split("\t")[4].startswith("https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=") for line in lines)
+    assert await asyncio.to_thread(main, ["wechat", "qrcodes"]) == 0  # asking again: the same codes
+    assert len(wechat.qrcodes) == 2

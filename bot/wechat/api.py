@@ -36,6 +36,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -47,6 +48,10 @@ INVALID_TOKEN = frozenset({40001, 40014, 42001})
 REFRESH_MARGIN = 300.0
 #: Seconds a failed token fetch is remembered: calls meanwhile fail at once instead of fetching again.
 TOKEN_RETRY_AFTER = 30.0
+
+
+#: Where WeChat serves a QR code's image, by its ticket.
+QR_IMAGE_URL = "https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket="
 
 
 class WeChatError(Exception):
@@ -181,6 +186,16 @@ class WeChatApi:
     async def create_menu(self, menu: Mapping[str, Any]) -> None:
         """Replace the custom menu (自定义菜单); `menu` is {"button": [...]} as bot/wechat/menu.py builds it."""
         await self.call("/cgi-bin/menu/create", menu)
+
+    async def create_qrcode(self, scene: str) -> str:
+        """A permanent parametric QR code (永久二维码) for `scene` (≤ 64 characters); returns the image's URL.
+
+        A follower who scans it sends a follow (EventKey "qrscene_<scene>") or SCAN event:
+        the WeChat form of an ambassador's invite link. Permanent codes are limited to
+        100,000 per account, and asking again for the same scene returns the same code."""
+        body = {"action_name": "QR_LIMIT_STR_SCENE", "action_info": {"scene": {"scene_str": scene}}}
+        answer = await self.call("/cgi-bin/qrcode/create", body)
+        return QR_IMAGE_URL + quote(str(answer["ticket"]), safe="")
 
     async def mass_send_by_tag(self, tag_id: int, text: str) -> str:
         """A text to every follower with a user tag (群发); returns the msg_id.

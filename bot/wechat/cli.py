@@ -1,4 +1,8 @@
-"""WeChat command line: `python -m bot wechat menu [--file PATH] [--dry-run]`.
+"""WeChat command line: `python -m bot wechat menu [--file PATH] [--dry-run]` and `wechat qrcodes`.
+
+`qrcodes` prints each ambassador's parametric QR code (the WeChat form of their
+invite link: a student who scans it follows the ambassador's city), to print on
+posters or send to them.
 
 `menu` checks the menu file (default bot/wechat/menu.yaml) against WeChat's rules
 and publishes it with WECHAT_APP_ID and WECHAT_APP_SECRET; `--dry-run` only checks
@@ -24,12 +28,15 @@ def add_parsers(sub: Any) -> Any:
     menu = wechat.add_parser("menu", help="check the custom menu file and publish it")
     menu.add_argument("--file", type=Path, help="the menu file (default: bot/wechat/menu.yaml)")
     menu.add_argument("--dry-run", action="store_true", help="check and print the menu, publish nothing")
+    wechat.add_parser("qrcodes", help="print every ambassador's invite QR code (WeChat's parametric QR codes)")
     return wechat
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     if args.action == "menu":
         return _menu(settings, args)
+    if args.action == "qrcodes":
+        return _qrcodes(settings)
     print(f"unknown wechat action {args.action!r}", file=sys.stderr)
     return 2
 
@@ -72,3 +79,39 @@ async def _publish(settings: Settings, menu: dict[str, Any]) -> None:
         settings.wechat_api_base_url, settings.wechat_app_id or "", settings.wechat_app_secret or ""
     ) as api:
         await publish_menu(api, menu)
+
+
+def _qrcodes(settings: Settings) -> int:
+    from bot.store import Store
+    from bot.wechat.api import WeChatError, WeChatUnavailable
+
+    if not (settings.wechat_app_id and settings.wechat_app_secret):
+        print("WECHAT_APP_ID and WECHAT_APP_SECRET must be set to make QR codes", file=sys.stderr)
+        return 2
+    store = Store.open(settings.database_path)
+    try:
+        ambassadors = [g for g in store.role_grants() if g.role == "ambassador"]
+        if not ambassadors:
+            print("no ambassadors yet: grant the role first (python -m bot admin grant ID ambassador --city 武汉)")
+            return 0
+        codes = [(g, store.invite_code(f"{g.channel}:{g.external_id}")) for g in ambassadors]
+        try:
+            urls = asyncio.run(_make_qrcodes(settings, [code for _, code in codes]))
+        except (WeChatError, WeChatUnavailable) as exc:
+            print(f"WeChat did not make the QR codes: {exc}", file=sys.stderr)
+            return 3
+        for (grant, code), url in zip(codes, urls, strict=True):
+            name = store.user_name(grant.channel, grant.external_id) or f"{grant.channel}:{grant.external_id}"
+            print(f"{name}\t{grant.city}\t{grant.campus}\t{code}\t{url}")
+    finally:
+        store.close()
+    return 0
+
+
+async def _make_qrcodes(settings: Settings, scenes: list[str]) -> list[str]:
+    from bot.wechat.api import WeChatApi
+
+    async with WeChatApi(
+        settings.wechat_api_base_url, settings.wechat_app_id or "", settings.wechat_app_secret or ""
+    ) as api:
+        return [await api.create_qrcode(scene) for scene in scenes]

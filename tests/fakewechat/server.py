@@ -94,7 +94,9 @@ class FakeWeChat:
             "/cgi-bin/message/template/send": self._template_send,
             "/cgi-bin/menu/create": self._menu_create,
             "/cgi-bin/message/mass/sendall": self._mass_send,
+            "/cgi-bin/qrcode/create": self._qrcode_create,
         }
+        self.qrcodes: dict[str, str] = {}  # ticket → scene string
 
     # -- lifecycle ---------------------------------------------------------------------------
     @property
@@ -248,6 +250,15 @@ class FakeWeChat:
                 _check_button(button, top=True)
         self.menu = body
         return {"errcode": 0, "errmsg": "ok"}
+
+    def _qrcode_create(self, body: JSON) -> JSON:
+        """Permanent string-scene codes: the same scene gets the same ticket, as on WeChat."""
+        scene = ((body.get("action_info") or {}).get("scene") or {}).get("scene_str", "")
+        if body.get("action_name") != "QR_LIMIT_STR_SCENE" or not 1 <= len(scene) <= 64:
+            raise Refusal(47001)
+        ticket = next((t for t, s in self.qrcodes.items() if s == scene), f"gQ+{len(self.qrcodes) + 1}/==")
+        self.qrcodes[ticket] = scene
+        return {"ticket": ticket, "url": f"http://weixin.qq.com/q/{ticket}"}
 
     def _mass_send(self, body: JSON) -> JSON:
         if not isinstance(body.get("filter"), dict) or body.get("msgtype") != "text":
