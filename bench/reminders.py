@@ -42,10 +42,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler  # noqa: E402
 from apscheduler.triggers.date import DateTrigger  # noqa: E402
 
 from bot.app import build_conversation  # noqa: E402
+from bot.delivery import OutgoingMessage  # noqa: E402
 from bot.fairs import DEFAULT_LEADS, reminder_due  # noqa: E402
 from bot.outbox_runner import OutboxRunner  # noqa: E402
 from bot.pacing import SendBudget  # noqa: E402
-from bot.sender import OutgoingMessage  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.store import Store, iso, parse_iso, utcnow  # noqa: E402
 from bot.telegram_transport import TelegramTransport, make_bot  # noqa: E402

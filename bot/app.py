@@ -7,9 +7,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.conversation import Conversation
+from bot.delivery import OutgoingMessage
 from bot.flood import FloodGuard
 from bot.outbox_runner import Channels, OutboxRunner
-from bot.sender import OutgoingMessage
 from bot.settings import Settings
 from bot.store import Store
 from knowledge.entries import DEFAULT_FAQ_PATH, DEFAULT_LEXICON_PATH, Lexicon, load_faq, load_lexicon

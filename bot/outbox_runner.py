@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot import texts
-from bot.sender import DeliveryError, OutgoingMessage, PermanentFailure, Sender
+from bot.delivery import DeliveryError, OutgoingMessage, PermanentFailure
+from bot.sender import Sender
 from bot.settings import Settings
 from bot.store import Announcement, Store
 from jobs.outbox import release_due

@@ -1,7 +1,7 @@
 """The outbox sender: drains delivery rows within a channel's limits, retries, reports.
 
 Channel-agnostic on purpose: it talks to a `Transport` that raises the small
-exceptions below, so the same loop serves Telegram now and WeChat later.
+exceptions of bot/delivery.py, so the same loop serves Telegram and WeChat.
 
 Why it is shaped like this:
 
@@ -33,46 +33,22 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
 
+from bot.delivery import (
+    OutgoingMessage,
+    PermanentFailure,
+    RateLimited,
+    TemporaryFailure,
+    Transport,
+    Unreachable,
+)
 from bot.pacing import SendBudget
-from bot.replies import Reply
 from bot.store import Announcement, Delivery, NotFoundError, Store
 
 logger = logging.getLogger(__name__)
 
 #: A flood wait longer than this gives deliveries back instead of holding the workers (seconds).
 LONG_FLOOD_WAIT = 5.0
-#: Label of the stop button when no channel-specific renderer is given.
-STOP_LABEL = "🔕 不再接收此类通知"
-
-
-class DeliveryError(Exception):
-    """What a transport may raise; `reason` is stored with the delivery and shown in the report."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class RateLimited(DeliveryError):
-    """The platform asked the bot to wait (Telegram 429): pause everything, then resend."""
-
-    def __init__(self, retry_after: float) -> None:
-        super().__init__(f"rate limited, retry after {retry_after:g}s")
-        self.retry_after = float(retry_after)
-
-
-class Unreachable(DeliveryError):
-    """The student blocked the bot or is gone (Telegram 403): final; stop writing to them."""
-
-
-class PermanentFailure(DeliveryError):
-    """Refused for good (chat not found, bad markup): final, retrying cannot help."""
-
-
-class TemporaryFailure(DeliveryError):
-    """A network error, a timeout or a 5xx: worth another try later."""
 
 
 class _Stopped(Exception):
@@ -88,37 +64,6 @@ class _Deferred(Exception):
 
     def __init__(self, until: float) -> None:
         self.until = until
-
-
-@dataclass(frozen=True)
-class OutgoingMessage:
-    """A notice as every channel can show it: text, callback buttons, one optional link, one optional photo."""
-
-    text: str
-    buttons: tuple[tuple[str, str], ...] = ()  # (label, action sent back when pressed), one per row
-    link: tuple[str, str] | None = None  # (label, url), shown above the buttons
-    photo: str | None = None  # 'telegram:AgAC…': shown with the text as its caption, on its own channel only
-
-    @classmethod
-    def from_reply(cls, reply: Reply) -> OutgoingMessage:
-        """The core's rendering (`Conversation.render_notice`), so a notice looks the same everywhere."""
-        text = f"{reply.title}\n{reply.text}" if reply.title else reply.text
-        links = [(b.label, b.url) for b in reply.all_buttons if b.url]
-        buttons = tuple((b.label, b.action) for b in reply.all_buttons if b.action and not b.url)
-        return cls(text, buttons, links[0] if links else None, reply.photo)
-
-    @classmethod
-    def from_announcement(cls, a: Announcement, stop_label: str = STOP_LABEL) -> OutgoingMessage:
-        """A plain rendering: the text, its link, and a button to stop this kind of notice."""
-        stop = f"unsub:topic:{a.topic}" if a.topic else "unsub:city"
-        link = (a.link_text or a.link_url, a.link_url) if a.link_url else None
-        return cls(a.text, ((stop_label, stop),), link, a.photo or None)
-
-
-class Transport(Protocol):
-    """One channel's way to deliver; raises the exceptions above, returns the platform's message id."""
-
-    async def send(self, channel: str, external_id: str, message: OutgoingMessage) -> str: ...
 
 
 ProgressHook = Callable[[int, dict[str, int]], Awaitable[None]]

@@ -40,10 +40,10 @@ from telegram.ext import (
 from bot import texts
 from bot.app import run_outbox
 from bot.conversation import Conversation, parse_command
+from bot.delivery import OutgoingMessage
 from bot.outbox_runner import OutboxRunner
 from bot.pacing import SendBudget
 from bot.replies import Reply, Request
-from bot.sender import OutgoingMessage
 from bot.settings import Settings
 from bot.telegram_transport import (
     FloodAwareRequest,

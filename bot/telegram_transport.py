@@ -27,7 +27,7 @@ from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
-from bot.sender import DeliveryError, OutgoingMessage, PermanentFailure, RateLimited, TemporaryFailure, Unreachable
+from bot.delivery import DeliveryError, OutgoingMessage, PermanentFailure, RateLimited, TemporaryFailure, Unreachable
 
 logger = logging.getLogger(__name__)
 

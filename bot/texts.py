@@ -209,6 +209,7 @@ INVITE = (
 )
 NOT_AMBASSADOR = "这个功能只有校园大使和管理员可以使用。"
 NOTICE_PREFIX = "📢 "
+BUTTON_STOP_KIND = "🔕 不再接收此类通知"
 BUTTON_STOP_TOPIC = "🔕 不再接收「{topic}」通知"
 BUTTON_STOP_CITY = "🔕 不再接收{city}的通知"
 

@@ -14,16 +14,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.delivery import OutgoingMessage, PermanentFailure, RateLimited, TemporaryFailure, Unreachable
 from bot.pacing import SendBudget
 from bot.replies import Button, Reply
-from bot.sender import (
-    OutgoingMessage,
-    PermanentFailure,
-    RateLimited,
-    Sender,
-    TemporaryFailure,
-    Unreachable,
-)
+from bot.sender import Sender
 from bot.store import Store, utcnow
 from bot.telegram_transport import TelegramTransport, make_bot, translate
 from tests.fakebotapi import FakeBotApi, inline_buttons

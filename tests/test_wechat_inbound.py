@@ -13,9 +13,9 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot import texts
+from bot.delivery import OutgoingMessage
 from bot.fairs import fair_when
 from bot.replies import Button, Reply, Request
-from bot.sender import OutgoingMessage
 from bot.store import iso
 from bot.wechat.inbound import INBOUND, build_wechat_app, purge_unfollowed
 from bot.wechat.menu_keys import MENU_KEYS

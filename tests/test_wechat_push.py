@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from bot import texts
 from bot.cli import main
+from bot.delivery import OutgoingMessage, PermanentFailure, RateLimited, TemporaryFailure, Unreachable
 from bot.pacing import SendBudget
-from bot.sender import OutgoingMessage, PermanentFailure, RateLimited, Sender, TemporaryFailure, Unreachable
+from bot.sender import Sender
 from bot.settings import Settings, SettingsError
 from bot.store import Store, utcnow
 from bot.wechat.api import WeChatApi, WeChatError

@@ -34,9 +34,9 @@ from aiohttp import web
 
 from bot import texts
 from bot.conversation import Conversation
+from bot.delivery import OutgoingMessage
 from bot.fairs import fair_card, fair_links
 from bot.replies import Button, Reply, Request
-from bot.sender import OutgoingMessage
 from bot.settings import Settings
 from bot.store import NotFoundError, Store
 from bot.wechat.envelope import Envelope, Refused

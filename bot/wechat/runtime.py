@@ -19,8 +19,8 @@ from aiohttp import web
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.conversation import Conversation
+from bot.delivery import DeliveryError, OutgoingMessage
 from bot.outbox_runner import Channels, OutboxRunner
-from bot.sender import DeliveryError, OutgoingMessage
 from bot.settings import Settings
 from bot.wechat.api import WeChatApi
 from bot.wechat.inbound import build_wechat_app, purge_unfollowed

@@ -46,8 +46,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot import texts
+from bot.delivery import DeliveryError, OutgoingMessage, PermanentFailure, RateLimited, TemporaryFailure, Unreachable
 from bot.replies import Button, Reply
-from bot.sender import DeliveryError, OutgoingMessage, PermanentFailure, RateLimited, TemporaryFailure, Unreachable
 from bot.settings import Settings
 from bot.wechat.api import TokenUnavailable, WeChatApi, WeChatError, WeChatUnavailable
 from bot.wechat.render import render
