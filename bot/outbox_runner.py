@@ -118,7 +118,7 @@ class OutboxRunner:
             if announcement.progress_message:
                 await self.transport.edit(channel, author, announcement.progress_message, text)  # type: ignore[attr-defined]
             else:
-                self.sender.budget.take()  # a message outside the outbox's pacing
+                self.sender.budget_for(channel).take()  # a message outside the outbox's pacing
                 message_id = await self.transport.send(channel, author, OutgoingMessage(text))  # type: ignore[attr-defined]
                 self.store.set_announcement(
                     announcement_id, "system", progress_chat=announcement.author, progress_message=message_id
@@ -132,7 +132,7 @@ class OutboxRunner:
         """Delete withdrawn notices from students' chats, where the platform still allows it."""
         for announcement_id in self.store.withdrawn_with_sent():
             for delivery in self.store.sent_deliveries(announcement_id):
-                await self.sender.budget.acquire()  # deletions are paced like sends
+                await self.sender.budget_for(delivery.channel).acquire()  # deletions are paced like sends
                 try:
                     deleted = await self.transport.delete(delivery.channel, delivery.external_id, delivery.message_id)  # type: ignore[attr-defined]
                 except DeliveryError as exc:

@@ -15,7 +15,9 @@ Why it is shaped like this:
   message per chat per `per_chat_interval`; several sends at once so network
   latency does not cap throughput (8 cover ~0.3 s per send at 29/s).
 - 429 pauses the channel's sends (Telegram's flood wait is per bot) and resends the
-  same message without counting an attempt; 403 is final and marks the student
+  same message without counting an attempt; during a long wait the deliveries in hand
+  go back and none of that channel's is claimed, so other channels keep going and the
+  event loop stays free; 403 is final and marks the student
   unreachable; other permanent errors are final; temporary ones back off
   exponentially with jitter and give up after `max_attempts`.
 - Everything runs on the event loop's thread: the store's sqlite connection is
@@ -158,6 +160,16 @@ class Sender:
         """Start at once on a notice just enqueued, instead of at the next poll."""
         self._wake.set()
 
+    def _deferring(self) -> list[str]:
+        """Channels in a long flood wait: their deliveries stay unclaimed (giving each back would be a
+        write on the event loop, with no await between them, for the whole queue)."""
+        now = self._clock()
+        return sorted(c for c, until in self._flood_until.items() if until - now > LONG_FLOOD_WAIT)
+
+    def budget_for(self, channel: str) -> SendBudget:
+        """The budget of `channel`'s platform: what sends to its users outside the sender take from."""
+        return self._budgets.get(channel, self.budget)
+
     async def drain_once(self) -> int:
         """Send every delivery that is due, claiming `batch` at a time; return how many were claimed.
 
@@ -170,7 +182,7 @@ class Sender:
 
         def refill() -> bool:
             nonlocal claimed
-            batch = self._store.claim(self._batch, _iso(self._now()))
+            batch = self._store.claim(self._batch, _iso(self._now()), self._deferring())
             queue.extend(batch)
             touched.update(d.announcement_id for d in batch)
             claimed += len(batch)
@@ -293,7 +305,7 @@ class Sender:
             if flood_until > now:
                 await self._rest(flood_until - now)
                 continue
-            budget = self._budgets.get(chat[0], self.budget)
+            budget = self.budget_for(chat[0])
             wait = max(self._chat_next.get(chat, now) - now, budget.delay(now))
             if wait > 0:
                 await self._sleep(wait)

@@ -351,15 +351,19 @@ async def start_outbox(application: Application, **sender_options: Any) -> Outbo
 
 
 async def stop_outbox(application: Application) -> None:
-    """Stop sending cleanly (what was in flight is resumed at the next start); stop WeChat's server."""
+    """Stop sending cleanly (what was in flight is resumed at the next start); stop WeChat's server.
+
+    The outbox stops first: its sends on the wire finish while WeChat's client is still open (closed
+    under them, a notice that arrived would count as failed and go again). WeChat's last pushes
+    may still use the sender's Telegram bot, so that shuts down last."""
+    runner, bot = application.bot_data.pop("outbox", None) or (None, None)
+    if runner:
+        await runner.stop()
     wechat = application.bot_data.pop("wechat", None)
     application.bot_data.pop("elsewhere", None)
     if wechat:
         await wechat.stop()
-    outbox = application.bot_data.pop("outbox", None)
-    if outbox:
-        runner, bot = outbox
-        await runner.stop()
+    if bot:
         await bot.shutdown()
 
 

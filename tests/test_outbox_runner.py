@@ -39,3 +39,71 @@ def test_failure_reasons_read_as_chinese_the_author_understands():
     assert _label("the student unfollowed the account (43004)") == texts.DELIVERY_ERRORS["unfollowed"]
     assert _label("outside the 48-hour window and no template configured") == texts.DELIVERY_ERRORS["window"]
     assert _label("Internal Server Error") == texts.DELIVERY_ERRORS["other"]
+
+
+class _Channel:
+    """A transport that records what it was asked; WeChat's kind cannot delete."""
+
+    def __init__(self, deletes: bool) -> None:
+        self.deletes, self.sent, self.deleted = deletes, [], []
+
+    async def send(self, channel, external_id, message):
+        self.sent.append((external_id, message.text))
+        return "m1"
+
+    async def edit(self, channel, external_id, message_id, text):
+        self.sent.append((external_id, text))
+
+    async def delete(self, channel, external_id, message_id):
+        self.deleted.append(external_id)
+        return self.deletes
+
+
+async def test_withdrawing_a_wechat_notice_uses_wechats_budget_not_telegrams(settings, store):
+    from bot.delivery import OutgoingMessage
+    from bot.outbox_runner import Channels, OutboxRunner
+    from bot.pacing import SendBudget
+
+    openids = [f"o_{n}" for n in range(40)]
+    for openid in openids:
+        store.set_subscription("wechat", openid, city="武汉")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    notice = store.create_announcement("wechat:o_author", "讲座改期", "武汉", "", now, False, "sending")
+    store.enqueue(notice, 3, "2000-01-01")
+    for delivery in store.claim(100, "9999"):
+        store.delivered(delivery.id, "cs")
+    store.set_announcement(notice, "wechat:o_author", status="withdrawn")
+    telegram, wechat = SendBudget(29), SendBudget(29)
+    transports = {"telegram": _Channel(True), "wechat": _Channel(False)}
+    runner = OutboxRunner(settings, store, Channels(transports), OutgoingMessage.from_announcement,
+                          budget=telegram, channel_budgets={"wechat": wechat})  # fmt: skip
+
+    await runner._withdraw()
+
+    assert store.withdrawal_counts(notice) == {"kept": 40}
+    assert [who for who, _ in transports["wechat"].sent] == ["o_author"]  # the report, on the author's channel
+    assert telegram.delay() <= 0  # Telegram's students lose no slot to WeChat's withdrawal
+
+
+async def test_a_wechat_push_to_a_telegram_admin_counts_against_telegrams_budget(tmp_path, store, conversation):
+    """An approval request pushed from WeChat goes out through the outbox's Telegram bot: it takes a slot."""
+    from bot.delivery import OutgoingMessage
+    from bot.outbox_runner import Channels, OutboxRunner
+    from bot.pacing import SendBudget
+    from bot.settings import Settings
+    from bot.wechat.runtime import WeChatChannel
+
+    settings = Settings.from_env({"DATABASE_PATH": str(tmp_path / "bot.db"), "WECHAT_TOKEN": "t",
+                                  "WECHAT_APP_ID": "wx0123456789abcdef", "WECHAT_APP_SECRET": "s"})  # fmt: skip
+    wechat = WeChatChannel(settings, conversation)
+    telegram_budget = SendBudget(1, burst=1)
+    transports = {"telegram": _Channel(True), "wechat": wechat.transport}
+    runner = OutboxRunner(settings, store, Channels(transports), OutgoingMessage.from_announcement,
+                          budget=telegram_budget, channel_budgets={"wechat": SendBudget(29)})  # fmt: skip
+    wechat.attach(runner)
+    try:
+        await wechat.push("telegram", "1", OutgoingMessage("请审核"))
+    finally:
+        await wechat.stop()
+    assert transports["telegram"].sent == [("1", "请审核")]
+    assert telegram_budget.delay() > 0  # the slot is taken: the broadcast waits for the next one

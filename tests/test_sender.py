@@ -502,3 +502,18 @@ async def test_a_long_flood_wait_on_one_channel_does_not_hold_up_another(store, 
     assert times["o1"] >= 60  # the WeChat ones after the wait
     assert store.delivery_counts(aid) == {"sent": 20}
     assert deliveries(store, aid)["o0"]["attempts"] == 1  # waiting is not a failed attempt
+
+
+async def test_a_long_flood_wait_leaves_the_rest_of_the_channels_queue_unclaimed(store, transport, ft) -> None:
+    """Giving a delivery back is a write on the event loop, with no await: doing it for the whole queue
+    (tens of thousands) would freeze the answers for seconds. Only what was already claimed goes back."""
+    follow(store, range(300))
+    aid = announce(store)
+    transport.faults["0"] = [RateLimited(60)]
+    claims: list[int] = []
+    claim = store.claim
+    store.claim = lambda *args: claims.append(len(batch := claim(*args))) or batch  # type: ignore[method-assign]
+    sender = make_sender(store, transport, ft, batch=50)
+    await drain_all(sender, ft, store)
+    assert store.delivery_counts(aid) == {"sent": 300}
+    assert sum(claims) <= 300 + 50  # each claimed once, but for the one batch in hand at the 429

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import os
 import signal
 import socket
@@ -20,8 +21,11 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot.app import build_conversation
+from bot.settings import Settings
 from bot.store import Store
-from tests.fakebotapi import inline_buttons
+from bot.telegram_adapter import build_application, start_outbox, stop_outbox
+from tests.fakebotapi import inline_buttons, running_application
 from tests.fakewechat import FakeWeChat
 from tests.wechat_client import WeChatClient, new_aes_key
 
@@ -199,3 +203,32 @@ async def test_a_wechat_ambassadors_notice_is_reviewed_by_a_telegram_admin(api, 
         api.press_button(ADMIN, review, approve)
         assert "已通过" in (await api.wait_for_message(ADMIN, timeout=10))["text"]
         await until(lambda: any("已审核通过" in t for t in wechat.sent_texts(ambassador)))
+
+
+async def test_stopping_the_bot_lets_a_wechat_notice_on_the_wire_arrive_once(
+    api, wechat, wechat_env, telegram_env, kb, seed
+):
+    """Shutdown stops the outbox before closing WeChat's client: a send in flight completes and is not repeated."""
+    settings = Settings.from_env({**telegram_env, **wechat_env})
+    store = Store.open(settings.database_path)
+    store.seed_faq(*seed)
+    store.touch_user("wechat", NEAR)
+    store.set_subscription("wechat", NEAR, city="武汉")
+    wechat.interact(NEAR)
+    wechat.send_delay = 1.0
+    application = build_application(settings, build_conversation(settings, store, copy.copy(kb)))
+    try:
+        async with running_application(application):
+            runner = await start_outbox(application)
+            try:
+                now = datetime.now(UTC).isoformat(timespec="seconds")
+                notice = store.create_announcement(f"telegram:{ADMIN}", "通知", "武汉", "", now, False, "scheduled")
+                runner.release_now()
+                await until(lambda: wechat.calls_to("message/custom/send"))  # on the wire, answered in 1 s
+            finally:
+                await stop_outbox(application)
+        [delivery] = store.db["deliveries"].rows_where("announcement_id = ?", [notice])
+        assert (delivery["status"], delivery["attempts"]) == ("sent", 1)
+        assert len(wechat.sent_texts(NEAR)) == 1
+    finally:
+        store.close()

@@ -252,16 +252,18 @@ class OutboxStore:
         with self.db.atomic():
             return self.db.execute("update deliveries set status = 'pending' where status = 'sending'").rowcount
 
-    def claim(self, limit: int, now: str) -> list[Delivery]:
-        """Take up to `limit` due deliveries of announcements being sent, oldest first, marking them in flight."""
+    def claim(self, limit: int, now: str, skip_channels: Sequence[str] = ()) -> list[Delivery]:
+        """Take up to `limit` due deliveries of announcements being sent, oldest first, marking them in flight;
+        none of `skip_channels` (a channel in a long flood wait)."""
+        skip = f" and d.channel not in ({','.join('?' * len(skip_channels))})" if skip_channels else ""
         with self.db.atomic():
             rows = self.db.execute(
-                """
+                f"""
                 select d.* from deliveries d join announcements a on a.id = d.announcement_id
-                where d.status = 'pending' and d.next_attempt_at <= ? and a.status = 'sending'
+                where d.status = 'pending' and d.next_attempt_at <= ? and a.status = 'sending'{skip}
                 order by d.announcement_id, d.id limit ?
                 """,
-                [now, limit],
+                [now, *skip_channels, limit],
             )
             columns = [c[0] for c in rows.description]
             claimed = [_row(Delivery, dict(zip(columns, r, strict=True))) for r in rows.fetchall()]

@@ -39,6 +39,7 @@ class WeChatChannel:
                              settings.wechat_app_secret or "")  # fmt: skip
         self.transport = WeChatTransport(self.api, conversation.store, settings)
         self.channels = Channels({CHANNEL: self.transport})  # the Telegram adapter adds its own
+        self._outbox: OutboxRunner | None = None
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
@@ -54,6 +55,7 @@ class WeChatChannel:
         """Share the outbox's transports for pushes; purge unfollowed students' data daily on its scheduler."""
         if isinstance(outbox.transport, Channels):
             self.channels = outbox.transport
+        self._outbox = outbox
         outbox.scheduler.add_job(self.purge, CronTrigger(hour=3, minute=30, timezone=self.settings.timezone),
                                  id="wechat:purge", replace_existing=True, coalesce=True)  # fmt: skip
 
@@ -62,6 +64,8 @@ class WeChatChannel:
 
     async def push(self, channel: str, external_id: str, message: OutgoingMessage) -> None:
         """A message outside the passive reply, to a user on any channel the process serves."""
+        if self._outbox is not None:  # it counts against that platform's rate, like the outbox's own sends
+            self._outbox.sender.budget_for(channel).take()
         try:
             await self.channels.send(channel, external_id, message)
         except DeliveryError as exc:

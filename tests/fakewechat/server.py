@@ -78,6 +78,7 @@ class FakeWeChat:
         self.now = lambda: datetime.now(UTC)  # the clock of the 48-hour rule; tests may replace it
         self.cs_quota: int | None = None  # customer-service messages per interaction (None: no limit)
         self.token_delay = 0.0  # seconds a token fetch takes: lets concurrent callers overlap
+        self.send_delay = 0.0  # seconds a message send takes: lets a test act while one is on the wire
         self.calls: list[WeChatCall] = []
         self.token_fetches = 0
         self.menu: JSON | None = None
@@ -175,6 +176,8 @@ class FakeWeChat:
                 return web.Response(status=404, text="not found")
             if not raw:
                 raise Refusal(44002)
+            if self.send_delay and call.path.startswith("/cgi-bin/message/"):
+                await asyncio.sleep(self.send_delay)
             try:  # WeChat does not decode \u escapes: keep them as the literal text it would show
                 call.body = json.loads(raw.replace(b"\\u", b"\\\\u"))
             except ValueError:
