@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot import texts
-from bot.delivery import DeliveryError, OutgoingMessage, PermanentFailure
+from bot.delivery import DeliveryError, OutgoingMessage, PermanentFailure, RateLimited, TemporaryFailure
 from bot.sender import Sender
 from bot.settings import Settings
 from bot.store import Announcement, Store
@@ -23,6 +23,8 @@ from jobs.scheduler import build_scheduler
 
 logger = logging.getLogger(__name__)
 
+#: Tries to delete one withdrawn message when the platform fails for a passing reason.
+DELETE_TRIES = 5
 FINAL = ("sent", "failed", "unreachable", "skipped", "withdrawn")
 
 
@@ -66,6 +68,7 @@ class OutboxRunner:
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._withdrawing: asyncio.Task[None] | None = None
+        self._delete_tries: dict[int, int] = {}  # delivery id → failed deletion attempts so far
 
     async def start(self) -> None:
         """Resume whatever was in flight, then release and drain in the background."""
@@ -129,16 +132,30 @@ class OutboxRunner:
             logger.info("Could not report announcement %s to %s: %s", announcement_id, announcement.author, exc)
 
     async def _withdraw(self) -> None:
-        """Delete withdrawn notices from students' chats, where the platform still allows it."""
+        """Delete withdrawn notices from students' chats, where the platform still allows it.
+
+        A deletion that failed for a passing reason (network, 5xx, flood wait) stays to be tried
+        again at the next run, up to DELETE_TRIES times; the author's report comes when none is left."""
         for announcement_id in self.store.withdrawn_with_sent():
             for delivery in self.store.sent_deliveries(announcement_id):
                 await self.sender.budget_for(delivery.channel).acquire()  # deletions are paced like sends
                 try:
                     deleted = await self.transport.delete(delivery.channel, delivery.external_id, delivery.message_id)  # type: ignore[attr-defined]
+                except (TemporaryFailure, RateLimited) as exc:
+                    tries = self._delete_tries[delivery.id] = self._delete_tries.get(delivery.id, 0) + 1
+                    logger.info("Withdrawing a message of %s failed (try %s): %s", announcement_id, tries, exc)
+                    if tries < DELETE_TRIES:
+                        if isinstance(exc, RateLimited):
+                            return  # the platform asked to wait: the next run carries on
+                        continue
+                    deleted = False
                 except DeliveryError as exc:
                     logger.info("Could not withdraw a message of %s: %s", announcement_id, exc)
                     deleted = False
+                self._delete_tries.pop(delivery.id, None)
                 self.store.mark_withdrawn(delivery.id, bool(deleted))
+            if self.store.sent_deliveries(announcement_id):
+                continue  # some wait for another try
             counts = self.store.withdrawal_counts(announcement_id)
             await self._show(announcement_id, texts.ANNOUNCE_WITHDRAW_REPORT.format(
                 id=announcement_id, deleted=counts.get("deleted", 0), kept=counts.get("kept", 0),

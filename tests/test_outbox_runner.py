@@ -107,3 +107,53 @@ async def test_a_wechat_push_to_a_telegram_admin_counts_against_telegrams_budget
         await wechat.stop()
     assert transports["telegram"].sent == [("1", "请审核")]
     assert telegram_budget.delay() > 0  # the slot is taken: the broadcast waits for the next one
+
+
+class _Flaky(_Channel):
+    """Deletes, but the platform fails the first `failures` deletions with a passing error."""
+
+    def __init__(self, failures: int) -> None:
+        super().__init__(True)
+        self.failures = failures
+
+    async def delete(self, channel, external_id, message_id):
+        from bot.delivery import TemporaryFailure
+
+        if self.failures:
+            self.failures -= 1
+            raise TemporaryFailure("Internal Server Error")
+        return await super().delete(channel, external_id, message_id)
+
+
+def _withdrawn_notice(store, students, city: str = "武汉") -> int:
+    for student in students:
+        store.set_subscription("telegram", student, city=city)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    notice = store.create_announcement("telegram:1", "讲座改期", city, "", now, False, "sending")
+    store.enqueue(notice, 3, "2000-01-01")
+    for delivery in store.claim(100, "9999"):
+        store.delivered(delivery.id, "77")
+    store.set_announcement(notice, "telegram:1", status="withdrawn")
+    return notice
+
+
+async def test_a_deletion_that_failed_for_a_passing_reason_is_tried_again(settings, store):
+    from bot.delivery import OutgoingMessage
+    from bot.outbox_runner import DELETE_TRIES, Channels, OutboxRunner
+
+    notice = _withdrawn_notice(store, ["11", "12"])
+    flaky = _Flaky(failures=1)
+    runner = OutboxRunner(settings, store, Channels({"telegram": flaky}), OutgoingMessage.from_announcement)
+    await runner._withdraw()
+    assert store.withdrawal_counts(notice) == {"deleted": 1}  # the other waits for the next run
+    assert flaky.sent == []  # no report while one is left
+    await runner._withdraw()
+    assert store.withdrawal_counts(notice) == {"deleted": 2}
+    assert [who for who, _ in flaky.sent] == ["1"]  # now the author hears how it went
+
+    stubborn = _withdrawn_notice(store, ["21"], city="长沙")
+    runner = OutboxRunner(settings, store, Channels({"telegram": _Flaky(failures=99)}),
+                          OutgoingMessage.from_announcement)  # fmt: skip
+    for _ in range(DELETE_TRIES):
+        await runner._withdraw()
+    assert store.withdrawal_counts(stubborn) == {"kept": 1}  # given up after the tries, and said so
