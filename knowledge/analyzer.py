@@ -197,6 +197,15 @@ class Analyzer:
             syllables = _syllables(word) if is_cjk(word) else ()
             if 2 <= len(syllables) <= _MAX_DOMAIN_SYLLABLES:
                 self._domain[tuple(map(_fuzzy, syllables))] = self._fold("".join(syllables))
+        # Two neighbouring characters typed in the wrong order (招会聘, 扩补岗助) still name the word;
+        # only for 3+ syllables, where a swap is not another word by accident, and never over a real one.
+        swapped: dict[tuple[str, ...], str] = {}
+        for key, folded in self._domain.items():
+            for i in range(len(key) - 1) if len(key) >= 3 else ():
+                variant = (*key[:i], key[i + 1], key[i], *key[i + 2 :])
+                if variant != key:
+                    swapped.setdefault(variant, folded)
+        self._domain.update({k: v for k, v in swapped.items() if k not in self._domain})
         self._domain_lengths = sorted({len(k) for k in self._domain}, reverse=True)
         # Small talk is recognised by covering the whole message with these phrases.
         self._smalltalk_phrases: dict[str, str | None] = {w: None for w in self._stopwords | self._english_stop}

@@ -21,6 +21,17 @@ def test_a_homophone_typo_yields_the_same_domain_word(analyzer):
     assert "w:xiaoyuandashi" in analyzer.analyze("校园大室").features
 
 
+def test_two_characters_typed_in_the_wrong_order_still_name_the_word(analyzer):
+    assert "w:xiaoyuandashi" in analyzer.analyze("校园使大是什么").features
+    assert "w:kuogangbuzhu" in analyzer.analyze("扩补岗助").features
+    assert "w:zhaopinhui" in analyzer.analyze("应届生招会聘").features
+
+
+def test_a_swap_in_a_two_character_word_is_not_guessed(analyzer):
+    """见习 swapped is 习见, a word of its own: two syllables are too few to guess from."""
+    assert "w:jianxi" not in analyzer.analyze("习见").features
+
+
 def test_filler_words_produce_no_features(analyzer):
     assert analyzer.analyze("请问一下啊吗呢").empty
     assert analyzer.analyze("你好，请问三支一扶").features == analyzer.analyze("三支一扶").features
