@@ -17,7 +17,7 @@ from bot.replies import Button, Reply, Request
 from bot.review import QuestionGroup, group_questions
 from bot.settings import Settings
 from bot.stats import compute_stats
-from bot.store import Store
+from bot.store import Store, iso
 from knowledge.entries import MAX_QUESTION_CHARS
 from knowledge.kb import KnowledgeBase
 
@@ -174,7 +174,7 @@ class AdminDesk:
 
     def _groups(self, since_day: date) -> list[QuestionGroup]:
         since = datetime.combine(since_day, datetime.min.time(), self.settings.timezone).astimezone(UTC)
-        return group_questions(self.store.questions_to_review(since.isoformat(timespec="seconds")))
+        return group_questions(self.store.questions_to_review(iso(since)))
 
     def _group_of(self, since: str, question_id: str) -> QuestionGroup | None:
         """The group a listed question belongs to, regrouped over the same period the list showed."""

@@ -25,7 +25,7 @@ from bot.following import TOPICS
 from bot.permissions import CITIES, Actor, Role
 from bot.replies import Button, Reply
 from bot.settings import Settings
-from bot.store import Announcement, NotFoundError, Store
+from bot.store import Announcement, NotFoundError, Store, iso
 
 MAX_NOTICE_CHARS = 2000
 #: With a photo the notice (its 📢 included) is the photo's caption: Telegram allows 1024 characters.
@@ -99,7 +99,7 @@ class Announcer:
                 return [Reply(texts.ANNOUNCE_BAD_TIME, buttons=self._time_buttons(actor, data))]
             if not self.now() < local < self.now() + timedelta(days=60):
                 return [Reply(texts.ANNOUNCE_BAD_TIME, buttons=self._time_buttons(actor, data))]
-            data["send_at"] = local.astimezone(UTC).isoformat(timespec="seconds")
+            data["send_at"] = iso(local)
             return self._preview(actor, data)
         return [Reply(texts.USE_BUTTONS, buttons=((self._cancel(data),),))]
 
@@ -148,7 +148,7 @@ class Announcer:
         if kind == "time" and step == "time" and value in ("now", "urgent"):
             if value == "urgent":
                 actor.require(Role.ADMIN)
-            data.update(send_at=self.now().isoformat(timespec="seconds"), urgent=value == "urgent")
+            data.update(send_at=iso(self.now()), urgent=value == "urgent")
             return self._preview(actor, data)
         if kind == "go" and step == "confirm":
             return self._submit(actor, data)
@@ -312,7 +312,7 @@ class Announcer:
 
     def _send_at(self, when: datetime, urgent: bool) -> str:
         chosen = when if urgent else quiet_adjusted(when, self.settings.quiet_hours, self.settings.timezone)
-        return chosen.astimezone(UTC).isoformat(timespec="seconds")
+        return iso(chosen)
 
     def _local(self, when: datetime, urgent: bool = True) -> str:
         shown = when if urgent else quiet_adjusted(when, self.settings.quiet_hours, self.settings.timezone)

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, Event
 
 from bot import texts
-from bot.store.fairs import Fair, parse_iso
+from bot.store.fairs import Fair
+from bot.store.schema import parse_iso
 
 PRODID = "-//guancai-bot//Job Fairs 1.0//ZH"
 UID_DOMAIN = "guancai-bot"

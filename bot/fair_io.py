@@ -21,7 +21,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.fairs import KINDS
-from bot.store.fairs import FAIR_FIELDS, Fair, iso
+from bot.store.fairs import FAIR_FIELDS, Fair
+from bot.store.schema import iso
 from bot.tables import (
     Problem,
     TableRow,

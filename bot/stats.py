@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.store import Store
+from bot.store import Store, iso
 
 DAYS = 7
 
@@ -34,7 +34,7 @@ def compute_stats(store: Store, timezone: ZoneInfo, now: datetime, days: int = D
     today = now.astimezone(timezone).date()
     first = today - timedelta(days=days - 1)
     since = datetime.combine(first, datetime.min.time(), timezone).astimezone(ZoneInfo("UTC"))
-    questions = store.logged_questions(since=since.isoformat(timespec="seconds"))
+    questions = store.logged_questions(since=iso(since))
     per_day = Counter(datetime.fromisoformat(q.created_at).astimezone(timezone).date() for q in questions)
     topics = Counter(q.picked_faq_id or q.faq_id for q in questions if q.outcome == "answer" or q.picked_faq_id)
     return Stats(
@@ -45,5 +45,5 @@ def compute_stats(store: Store, timezone: ZoneInfo, now: datetime, days: int = D
         top_topics=[(t, n) for t, n in topics.most_common(5) if t],
         users=store.count_users(),
         active_users=len({(q.channel, q.external_id) for q in questions}),
-        new_users=store.count_users(since=since.isoformat(timespec="seconds")),
+        new_users=store.count_users(since=iso(since)),
     )

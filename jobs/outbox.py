@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 
 from bot.announce import quiet_adjusted
 from bot.settings import Settings
-from bot.store import Store
+from bot.store import Store, iso
 
 logger = logging.getLogger(__name__)
 
@@ -16,7 +16,7 @@ def local_day_start(now: datetime, settings: Settings) -> str:
     """UTC ISO time of the start of `now`'s local day: the daily notice cap counts from there."""
     local = now.astimezone(settings.timezone)
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    return midnight.astimezone(UTC).isoformat(timespec="seconds")
+    return iso(midnight)
 
 
 def release_due(store: Store, settings: Settings, now: datetime) -> list[int]:
@@ -26,12 +26,10 @@ def release_due(store: Store, settings: Settings, now: datetime) -> list[int]:
     after a crash adds nobody twice.
     """
     released = []
-    for announcement in store.due_announcements(now.astimezone(UTC).isoformat(timespec="seconds")):
+    for announcement in store.due_announcements(iso(now)):
         morning = quiet_adjusted(now, settings.quiet_hours, settings.timezone)
         if not announcement.urgent and morning > now:  # due while the bot was down, but it is night now
-            store.set_announcement(
-                announcement.id, "system", ("scheduled",), send_at=morning.isoformat(timespec="seconds")
-            )
+            store.set_announcement(announcement.id, "system", ("scheduled",), send_at=iso(morning))
             continue
         counts = store.enqueue(announcement.id, settings.daily_notice_cap, local_day_start(now, settings))
         logger.info("Announcement %s released: %s", announcement.id, counts)

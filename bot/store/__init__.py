@@ -5,12 +5,12 @@ questions.py) over one sqlite-utils database; schema.py holds the migrations.
 """
 
 from bot.store.base import Store
-from bot.store.fairs import FAIR_FIELDS, Fair, Reminder, iso, parse_iso
+from bot.store.fairs import FAIR_FIELDS, Fair, Reminder
 from bot.store.faq import Revision
 from bot.store.outbox import Announcement, Delivery, Subscription
 from bot.store.people import RoleGrant
 from bot.store.questions import LoggedQuestion
-from bot.store.schema import MIGRATIONS, NotFoundError, utcnow
+from bot.store.schema import MIGRATIONS, NotFoundError, iso, parse_iso, utcnow
 
 __all__ = [
     "FAIR_FIELDS",

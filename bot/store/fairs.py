@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlite_utils
 
-from bot.store.schema import NotFoundError, utcnow
+from bot.store.schema import NotFoundError, parse_iso, utcnow
 
 #: Fair fields an admin edits (the rest is bookkeeping).
 FAIR_FIELDS = ("title", "organiser", "kind", "starts_at", "ends_at", "city", "venue", "link", "audience",
@@ -28,17 +28,6 @@ FAIR_FIELDS = ("title", "organiser", "kind", "starts_at", "ends_at", "city", "ve
 #: Reminder states of a student who still follows the fair: told of changes, listed in /myfairs.
 ASKED = ("pending", "queued", "dropped")
 _ASKED_SQL = "(" + ", ".join(f"'{status}'" for status in ASKED) + ")"
-
-
-def iso(when: datetime) -> str:
-    """A moment as the store keeps it: UTC, ISO 8601, to the second."""
-    if when.tzinfo is None:
-        raise ValueError("a naive datetime has no time zone: refusing to guess")
-    return when.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def parse_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 @dataclass(frozen=True)

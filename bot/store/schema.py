@@ -12,9 +12,20 @@ class NotFoundError(LookupError):
     """A row that was asked for by key does not exist."""
 
 
+def iso(when: datetime) -> str:
+    """A moment as the store keeps it: UTC, ISO 8601, to the second (so stored times compare as text)."""
+    if when.tzinfo is None:
+        raise ValueError("a naive datetime has no time zone: refusing to guess")
+    return when.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
 def utcnow() -> str:
     """The current time as an ISO 8601 UTC string: sortable, unambiguous."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return iso(datetime.now(UTC))
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
-from bot.store.schema import utcnow
+from bot.store.schema import iso, utcnow
 
 #: How long a dedupe key is kept: WeChat retries within ~15 seconds; a day is plenty.
 SEEN_HOURS = 24
@@ -19,11 +19,8 @@ MAX_CHOICES = 20
 
 
 def _iso(when: datetime | None) -> str:
-    if when is None:
-        return utcnow()
-    if when.tzinfo is None:
-        raise ValueError("a naive datetime has no time zone: refusing to guess")
-    return when.astimezone(UTC).isoformat(timespec="seconds")
+    """`iso`, with None meaning now (callers pass an event's time when they know it)."""
+    return utcnow() if when is None else iso(when)
 
 
 class WeChatStore:
