@@ -128,7 +128,7 @@ class FairDesk:
     settings: Settings
     store: Store
     now: Callable[[], datetime] = lambda: datetime.now(UTC)
-    on_changed: Callable[[], None] = lambda: None  # reminders were set or moved: the scheduler looks again
+    on_changed: Callable[[list[str]], None] = lambda due_times: None  # reminders set at these times: scheduled
 
     @property
     def tz(self) -> object:
@@ -206,9 +206,9 @@ class FairDesk:
             return self._reminder_menu(actor, fair, replace)
         wanted = self.default_leads() if leads is None else leads
         due = {lead: reminder_due(fair.start, lead, self.settings) for lead in wanted}
-        self.store.set_reminders(fair.id, actor.channel, actor.user_id,
-                                 {lead: iso(at) for lead, at in due.items() if at > now})  # fmt: skip
-        self.on_changed()
+        ahead = {lead: iso(at) for lead, at in due.items() if at > now}
+        self.store.set_reminders(fair.id, actor.channel, actor.user_id, ahead)
+        self.on_changed(sorted(set(ahead.values())))
         return self._reminder_menu(actor, fair, replace)
 
     def toggle(self, actor: Actor, fair_id: int, lead: int) -> Reply:

@@ -14,7 +14,7 @@ process).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, time
 
 from apscheduler.schedulers.base import BaseScheduler
@@ -103,9 +103,12 @@ class ReminderJobs:
         self.scheduler.add_job(self.release, DateTrigger(when, timezone=UTC), id=f"reminders:{due_at}",
                                replace_existing=True, misfire_grace_time=None, coalesce=True)  # fmt: skip
 
-    def changed(self) -> None:
-        """Reminders were set or moved: make sure every pending time has its job."""
-        for due_at in self.store.pending_reminder_times():
+    def changed(self, due_times: Iterable[str] | None = None) -> None:
+        """Reminders were set (at `due_times`) or moved (None: every pending time is looked at again):
+        make sure each of those times has its job.
+
+        A student's "remind me" names its few times, so a click costs no scan of every pending reminder."""
+        for due_at in self.store.pending_reminder_times() if due_times is None else due_times:
             if self.scheduler.get_job(f"reminders:{due_at}") is None:
                 self.schedule(due_at)
 

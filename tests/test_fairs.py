@@ -249,3 +249,12 @@ def test_the_calendar_alarms_are_the_lead_times_the_student_picked(bot):
     [picked] = send(bot, "button", f"fc:{fair}")
     triggers = [a.decoded("TRIGGER") for a in Calendar.from_ical(picked.document[1]).walk("VALARM")]
     assert triggers == [timedelta(hours=-3)]
+
+
+def test_remind_me_tells_the_scheduler_exactly_the_times_it_set(bot):
+    fair = add_fair(bot.store)
+    told = []
+    bot.fairs.on_changed = told.append
+    send(bot, "button", f"fr:{fair}")
+    start = NOW + timedelta(days=3)
+    assert told == [[iso(start - timedelta(days=1)), iso(start - timedelta(hours=1))]]

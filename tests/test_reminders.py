@@ -321,3 +321,11 @@ def test_a_student_who_unfollowed_on_wechat_is_not_told_of_changes(store) -> Non
     release_reminders(store, START - timedelta(days=1))  # both got the day-before reminder
     store.mark_unfollowed("wechat", "o_gone")
     assert store.cancel_fair("telegram:1", fair) == [("wechat", "o_here")]
+
+
+def test_a_students_new_times_are_scheduled_without_reading_every_pending_reminder(store, jobs) -> None:
+    reminder_jobs, _, _ = jobs
+    due = iso(START - timedelta(hours=1))
+    store.pending_reminder_times = lambda: pytest.fail("a click must not scan every pending reminder")
+    reminder_jobs.changed([due])
+    assert job_times(reminder_jobs) == [START - timedelta(hours=1)]
