@@ -40,6 +40,8 @@ from urllib.parse import quote
 
 import httpx
 
+from bot.settings import Settings
+
 logger = logging.getLogger(__name__)
 
 #: errcodes meaning "this access_token is not (or no longer) valid".
@@ -96,6 +98,11 @@ class WeChatApi:
         self._expires_at = float("-inf")
         self._lock = asyncio.Lock()
         self._failed: tuple[float, str] | None = None  # (until when, why) after a failed fetch
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WeChatApi:
+        """The account in WECHAT_APP_ID / WECHAT_APP_SECRET, at WECHAT_API_BASE_URL."""
+        return cls(settings.wechat_api_base_url, settings.wechat_app_id or "", settings.wechat_app_secret or "")
 
     async def aclose(self) -> None:
         if self._own_client:

@@ -58,8 +58,7 @@ def _menu(settings: Settings, args: argparse.Namespace) -> int:
         print(json.dumps(menu, ensure_ascii=False, indent=2))
         print("dry run: nothing was published")
         return 0
-    if not (settings.wechat_app_id and settings.wechat_app_secret):
-        print("WECHAT_APP_ID and WECHAT_APP_SECRET must be set to publish the menu", file=sys.stderr)
+    if _credentials_missing(settings, "publish the menu"):
         return 2
     try:
         asyncio.run(_publish(settings, menu))
@@ -75,9 +74,7 @@ async def _publish(settings: Settings, menu: dict[str, Any]) -> None:
     from bot.wechat.api import WeChatApi
     from bot.wechat.menu import publish_menu
 
-    async with WeChatApi(
-        settings.wechat_api_base_url, settings.wechat_app_id or "", settings.wechat_app_secret or ""
-    ) as api:
+    async with WeChatApi.from_settings(settings) as api:
         await publish_menu(api, menu)
 
 
@@ -85,8 +82,7 @@ def _qrcodes(settings: Settings) -> int:
     from bot.store import Store
     from bot.wechat.api import WeChatError, WeChatUnavailable
 
-    if not (settings.wechat_app_id and settings.wechat_app_secret):
-        print("WECHAT_APP_ID and WECHAT_APP_SECRET must be set to make QR codes", file=sys.stderr)
+    if _credentials_missing(settings, "make QR codes"):
         return 2
     store = Store.open(settings.database_path)
     try:
@@ -111,7 +107,13 @@ def _qrcodes(settings: Settings) -> int:
 async def _make_qrcodes(settings: Settings, scenes: list[str]) -> list[str]:
     from bot.wechat.api import WeChatApi
 
-    async with WeChatApi(
-        settings.wechat_api_base_url, settings.wechat_app_id or "", settings.wechat_app_secret or ""
-    ) as api:
+    async with WeChatApi.from_settings(settings) as api:
         return [await api.create_qrcode(scene) for scene in scenes]
+
+
+def _credentials_missing(settings: Settings, purpose: str) -> bool:
+    """Say so (exit code 2 follows) when the account's id and secret are not configured."""
+    if settings.wechat_app_id and settings.wechat_app_secret:
+        return False
+    print(f"WECHAT_APP_ID and WECHAT_APP_SECRET must be set to {purpose}", file=sys.stderr)
+    return True

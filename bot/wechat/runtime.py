@@ -35,8 +35,7 @@ class WeChatChannel:
 
     def __init__(self, settings: Settings, conversation: Conversation) -> None:
         self.settings, self.conversation = settings, conversation
-        self.api = WeChatApi(settings.wechat_api_base_url, settings.wechat_app_id or "",
-                             settings.wechat_app_secret or "")  # fmt: skip
+        self.api = WeChatApi.from_settings(settings)
         self.transport = WeChatTransport(self.api, conversation.store, settings)
         self.channels = Channels({CHANNEL: self.transport})  # the Telegram adapter adds its own
         self._outbox: OutboxRunner | None = None
