@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlite_utils
 
+from bot.store.outbox import _row
 from bot.store.schema import NotFoundError, parse_iso, utcnow
 
 #: Fair fields an admin edits (the rest is bookkeeping).
@@ -73,7 +74,7 @@ class Reminder:
 
 
 def _fair(row: Mapping[str, Any]) -> Fair:
-    return Fair(**{f.name: row[f.name] if row[f.name] is not None else "" for f in fields(Fair)})
+    return _row(Fair, row)
 
 
 def _reminder(row: Mapping[str, Any]) -> Reminder:
@@ -345,11 +346,7 @@ class FairStore:
         return int(table.last_pk)
 
     def _deliver_to(self, announcement_id: int, recipients: Iterable[tuple[str, str]], now: str) -> None:
-        self.db.conn.executemany(
-            "insert or ignore into deliveries (announcement_id, channel, external_id, status, attempts, error, next_attempt_at, updated_at)"
-            " values (?, ?, ?, 'pending', 0, '', ?, ?)",
-            [(announcement_id, c, e, now, now) for c, e in recipients],
-        )
+        self._insert_deliveries(announcement_id, recipients, "pending", "", now)  # type: ignore[attr-defined]
 
     def _set_reminders_status(self, ids: list[int], status: str, now: str, announcement_id: int | None = None) -> None:
         for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
@@ -221,29 +221,41 @@ class OutboxStore:
         """Write one delivery per recipient (idempotent), skipping students at their daily cap; status → sending."""
         a = self.announcement(announcement_id)
         now = utcnow()
-        counts = {"pending": 0, "skipped": 0}
+        # What each student already received today (people's notices and digests: reminders were asked for).
+        received = {
+            (channel, external_id): n
+            for channel, external_id, n in self.db.execute(
+                "select d.channel, d.external_id, count(*) from deliveries d join announcements a on a.id = d.announcement_id"
+                " where d.status in ('sent', 'sending', 'pending') and d.updated_at >= ? and d.announcement_id != ?"
+                " and a.kind in ('notice', 'digest') group by d.channel, d.external_id",
+                [day_start, announcement_id],
+            )
+        }
+        audience = self.audience(a.city, a.topic)
         with self.db.atomic():
-            for channel, external_id in self.audience(a.city, a.topic):
-                received = self.db.execute(
-                    "select count(*) from deliveries d join announcements a on a.id = d.announcement_id where d.channel = ? and d.external_id = ? and d.status in ('sent', 'sending', 'pending') and d.updated_at >= ? and d.announcement_id != ? and a.kind in ('notice', 'digest')",
-                    [channel, external_id, day_start, announcement_id],
-                ).fetchone()[0]
-                status = "skipped" if received >= daily_cap else "pending"
-                inserted = self.db.execute(
-                    "insert or ignore into deliveries (announcement_id, channel, external_id, status, attempts, error, next_attempt_at, updated_at) values (?, ?, ?, ?, 0, ?, ?, ?)",
-                    [
-                        announcement_id,
-                        channel,
-                        external_id,
-                        status,
-                        "daily cap" if status == "skipped" else "",
-                        now,
-                        now,
-                    ],
-                ).rowcount
-                counts[status] += inserted
+            counts = {
+                "pending": self._insert_deliveries(
+                    announcement_id, [r for r in audience if received.get(r, 0) < daily_cap], "pending", "", now
+                ),
+                "skipped": self._insert_deliveries(
+                    announcement_id,
+                    [r for r in audience if received.get(r, 0) >= daily_cap],
+                    "skipped",
+                    "daily cap",
+                    now,
+                ),
+            }
             self.db["announcements"].update(announcement_id, {"status": "sending"})
         return counts
+
+    def _insert_deliveries(self, announcement_id: int, recipients: Iterable[tuple[str, str]], status: str,
+                           error: str, now: str) -> int:  # fmt: skip
+        """One delivery row per recipient, unless it is there already (the idempotency key); how many were new."""
+        return self.db.conn.executemany(
+            "insert or ignore into deliveries (announcement_id, channel, external_id, status, attempts, error,"
+            " next_attempt_at, updated_at) values (?, ?, ?, ?, 0, ?, ?, ?)",
+            [(announcement_id, channel, external_id, status, error, now, now) for channel, external_id in recipients],
+        ).rowcount
 
     # -- deliveries: the sender's side ---------------------------------------------------
 
