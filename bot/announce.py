@@ -21,6 +21,8 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from bot import texts
+from bot.delivery import MAX_CAPTION_CHARS, caption_length
+from bot.editor import SKIP_WORDS
 from bot.following import TOPICS
 from bot.permissions import CITIES, Actor, Role
 from bot.replies import Button, Reply
@@ -28,14 +30,7 @@ from bot.settings import Settings
 from bot.store import Announcement, NotFoundError, Store, iso
 
 MAX_NOTICE_CHARS = 2000
-#: With a photo the notice (its 📢 included) is the photo's caption: Telegram allows 1024 characters.
-MAX_CAPTION_CHARS = 1024
 _LINK = re.compile(r"^(.{1,30}?)\s+(https?://\S{3,300})$")
-
-
-def caption_length(text: str) -> int:
-    """A caption's length as Telegram counts it: UTF-16 code units, so an emoji counts two."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 #: The longest text a notice with a photo may have: the caption less the notice's prefix.
@@ -86,7 +81,7 @@ class Announcer:
             data.update(text=text, step="link")
             return self._save(actor, data, texts.ANNOUNCE_ASK_LINK)
         if step == "link":
-            if text not in ("跳过", "/skip", "无"):
+            if text not in SKIP_WORDS:
                 match = _LINK.match(text)
                 if not match:
                     return [Reply(texts.ANNOUNCE_BAD_LINK, buttons=((self._cancel(data),),))]

@@ -54,8 +54,10 @@ def build_conversation(settings: Settings, store: Store | None = None, kb: Knowl
     Tests pass a ready `kb` to share one index between many fresh databases.
     """
     store = store or Store.open(settings.database_path)
-    kb = kb or build_knowledge(settings, store)
-    store.seed_synonyms(dict(kb.lexicon.synonyms))
+    if kb is None:
+        kb = build_knowledge(settings, store)  # seeds the FAQ and the synonym table
+    else:
+        store.seed_synonyms(dict(kb.lexicon.synonyms))
     return Conversation(settings, store, kb, FloodGuard(settings.flood_limit_per_minute))
 
 

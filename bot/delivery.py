@@ -16,6 +16,14 @@ from bot import texts
 from bot.replies import Reply
 from bot.store import Announcement
 
+#: With a photo the text is the photo's caption: Telegram allows 1024 characters.
+MAX_CAPTION_CHARS = 1024
+
+
+def caption_length(text: str) -> int:
+    """A caption's length as Telegram counts it: UTF-16 code units, so an emoji counts two."""
+    return len(text.encode("utf-16-le")) // 2
+
 
 class DeliveryError(Exception):
     """What a transport may raise; `reason` is stored with the delivery and shown in the report."""

@@ -17,6 +17,7 @@ from bot.delivery import DeliveryError, OutgoingMessage, PermanentFailure, RateL
 from bot.sender import Sender
 from bot.settings import Settings
 from bot.store import Announcement, Store
+from bot.store.outbox import DONE
 from jobs.outbox import release_due
 from jobs.reminders import ReminderJobs
 from jobs.scheduler import build_scheduler
@@ -25,7 +26,6 @@ logger = logging.getLogger(__name__)
 
 #: Tries to delete one withdrawn message when the platform fails for a passing reason.
 DELETE_TRIES = 5
-FINAL = ("sent", "failed", "unreachable", "skipped", "withdrawn")
 
 
 class Channels:
@@ -91,7 +91,7 @@ class OutboxRunner:
 
     async def _progress(self, announcement_id: int, counts: dict[str, int]) -> None:
         """One message to the author, edited as it goes: 已发送 1200/5000."""
-        done, total = sum(counts.get(s, 0) for s in FINAL), sum(counts.values())
+        done, total = sum(counts.get(s, 0) for s in DONE), sum(counts.values())
         await self._show(announcement_id, texts.ANNOUNCE_PROGRESS.format(id=announcement_id, done=done, total=total))
 
     async def _finished(self, announcement_id: int, counts: dict[str, int], errors: dict[str, int]) -> None:

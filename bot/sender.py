@@ -85,7 +85,7 @@ class SenderStats:
 
 
 def _iso(when: datetime) -> str:
-    """Same shape as the store's `later()`, so the strings compare in time order."""
+    """A delivery's next_attempt_at: to the millisecond (back-off is short), one shape so the strings compare in order."""
     return when.astimezone(UTC).isoformat(timespec="milliseconds")
 
 

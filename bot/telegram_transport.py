@@ -23,11 +23,20 @@ from http import HTTPStatus
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import MessageLimit, ParseMode
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
-from bot.delivery import DeliveryError, OutgoingMessage, PermanentFailure, RateLimited, TemporaryFailure, Unreachable
+from bot.delivery import (
+    MAX_CAPTION_CHARS,
+    DeliveryError,
+    OutgoingMessage,
+    PermanentFailure,
+    RateLimited,
+    TemporaryFailure,
+    Unreachable,
+    caption_length,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +125,7 @@ def telegram_photo(photo: str | None) -> str | None:
 
 def fits_a_caption(text: str) -> bool:
     """Whether plain `text` is within Telegram's caption limit (counted in UTF-16 units, after HTML parsing)."""
-    return len(text.encode("utf-16-le")) // 2 <= MessageLimit.CAPTION_LENGTH
+    return caption_length(text) <= MAX_CAPTION_CHARS
 
 
 def keyboard(message: OutgoingMessage) -> InlineKeyboardMarkup | None:

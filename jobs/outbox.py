@@ -26,8 +26,8 @@ def release_due(store: Store, settings: Settings, now: datetime) -> list[int]:
     after a crash adds nobody twice.
     """
     released = []
+    morning = quiet_adjusted(now, settings.quiet_hours, settings.timezone)
     for announcement in store.due_announcements(iso(now)):
-        morning = quiet_adjusted(now, settings.quiet_hours, settings.timezone)
         if not announcement.urgent and morning > now:  # due while the bot was down, but it is night now
             store.set_announcement(announcement.id, "system", ("scheduled",), send_at=iso(morning))
             continue

@@ -11,7 +11,6 @@ import json
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
-from datetime import datetime, timedelta
 from typing import Any
 
 import sqlite_utils
@@ -372,10 +371,3 @@ class OutboxStore:
                 "update deliveries set status = 'withdrawn', updated_at = ? where announcement_id = ? and status = 'pending'",
                 [utcnow(), announcement_id],
             ).rowcount
-
-
-def later(seconds: float) -> str:
-    """UTC ISO time `seconds` from now (for retries and back-off)."""
-    from datetime import UTC
-
-    return (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat(timespec="milliseconds")
