@@ -154,26 +154,17 @@ async def send_replies(
         if reply.to is not None:  # meant for someone else: an admin's approval request, an author's result
             await _send_to(chat.get_bot(), reply)
             continue
-        photo = telegram_photo(reply.photo)
-        caption = render_caption(reply) if photo else None
-        if photo:  # the text as its caption; too long for one, the text follows as usual
-            markup = keyboard(reply) if caption is not None else None
-            await _flood_safe(
-                partial(chat.send_photo, photo, caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup)
-            )
-        chunks = render_chunks(reply) if caption is None else []
-        if reply.replace and editable is not None and len(chunks) == 1 and not photo:
-            try:
-                await editable.edit_text(chunks[0], parse_mode=ParseMode.HTML, reply_markup=keyboard(reply))
-                continue
-            except BadRequest as exc:
-                if "not modified" in exc.message.lower():  # a double tap: it already shows this
+        if reply.replace and editable is not None and not telegram_photo(reply.photo):
+            chunks = render_chunks(reply)
+            if len(chunks) == 1:
+                try:
+                    await editable.edit_text(chunks[0], parse_mode=ParseMode.HTML, reply_markup=keyboard(reply))
                     continue
-                logger.debug("Could not edit message, sending a new one: %s", exc)  # e.g. too old to edit
-        for i, chunk in enumerate(chunks):
-            last = i == len(chunks) - 1
-            markup = keyboard(reply) if last else None
-            await _flood_safe(partial(chat.send_message, chunk, parse_mode=ParseMode.HTML, reply_markup=markup))
+                except BadRequest as exc:
+                    if "not modified" in exc.message.lower():  # a double tap: it already shows this
+                        continue
+                    logger.debug("Could not edit message, sending a new one: %s", exc)  # e.g. too old to edit
+        await _send_reply(chat.get_bot(), chat.id, reply, _flood_safe)
         if reply.document:
             name, content = reply.document
             await chat.send_document(InputFile(content, filename=name))
@@ -189,22 +180,33 @@ async def _flood_safe(send: Any) -> Any:
         return await send()
 
 
+async def _once(send: Any) -> Any:
+    return await send()
+
+
+async def _send_reply(bot: Any, chat_id: int, reply: Reply, guard: Callable[[Any], Awaitable[Any]]) -> None:
+    """A reply as new messages: its photo with the text as caption when it fits (else the text follows),
+    the text in chunks with the buttons under the last; each send through `guard` (e.g. `_flood_safe`)."""
+    photo = telegram_photo(reply.photo)
+    caption = render_caption(reply) if photo else None
+    if photo:
+        markup = keyboard(reply) if caption is not None else None
+        await guard(partial(bot.send_photo, chat_id, photo, caption=caption, parse_mode=ParseMode.HTML,
+                            reply_markup=markup))  # fmt: skip
+    chunks = render_chunks(reply) if caption is None else []
+    for i, chunk in enumerate(chunks):
+        markup = keyboard(reply) if i == len(chunks) - 1 else None
+        await guard(partial(bot.send_message, chat_id, chunk, parse_mode=ParseMode.HTML, reply_markup=markup))
+
+
 async def _send_to(bot: Any, reply: Reply) -> None:
     """Deliver a reply addressed to another Telegram user; one who never started the bot cannot get it."""
     channel, user_id = reply.to or ("", "")
     if channel != CHANNEL or not user_id.isdecimal():
         logger.warning("Cannot deliver a reply to %s:%s on Telegram", channel, user_id)
         return
-    photo = telegram_photo(reply.photo)
-    caption = render_caption(reply) if photo else None
-    chunks = render_chunks(reply) if caption is None else []
-    try:
-        if photo:  # an approval request shows the notice's photo as students will see it
-            markup = keyboard(reply) if caption is not None else None
-            await bot.send_photo(int(user_id), photo, caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup)
-        for i, chunk in enumerate(chunks):
-            markup = keyboard(reply) if i == len(chunks) - 1 else None
-            await bot.send_message(int(user_id), chunk, parse_mode=ParseMode.HTML, reply_markup=markup)
+    try:  # an approval request shows the notice's photo as students will see it
+        await _send_reply(bot, int(user_id), reply, _once)
     except (Forbidden, BadRequest) as exc:
         logger.warning("Could not notify %s: %s", user_id, exc)
 
