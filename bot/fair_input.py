@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts as t
 from bot.editor import SKIP_WORDS
-from bot.fair_io import DEFAULT_MAX_CHARS, MAX_CHARS, _is_web_link
+from bot.fair_io import DEFAULT_MAX_CHARS, MAX_CHARS, _is_web_link, wall_time_exists
 from bot.fairs import KINDS
 from bot.store import iso
 
@@ -53,7 +53,7 @@ def parse_local(text: str, tz: ZoneInfo, after: datetime, day: date | None = Non
     except ValueError:
         return None
     # A wall time the zone skips (summer time) names no instant: refused, as the import refuses it.
-    return when if when.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == when.replace(tzinfo=None) else None
+    return when if wall_time_exists(when) else None
 
 
 def parse_field(

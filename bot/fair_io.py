@@ -170,10 +170,15 @@ def _local_time(text: str, label: str, tz: ZoneInfo, problem: Callable[[str], No
         problem(f"{label}“{clip(text)}”不是有效的日期或时间，{example}")
         return None
     local = naive.replace(tzinfo=tz)
-    if local.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
+    if not wall_time_exists(local):
         problem(f"{label}“{clip(text)}”在夏令时调整中并不存在，请换一个时间")
         return None
     return local
+
+
+def wall_time_exists(local: datetime) -> bool:
+    """False for a clock time its zone skips (the hour summer time jumps over): it names no instant."""
+    return local.astimezone(UTC).astimezone(local.tzinfo).replace(tzinfo=None) == local.replace(tzinfo=None)
 
 
 def _is_web_link(text: str) -> bool:
