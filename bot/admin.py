@@ -208,10 +208,10 @@ class AdminDesk:
 
     def stats(self, actor: Actor) -> list[Reply]:
         actor.require(Role.ADMIN)
-        return [Reply(format_stats(self.store, self.settings, datetime.now(UTC)))]
+        return [Reply(format_stats(self.store, self.settings, self.store.clock.now()))]
 
     def _today(self) -> date:
-        return datetime.now(self.settings.timezone).date()
+        return self.store.clock.now().astimezone(self.settings.timezone).date()
 
 
 def format_stats(store: Store, settings: Settings, now: datetime) -> str:

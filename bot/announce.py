@@ -56,8 +56,10 @@ class Announcer:
     settings: Settings
     store: Store
     render_notice: Callable[[Announcement], Reply]  # a notice exactly as students get it
-    now: Callable[[], datetime] = lambda: datetime.now(UTC)
     on_scheduled: Callable[[], None] = lambda: None  # the outbox may release it at once
+
+    def now(self) -> datetime:
+        return self.store.clock.now()
 
     # -- composing ------------------------------------------------------------------
 

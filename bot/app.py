@@ -53,7 +53,7 @@ def build_conversation(settings: Settings, store: Store | None = None, kb: Knowl
 
     Tests pass a ready `kb` to share one index between many fresh databases.
     """
-    store = store or Store.open(settings.database_path)
+    store = store or Store.open(settings.database_path, settings.clock())
     if kb is None:
         kb = build_knowledge(settings, store)  # seeds the FAQ and the synonym table
     else:

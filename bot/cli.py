@@ -136,7 +136,7 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
             return 2
     else:
         questions = [args.question]
-    store = Store.open(settings.database_path)
+    store = Store.open(settings.database_path, settings.clock())
     try:
         kb = build_knowledge(settings, store)
         for question in questions:

@@ -20,7 +20,6 @@ import csv
 import io
 import json
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -61,14 +60,14 @@ def add_parsers(sub: Any) -> None:
 def run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.store import Store
 
-    store = Store.open(settings.database_path)
+    store = Store.open(settings.database_path, settings.clock())
     try:
         if args.command == "admin":
             return _admin(store, settings, args)
         if args.command == "stats":
             from bot.admin import format_stats
 
-            print(format_stats(store, settings, datetime.now(UTC)))
+            print(format_stats(store, settings, store.clock.now()))
             return 0
         return _faq(store, settings, args)
     finally:

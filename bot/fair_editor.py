@@ -28,7 +28,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -59,9 +59,11 @@ def _place(kind: str) -> str:
 class FairEditor:
     settings: Settings
     store: Store
-    now: Callable[[], datetime] = lambda: datetime.now(UTC)
     on_changed: Callable[[], None] = lambda: None  # reminders moved or stopped: the scheduler looks again
     on_notices: Callable[[], None] = lambda: None  # change notices are in the outbox: release them now
+
+    def now(self) -> datetime:
+        return self.store.clock.now()
 
     @property
     def tz(self) -> ZoneInfo:

@@ -10,7 +10,7 @@ cancelled fair replaces the event a student imported before instead of adding on
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event
@@ -73,11 +73,11 @@ def ics_filename(fair: Fair) -> str:
 
 
 def _stamp(fair: Fair) -> datetime:
-    """When this version of the fair was written (so the same fair gives the same file); now if unknown."""
+    """When this version of the fair was written (so the same fair gives the same file); its start if unknown."""
     try:
         return parse_iso(fair.updated_at or fair.created_at)
     except ValueError:
-        return datetime.now(UTC)
+        return fair.start
 
 
 def _sequence(fair: Fair) -> int:

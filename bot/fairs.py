@@ -127,8 +127,10 @@ def fair_links(fair: Fair) -> list[tuple[Button, ...]]:
 class FairDesk:
     settings: Settings
     store: Store
-    now: Callable[[], datetime] = lambda: datetime.now(UTC)
     on_changed: Callable[[list[str]], None] = lambda due_times: None  # reminders set at these times: scheduled
+
+    def now(self) -> datetime:
+        return self.store.clock.now()
 
     @property
     def tz(self) -> object:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from bot import texts
+from bot.clock import machine_now
 from bot.delivery import DeliveryError, OutgoingMessage, PermanentFailure, RateLimited, TemporaryFailure
 from bot.sender import Sender
 from bot.settings import Settings
@@ -74,13 +74,13 @@ class OutboxRunner:
         """Resume whatever was in flight, then release and drain in the background."""
         self._task = asyncio.create_task(self.sender.run(self._stop), name="outbox-sender")
         self.scheduler.add_job(self._withdraw, "interval", seconds=5, id="outbox:withdraw", replace_existing=True,
-                               max_instances=1, coalesce=True, next_run_time=datetime.now(UTC))  # fmt: skip
+                               max_instances=1, coalesce=True, next_run_time=machine_now())  # fmt: skip
         self.reminders.start()
         self.scheduler.start()
 
     def release_now(self) -> None:
         """Release what is due right away (an approved "send now" should not wait for the next tick)."""
-        if release_due(self.store, self.settings, datetime.now(UTC)):
+        if release_due(self.store, self.settings, self.store.clock.now()):
             self.sender.wake()
 
     async def stop(self) -> None:

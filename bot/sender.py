@@ -111,7 +111,7 @@ class Sender:
         on_finished: FinishedHook | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        now: Callable[[], datetime] | None = None,
         jitter: Callable[[], float] = random.random,
     ) -> None:
         self._store, self._transport, self._render = store, transport, render
@@ -123,7 +123,8 @@ class Sender:
         self._batch, self._concurrency, self._max_attempts = batch, concurrency, max_attempts
         self._backoff, self._progress_every, self._idle = backoff, progress_every, idle
         self._on_progress, self._on_finished = on_progress, on_finished
-        self._clock, self._sleep, self._now, self._jitter = clock, sleep, now, jitter
+        self._clock, self._sleep, self._jitter = clock, sleep, jitter
+        self._now = now or store.clock.now  # calendar time for retry_at; `clock` is monotonic, for pacing
         self._flood_until: dict[str, float] = {}  # per channel: Telegram's flood wait is per bot
         self._chat_next: dict[tuple[str, str], float] = {}
         self._last_progress: dict[int, float] = {}

@@ -10,9 +10,11 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.clock import Clock
 
 
 class SettingsError(ValueError):
@@ -150,6 +152,9 @@ class Settings:
     # The template's field names for (the notice's first line, its text, a hint); '' = no such field.
     wechat_template_fields: tuple[str, str, str] = ("first", "keyword1", "remark")
     wechat_retention_days: int = 30  # personal data of a student who unfollowed is deleted after this
+    # Moves the bot's clock (bot/clock.py) by whole days: for drills and for proving the tests
+    # depend on no date. Never set in production.
+    clock_offset_days: int = 0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -196,6 +201,11 @@ class Settings:
         if "SEND_RATE_PER_SECOND" in env:
             kwargs["send_rate_per_second"] = _float("SEND_RATE_PER_SECOND", env["SEND_RATE_PER_SECOND"], 0.1, 1000)
         kwargs.update(_wechat(env))
+        if "CLOCK_OFFSET_DAYS" in env:
+            try:
+                kwargs["clock_offset_days"] = int(env["CLOCK_OFFSET_DAYS"])
+            except ValueError:
+                raise SettingsError(f"CLOCK_OFFSET_DAYS must be a whole number of days, got {env['CLOCK_OFFSET_DAYS']!r}") from None
         if "LOG_LEVEL" in env:
             level = env["LOG_LEVEL"].upper()
             if level not in LOG_LEVELS:
@@ -205,6 +215,10 @@ class Settings:
         if settings.suggest_threshold > settings.answer_threshold:
             raise SettingsError("SUGGEST_THRESHOLD must not be above ANSWER_THRESHOLD")
         return settings
+
+    def clock(self) -> Clock:
+        """A new clock for this process: the machine's time, moved by CLOCK_OFFSET_DAYS."""
+        return Clock(timedelta(days=self.clock_offset_days))
 
     @property
     def wechat_enabled(self) -> bool:

@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, time
 
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.clock import machine_now
 from bot.fairs import DIGEST_AT, DIGEST_WEEKDAY, digest_window
 from bot.settings import Settings
 from bot.store import Store, iso, parse_iso
@@ -29,8 +29,6 @@ from jobs.outbox import release_due
 
 logger = logging.getLogger(__name__)
 
-#: The weekly digest's day as the cron trigger spells it (the day and time are bot.fairs').
-DIGEST_DAY = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[DIGEST_WEEKDAY]
 #: A digest missed while the bot was down still goes out until this hour on Monday.
 DIGEST_LATEST = time(21, 0)
 SWEEP_EVERY_SECONDS = 60
@@ -74,10 +72,15 @@ def digest_missed(now: datetime, settings: Settings) -> bool:
 class ReminderJobs:
     """Keeps the scheduler's reminder jobs in step with the database."""
 
-    def __init__(self, scheduler: BaseScheduler, store: Store, settings: Settings, on_released: Released,
-                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:  # fmt: skip
-        self.scheduler, self.store, self.settings = scheduler, store, settings
-        self.on_released, self.now = on_released, now
+    def __init__(self, scheduler: BaseScheduler, store: Store, settings: Settings, on_released: Released) -> None:
+        self.scheduler, self.store, self.settings, self.on_released = scheduler, store, settings, on_released
+
+    def now(self) -> datetime:
+        return self.store.clock.now()
+
+    def _machine(self, when: datetime) -> datetime:
+        """`when` on the store's clock, as the scheduler (which reads the machine's) counts it."""
+        return self.store.clock.machine_time(when)
 
     def start(self) -> int:
         """Schedule every pending reminder's time, the sweep and the digest; return how many times."""
@@ -86,21 +89,18 @@ class ReminderJobs:
             self.schedule(due_at)
         self.scheduler.add_job(self.release, IntervalTrigger(seconds=SWEEP_EVERY_SECONDS, timezone=UTC),
                                id="reminders:sweep", replace_existing=True, coalesce=True, max_instances=1,
-                               next_run_time=self.now())  # fmt: skip
-        tz = self.settings.timezone
-        trigger = CronTrigger(day_of_week=DIGEST_DAY, hour=DIGEST_AT.hour, minute=DIGEST_AT.minute, timezone=tz)
-        self.scheduler.add_job(self.digest, trigger, id="fairs:digest", replace_existing=True, coalesce=True,
-                               misfire_grace_time=3600, max_instances=1)  # fmt: skip
+                               next_run_time=machine_now())  # fmt: skip
+        self._arm_digest(self.now())
         if digest_missed(self.now(), self.settings):  # no grace limit: a slow start must not skip it
             self.scheduler.add_job(self.digest, id="fairs:digest-catch-up", replace_existing=True,
-                                   next_run_time=self.now(), misfire_grace_time=None)  # fmt: skip
+                                   next_run_time=machine_now(), misfire_grace_time=None)  # fmt: skip
         logger.info("Scheduled %s reminder times", len(times))
         return len(times)
 
     def schedule(self, due_at: str) -> None:
         """One job for a due time (idempotent: the job id is the time); a past time runs at once."""
         when = max(parse_iso(due_at), self.now())
-        self.scheduler.add_job(self.release, DateTrigger(when, timezone=UTC), id=f"reminders:{due_at}",
+        self.scheduler.add_job(self.release, DateTrigger(self._machine(when), timezone=UTC), id=f"reminders:{due_at}",
                                replace_existing=True, misfire_grace_time=None, coalesce=True)  # fmt: skip
 
     def changed(self, due_times: Iterable[str] | None = None) -> None:
@@ -123,3 +123,16 @@ class ReminderJobs:
         released = make_digest(self.store, self.settings, self.now())
         if released:
             self.on_released(released)
+
+    def _arm_digest(self, after: datetime) -> None:
+        """One job for the next digest (Monday 09:00 on the local wall clock after `after`).
+
+        A date job computed on the store's clock rather than a cron trigger: APScheduler's
+        cron reads the machine's calendar, which a moved clock would not agree with."""
+        self.next_digest = digest_window(after, self.settings.timezone)[1]
+        self.scheduler.add_job(self._weekly_digest, DateTrigger(self._machine(self.next_digest), timezone=UTC),
+                               id="fairs:digest", replace_existing=True, misfire_grace_time=3600)  # fmt: skip
+
+    async def _weekly_digest(self) -> None:
+        await self.digest()
+        self._arm_digest(max(self.now(), self.next_digest))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.clock import machine_now
 from bot.settings import Settings
 from bot.store import Store
 from jobs.outbox import release_due
@@ -20,7 +20,7 @@ def build_scheduler(settings: Settings, store: Store, on_released: Callable[[lis
     scheduler = AsyncIOScheduler(timezone=settings.timezone)
 
     async def release() -> None:  # a coroutine: it runs on the event loop, where the store's connection lives
-        released = release_due(store, settings, datetime.now(UTC))
+        released = release_due(store, settings, store.clock.now())
         if released:
             on_released(released)
 
@@ -31,6 +31,6 @@ def build_scheduler(settings: Settings, store: Store, on_released: Callable[[lis
         replace_existing=True,
         coalesce=True,
         max_instances=1,
-        next_run_time=datetime.now(settings.timezone),  # at start-up too: what was due while down goes out
+        next_run_time=machine_now(),  # at start-up too: what was due while down goes out
     )
     return scheduler

@@ -23,9 +23,9 @@ def button(message: dict, prefix: str) -> str:
     return next(b["callback_data"] for b in inline_buttons(message) if b.get("callback_data", "").startswith(prefix))
 
 
-async def test_a_student_finds_a_fair_asks_for_a_reminder_and_gets_it_on_time(api, start_bot):
+async def test_a_student_finds_a_fair_asks_for_a_reminder_and_gets_it_on_time(api, start_bot, clock):
     # Starts in an hour and three seconds: of the default reminders (a day, an hour) only the hour is ahead.
-    start = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1, seconds=3)
+    start = clock.now().replace(microsecond=0) + timedelta(hours=1, seconds=3)
     async with start_bot(outbox=True) as conversation:
         fair = add_fair(conversation.store, start)
         api.send_text(STUDENT, "/fairs")
@@ -59,8 +59,8 @@ async def test_a_student_finds_a_fair_asks_for_a_reminder_and_gets_it_on_time(ap
     assert len(reminders) == 1  # exactly once
 
 
-async def test_a_reminder_due_while_the_bot_was_down_goes_out_at_start(api, start_bot, tmp_path):
-    start = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=30)
+async def test_a_reminder_due_while_the_bot_was_down_goes_out_at_start(api, start_bot, tmp_path, clock):
+    start = clock.now().replace(microsecond=0) + timedelta(minutes=30)
     async with start_bot() as conversation:  # no outbox: the bot "was down" when the reminder fell due
         fair = add_fair(conversation.store, start)
         conversation.store.set_reminders(fair, "telegram", str(STUDENT), {60: iso(start - timedelta(hours=1))})

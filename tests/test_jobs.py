@@ -24,12 +24,12 @@ def test_the_daily_cap_counts_from_local_midnight():
     assert local_day_start(datetime(2026, 11, 25, 15, tzinfo=UTC), settings) == "2026-11-24T16:00:00+00:00"
 
 
-async def test_the_running_bots_scheduler_releases_a_notice_when_its_time_comes(api, start_bot):
+async def test_the_running_bots_scheduler_releases_a_notice_when_its_time_comes(api, start_bot, clock):
     """The periodic job runs on the event loop (the store's connection is not shared with threads)."""
     async with start_bot(outbox=True, QUIET_HOURS="00:00-00:00") as conversation:
         store = conversation.store
         store.set_subscription("telegram", "4343", city="武汉")
-        when = (datetime.now(UTC) + timedelta(seconds=1)).isoformat(timespec="seconds")
+        when = (clock.now() + timedelta(seconds=1)).isoformat(timespec="seconds")
         store.create_announcement("telegram:1", "定时通知", "武汉", "", when, False, "scheduled")
         arrived = await api.wait_for_message(4343, timeout=10)  # nobody called release_now: the job did it
         assert "定时通知" in arrived["text"]

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 
 AUTHOR, STUDENTS = 1, (5001, 5002, 5003)
 
 
-async def test_withdrawing_a_sent_notice_deletes_it_and_reports_to_the_author(api, start_bot):
+async def test_withdrawing_a_sent_notice_deletes_it_and_reports_to_the_author(api, start_bot, clock):
     async with start_bot(outbox=True, QUIET_HOURS="00:00-00:00", ADMIN_IDS=str(AUTHOR)) as conversation:
         store = conversation.store
         for student in STUDENTS:
             store.set_subscription("telegram", str(student), city="武汉")
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+        now = clock.now().isoformat(timespec="seconds")
         notice = store.create_announcement(f"telegram:{AUTHOR}", "讲座改期", "武汉", "", now, False, "scheduled")
         for student in STUDENTS:
             await api.wait_for_message(student, timeout=10)
@@ -59,7 +58,7 @@ class _Channel:
         return self.deletes
 
 
-async def test_withdrawing_a_wechat_notice_uses_wechats_budget_not_telegrams(settings, store):
+async def test_withdrawing_a_wechat_notice_uses_wechats_budget_not_telegrams(settings, store, clock):
     from bot.delivery import OutgoingMessage
     from bot.outbox_runner import Channels, OutboxRunner
     from bot.pacing import SendBudget
@@ -67,7 +66,7 @@ async def test_withdrawing_a_wechat_notice_uses_wechats_budget_not_telegrams(set
     openids = [f"o_{n}" for n in range(40)]
     for openid in openids:
         store.set_subscription("wechat", openid, city="武汉")
-    now = datetime.now(UTC).isoformat(timespec="seconds")
+    now = clock.now().isoformat(timespec="seconds")
     notice = store.create_announcement("wechat:o_author", "讲座改期", "武汉", "", now, False, "sending")
     store.enqueue(notice, 3, "2000-01-01")
     for delivery in store.claim(100, "9999"):
@@ -85,7 +84,7 @@ async def test_withdrawing_a_wechat_notice_uses_wechats_budget_not_telegrams(set
     assert telegram.delay() <= 0  # Telegram's students lose no slot to WeChat's withdrawal
 
 
-async def test_a_wechat_push_to_a_telegram_admin_counts_against_telegrams_budget(tmp_path, store, conversation):
+async def test_a_wechat_push_to_a_telegram_admin_counts_against_telegrams_budget(tmp_path, store, conversation, clock):
     """An approval request pushed from WeChat goes out through the outbox's Telegram bot: it takes a slot."""
     from bot.delivery import OutgoingMessage
     from bot.outbox_runner import Channels, OutboxRunner
@@ -128,7 +127,7 @@ class _Flaky(_Channel):
 def _withdrawn_notice(store, students, city: str = "武汉") -> int:
     for student in students:
         store.set_subscription("telegram", student, city=city)
-    now = datetime.now(UTC).isoformat(timespec="seconds")
+    now = store.stamp()
     notice = store.create_announcement("telegram:1", "讲座改期", city, "", now, False, "sending")
     store.enqueue(notice, 3, "2000-01-01")
     for delivery in store.claim(100, "9999"):

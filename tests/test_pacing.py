@@ -44,7 +44,7 @@ def most_in_a_second(times: list[float]) -> int:
     return max(bisect.bisect_left(times, t + 1.0) - i for i, t in enumerate(times))
 
 
-def test_a_paced_sender_alone_gets_the_whole_rate_and_never_more_in_any_second() -> None:
+def test_a_paced_sender_alone_gets_the_whole_rate_and_never_more_in_any_second(clock) -> None:
     clock = Clock()
     budget = SendBudget(29, clock=clock)
     sent = paced_sends(budget, clock, until=1010.0)
@@ -52,7 +52,7 @@ def test_a_paced_sender_alone_gets_the_whole_rate_and_never_more_in_any_second()
     assert most_in_a_second(sent) <= 29
 
 
-def test_answers_go_first_and_the_broadcast_gets_what_they_leave() -> None:
+def test_answers_go_first_and_the_broadcast_gets_what_they_leave(clock) -> None:
     clock = Clock()
     budget = SendBudget(29, clock=clock)
     answers = [1000.0 + i * 0.5 for i in range(20)]  # two answers a second for ten seconds
@@ -61,7 +61,7 @@ def test_answers_go_first_and_the_broadcast_gets_what_they_leave() -> None:
     assert most_in_a_second(sent + answers) <= 30  # an answer may fill the last slot, never more
 
 
-async def test_acquire_waits_for_a_slot() -> None:
+async def test_acquire_waits_for_a_slot(clock) -> None:
     clock = Clock()
     budget = SendBudget(2, burst=1, clock=clock)
     slept: list[float] = []
@@ -95,9 +95,9 @@ def test_which_calls_count_against_the_messages_per_second(url: str, counts: boo
     assert sends_a_message(url) is counts
 
 
-async def test_the_bots_answers_are_counted_in_the_budget_the_outbox_uses(api, telegram_env, kb, seed) -> None:
+async def test_the_bots_answers_are_counted_in_the_budget_the_outbox_uses(api, telegram_env, kb, seed, clock) -> None:
     settings = Settings.from_env({**telegram_env, "SEND_RATE_PER_SECOND": "2"})
-    store = Store.open(settings.database_path)
+    store = Store.open(settings.database_path, clock)
     store.seed_faq(*seed)
     application = build_application(settings, build_conversation(settings, store, kb))
     budget: SendBudget = application.bot_data["budget"]

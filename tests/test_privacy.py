@@ -1,6 +1,6 @@
 """A student sees what the bot keeps about them and can delete all of it."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from bot import texts
 from bot.replies import Request
@@ -24,9 +24,9 @@ def test_mydata_lists_what_is_kept(conversation):
     assert [b.action for b in reply.all_buttons] == ["me:forget"]
 
 
-def test_forgetting_deletes_everything_personal_after_a_confirmation(conversation):
+def test_forgetting_deletes_everything_personal_after_a_confirmation(conversation, clock):
     bot, store = conversation, conversation.store
-    start = datetime.now(UTC) + timedelta(days=3)
+    start = clock.now() + timedelta(days=3)
     fair = store.add_fair("telegram:1", {"title": "招聘会", "kind": "onsite", "city": "东莞", "venue": "会展中心",
                                          "starts_at": iso(start), "ends_at": iso(start + timedelta(hours=2))})  # fmt: skip
     for user in (STUDENT, OTHER):

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.clock import machine_now
 from bot.fairs import digest_window
 from bot.settings import Settings
 from bot.store import Store, iso
@@ -23,12 +24,10 @@ from jobs.reminders import ReminderJobs, make_digest, release_reminders, week_ke
 START = datetime(2026, 12, 3, 6, 0, tzinfo=UTC)  # Thursday 14:00 in Dongguan
 
 
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
+@pytest.fixture(autouse=True)
+def two_days_before(clock) -> None:
+    """Unless a test says otherwise, it is two days before the fair."""
+    clock.pin(START - timedelta(days=2))
 
 
 def add_fair(store: Store, start: datetime = START, **values: str) -> int:
@@ -52,15 +51,22 @@ def recipients(store: Store, batches: list[int]) -> list[tuple[str, int]]:
 
 
 @pytest.fixture
-def jobs(store, settings):
-    clock = Clock(START - timedelta(days=2))
+def jobs(store, settings, clock):
     released: list[list[int]] = []
     scheduler = AsyncIOScheduler(timezone=settings.timezone)
-    return ReminderJobs(scheduler, store, settings, released.append, now=clock), clock, released
+    return ReminderJobs(scheduler, store, settings, released.append), clock, released
+
+
+def on_the_clock(jobs: ReminderJobs, machine: datetime) -> datetime:
+    """A trigger's time (the machine's, as APScheduler counts) read on the store's clock, to the nearest second."""
+    when = machine + (jobs.store.clock.now() - machine_now()) + timedelta(milliseconds=500)
+    return when.replace(microsecond=0)
 
 
 def job_times(jobs: ReminderJobs) -> list[datetime]:
-    return sorted(j.trigger.run_date for j in jobs.scheduler.get_jobs() if j.id.startswith("reminders:2"))
+    """When each reminder job fires, on the store's clock."""
+    jobs_ = [j for j in jobs.scheduler.get_jobs() if j.id.startswith("reminders:2")]
+    return sorted(on_the_clock(jobs, j.trigger.run_date).astimezone(UTC) for j in jobs_)
 
 
 def test_each_reminder_goes_out_at_its_time_and_only_once(store, jobs) -> None:
@@ -90,30 +96,29 @@ def test_ten_thousand_students_share_one_job_per_due_time(store, jobs) -> None:
     assert len(job_times(reminder_jobs)) == 2
 
 
-def test_a_restart_before_the_due_time_schedules_the_reminder_again(settings, jobs) -> None:
-    first = Store.open(settings.database_path)
+def test_a_restart_before_the_due_time_schedules_the_reminder_again(settings, clock) -> None:
+    first = Store.open(settings.database_path, clock)
     fair = add_fair(first)
     remind(first, fair, "100", 60)
     first.close()  # the bot stops; its scheduler (memory only) is gone
 
-    store = Store.open(settings.database_path)
-    clock = Clock(START - timedelta(hours=5))
-    restarted = ReminderJobs(AsyncIOScheduler(timezone=settings.timezone), store, settings, lambda b: None, now=clock)
+    store = Store.open(settings.database_path, clock)
+    clock.pin(START - timedelta(hours=5))
+    restarted = ReminderJobs(AsyncIOScheduler(timezone=settings.timezone), store, settings, lambda b: None)
     restarted.start()
     assert job_times(restarted) == [START - timedelta(hours=1)]
     assert recipients(store, release_reminders(store, START - timedelta(hours=1))) == [("100", 60)]
     store.close()
 
 
-async def test_a_reminder_missed_while_down_is_sent_at_start_if_the_fair_has_not_begun(store, settings) -> None:
+async def test_a_reminder_missed_while_down_is_sent_at_start_if_the_fair_has_not_begun(store, settings, clock) -> None:
     fair = add_fair(store)
     remind(store, fair, "100", 60)
-    clock = Clock(START - timedelta(minutes=20))  # back up 40 minutes late
+    clock.pin(START - timedelta(minutes=20))  # back up 40 minutes late
     released: list[list[int]] = []
-    restarted = ReminderJobs(AsyncIOScheduler(timezone=settings.timezone), store, settings, released.append,
-                             now=clock)  # fmt: skip
+    restarted = ReminderJobs(AsyncIOScheduler(timezone=settings.timezone), store, settings, released.append)
     restarted.start()
-    assert job_times(restarted) == [clock.now]  # runs at once
+    assert job_times(restarted) == [clock.now()]  # runs at once
     await restarted.release()
     assert recipients(store, released[0]) == [("100", 60)]
 
@@ -198,39 +203,53 @@ def new_york_machine():
     time.tzset()
 
 
-def test_times_do_not_depend_on_the_machines_time_zone(new_york_machine, store, settings) -> None:
+def test_times_do_not_depend_on_the_machines_time_zone(new_york_machine, store, settings, clock) -> None:
     assert time.localtime().tm_zone in ("EST", "EDT")
-    clock = Clock(datetime(2026, 11, 26, 12, 0, tzinfo=UTC))
-    jobs = ReminderJobs(AsyncIOScheduler(timezone=settings.timezone), store, settings, lambda b: None, now=clock)
+    clock.pin(datetime(2026, 11, 26, 12, 0, tzinfo=UTC))
+    jobs = ReminderJobs(AsyncIOScheduler(timezone=settings.timezone), store, settings, lambda b: None)
     fair = add_fair(store)
     remind(store, fair, "100", 60)
     jobs.start()
     assert job_times(jobs) == [START - timedelta(hours=1)]
-    digest = jobs.scheduler.get_job("fairs:digest").trigger
-    fires = digest.get_next_fire_time(None, clock.now)
+    fires = jobs.next_digest
     assert fires == datetime(2026, 11, 30, 1, 0, tzinfo=UTC)  # Monday 09:00 in Dongguan, whatever the machine says
+    assert on_the_clock(jobs, jobs.scheduler.get_job("fairs:digest").trigger.run_date) == fires
     assert fires.astimezone(settings.timezone).strftime("%a %H:%M") == "Mon 09:00"
 
 
-def test_a_digest_missed_on_monday_morning_is_caught_up_at_start(store, settings) -> None:
-    clock = Clock(datetime(2026, 11, 30, 3, 0, tzinfo=UTC))  # Monday 11:00 in Dongguan: the bot was down at 09:00
-    jobs = ReminderJobs(AsyncIOScheduler(timezone=settings.timezone), store, settings, lambda b: None, now=clock)
+def test_a_digest_missed_on_monday_morning_is_caught_up_at_start(store, settings, clock) -> None:
+    clock.pin(datetime(2026, 11, 30, 3, 0, tzinfo=UTC))  # Monday 11:00 in Dongguan: the bot was down at 09:00
+    jobs = ReminderJobs(AsyncIOScheduler(timezone=settings.timezone), store, settings, lambda b: None)
     jobs.start()
     assert jobs.scheduler.get_job("fairs:digest-catch-up") is not None
-    tuesday = ReminderJobs(AsyncIOScheduler(timezone=settings.timezone), store, settings, lambda b: None,
-                           now=Clock(clock.now + timedelta(days=1)))  # fmt: skip
+    clock.advance(timedelta(days=1))
+    tuesday = ReminderJobs(AsyncIOScheduler(timezone=settings.timezone), store, settings, lambda b: None)
     tuesday.start()
     assert tuesday.scheduler.get_job("fairs:digest-catch-up") is None
+
+
+async def test_after_each_digest_the_next_monday_is_scheduled(store, settings, clock) -> None:
+    monday_9 = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)  # Monday 09:00 in Dongguan
+    clock.pin(monday_9 - timedelta(days=1))
+    jobs = ReminderJobs(AsyncIOScheduler(timezone=settings.timezone), store, settings, lambda b: None)
+    jobs.scheduler.start(paused=True)  # started, so that a job replaces its namesake as in the bot
+    jobs.start()
+    assert jobs.next_digest == monday_9
+    clock.pin(monday_9)  # the job fires
+    await jobs._weekly_digest()
+    assert jobs.next_digest == monday_9 + timedelta(days=7)
+    assert on_the_clock(jobs, jobs.scheduler.get_job("fairs:digest").trigger.run_date) == jobs.next_digest
+    jobs.scheduler.shutdown(wait=False)
 
 
 def test_settings_fixture_is_dongguan_time(settings: Settings) -> None:
     assert str(settings.timezone) == "Asia/Shanghai"
 
 
-def test_moving_a_fair_so_early_that_a_reminder_time_has_passed_drops_it(store) -> None:
-    fair = add_fair(store, datetime.now(UTC) + timedelta(days=5))
-    remind(store, fair, "100", 1440, 60, start=datetime.now(UTC) + timedelta(days=5))
-    soon = datetime.now(UTC) + timedelta(hours=3)
+def test_moving_a_fair_so_early_that_a_reminder_time_has_passed_drops_it(store, clock) -> None:
+    fair = add_fair(store, clock.now() + timedelta(days=5))
+    remind(store, fair, "100", 1440, 60, start=clock.now() + timedelta(days=5))
+    soon = clock.now() + timedelta(hours=3)
     store.update_fair("telegram:1", fair, {"starts_at": iso(soon), "ends_at": iso(soon + timedelta(hours=2))},
                       due=lambda f, lead: iso(f.start - timedelta(minutes=lead)))  # fmt: skip
     statuses = {r["lead_minutes"]: r["status"] for r in store.db["fair_reminders"].rows}
@@ -307,9 +326,9 @@ def test_the_digest_week_is_counted_on_the_local_clock_across_summer_time() -> N
     assert end - monday_9 == timedelta(days=7, hours=-1)
 
 
-def test_the_catch_up_digest_is_not_skipped_when_the_start_is_slow(store, settings) -> None:
-    clock = Clock(datetime(2026, 11, 30, 3, 0, tzinfo=UTC))  # Monday 11:00 in Dongguan
-    jobs = ReminderJobs(AsyncIOScheduler(timezone=settings.timezone), store, settings, lambda b: None, now=clock)
+def test_the_catch_up_digest_is_not_skipped_when_the_start_is_slow(store, settings, clock) -> None:
+    clock.pin(datetime(2026, 11, 30, 3, 0, tzinfo=UTC))  # Monday 11:00 in Dongguan
+    jobs = ReminderJobs(AsyncIOScheduler(timezone=settings.timezone), store, settings, lambda b: None)
     jobs.start()
     assert jobs.scheduler.get_job("fairs:digest-catch-up").misfire_grace_time is None  # not APScheduler's 1 s
 

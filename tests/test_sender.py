@@ -9,16 +9,17 @@ import heapq
 import itertools
 import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.clock import Clock
 from bot.delivery import OutgoingMessage, PermanentFailure, RateLimited, TemporaryFailure, Unreachable
 from bot.pacing import SendBudget
 from bot.replies import Button, Reply
 from bot.sender import Sender
-from bot.store import Store, utcnow
+from bot.store import Store
 from bot.telegram_transport import TelegramTransport, make_bot, translate
 from tests.fakebotapi import FakeBotApi, inline_buttons
 
@@ -31,17 +32,27 @@ class FakeTime:
     Minutes of flood waits and back-off take no real time, and concurrent workers see the
     same clock, so spacing between sends can be asserted exactly."""
 
-    def __init__(self) -> None:
+    def __init__(self, calendar: Clock) -> None:
+        self.calendar = calendar.pin(calendar.now())  # the store's clock moves with virtual time
+        self.start = calendar.now()
         self.t = 0.0
-        self.start = datetime.now(UTC)  # the store's own timestamps are real: start from now
         self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
+
+    @property
+    def t(self) -> float:
+        return self._t
+
+    @t.setter
+    def t(self, value: float) -> None:
+        self._t = value
+        self.calendar.pin(self.start + timedelta(seconds=value))
 
     def clock(self) -> float:
         return self.t
 
     def now(self) -> datetime:
-        return self.start + timedelta(seconds=self.t)
+        return self.calendar.now()
 
     async def sleep(self, seconds: float) -> None:
         woken = asyncio.get_running_loop().create_future()
@@ -98,9 +109,9 @@ def follow(store: Store, ids, city: str = "北京") -> None:
 
 def announce(store: Store, text: str = "明天招聘会", city: str = "北京", **extra) -> int:
     announcement_id = store.create_announcement(
-        "telegram:1", text, city, extra.pop("topic", ""), utcnow(), False, "scheduled", **extra
+        "telegram:1", text, city, extra.pop("topic", ""), store.stamp(), False, "scheduled", **extra
     )
-    store.enqueue(announcement_id, daily_cap=10, day_start=utcnow()[:10])
+    store.enqueue(announcement_id, daily_cap=10, day_start=store.stamp()[:10])
     return announcement_id
 
 
@@ -123,8 +134,8 @@ async def drain_all(sender: Sender, ft: FakeTime, store: Store, limit: float = 3
 
 
 @pytest.fixture
-def ft() -> FakeTime:
-    return FakeTime()
+def ft(clock) -> FakeTime:
+    return FakeTime(clock)
 
 
 @pytest.fixture
@@ -134,7 +145,7 @@ def transport(ft) -> FakeTransport:
 
 def make_sender(store, transport, ft, rate_per_second: float = 29, **kwargs) -> Sender:
     budget = SendBudget(rate_per_second, clock=ft.clock)
-    return Sender(store, transport, budget=budget, clock=ft.clock, sleep=ft.sleep, now=ft.now, jitter=lambda: 0.5,
+    return Sender(store, transport, budget=budget, clock=ft.clock, sleep=ft.sleep, jitter=lambda: 0.5,
                   **kwargs)  # fmt: skip
 
 
@@ -297,9 +308,9 @@ async def test_a_hook_that_fails_does_not_stop_the_sending(store, transport, ft)
     assert store.delivery_counts(aid) == {"sent": 3}
 
 
-async def test_killed_mid_broadcast_resumes_and_loses_nobody(settings, transport) -> None:
+async def test_killed_mid_broadcast_resumes_and_loses_nobody(settings, transport, clock) -> None:
     """A first sender dies with sends in flight (kill -9); a new one on the same file finishes the job."""
-    first_store = Store.open(settings.database_path)
+    first_store = Store.open(settings.database_path, clock)
     follow(first_store, range(60))
     aid = announce(first_store)
     hang = asyncio.Event()
@@ -320,7 +331,7 @@ async def test_killed_mid_broadcast_resumes_and_loses_nobody(settings, transport
     in_flight = {who for who, _ in transport.calls[20:]}
     first_store.close()
 
-    store = Store.open(settings.database_path)
+    store = Store.open(settings.database_path, clock)
     transport.before_send = None
     stop = asyncio.Event()
     sender = Sender(store, transport, budget=SendBudget(1000), per_chat_interval=0, idle=0.05,

@@ -1,6 +1,6 @@
 """The store's WeChat part: retries seen, numbered choices, unfollow and purge."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from bot.store.wechat import CHOICE_MINUTES
 
@@ -15,11 +15,11 @@ def test_a_key_is_new_once_and_old_keys_are_forgotten_after_a_day(store):
     assert store.seen_before("msg:1") is False
 
 
-def test_choices_are_numbered_from_one_and_expire(store):
+def test_choices_are_numbered_from_one_and_expire(store, clock):
     store.set_choices(W, "o1", ["faq:a", "faq:b"])
     assert [store.choice(W, "o1", n) for n in (0, 1, 2, 3)] == [None, "faq:a", "faq:b", None]
     assert store.choice(W, "o2", 1) is None
-    old = (datetime.now(UTC) - timedelta(minutes=CHOICE_MINUTES + 1)).isoformat(timespec="seconds")
+    old = (clock.now() - timedelta(minutes=CHOICE_MINUTES + 1)).isoformat(timespec="seconds")
     store.db.execute("update wechat_choices set updated_at = ?", [old])
     assert store.choice(W, "o1", 1) is None
     store.set_choices(W, "o1", ["faq:a"])
@@ -27,8 +27,8 @@ def test_choices_are_numbered_from_one_and_expire(store):
     assert store.choice(W, "o1", 1) is None
 
 
-def test_unfollow_leaves_audiences_and_reminders_and_the_purge_spares_those_who_came_back(store):
-    now = datetime.now(UTC)
+def test_unfollow_leaves_audiences_and_reminders_and_the_purge_spares_those_who_came_back(store, clock):
+    now = clock.now()
     for user in ("o1", "o2"):
         store.touch_user(W, user)
         store.set_subscription(W, user, city="广州")
@@ -42,8 +42,8 @@ def test_unfollow_leaves_audiences_and_reminders_and_the_purge_spares_those_who_
     assert store.purge_unfollowed(now) == 0
 
 
-def test_the_purge_deletes_an_unfollowed_ambassadors_role_and_invite_too(store):
-    now = datetime.now(UTC)
+def test_the_purge_deletes_an_unfollowed_ambassadors_role_and_invite_too(store, clock):
+    now = clock.now()
     store.grant_role(W, "oAmb", "ambassador", "cli", city="武汉", campus="武汉大学")
     code = store.invite_code("wechat:oAmb")
     store.grant_role(W, "oStays", "ambassador", "cli", city="广州", campus="中山大学")

@@ -15,7 +15,7 @@ import os
 import signal
 import socket
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
@@ -41,8 +41,8 @@ def free_port() -> int:
 
 
 @pytest.fixture
-async def wechat():
-    async with FakeWeChat() as server:
+async def wechat(clock):
+    async with FakeWeChat(now=clock.now) as server:
         yield server
 
 
@@ -69,11 +69,11 @@ async def both_channels(start_bot, wechat, wechat_env):
     """The bot on Telegram and WeChat; yields the core and a WeChat client posting to its real port."""
     base = f"http://127.0.0.1:{wechat_env['WECHAT_PORT']}"
     async with start_bot(outbox=True, **wechat_env) as conversation, aiohttp.ClientSession(base_url=base) as http:
-        yield conversation, WeChatClient(http, TOKEN, app_id=wechat.app_id,
+        yield conversation, WeChatClient(http, TOKEN, clock=conversation.store.clock, app_id=wechat.app_id,
                                          aes_key=wechat_env["WECHAT_ENCODING_AES_KEY"])  # fmt: skip
 
 
-async def test_students_on_wechat_and_telegram_get_the_same_notice(api, wechat, wechat_env, start_bot):
+async def test_students_on_wechat_and_telegram_get_the_same_notice(api, wechat, wechat_env, start_bot, clock):
     async with both_channels(start_bot, wechat, wechat_env) as (conversation, client):
         store = conversation.store
         store.grant_role("telegram", str(AMBASSADOR), "ambassador", "cli", city="武汉", campus="武汉大学")
@@ -86,14 +86,14 @@ async def test_students_on_wechat_and_telegram_get_the_same_notice(api, wechat, 
         answer = await client.post(client.text(NEAR, "百校千人实习补贴有多少"))
         assert "实习" in answer.content
         wechat.interact(NEAR)
-        wechat.interact(FAR, at=datetime.now(UTC) - timedelta(days=7))
+        wechat.interact(FAR, at=clock.now() - timedelta(days=7))
         store.db.execute("update users set last_seen = ? where external_id = ?",
-                         [(datetime.now(UTC) - timedelta(days=7)).isoformat(timespec="seconds"), FAR])  # fmt: skip
+                         [(clock.now() - timedelta(days=7)).isoformat(timespec="seconds"), FAR])  # fmt: skip
         store.db.conn.commit()
         # A Telegram student follows 武汉 too.
         store.set_subscription("telegram", str(TELEGRAM_STUDENT), city="武汉")
 
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+        now = clock.now().isoformat(timespec="seconds")
         notice = store.create_announcement(f"telegram:{ADMIN}", "武汉校友见面会 12 月 5 日举行", "武汉", "", now,
                                            False, "scheduled", link_text="报名", link_url="https://example.org/r")  # fmt: skip
 
@@ -119,7 +119,7 @@ async def test_students_on_wechat_and_telegram_get_the_same_notice(api, wechat, 
         assert "送达 3" in report["text"]
 
 
-async def test_an_unfollowed_wechat_student_is_not_pushed_to(api, wechat, wechat_env, start_bot):
+async def test_an_unfollowed_wechat_student_is_not_pushed_to(api, wechat, wechat_env, start_bot, clock):
     async with both_channels(start_bot, wechat, wechat_env) as (conversation, client):
         store = conversation.store
         store.set_subscription("wechat", NEAR, city="武汉")
@@ -127,19 +127,19 @@ async def test_an_unfollowed_wechat_student_is_not_pushed_to(api, wechat, wechat
         await client.post(client.event(NEAR, "unsubscribe"))
         wechat.unfollow(NEAR)
         assert store.audience("武汉", "") == []
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+        now = clock.now().isoformat(timespec="seconds")
         notice = store.create_announcement(f"telegram:{ADMIN}", "通知", "武汉", "", now, False, "scheduled")
         await until(lambda: store.announcement(notice).status == "sent")
         assert wechat.sent_texts(NEAR) == [] and store.delivery_counts(notice) == {}
 
 
-async def test_the_run_command_with_only_wechat_settings_serves_wechat(wechat, wechat_env, tmp_path):
+async def test_the_run_command_with_only_wechat_settings_serves_wechat(wechat, wechat_env, tmp_path, clock):
     """`python -m bot run` with WECHAT_* and no Telegram token: URL verification, a question, a notice pushed
     through the fake WeChat API, a clean SIGTERM; neither the app secret nor the access_token in the log."""
-    store = Store.open(tmp_path / "bot.db")
+    store = Store.open(tmp_path / "bot.db", clock)
     store.touch_user("wechat", NEAR)
     store.set_subscription("wechat", NEAR, city="武汉")
-    now = datetime.now(UTC).isoformat(timespec="seconds")
+    now = clock.now().isoformat(timespec="seconds")
     store.create_announcement("telegram:1", "武汉校友见面会", "武汉", "", now, False, "scheduled")
     store.close()
     wechat.interact(NEAR)
@@ -153,7 +153,7 @@ async def test_the_run_command_with_only_wechat_settings_serves_wechat(wechat, w
     base = f"http://127.0.0.1:{wechat_env['WECHAT_PORT']}"
     try:
         async with aiohttp.ClientSession(base_url=base) as http:
-            client = WeChatClient(http, TOKEN, app_id=wechat.app_id, aes_key=wechat_env["WECHAT_ENCODING_AES_KEY"])
+            client = WeChatClient(http, TOKEN, clock=clock, app_id=wechat.app_id, aes_key=wechat_env["WECHAT_ENCODING_AES_KEY"])
             for _ in range(600):  # the knowledge base takes a few seconds to index
                 with contextlib.suppress(aiohttp.ClientConnectionError):
                     verified = await client.verify("hello-wechat")
@@ -206,11 +206,10 @@ async def test_a_wechat_ambassadors_notice_is_reviewed_by_a_telegram_admin(api, 
 
 
 async def test_stopping_the_bot_lets_a_wechat_notice_on_the_wire_arrive_once(
-    api, wechat, wechat_env, telegram_env, kb, seed
-):
+    api, wechat, wechat_env, telegram_env, kb, seed, clock):
     """Shutdown stops the outbox before closing WeChat's client: a send in flight completes and is not repeated."""
     settings = Settings.from_env({**telegram_env, **wechat_env})
-    store = Store.open(settings.database_path)
+    store = Store.open(settings.database_path, clock)
     store.seed_faq(*seed)
     store.touch_user("wechat", NEAR)
     store.set_subscription("wechat", NEAR, city="武汉")
@@ -221,7 +220,7 @@ async def test_stopping_the_bot_lets_a_wechat_notice_on_the_wire_arrive_once(
         async with running_application(application):
             runner = await start_outbox(application)
             try:
-                now = datetime.now(UTC).isoformat(timespec="seconds")
+                now = clock.now().isoformat(timespec="seconds")
                 notice = store.create_announcement(f"telegram:{ADMIN}", "通知", "武汉", "", now, False, "scheduled")
                 runner.release_now()
                 await until(lambda: wechat.calls_to("message/custom/send"))  # on the wire, answered in 1 s

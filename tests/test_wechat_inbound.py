@@ -7,7 +7,7 @@ import contextlib
 import copy
 import time
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -53,7 +53,7 @@ def serve(wechat_settings, conversation, pushes):
             replace(wechat_settings, **settings_changes), conversation, push=pushes, deadline=deadline
         )
         async with TestClient(TestServer(app)) as http:
-            yield WeChatClient(http, TOKEN, app_id=APP_ID, aes_key=client_key)
+            yield WeChatClient(http, TOKEN, clock=conversation.store.clock, app_id=APP_ID, aes_key=client_key)
             await app[INBOUND].idle()
 
     return start
@@ -72,7 +72,7 @@ async def test_url_verification_echoes_only_for_a_good_signature(serve):
         assert (good.status, good.body) == (200, "abc123")
         assert (await wechat.verify(signature="0" * 40)).status == 403
         assert (await wechat.http.get("/wechat", params={"echostr": "x"})).status == 403
-        stale = str(int(time.time()) - 3600)
+        stale = str(wechat.time() - 3600)
         assert (await wechat.verify(**wechat.query(timestamp=stale))).status == 403
 
 
@@ -241,7 +241,7 @@ async def test_safe_mode_round_trip(serve, conversation):
     async with serve(client_key=key, wechat_aes_key=key) as wechat:
         response = await wechat.post(wechat.text(STUDENT, QUESTION))
         assert "9000元" in response.content and response.fields["ToUserName"] == STUDENT
-        plain = WeChatClient(wechat.http, TOKEN, app_id=APP_ID)  # WeChat's compatibility format without Encrypt
+        plain = WeChatClient(wechat.http, TOKEN, clock=wechat.clock, app_id=APP_ID)  # WeChat's compatibility format without Encrypt
         assert (await plain.post(plain.text(STUDENT, QUESTION))).status == 403
     assert len(logged(conversation)) == 1
 
@@ -288,7 +288,7 @@ async def test_unfollowing_stops_pushes_and_the_data_is_purged_after_retention(s
         assert store.audience("武汉", "") == []
         await wechat.post(wechat.event(OTHER, "subscribe"))  # came back: no purge, pushes again
     assert store.audience("武汉", "") == [("wechat", OTHER)]
-    now = datetime.now(UTC)
+    now = store.clock.now()
     assert purge_unfollowed(store, now, 30) == 0  # within the retention period
     assert purge_unfollowed(store, now + timedelta(days=31), 30) == 1
     assert store.subscription("wechat", STUDENT) is None and store.logged_questions() == []
@@ -335,7 +335,7 @@ def test_safe_mode_replies_use_a_fresh_unpredictable_prefix(wechat_settings):
     from tests.wechat_client import fields
 
     key = new_aes_key()
-    envelope = Envelope(replace(wechat_settings, wechat_aes_key=key))
+    envelope = Envelope(replace(wechat_settings, wechat_aes_key=key), wechat_settings.clock())
     crypto = envelope.cryptos[0]
     first_blocks = []
     for _ in range(2):
@@ -347,7 +347,7 @@ def test_safe_mode_replies_use_a_fresh_unpredictable_prefix(wechat_settings):
 
 async def test_two_different_events_in_the_same_second_are_both_handled(serve):
     async with serve() as wechat:
-        second = int(time.time())
+        second = wechat.time()
         helped = await wechat.post(wechat.event(STUDENT, "CLICK", "CMD_HELP", create_time=second))
         faq = await wechat.post(wechat.event(STUDENT, "CLICK", "CMD_FAQ", create_time=second))
         retry = await wechat.post(wechat.event(STUDENT, "CLICK", "CMD_FAQ", create_time=second))
@@ -365,7 +365,7 @@ async def test_reply_text_cannot_break_out_of_its_cdata_or_the_xml(serve, conver
 
 @pytest.fixture
 def fair_id(conversation):
-    start = datetime.now(UTC) + timedelta(days=3)
+    start = conversation.store.clock.now() + timedelta(days=3)
     return conversation.store.add_fair("telegram:1", {
         "title": "松山湖人才招聘会", "kind": "onsite", "city": "东莞", "venue": "会展中心", "starts_at": iso(start),
         "ends_at": iso(start + timedelta(hours=3)), "register_url": "https://example.org/r"})  # fmt: skip
@@ -397,7 +397,7 @@ async def test_a_file_the_core_attaches_is_explained_on_wechat(serve, conversati
 async def test_each_mode_refuses_the_other_modes_messages(serve, conversation, caplog):
     key = new_aes_key()
     async with serve() as plaintext:  # WeChat switched to safe mode, the bot was not told
-        encrypted = WeChatClient(plaintext.http, TOKEN, app_id=APP_ID, aes_key=key)
+        encrypted = WeChatClient(plaintext.http, TOKEN, clock=plaintext.clock, app_id=APP_ID, aes_key=key)
         assert (await encrypted.post(encrypted.text(STUDENT, QUESTION))).status == 400
     assert "WECHAT_ENCODING_AES_KEY is not set" in caplog.text
     async with serve(wechat_aes_key=key) as safe:
@@ -408,7 +408,7 @@ async def test_each_mode_refuses_the_other_modes_messages(serve, conversation, c
 async def test_a_message_encrypted_for_another_app_is_refused(serve, conversation):
     key = new_aes_key()
     async with serve(wechat_aes_key=key) as wechat:
-        other_app = WeChatClient(wechat.http, TOKEN, app_id="wx_someone_else", aes_key=key)
+        other_app = WeChatClient(wechat.http, TOKEN, clock=wechat.clock, app_id="wx_someone_else", aes_key=key)
         assert (await other_app.post(other_app.text(STUDENT, QUESTION))).status == 400
     assert logged(conversation) == [] and conversation.store.count_users() == 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -18,17 +18,17 @@ from bot.delivery import OutgoingMessage, PermanentFailure, RateLimited, Tempora
 from bot.pacing import SendBudget
 from bot.sender import Sender
 from bot.settings import Settings, SettingsError
-from bot.store import Store, utcnow
+from bot.store import Store
 from bot.wechat.api import WeChatApi, WeChatError
 from bot.wechat.menu import MenuError, build_menu, load_menu
 from bot.wechat.transport import CS_MESSAGE_ID, KEYWORD_LIMIT, WeChatTransport
 from tests.fakewechat import FakeWeChat
 
 STUDENT = "oStudent-1"
-LONG_AGO = datetime.now(UTC) - timedelta(days=3)
+OUTSIDE = timedelta(days=3)  # this long ago: outside the 48-hour window
 
 
-class Clock:
+class Ticks:
     def __init__(self) -> None:
         self.t = 1000.0
 
@@ -37,19 +37,20 @@ class Clock:
 
 
 @pytest.fixture
-async def wechat():
-    async with FakeWeChat() as server:
+async def wechat(clock):
+    async with FakeWeChat(now=clock.now) as server:
         yield server
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def ticks() -> Ticks:
+    """Monotonic seconds, for the access_token's lifetime."""
+    return Ticks()
 
 
 @pytest.fixture
-async def wx(wechat, clock):
-    async with WeChatApi(wechat.base_url, wechat.app_id, wechat.app_secret, clock=clock) as client:
+async def wx(wechat, ticks):
+    async with WeChatApi(wechat.base_url, wechat.app_id, wechat.app_secret, clock=ticks) as client:
         yield client
 
 
@@ -79,13 +80,13 @@ async def test_the_token_is_fetched_once_and_cached_across_sends(wechat, wx) -> 
     assert token.query == {"grant_type": "client_credential", "appid": wechat.app_id, "secret": wechat.app_secret}
 
 
-async def test_the_token_is_refreshed_before_it_expires(wechat, wx, clock) -> None:
+async def test_the_token_is_refreshed_before_it_expires(wechat, wx, ticks) -> None:
     wechat.interact(STUDENT)
     await wx.send_text(STUDENT, "一")
-    clock.t += 7200 - 301  # still more than the margin left
+    ticks.t += 7200 - 301  # still more than the margin left
     await wx.send_text(STUDENT, "二")
     assert wechat.token_fetches == 1
-    clock.t += 2  # within five minutes of the expiry
+    ticks.t += 2  # within five minutes of the expiry
     await wx.send_text(STUDENT, "三")
     assert wechat.token_fetches == 2
     assert [c.errcode for c in wechat.calls_to("message/custom/send")] == [0, 0, 0]
@@ -127,7 +128,7 @@ async def test_concurrent_calls_share_one_token_fetch(wechat, wx) -> None:
 
 
 async def test_a_failed_token_fetch_pauses_the_sends_instead_of_one_fetch_per_message(
-    wechat, transport, store, clock
+    wechat, transport, store, ticks
 ) -> None:
     """A refused fetch (IP not whitelisted, wrong secret) is remembered for a minute: no herd of fetches
     eating the daily quota of 2000, and the outbox pauses WeChat (RateLimited) rather than failing every notice."""
@@ -139,7 +140,7 @@ async def test_a_failed_token_fetch_pauses_the_sends_instead_of_one_fetch_per_me
     )
     assert all(isinstance(r, RateLimited) for r in results), results
     assert len(wechat.calls_to("token")) == 1
-    clock.t += 61
+    ticks.t += 61
     await transport.send("wechat", STUDENT, OutgoingMessage("恢复了"))
     assert len(wechat.calls_to("token")) == 2 and wechat.sent_texts(STUDENT) == ["恢复了"]
 
@@ -178,10 +179,11 @@ async def test_inside_the_window_a_notice_goes_as_customer_service_text(wechat, 
     assert not wechat.templates()
 
 
-async def test_the_numbered_actions_are_remembered_for_the_digit_answer(wechat, wx, store, settings) -> None:
+async def test_the_numbered_actions_are_remembered_for_the_digit_answer(wechat, wx, store, settings, clock) -> None:
     class Recording:
         def __init__(self) -> None:
             self.choices: dict[tuple[str, str], list[str]] = {}
+            self.clock = store.clock
 
         def last_seen(self, channel: str, external_id: str) -> str | None:
             return store.last_seen(channel, external_id)
@@ -209,9 +211,9 @@ async def test_a_pushed_notice_numbers_on_after_the_students_live_choices(wechat
     assert [store.choice("wechat", STUDENT, n) for n in (1, 4)] == ["pick:7:a", "unsub:city"]
 
 
-async def test_outside_the_window_a_template_message_goes(wechat, transport, store) -> None:
-    wechat.interact(STUDENT, LONG_AGO)
-    seen(store, STUDENT, LONG_AGO)
+async def test_outside_the_window_a_template_message_goes(wechat, transport, store, clock) -> None:
+    wechat.interact(STUDENT, clock.now() - OUTSIDE)
+    seen(store, STUDENT, clock.now() - OUTSIDE)
     body = "详情" * 150
     msgid = await transport.send(
         "wechat", STUDENT, OutgoingMessage(f"东莞招聘会\n{body}", link=("报名", "https://e.org"))
@@ -226,11 +228,10 @@ async def test_outside_the_window_a_template_message_goes(wechat, transport, sto
 
 
 async def test_a_template_message_carries_the_whole_notice_in_the_fields_configured(
-    wechat, wx, store, settings
-) -> None:
+    wechat, wx, store, settings, clock) -> None:
     """WeChat no longer shows `first`: the headline must be in the keyword too; new templates name fields by type."""
-    wechat.interact(STUDENT, LONG_AGO)
-    seen(store, STUDENT, LONG_AGO)
+    wechat.interact(STUDENT, clock.now() - OUTSIDE)
+    seen(store, STUDENT, clock.now() - OUTSIDE)
     configured = replace(settings, wechat_template_id="TPL_NOTICE", wechat_template_fields=("", "thing2", ""))
     await WeChatTransport(wx, store, configured).send("wechat", STUDENT, OutgoingMessage("📢 武汉校友会\n12 月 5 日"))
     [template] = wechat.templates(STUDENT)
@@ -252,14 +253,14 @@ def test_a_bad_template_fields_setting_is_refused(raw) -> None:
         Settings.from_env({"WECHAT_TEMPLATE_FIELDS": raw})
 
 
-async def test_outside_the_window_without_a_template_the_notice_fails(wechat, wx, store, settings) -> None:
-    seen(store, STUDENT, LONG_AGO)
+async def test_outside_the_window_without_a_template_the_notice_fails(wechat, wx, store, settings, clock) -> None:
+    seen(store, STUDENT, clock.now() - OUTSIDE)
     with pytest.raises(PermanentFailure, match="no template configured"):
         await WeChatTransport(wx, store, settings).send("wechat", STUDENT, OutgoingMessage("通知"))
 
 
-async def test_a_stale_last_seen_falls_back_to_the_template_once(wechat, transport, store) -> None:
-    wechat.interact(STUDENT, LONG_AGO)  # WeChat knows better than our last_seen
+async def test_a_stale_last_seen_falls_back_to_the_template_once(wechat, transport, store, clock) -> None:
+    wechat.interact(STUDENT, clock.now() - OUTSIDE)  # WeChat knows better than our last_seen
     seen(store, STUDENT)
     await transport.send("wechat", STUDENT, OutgoingMessage("通知"))
     assert [c.errcode for c in wechat.calls_to("message/custom/send")] == [45015]
@@ -322,15 +323,15 @@ async def test_edit_skips_progress_and_sends_the_final_report_and_delete_keeps(w
     assert await transport.delete("wechat", STUDENT, CS_MESSAGE_ID) is False
 
 
-async def test_the_sender_delivers_a_notice_to_wechat_students(wechat, transport, store) -> None:
-    students = {"oInWindow": datetime.now(UTC), "oOutside": LONG_AGO, "oGone": datetime.now(UTC)}
+async def test_the_sender_delivers_a_notice_to_wechat_students(wechat, transport, store, clock) -> None:
+    students = {"oInWindow": clock.now(), "oOutside": clock.now() - OUTSIDE, "oGone": clock.now()}
     for openid, when in students.items():
         wechat.interact(openid, when)
         seen(store, openid, when)
         store.set_subscription("wechat", openid, city="北京")
     wechat.unfollow("oGone")
-    aid = store.create_announcement("telegram:1", "明天招聘会", "北京", "", utcnow(), False, "scheduled")
-    store.enqueue(aid, daily_cap=10, day_start=utcnow()[:10])
+    aid = store.create_announcement("telegram:1", "明天招聘会", "北京", "", store.stamp(), False, "scheduled")
+    store.enqueue(aid, daily_cap=10, day_start=store.stamp()[:10])
     sender = Sender(store, transport, budget=SendBudget(100), per_chat_interval=0)
     assert await sender.drain_once() == 3
     assert store.delivery_counts(aid) == {"sent": 2, "unreachable": 1}
@@ -409,10 +410,10 @@ def test_the_cli_needs_the_app_id_and_secret(tmp_path, monkeypatch, capsys) -> N
     assert main(["wechat", "menu", "--dry-run"]) == 0
 
 
-async def test_the_cli_prints_each_ambassadors_invite_qr_code(wechat, tmp_path, monkeypatch, capsys) -> None:
+async def test_the_cli_prints_each_ambassadors_invite_qr_code(wechat, tmp_path, monkeypatch, capsys, clock) -> None:
     """The WeChat form of an invite link: scanning it sends a follow with the ambassador's invite code."""
     cli_env(wechat, tmp_path, monkeypatch)
-    store = Store.open(tmp_path / "bot.db")
+    store = Store.open(tmp_path / "bot.db", clock)
     store.grant_role("telegram", "3", "ambassador", "cli", city="武汉", campus="武汉大学")
     store.grant_role("wechat", "o_amb", "ambassador", "cli", city="长沙", campus="中南大学")
     codes = {store.invite_code("telegram:3"), store.invite_code("wechat:o_amb")}

@@ -16,13 +16,14 @@ import base64
 import hashlib
 import os
 import struct
-import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from itertools import count
 
 from aiohttp.test_utils import TestClient
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+from bot.clock import Clock
 
 BLOCK = 32  # WeChat pads to 32-byte blocks (not AES's 16)
 ACCOUNT = "gh_test_account"
@@ -79,14 +80,18 @@ class WeChatClient:
     """Posts messages and events to the bot the way WeChat's servers do."""
 
     def __init__(
-        self, http: TestClient, token: str, path: str = "/wechat", app_id: str = "", aes_key: str = ""
+        self, http: TestClient, token: str, *, clock: Clock, path: str = "/wechat", app_id: str = "", aes_key: str = ""
     ) -> None:
-        self.http, self.token, self.path = http, token, path
+        self.http, self.token, self.path, self.clock = http, token, path, clock  # WeChat's clock agrees with the bot's
         self.app_id, self.aes_key = app_id, aes_key
-        self._ids = count(int(time.time() * 1000))
+        self._ids = count(int(self.time() * 1000))
+
+    def time(self) -> int:
+        """Seconds since the epoch, as WeChat stamps requests and messages."""
+        return int(self.clock.now().timestamp())
 
     def query(self, timestamp: str | None = None, nonce: str | None = None) -> dict[str, str]:
-        timestamp = timestamp or str(int(time.time()))
+        timestamp = timestamp or str(self.time())
         nonce = nonce or str(next(self._ids))
         return {"signature": sign(self.token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce}
 
@@ -137,6 +142,6 @@ class WeChatClient:
     def _message(self, openid: str, kind: str, payload: str, msg_id: str | None = None) -> str:
         return (
             f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
-            f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[{kind}]]></MsgType>{payload}"
+            f"<CreateTime>{self.time()}</CreateTime><MsgType><![CDATA[{kind}]]></MsgType>{payload}"
             f"<MsgId>{msg_id or next(self._ids)}</MsgId></xml>"
         )

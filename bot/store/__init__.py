@@ -10,7 +10,7 @@ from bot.store.faq import Revision
 from bot.store.outbox import Announcement, Delivery, Subscription
 from bot.store.people import RoleGrant
 from bot.store.questions import LoggedQuestion
-from bot.store.schema import MIGRATIONS, NotFoundError, iso, parse_iso, utcnow
+from bot.store.schema import MIGRATIONS, NotFoundError, iso, parse_iso
 
 __all__ = [
     "FAIR_FIELDS",
@@ -27,5 +27,4 @@ __all__ = [
     "RoleGrant",
     "Store",
     "Subscription",
-    "utcnow",
 ]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from bot.clock import Clock
 from bot.store import schema
 from bot.store.fairs import FairStore
 from bot.store.faq import FaqStore
@@ -25,12 +26,19 @@ class Store(FaqStore, PeopleStore, QuestionStore, OutboxStore, FairStore, WeChat
     the writer. Every multi-row change runs in `db.atomic()`: all or nothing.
     """
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite_utils.Database, clock: Clock | None = None) -> None:
         self.db = db
+        self.clock = clock or Clock()
+
+    def stamp(self) -> str:
+        """Now, on the store's clock, as the store keeps times."""
+        return schema.iso(self.clock.now())
 
     @classmethod
-    def open(cls, path: Path | str) -> Store:
-        """Open (creating if needed) the database at `path`, in WAL mode, migrated."""
+    def open(cls, path: Path | str, clock: Clock | None = None) -> Store:
+        """Open (creating if needed) the database at `path`, in WAL mode, migrated.
+
+        `clock` is the one every part of the bot reads "now" from (tests pin or move it)."""
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             db = sqlite_utils.Database(path)
@@ -39,7 +47,7 @@ class Store(FaqStore, PeopleStore, QuestionStore, OutboxStore, FairStore, WeChat
             db = sqlite_utils.Database(memory=True)
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA busy_timeout = 5000")
-        store = cls(db)
+        store = cls(db, clock)
         store.migrate()
         return store
 
@@ -63,6 +71,6 @@ class Store(FaqStore, PeopleStore, QuestionStore, OutboxStore, FairStore, WeChat
                 continue
             with self.db.atomic():  # DDL included: a failed migration leaves no trace
                 migration(self.db)
-                self.db["schema_migrations"].insert({"version": version, "applied_at": schema.utcnow()})
+                self.db["schema_migrations"].insert({"version": version, "applied_at": self.stamp()})
             logger.info("Applied schema migration %s", version)
         return self.schema_version

@@ -21,7 +21,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.store.outbox import _row
-from bot.store.schema import NotFoundError, parse_iso, utcnow
+from bot.store.schema import NotFoundError, parse_iso
 
 #: Fair fields an admin edits (the rest is bookkeeping).
 FAIR_FIELDS = ("title", "organiser", "kind", "starts_at", "ends_at", "city", "venue", "link", "audience",
@@ -88,7 +88,7 @@ class FairStore:
     # -- fairs ------------------------------------------------------------------------
 
     def add_fair(self, actor: str, values: Mapping[str, str]) -> int:
-        now = utcnow()
+        now = self.stamp()
         with self.db.atomic():
             row = {name: values.get(name, "") for name in FAIR_FIELDS}
             table = self.db["fairs"].insert({**row, "status": "active", "created_at": now, "updated_at": now})
@@ -111,11 +111,11 @@ class FairStore:
             before = self.fair(fair_id)
             if before.status != "active":
                 raise NotFoundError(f"fair {fair_id} is {before.status}")
-            self.db["fairs"].update(fair_id, {**changes, "updated_at": utcnow()})
+            self.db["fairs"].update(fair_id, {**changes, "updated_at": self.stamp()})
             after = self.fair(fair_id)
             if after.starts_at != before.starts_at:
                 if due:
-                    self._move_reminders(after, due, now or utcnow())
+                    self._move_reminders(after, due, now or self.stamp())
                 self._tell_moved(fair_id)
             old = before.editable()
             self.audit(actor, "fair.edit", str(fair_id), {k: old[k] for k in changes}, changes)
@@ -129,12 +129,12 @@ class FairStore:
         for (lead,) in leads:  # one statement per lead time, however many students
             self.db.execute(
                 "update fair_reminders set due_at = ?, updated_at = ? where fair_id = ? and lead_minutes = ? and status = 'pending'",
-                [due(fair, lead), utcnow(), fair.id, lead],
+                [due(fair, lead), self.stamp(), fair.id, lead],
             )
         # Moved so early that a reminder's time has passed: the change notice tells them instead.
         self.db.execute(
             "update fair_reminders set status = 'dropped', updated_at = ? where fair_id = ? and status = 'pending' and due_at <= ?",
-            [utcnow(), fair.id, now],
+            [self.stamp(), fair.id, now],
         )
 
     def _tell_moved(self, fair_id: int) -> None:
@@ -153,7 +153,7 @@ class FairStore:
         self.db.execute(
             "update deliveries set status = 'withdrawn', updated_at = ? where status = 'pending' and announcement_id in"
             f" (select id from announcements where fair_id = ? and kind in ({marks}))",
-            [utcnow(), fair_id, *kinds],
+            [self.stamp(), fair_id, *kinds],
         )
 
     def cancel_fair(self, actor: str, fair_id: int) -> list[tuple[str, str]]:
@@ -166,9 +166,9 @@ class FairStore:
             asked = self.fair_reminder_recipients(fair_id)
             self.db.execute(
                 "update fair_reminders set status = 'cancelled', updated_at = ? where fair_id = ? and status = 'pending'",
-                [utcnow(), fair_id],
+                [self.stamp(), fair_id],
             )
-            self.db["fairs"].update(fair_id, {"status": "cancelled", "updated_at": utcnow()})
+            self.db["fairs"].update(fair_id, {"status": "cancelled", "updated_at": self.stamp()})
             self._withdraw_undelivered(fair_id, "reminder", "fair_change")
             if asked:
                 self.notify_fair_change(fair_id, asked, f"fair:{fair_id}:cancel")
@@ -221,7 +221,7 @@ class FairStore:
         """The student wants exactly these lead times (minutes → due time); the others stop.
 
         A reminder already handed to the outbox stays as it is: it is never sent twice."""
-        now = utcnow()
+        now = self.stamp()
         with self.db.atomic():
             existing = {
                 r["lead_minutes"]: r
@@ -273,7 +273,7 @@ class FairStore:
             return self.db.execute(
                 "update fair_reminders set status = case status when 'queued' then 'stopped' else 'cancelled' end,"
                 f" updated_at = ? where channel = ? and external_id = ?{which} and status in {_ASKED_SQL}",
-                [utcnow(), channel, external_id, *args],
+                [self.stamp(), channel, external_id, *args],
             ).rowcount
 
     # -- reminders: the scheduler's side ---------------------------------------------------
@@ -305,7 +305,7 @@ class FairStore:
                     dropped.append(rid)
                 else:
                     groups.setdefault((fair_id, lead), []).append((rid, channel, external_id))
-            stamp = utcnow()
+            stamp = self.stamp()
             self._set_reminders_status(dropped, "dropped", stamp)
             for (fair_id, lead), members in groups.items():
                 announcement_id = self._system_announcement(
@@ -322,8 +322,8 @@ class FairStore:
         with self.db.atomic():
             if self.db.execute("select 1 from announcements where dedupe_key = ?", [key]).fetchone():
                 return None
-            announcement_id = self._system_announcement("fair_change", fair_id, key, utcnow())
-            self._deliver_to(announcement_id, recipients, utcnow())
+            announcement_id = self._system_announcement("fair_change", fair_id, key, self.stamp())
+            self._deliver_to(announcement_id, recipients, self.stamp())
         return announcement_id
 
     def create_digest(self, key: str, send_at: str, city: str = "*", topic: str = "") -> int | None:
@@ -340,7 +340,7 @@ class FairStore:
         table = self.db["announcements"].insert({
             "author": "system", "text": "", "link_text": "", "link_url": "", "photo": "", "city": city,
             "topic": topic, "send_at": now, "urgent": urgent, "status": status, "reason": "", "reviewed_by": "",
-            "progress_chat": "", "progress_message": "", "created_at": utcnow(), "kind": kind, "fair_id": fair_id,
+            "progress_chat": "", "progress_message": "", "created_at": self.stamp(), "kind": kind, "fair_id": fair_id,
             "dedupe_key": key,
         })  # fmt: skip
         return int(table.last_pk)

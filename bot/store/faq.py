@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlite_utils
 
-from bot.store.schema import NotFoundError, utcnow
+from bot.store.schema import NotFoundError
 from knowledge.entries import Category, FaqEntry
 
 
@@ -41,7 +41,7 @@ class FaqStore:
         """
         if not self.faq_is_empty():
             return 0
-        now = utcnow()
+        now = self.stamp()
         with self.db.atomic():  # all or nothing: a half-seeded FAQ would never be re-seeded
             self.db["faq_categories"].upsert_all(
                 ({"id": c.id, "title": c.title, "position": i} for i, c in enumerate(categories)), pk="id"
@@ -83,7 +83,7 @@ class FaqStore:
         if before == entry:
             return False
         position = self._position(entry.id)
-        self.db["faq_entries"].upsert(_entry_row(entry, position, utcnow()), pk="id")
+        self.db["faq_entries"].upsert(_entry_row(entry, position, self.stamp()), pk="id")
         self._revision(entry.id, action or ("update" if before else "create"), actor, before, entry)
         return True
 
@@ -101,7 +101,7 @@ class FaqStore:
                 "actor": actor,
                 "before": _dump(before),
                 "after": _dump(after),
-                "created_at": utcnow(),
+                "created_at": self.stamp(),
             }
         )
         self.audit(actor, f"faq.{action}", faq_id, _plain(before), _plain(after))
@@ -189,7 +189,7 @@ class FaqStore:
                     self.db["faq_entries"].delete(entry_id)
                     self._revision(entry_id, "rollback", actor, before, None)
             elif target != before:
-                self.db["faq_entries"].upsert(_entry_row(target, self._position(entry_id), utcnow()), pk="id")
+                self.db["faq_entries"].upsert(_entry_row(target, self._position(entry_id), self.stamp()), pk="id")
                 self._revision(entry_id, "rollback", actor, before, target)
             self._bump_faq_version()
         return target

@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
-from bot.store.schema import NotFoundError, utcnow
+from bot.store.schema import NotFoundError
 
 #: Delivery states that are final.
 DONE = ("sent", "failed", "unreachable", "skipped", "withdrawn")
@@ -105,7 +105,7 @@ class OutboxStore:
             ),
             "reachable": 1,
             "referred_by": (current.referred_by if current and current.referred_by else referred_by) or "",
-            "updated_at": utcnow(),
+            "updated_at": self.stamp(),
         }
         self.db["subscriptions"].upsert(row, pk=("channel", "external_id"))
         return self.subscription(channel, external_id)  # type: ignore[return-value]
@@ -140,7 +140,7 @@ class OutboxStore:
         if rows:
             return rows[0]["code"]
         code = "amb_" + secrets.token_urlsafe(9)  # 16 characters of A-Z a-z 0-9 _ -
-        self.db["invites"].insert({"code": code, "owner": owner, "created_at": utcnow()})
+        self.db["invites"].insert({"code": code, "owner": owner, "created_at": self.stamp()})
         return code
 
     def invite_owner(self, code: str) -> str | None:
@@ -172,7 +172,7 @@ class OutboxStore:
                     "reviewed_by": "",
                     "progress_chat": "",
                     "progress_message": "",
-                    "created_at": utcnow(),
+                    "created_at": self.stamp(),
                 }  # fmt: skip
             )
             self.audit(
@@ -219,7 +219,7 @@ class OutboxStore:
     def enqueue(self, announcement_id: int, daily_cap: int, day_start: str) -> dict[str, int]:
         """Write one delivery per recipient (idempotent), skipping students at their daily cap; status → sending."""
         a = self.announcement(announcement_id)
-        now = utcnow()
+        now = self.stamp()
         # What each student already received today (people's notices and digests: reminders were asked for).
         received = {
             (channel, external_id): n
@@ -299,14 +299,14 @@ class OutboxStore:
             self.db.execute(
                 "update deliveries set status = 'pending', next_attempt_at = ?, error = ?, updated_at = ?,"
                 " attempts = attempts - ? where id = ?",
-                [at, error[:200], utcnow(), 0 if counted else 1, delivery_id],
+                [at, error[:200], self.stamp(), 0 if counted else 1, delivery_id],
             )
 
     def _finish(self, delivery_id: int, status: str, error: str, message_id: str = "") -> None:
         with self.db.atomic():
             self.db.execute(
                 "update deliveries set status = ?, error = ?, message_id = ?, updated_at = ? where id = ?",
-                [status, error, message_id, utcnow(), delivery_id],
+                [status, error, message_id, self.stamp(), delivery_id],
             )
 
     def delivery_counts(self, announcement_id: int) -> dict[str, int]:
@@ -369,5 +369,5 @@ class OutboxStore:
         with self.db.atomic():
             return self.db.execute(
                 "update deliveries set status = 'withdrawn', updated_at = ? where announcement_id = ? and status = 'pending'",
-                [utcnow(), announcement_id],
+                [self.stamp(), announcement_id],
             ).rowcount

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlite_utils
 
-from bot.store.schema import NotFoundError, utcnow
+from bot.store.schema import NotFoundError
 
 #: Minutes after which an untouched admin flow is over.
 DIALOG_MINUTES = 30
@@ -50,7 +50,7 @@ class PeopleStore:
 
     def touch_user(self, channel: str, external_id: str, name: str = "", username: str = "") -> None:
         """Record that a user was seen now (first_seen is kept from the first time)."""
-        now = utcnow()
+        now = self.stamp()
         self.db.execute(
             """
             insert into users (channel, external_id, name, username, first_seen, last_seen)
@@ -145,7 +145,7 @@ class PeopleStore:
             "city": city,
             "campus": campus,
             "granted_by": actor,
-            "granted_at": utcnow(),
+            "granted_at": self.stamp(),
         }
         with self.db.atomic():
             before = [r.__dict__ for r in self.roles_of(channel, external_id) if r.role == role]
@@ -175,7 +175,7 @@ class PeopleStore:
                 "target": target,
                 "before": None if before is None else json.dumps(before, ensure_ascii=False, default=str),
                 "after": None if after is None else json.dumps(after, ensure_ascii=False, default=str),
-                "created_at": utcnow(),
+                "created_at": self.stamp(),
             }
         )
 
@@ -194,13 +194,13 @@ class PeopleStore:
         rows = list(self.db["dialogs"].rows_where("channel = ? and external_id = ?", [channel, external_id]))
         if not rows:
             return None
-        if datetime.fromisoformat(rows[0]["updated_at"]) < datetime.now(UTC) - timedelta(minutes=DIALOG_MINUTES):
+        if datetime.fromisoformat(rows[0]["updated_at"]) < self.clock.now() - timedelta(minutes=DIALOG_MINUTES):
             self.clear_dialog(channel, external_id)
             return None
         return rows[0]["flow"], json.loads(rows[0]["data"])
 
     def set_dialog(self, channel: str, external_id: str, flow: str, data: dict[str, Any]) -> None:
-        row = {"channel": channel, "external_id": external_id, "flow": flow, "updated_at": utcnow()}
+        row = {"channel": channel, "external_id": external_id, "flow": flow, "updated_at": self.stamp()}
         self.db["dialogs"].upsert({**row, "data": json.dumps(data, ensure_ascii=False)}, pk=("channel", "external_id"))
 
     def clear_dialog(self, channel: str, external_id: str) -> None:

@@ -8,8 +8,6 @@ from dataclasses import dataclass, fields
 
 import sqlite_utils
 
-from bot.store.schema import utcnow
-
 
 @dataclass(frozen=True)
 class LoggedQuestion:
@@ -56,7 +54,7 @@ class QuestionStore:
                     "faq_id": faq_id,
                     "score": score,
                     "suggestions": json.dumps(list(suggestions)),
-                    "created_at": utcnow(),
+                    "created_at": self.stamp(),
                 }
             )
         return int(table.last_pk)
@@ -111,7 +109,7 @@ class QuestionStore:
         with self.db.atomic():
             cursor = self.db.execute(
                 f"update question_log set reviewed_at = ?, reviewed_by = ? where id in ({marks})",
-                [utcnow(), actor, *question_ids],
+                [self.stamp(), actor, *question_ids],
             )
             self.audit(actor, f"review.{action}", ",".join(map(str, question_ids)))
         return cursor.rowcount

@@ -23,11 +23,6 @@ def parse_iso(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 
 
-def utcnow() -> str:
-    """The current time as an ISO 8601 UTC string: sortable, unambiguous."""
-    return iso(datetime.now(UTC))
-
-
 def _migration_1(db: sqlite_utils.Database) -> None:
     """Users, FAQ entries with categories, and the question log."""
     db["users"].create(

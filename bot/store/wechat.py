@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlite_utils
 
-from bot.store.schema import iso, utcnow
+from bot.clock import Clock
+from bot.store.schema import iso
 
 #: How long a dedupe key is kept: WeChat retries within ~15 seconds; a day is plenty.
 SEEN_HOURS = 24
@@ -18,22 +19,22 @@ CHOICE_MINUTES = 30
 MAX_CHOICES = 20
 
 
-def _iso(when: datetime | None) -> str:
-    """`iso`, with None meaning now (callers pass an event's time when they know it)."""
-    return utcnow() if when is None else iso(when)
-
-
 class WeChatStore:
     db: sqlite_utils.Database
+    clock: Clock
+
+    def _iso(self, when: datetime | None) -> str:
+        """`iso`, with None meaning now (callers pass an event's time when they know it)."""
+        return self.stamp() if when is None else iso(when)
 
     def seen_before(self, key: str) -> bool:
         """Remember `key` (a message id, an event's sender and time); True if it was already there.
 
         One atomic insert-or-ignore, so two processes racing on one retry agree on who handles it."""
-        now = datetime.now(UTC)
-        cursor = self.db.execute("insert or ignore into wechat_seen (key, seen_at) values (?, ?)", [key, _iso(now)])
+        now = self.clock.now()
+        cursor = self.db.execute("insert or ignore into wechat_seen (key, seen_at) values (?, ?)", [key, self._iso(now)])
         seen = cursor.rowcount == 0
-        self.db.execute("delete from wechat_seen where seen_at < ?", [_iso(now - timedelta(hours=SEEN_HOURS))])
+        self.db.execute("delete from wechat_seen where seen_at < ?", [self._iso(now - timedelta(hours=SEEN_HOURS))])
         self.db.conn.commit()
         return seen
 
@@ -48,7 +49,7 @@ class WeChatStore:
             self.db.execute("delete from wechat_choices where channel = ? and external_id = ?", [channel, external_id])
             self.db.conn.commit()
             return
-        row = {"channel": channel, "external_id": external_id, "updated_at": utcnow()}
+        row = {"channel": channel, "external_id": external_id, "updated_at": self.stamp()}
         self.db["wechat_choices"].upsert(
             {**row, "actions": json.dumps(list(actions), ensure_ascii=False)}, pk=("channel", "external_id")
         )
@@ -76,7 +77,7 @@ class WeChatStore:
             "select actions, updated_at from wechat_choices where channel = ? and external_id = ?",
             [channel, external_id],
         ).fetchone()
-        if row is None or row[1] < _iso(datetime.now(UTC) - timedelta(minutes=CHOICE_MINUTES)):
+        if row is None or row[1] < self._iso(self.clock.now() - timedelta(minutes=CHOICE_MINUTES)):
             return []
         return list(json.loads(row[0]))
 
@@ -87,7 +88,7 @@ class WeChatStore:
             insert into wechat_follows (channel, external_id, followed_at, unfollowed_at) values (?, ?, ?, null)
             on conflict (channel, external_id) do update set followed_at = excluded.followed_at, unfollowed_at = null
             """,
-            [channel, external_id, _iso(at)],
+            [channel, external_id, self._iso(at)],
         )
         self.db.conn.commit()
 
@@ -99,7 +100,7 @@ class WeChatStore:
                 insert into wechat_follows (channel, external_id, followed_at, unfollowed_at) values (?, ?, null, ?)
                 on conflict (channel, external_id) do update set unfollowed_at = excluded.unfollowed_at
                 """,
-                [channel, external_id, _iso(at)],
+                [channel, external_id, self._iso(at)],
             )
             where = "where channel = ? and external_id = ?"
             self.db.execute(f"update subscriptions set reachable = 0 {where}", [channel, external_id])
@@ -111,7 +112,7 @@ class WeChatStore:
         with self.db.atomic():
             gone = self.db.execute(
                 "select channel, external_id from wechat_follows where unfollowed_at is not null and unfollowed_at < ?",
-                [_iso(before)],
+                [self._iso(before)],
             ).fetchall()
             for channel, external_id in gone:
                 self.forget_user(channel, external_id)  # type: ignore[attr-defined]

@@ -84,7 +84,7 @@ def _qrcodes(settings: Settings) -> int:
 
     if _credentials_missing(settings, "make QR codes"):
         return 2
-    store = Store.open(settings.database_path)
+    store = Store.open(settings.database_path, settings.clock())
     try:
         ambassadors = [g for g in store.role_grants() if g.role == "ambassador"]
         if not ambassadors:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from wechatpy.crypto import PrpCrypto, WeChatCrypto
 
+from bot.clock import Clock
 from bot.settings import Settings
 from bot.wechat.xml_safety import BadXml, parse_xml
 
@@ -73,8 +74,9 @@ class Opened:
 class Envelope:
     """Checks and opens requests, seals replies, for one account's settings."""
 
-    def __init__(self, settings: Settings, max_skew: float | None = MAX_CLOCK_SKEW) -> None:
+    def __init__(self, settings: Settings, clock: Clock, max_skew: float | None = MAX_CLOCK_SKEW) -> None:
         self.token = settings.wechat_token or ""
+        self.clock = clock  # WeChat's timestamps are compared with it, and replies carry it
         self.max_skew = max_skew
         keys = [k for k in (settings.wechat_aes_key, settings.wechat_previous_aes_key) if k]
         self.cryptos = [WeChatCrypto(self.token, key, settings.wechat_app_id or "") for key in keys]
@@ -94,7 +96,7 @@ class Envelope:
             raise Refused(403, "bad signature")
         if self.max_skew is not None:
             try:
-                skew = abs(time.time() - int(timestamp))
+                skew = abs(self.clock.now().timestamp() - int(timestamp))
             except ValueError:
                 raise Refused(403, "bad timestamp") from None
             if skew > self.max_skew:
@@ -143,10 +145,9 @@ class Envelope:
         if first[1] != digest:
             raise Refused(403, "a signed query replayed with another body")
 
-    @staticmethod
-    def seal(xml: str, crypto: WeChatCrypto | None) -> str:
+    def seal(self, xml: str, crypto: WeChatCrypto | None) -> str:
         """The reply as sent: the XML itself, or in safe mode its encrypted, signed envelope."""
         if crypto is None:
             return xml
         # wechatpy 1.8.18's own encrypt_message, with the cipher's random bytes from `secrets`.
-        return crypto._encrypt_message(xml, secrets.token_hex(8), str(int(time.time())), _SecurePrpCrypto)
+        return crypto._encrypt_message(xml, secrets.token_hex(8), str(int(self.clock.now().timestamp())), _SecurePrpCrypto)

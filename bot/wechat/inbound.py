@@ -73,7 +73,7 @@ class Inbound:
         self.settings = settings
         self.conversation = conversation
         self.store: Store = conversation.store
-        self.envelope = Envelope(settings)
+        self.envelope = Envelope(settings, self.store.clock)
         self.push = push
         self.deadline = deadline
         self._turns: dict[str, _Turn] = {}
@@ -95,7 +95,7 @@ class Inbound:
         passive = await self._passive(opened.message, arrived)
         if passive is None:
             return web.Response(text="success", content_type="text/plain")
-        xml = self.envelope.seal(text_reply(opened.message, passive), opened.crypto)
+        xml = self.envelope.seal(text_reply(opened.message, passive, self.store.clock.now()), opened.crypto)
         return web.Response(text=xml, content_type="application/xml")
 
     async def _passive(self, message: dict[str, str], arrived: float) -> str | None:

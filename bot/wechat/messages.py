@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-import time
 import unicodedata
 from collections.abc import Callable
+from datetime import datetime
 
 from bot.conversation import parse_command
 from bot.replies import Request
@@ -84,11 +84,11 @@ def _cdata(text: str) -> str:
     return "<![CDATA[" + _NOT_XML.sub("", text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
-def text_reply(message: dict[str, str], content: str) -> str:
+def text_reply(message: dict[str, str], content: str, now: datetime) -> str:
     """The passive reply's XML: a text message back to the sender of `message`."""
     return (
         f"<xml><ToUserName>{_cdata(message['FromUserName'])}</ToUserName>"
         f"<FromUserName>{_cdata(message.get('ToUserName', ''))}</FromUserName>"
-        f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+        f"<CreateTime>{int(now.timestamp())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
         f"<Content>{_cdata(content)}</Content></xml>"
     )

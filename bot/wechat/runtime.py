@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import logging
 import signal
-from datetime import UTC, datetime
 
 from aiohttp import web
 from apscheduler.triggers.cron import CronTrigger
@@ -59,7 +58,7 @@ class WeChatChannel:
                                  id="wechat:purge", replace_existing=True, coalesce=True)  # fmt: skip
 
     async def purge(self) -> int:
-        return purge_unfollowed(self.conversation.store, datetime.now(UTC), self.settings.wechat_retention_days)
+        return purge_unfollowed(self.conversation.store, self.conversation.store.clock.now(), self.settings.wechat_retention_days)
 
     async def push(self, channel: str, external_id: str, message: OutgoingMessage) -> None:
         """A message outside the passive reply, to a user on any channel the process serves."""

@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -122,9 +121,8 @@ class WeChatTransport:
         api: WeChatApi,
         store: Any,
         settings: Settings,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self.api, self.store, self.settings, self._now = api, store, settings, now
+        self.api, self.store, self.settings = api, store, settings
 
     async def send(self, channel: str, external_id: str, message: OutgoingMessage) -> str:
         """Customer-service text inside the 48-hour window, else a template message; returns a message id."""
@@ -146,7 +144,7 @@ class WeChatTransport:
             return False
         when = datetime.fromisoformat(seen)
         when = when if when.tzinfo else when.replace(tzinfo=UTC)
-        return self._now() - when < WINDOW
+        return self.store.clock.now() - when < WINDOW
 
     async def _customer_service(self, openid: str, message: OutgoingMessage) -> str:
         reply = as_reply(message)

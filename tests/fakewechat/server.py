@@ -17,6 +17,7 @@ import asyncio
 import itertools
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -71,11 +72,12 @@ class FakeWeChat:
         template_ids: tuple[str, ...] = ("TPL_NOTICE",),
         expires_in: int = 7200,
         mass_quota: int = 4,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.app_id, self.app_secret, self.expires_in = app_id, app_secret, expires_in
         self.template_ids = set(template_ids)
         self.mass_quota = mass_quota
-        self.now = lambda: datetime.now(UTC)  # the clock of the 48-hour rule; tests may replace it
+        self.now = now  # the clock of the 48-hour rule: the bot's, in tests (it is WeChat's in production)
         self.cs_quota: int | None = None  # customer-service messages per interaction (None: no limit)
         self.token_delay = 0.0  # seconds a token fetch takes: lets concurrent callers overlap
         self.send_delay = 0.0  # seconds a message send takes: lets a test act while one is on the wire
