@@ -100,7 +100,7 @@ class AdminDesk:
         try:
             since_day = date.fromisoformat(args[0]) if args else self._today() - timedelta(days=REVIEW_DAYS - 1)
         except ValueError:
-            return [Reply(texts.BAD_DATE)]
+            return [Reply(texts.BAD_DATE.format(**texts.examples(self.store.clock.now(), self.settings.timezone)))]
         groups = self._groups(since_day)
         if not groups:
             return [Reply(texts.REVIEW_EMPTY.format(since=since_day.isoformat()))]

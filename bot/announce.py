@@ -61,6 +61,9 @@ class Announcer:
     def now(self) -> datetime:
         return self.store.clock.now()
 
+    def _examples(self, text: str) -> str:
+        return text.format(**texts.examples(self.now(), self.settings.timezone))
+
     # -- composing ------------------------------------------------------------------
 
     def start(self, actor: Actor) -> list[Reply]:
@@ -93,9 +96,9 @@ class Announcer:
             try:
                 local = datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=self.settings.timezone)
             except ValueError:
-                return [Reply(texts.ANNOUNCE_BAD_TIME, buttons=self._time_buttons(actor, data))]
+                return [Reply(self._examples(texts.ANNOUNCE_BAD_TIME), buttons=self._time_buttons(actor, data))]
             if not self.now() < local < self.now() + timedelta(days=60):
-                return [Reply(texts.ANNOUNCE_BAD_TIME, buttons=self._time_buttons(actor, data))]
+                return [Reply(self._examples(texts.ANNOUNCE_BAD_TIME), buttons=self._time_buttons(actor, data))]
             data["send_at"] = iso(local)
             return self._preview(actor, data)
         return [Reply(texts.USE_BUTTONS, buttons=((self._cancel(data),),))]
@@ -141,7 +144,7 @@ class Announcer:
             return self._save(actor, data, texts.ANNOUNCE_ASK_TOPIC, self._topic_buttons(data))
         if kind == "topic" and step == "topic" and (value == "" or value in TOPICS):
             data.update(topic=value, step="time")
-            return self._save(actor, data, texts.ANNOUNCE_ASK_TIME, self._time_buttons(actor, data))
+            return self._save(actor, data, self._examples(texts.ANNOUNCE_ASK_TIME), self._time_buttons(actor, data))
         if kind == "time" and step == "time" and value in ("now", "urgent"):
             if value == "urgent":
                 actor.require(Role.ADMIN)

@@ -65,6 +65,10 @@ class FairEditor:
     def now(self) -> datetime:
         return self.store.clock.now()
 
+    def _field_prompt(self, step: str) -> str:
+        """What to ask for `step`, with examples made from today's date."""
+        return t.FAIR_PROMPTS[step].format(**t.examples(self.now(), self.tz))
+
     @property
     def tz(self) -> ZoneInfo:
         return self.settings.timezone
@@ -73,7 +77,7 @@ class FairEditor:
 
     def start_add(self, actor: Actor) -> list[Reply]:
         actor.require(Role.ADMIN)
-        return self._begin(actor, "fair_add", {"fair": {}}, "title", t.FAIR_ADD_START + "\n" + t.FAIR_PROMPTS["title"])
+        return self._begin(actor, "fair_add", {"fair": {}}, "title", t.FAIR_ADD_START + "\n" + self._field_prompt("title"))
 
     def start_edit(self, actor: Actor, args: tuple[str, ...]) -> list[Reply]:
         actor.require(Role.ADMIN)
@@ -213,11 +217,11 @@ class FairEditor:
         cancel = (self._cancel(data),)
         if step == "kind":
             kinds = tuple(Button(label, f"fe:k:{token}:{kind}") for kind, label in KINDS.items())
-            return Reply(t.FAIR_PROMPTS[step], buttons=(kinds, cancel))
+            return Reply(self._field_prompt(step), buttons=(kinds, cancel))
         if step == "city":
             cities = [Button(c, f"fe:ct:{token}:{c}") for c in CITY_CHOICES]
             rows = tuple(tuple(cities[i : i + 4]) for i in range(0, len(cities), 4))
-            return Reply(t.FAIR_PROMPTS[step], buttons=(*rows, cancel))
+            return Reply(self._field_prompt(step), buttons=(*rows, cancel))
         if step == "field":
             buttons = [Button(label, f"fe:f:{token}:{name}") for name, label in t.FAIR_FIELD_BUTTONS.items()]
             rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
@@ -233,7 +237,7 @@ class FairEditor:
         if step == "file":
             return self._with_cancel(data, t.FAIR_IMPORT_ASK)
         keep = t.FAIR_KEEP_DURATION if flow == "fair_edit" and step == "ends_at" else ""
-        return self._with_cancel(data, t.FAIR_PROMPTS[step] + keep)
+        return self._with_cancel(data, self._field_prompt(step) + keep)
 
     def _parse(self, flow: str, data: dict[str, Any], field: str, text: str) -> str:
         """The value to store for a typed field; Refused says what is wrong with it."""
@@ -278,7 +282,7 @@ class FairEditor:
         if values["ends_at"] <= values["starts_at"]:
             return "ends_at", end_before_start(parse_iso(values["starts_at"]), self.tz)
         if not values[_place(values["kind"])]:
-            return _place(values["kind"]), t.FAIR_PROMPTS[_place(values["kind"])]
+            return _place(values["kind"]), self._field_prompt(_place(values["kind"]))
         return None
 
     def _candidate(self, flow: str, data: dict[str, Any]) -> dict[str, str] | None:

@@ -74,19 +74,19 @@ def parse_field(
     if field == "starts_at":
         when = parse_local(text, tz, now)
         if when is None:
-            raise Refused(t.FAIR_BAD_TIME)
+            raise Refused(t.FAIR_BAD_TIME.format(**t.examples(now, tz)))
         if when <= now:
             raise Refused(t.FAIR_PAST_TIME)
         return iso(when)
     if field == "ends_at":
         if start is None:  # never asked before the start; refuse rather than guess
-            raise Refused(t.FAIR_BAD_TIME)
+            raise Refused(t.FAIR_BAD_TIME.format(**t.examples(now, tz)))
         local = start.astimezone(tz)
         if skipped and length is not None:
             return iso(start + length)
         when = parse_local(text, tz, local, local.date())
         if when is None:
-            raise Refused(t.FAIR_BAD_END)
+            raise Refused(t.FAIR_BAD_END.format(**t.examples(now, tz)))
         if when <= start:
             raise Refused(end_before_start(start, tz))
         return iso(when)

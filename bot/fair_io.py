@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from bot import texts as t
 from bot.fairs import KINDS
 from bot.store.fairs import FAIR_FIELDS, Fair
 from bot.store.schema import iso
@@ -111,7 +112,8 @@ def _validate(
         kind = _KIND_WORDS.get(text["kind"].casefold())
         if text["kind"] and kind is None:
             problem("kind", f"形式“{clip(text['kind'])}”不认识，只能填 现场、线上 或 直播")
-        start, end = (_local_time(text[key], LABELS[key], tz, lambda reason, key=key: problem(key, reason))
+        example = "请写成 {when} 这样的格式".format(**t.examples(now, tz))
+        start, end = (_local_time(text[key], LABELS[key], tz, example, lambda reason, key=key: problem(key, reason))
                       for key in ("start", "end"))  # fmt: skip
         if start and end and end <= start:
             problem("end", "结束时间要晚于开始时间")
@@ -152,11 +154,12 @@ def _fair_id(
     return fair_id
 
 
-def _local_time(text: str, label: str, tz: ZoneInfo, problem: Callable[[str], None]) -> datetime | None:
+def _local_time(
+    text: str, label: str, tz: ZoneInfo, example: str, problem: Callable[[str], None]
+) -> datetime | None:
     """A time the admin wrote in the bot's zone, as an aware datetime; None (reported) if it is not one."""
     if not text:
         return None  # reported as empty
-    example = "请写成 2026-12-01 09:30 这样的格式"
     match = _TIME.fullmatch(text)
     if not match:
         problem(f"{label}“{clip(text)}”看不懂，{example}")

@@ -1,8 +1,25 @@
 """Every sentence the bot says to a user, in one place to review and translate.
 
 Simplified Chinese, friendly and short. Placeholders in braces are filled with
-`str.format`; {bot_name} and {contact_phone} come from settings.
+`str.format`; {bot_name} and {contact_phone} come from settings. Example dates
+({when}, {when_short}, {next_day}, {day}) come from `examples()`, so they never age.
 """
+
+from datetime import datetime, timedelta, tzinfo
+
+
+def examples(now: datetime, tz: tzinfo) -> dict[str, str]:
+    """Example times for prompts, made from the clock: always ahead of now (or, {day}, a week ago)."""
+    local = now.astimezone(tz)
+    first = (local.replace(day=1) + timedelta(days=32)).replace(day=1)  # the 1st of next month
+    return {
+        "when": f"{first:%Y-%m-%d} 09:30",
+        "when_short": f"{first.month}月{first.day}日 9:30",
+        "next_day": f"{first + timedelta(days=1):%Y-%m-%d} 11:30",
+        "soon": f"{local + timedelta(days=1):%Y-%m-%d} 09:00",
+        "day": f"{local - timedelta(days=7):%Y-%m-%d}",
+    }
+
 
 WELCOME = (
     "你好，我是{bot_name} 👋\n"
@@ -106,7 +123,7 @@ ATTACH_CHOOSE = "把「{text}」加为哪个条目的问法？"
 ATTACHED = "已把「{text}」加为「{question}」的问法，同类 {count} 个问题已处理。下次有人这样问就能直接回答了。"
 DISMISSED = "已忽略「{text}」（{count} 个问题）。"
 REVIEW_GONE = "这组问题已经处理过了。"
-BAD_DATE = "日期格式请写成 2026-11-01。"
+BAD_DATE = "日期格式请写成 {day}。"
 
 STATS = (
     "最近 {days} 天统计：\n{per_day}\n"
@@ -230,10 +247,10 @@ ANNOUNCE_ASK_TOPIC = "发给关注哪类通知的同学？"
 ANNOUNCE_ASK_TOPIC_CITY = "第 3 步：发给{city}的哪些同学？"
 ANNOUNCE_EVERYONE = "全部城市"
 ANNOUNCE_ALL_TOPICS = "不限类别"
-ANNOUNCE_ASK_TIME = "第 4 步：什么时候发？点“立即发送”，或发送时间，例如 2026-12-01 09:00（北京时间）。免打扰时段（晚上）的通知会顺延到早上。"
+ANNOUNCE_ASK_TIME = "第 4 步：什么时候发？点“立即发送”，或发送时间，例如 {soon}（北京时间）。免打扰时段（晚上）的通知会顺延到早上。"
 ANNOUNCE_NOW = "▶️ 立即发送"
 ANNOUNCE_URGENT = "⚡ 紧急：立即发送（不受免打扰限制）"
-ANNOUNCE_BAD_TIME = "时间格式请写成 2026-12-01 09:00，且在未来 60 天内。"
+ANNOUNCE_BAD_TIME = "时间格式请写成 {soon}，且在未来 60 天内。"
 ANNOUNCE_SUMMARY = "上面是同学们将看到的样子。\n发送对象：{audience}（目前 {count} 人）\n发送时间：{when}\n确认发布吗？"
 ANNOUNCE_CONFIRM = "✅ 确认发布"
 ANNOUNCE_SUBMITTED = "通知 #{id} 已提交，管理员审核通过后会按时发送，结果会通知你。"
@@ -333,15 +350,15 @@ ICS_ALARM = "招聘会提醒：{title}"
 
 FAIR_ADD_START = "新增招聘会（随时可发送 /cancel 取消）。"
 FAIR_PROMPTS = {
-    "title": "请发送招聘会名称，例如：2026 东莞秋季人才招聘会。",
+    "title": "请发送招聘会名称，例如：东莞秋季人才招聘会。",
     "kind": "请选择招聘会形式：",
-    "starts_at": "请发送开始时间（北京时间），例如 2026-12-01 09:30，也可以写 12月1日 9:30。",
+    "starts_at": "请发送开始时间（北京时间），例如 {when}，也可以写 {when_short}。",
     "ends_at": "请发送结束时间：同一天只写时间，例如 11:30；跨天请写完整的日期和时间。",
     "city": "请选择举办城市，或直接打字发送（线上招聘会可选主办方所在城市）：",
     "venue": "请发送举办地点，例如：东莞国际会展中心 3 号馆。",
     "link": "请发送线上会场或直播的链接（http:// 或 https:// 开头）。",
     "organiser": "请发送主办单位；没有的话发送“跳过”。",
-    "audience": "请发送面向对象，例如：2027 届高校毕业生；没有的话发送“跳过”。",
+    "audience": "请发送面向对象，例如：应届高校毕业生；没有的话发送“跳过”。",
     "description": "请发送一段简介；没有的话发送“跳过”。",
     "register_url": "请发送报名链接（http:// 或 https:// 开头）；没有的话发送“跳过”。",
 }
@@ -371,8 +388,8 @@ FAIR_FIELD_BUTTONS = {
     "description": "📝 简介",
     "register_url": "🔗 报名链接",
 }
-FAIR_BAD_TIME = "看不懂这个时间 😅 请写成 2026-12-01 09:30 或 12月1日 9:30。"
-FAIR_BAD_END = "看不懂这个时间 😅 同一天只写时间（例如 11:30），跨天请写成 2026-12-02 11:30。"
+FAIR_BAD_TIME = "看不懂这个时间 😅 请写成 {when} 或 {when_short}。"
+FAIR_BAD_END = "看不懂这个时间 😅 同一天只写时间（例如 11:30），跨天请写成 {next_day}。"
 FAIR_PAST_TIME = "这个时间已经过去了，请发送一个以后的时间。"
 FAIR_END_BEFORE_START = "结束时间要晚于开始时间（{start}），请重新发送。"
 FAIR_BAD_URL = "链接格式不对，请发送 http:// 或 https:// 开头的完整网址。"

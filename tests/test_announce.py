@@ -162,7 +162,7 @@ def test_rejecting_does_not_throw_away_an_unfinished_edit_and_a_blank_reason_is_
 
 def test_a_notice_confirmed_in_quiet_hours_waits_for_the_morning(bot):
     night = datetime(2026, 11, 25, 14, 40, tzinfo=UTC)  # 22:40 in Shanghai
-    bot.announcer.now = lambda: night
+    bot.store.clock.pin(night)
     press(bot, ADMIN, "an:go:", compose(bot, ADMIN))
     assert bot.store.announcements()[0].send_at == "2026-11-26T00:00:00+00:00"  # 08:00 in Shanghai
 

@@ -41,11 +41,11 @@ def test_ask_plain_is_human_readable(env, capsys):
     assert out.startswith("outcome: answer") and "sanzhi-yifu" in out
 
 
-def test_ask_does_not_write_to_the_question_log(env, capsys):
+def test_ask_does_not_write_to_the_question_log(env, capsys, clock):
     main(["ask", "东莞天气怎么样"])
     from bot.store import Store
 
-    assert Store.open(env / "bot.db").logged_questions() == []
+    assert Store.open(env / "bot.db", clock).logged_questions() == []
 
 
 @pytest.mark.parametrize("args", [["ask"], ["ask", "q", "--file", "x.txt"], ["ask", "--file", "missing.txt"]])

@@ -19,13 +19,13 @@ def env(tmp_path, monkeypatch):
     return tmp_path
 
 
-def test_roles_are_granted_listed_and_revoked_from_the_cli(env, capsys):
+def test_roles_are_granted_listed_and_revoked_from_the_cli(env, capsys, clock):
     assert main(["admin", "grant", "42", "ambassador", "--city", "武汉", "--campus", "华中科技大学"]) == 0
     assert main(["admin", "list"]) == 0
     assert "telegram:42\tambassador 武汉 华中科技大学" in capsys.readouterr().out
     assert main(["admin", "revoke", "42"]) == 0
     assert main(["admin", "revoke", "42"]) == 1  # nothing left to revoke
-    store = Store.open(env / "bot.db")
+    store = Store.open(env / "bot.db", clock)
     assert [a["actor"] for a in store.audit_entries()] == ["cli", "cli"]
 
 
@@ -35,24 +35,24 @@ def test_an_ambassador_needs_a_city(env, capsys):
 
 
 @pytest.mark.parametrize("suffix", ["xlsx", "csv", "yaml"])
-def test_export_then_import_changes_nothing(env, capsys, suffix):
+def test_export_then_import_changes_nothing(env, capsys, suffix, clock):
     assert main(["faq", "export", f"faq.{suffix}"]) == 0
-    version = Store.open(env / "bot.db").faq_version()
+    version = Store.open(env / "bot.db", clock).faq_version()
     assert main(["faq", "import", f"faq.{suffix}", "--yes"]) == 0
     assert "新增 0 条，修改 0 条，删除 0 条" in capsys.readouterr().out
-    assert Store.open(env / "bot.db").faq_version() == version
+    assert Store.open(env / "bot.db", clock).faq_version() == version
 
 
-def test_a_bad_file_is_rejected_whole_with_row_numbers(env, capsys):
+def test_a_bad_file_is_rejected_whole_with_row_numbers(env, capsys, clock):
     (env / "faq.csv").write_text(
         "id,category,question,answer\ncontact,contact,改了,改了\nbad id,contact,q,\n", encoding="utf-8"
     )
     main(["ask", "x"])  # creates and seeds the database
-    version = Store.open(env / "bot.db").faq_version()
+    version = Store.open(env / "bot.db", clock).faq_version()
     assert main(["faq", "import", "faq.csv", "--yes"]) == 1
     err = capsys.readouterr().err
     assert "第 3 行" in err and "nothing was changed" in err
-    assert Store.open(env / "bot.db").faq_version() == version
+    assert Store.open(env / "bot.db", clock).faq_version() == version
 
 
 def test_an_import_reaches_a_running_bot_without_a_restart(env, capsys):
@@ -92,8 +92,8 @@ def test_faq_test_reads_a_sheet_with_an_expected_column(env, capsys):
     assert "accuracy: 2/2 = 100.0%" in out and "随便问问" in out
 
 
-def test_stats_prints_the_same_figures_as_the_chat(env, capsys):
-    store = Store.open(env / "bot.db")
+def test_stats_prints_the_same_figures_as_the_chat(env, capsys, clock):
+    store = Store.open(env / "bot.db", clock)
     store.log_question("telegram", "1", "三支一扶", "answer", "sanzhi-yifu", 0.8)
     store.touch_user("telegram", "1", "小明")
     assert main(["stats"]) == 0

@@ -46,3 +46,19 @@ def test_settings_build_the_clock_from_clock_offset_days() -> None:
     assert Settings.from_env({}).clock().offset == timedelta(0)
     with pytest.raises(SettingsError, match="CLOCK_OFFSET_DAYS"):
         Settings.from_env({"CLOCK_OFFSET_DAYS": "next year"})
+
+
+@pytest.mark.parametrize("offset_days", [-400, 0, 400])
+def test_example_times_in_prompts_are_always_ahead_of_the_clock(offset_days) -> None:
+    """Prompts say "例如 …": the example must be a valid future time whatever today is (and never go stale)."""
+    from zoneinfo import ZoneInfo
+
+    from bot import texts
+
+    tz = ZoneInfo("Asia/Shanghai")
+    now = Clock(timedelta(days=offset_days)).now()
+    found = texts.examples(now, tz)
+    for key in ("when", "next_day", "soon"):
+        assert datetime.strptime(found[key], "%Y-%m-%d %H:%M").replace(tzinfo=tz) > now
+    assert datetime.strptime(found["day"], "%Y-%m-%d").date() < now.astimezone(tz).date()
+    assert "{" not in texts.FAIR_BAD_TIME.format(**found) and found["when"] in texts.FAIR_BAD_TIME.format(**found)

@@ -34,7 +34,7 @@ def bot(conversation):
     conversation.settings = replace(conversation.settings, admin_ids=frozenset({1}))
     conversation.admin.settings = conversation.settings
     conversation.store.grant_role("telegram", AMBASSADOR, "ambassador", "cli", city="武汉")
-    conversation.fairs.now = conversation.fair_editor.now = lambda: NOW
+    conversation.store.clock.pin(NOW)
     return conversation
 
 
@@ -120,8 +120,8 @@ def test_a_bad_time_or_link_is_asked_again_and_a_cancelled_flow_saves_nothing(bo
     command(bot, ADMIN, "addfair")
     say(bot, ADMIN, "线上双选会")
     press(bot, ADMIN, "fe:k:online")
-    assert say(bot, ADMIN, "下周一上午")[0].text == texts.FAIR_BAD_TIME
-    assert say(bot, ADMIN, "2026-02-30 09:00")[0].text == texts.FAIR_BAD_TIME  # no such day
+    assert say(bot, ADMIN, "下周一上午")[0].text == texts.FAIR_BAD_TIME.format(**texts.examples(NOW, bot.settings.timezone))
+    assert say(bot, ADMIN, "2026-02-30 09:00")[0].text == texts.FAIR_BAD_TIME.format(**texts.examples(NOW, bot.settings.timezone))  # no such day
     assert say(bot, ADMIN, "2025-12-01 09:00")[0].text == texts.FAIR_PAST_TIME
     say(bot, ADMIN, "2026-12-01 09:30")
     assert "晚于开始时间" in say(bot, ADMIN, "09:00")[0].text

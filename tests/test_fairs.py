@@ -26,7 +26,7 @@ def add_fair(store, title="东莞人才招聘会", days=3, kind="onsite", city="
 
 @pytest.fixture
 def bot(conversation):
-    conversation.fairs.now = lambda: NOW
+    conversation.store.clock.pin(NOW)
     return conversation
 
 
@@ -136,7 +136,7 @@ def test_reminders_read_well_when_they_arrive(bot):
     fair = add_fair(bot.store, register_url="https://example.org/r")
     send(bot, "button", f"fr:{fair}")
     [batch] = bot.store.release_reminders(iso(NOW + timedelta(days=2)))
-    bot.fairs.now = lambda: NOW + timedelta(days=2)
+    bot.store.clock.pin(NOW + timedelta(days=2))
     reply = bot.render_notice(bot.store.announcement(batch))
     assert reply.text.startswith("⏰") and "还有 1 天" in reply.text and "东莞人才招聘会" in reply.text
     assert {"https://example.org/r"} <= {b.url for b in reply.all_buttons}
@@ -177,7 +177,7 @@ def test_a_reminder_that_goes_out_late_says_how_long_is_really_left(bot):
     # The bot was down through both due times; back 20 minutes before the start, the hour one goes late.
     bot.store.set_reminders(fair, "telegram", STUDENT, {60: iso(start - timedelta(hours=1))})
     [batch] = bot.store.release_reminders(iso(start - timedelta(minutes=20)))
-    bot.fairs.now = lambda: start - timedelta(minutes=20)
+    bot.store.clock.pin(start - timedelta(minutes=20))
     assert "还有 20 分钟" in bot.render_notice(bot.store.announcement(batch)).text
 
 
@@ -217,7 +217,7 @@ def test_stopping_after_a_reminder_went_out_stops_everything(bot):
     fair = add_fair(bot.store)
     send(bot, "button", f"fr:{fair}")
     assert bot.store.release_reminders(iso(NOW + timedelta(days=2)))  # the day-before one went out
-    bot.fairs.now = lambda: NOW + timedelta(days=2)
+    bot.store.clock.pin(NOW + timedelta(days=2))
     [mine] = send(bot, "command", "myfairs")
     send(bot, "button", next(a for a in actions(mine) if a.startswith("fx:")))
     assert send(bot, "command", "myfairs")[0].text == texts.MYFAIRS_NONE

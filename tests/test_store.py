@@ -8,17 +8,17 @@ import pytest
 from bot.store import MIGRATIONS, NotFoundError, Store
 
 
-def test_a_new_database_is_migrated_to_the_latest_version_in_wal_mode(tmp_path):
-    store = Store.open(tmp_path / "sub" / "bot.db")
+def test_a_new_database_is_migrated_to_the_latest_version_in_wal_mode(tmp_path, clock):
+    store = Store.open(tmp_path / "sub" / "bot.db", clock)
     assert store.schema_version == len(MIGRATIONS)
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert {"users", "faq_entries", "faq_categories", "question_log"} <= set(store.db.table_names())
 
 
-def test_migrating_twice_changes_nothing(tmp_path):
+def test_migrating_twice_changes_nothing(tmp_path, clock):
     path = tmp_path / "bot.db"
-    Store.open(path).close()
-    store = Store.open(path)
+    Store.open(path, clock).close()
+    store = Store.open(path, clock)
     assert store.migrate() == len(MIGRATIONS)
     assert store.db["schema_migrations"].count == len(MIGRATIONS)
 
@@ -71,16 +71,16 @@ def test_a_failed_seed_writes_nothing_not_even_in_earlier_batches(store, seed):
     assert store.seed_faq(categories, entries) == len(entries)  # and a later start can still seed
 
 
-def test_a_failing_migration_leaves_no_trace_and_can_run_again(tmp_path, monkeypatch):
+def test_a_failing_migration_leaves_no_trace_and_can_run_again(tmp_path, monkeypatch, clock):
     def half_done(db):
         db["first_table"].create({"id": int}, pk="id")
         raise RuntimeError("disk full")
 
     monkeypatch.setattr("bot.store.schema.MIGRATIONS", (*MIGRATIONS, half_done))
     with pytest.raises(RuntimeError):
-        Store.open(tmp_path / "bot.db")
+        Store.open(tmp_path / "bot.db", clock)
     monkeypatch.setattr("bot.store.schema.MIGRATIONS", (*MIGRATIONS, lambda db: db["first_table"].create({"id": int})))
-    store = Store.open(tmp_path / "bot.db")
+    store = Store.open(tmp_path / "bot.db", clock)
     assert store.schema_version == len(MIGRATIONS) + 1
     assert "first_table" in store.db.table_names()
 
