@@ -47,7 +47,7 @@ from bot.fairs import DEFAULT_LEADS, reminder_due  # noqa: E402
 from bot.outbox_runner import OutboxRunner  # noqa: E402
 from bot.pacing import SendBudget  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.store import Store, iso, parse_iso, utcnow  # noqa: E402
+from bot.store import Store, iso, parse_iso  # noqa: E402
 from bot.telegram_transport import TelegramTransport, make_bot  # noqa: E402
 from jobs.reminders import ReminderJobs  # noqa: E402
 from tests.fakebotapi import FakeBotApi  # noqa: E402
@@ -73,7 +73,7 @@ def add_fair(store: Store, n: int, start: datetime) -> int:
 
 def insert_reminders(store: Store, rows: list[tuple[int, str, int, str]]) -> None:
     """(fair, student, lead, due) rows as `Store.set_reminders` would write them, in one transaction."""
-    now = utcnow()
+    now = store.stamp()
     with store.db.atomic():
         store.db.conn.executemany(INSERT, [(*row, now, now) for row in rows])
 
@@ -82,7 +82,7 @@ def build_db(db: Path, students: int) -> tuple[float, int, int]:
     """50 fairs over the next 30 days, each student reminded of 2 of them; return seconds, rows, due times."""
     started = time.perf_counter()
     store, settings = Store.open(db), settings_for(db)
-    first = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
+    first = store.clock.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
     starts = [first + timedelta(hours=14 * k) for k in range(FAIRS)]  # every 14 h: a day's hours all get fairs
     fairs = [add_fair(store, k, start) for k, start in enumerate(starts)]
     rows = []
@@ -112,7 +112,7 @@ async def startup_child(kind: str, db: str, repeat: int) -> dict[str, float]:
     store, settings = Store.open(db), settings_for(db)
 
     async def release_one(reminder_id: int) -> None:  # the naive job's work; never runs here
-        store.release_reminders(utcnow())
+        store.release_reminders(store.stamp())
 
     def ours(scheduler: AsyncIOScheduler) -> int:
         return ReminderJobs(scheduler, store, settings, lambda released: None).start()
@@ -199,7 +199,7 @@ async def burst(args: argparse.Namespace, tmp: Path) -> None:
         conversation = build_conversation(settings, store)
         render = lambda a: OutgoingMessage.from_reply(conversation.render_notice(a))  # noqa: E731
         # Written just before start-up, so that every reminder falls due --lead seconds after it.
-        start = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=60, seconds=args.lead + 1)
+        start = store.clock.now().replace(microsecond=0) + timedelta(minutes=60, seconds=args.lead + 1)
         fair = add_fair(store, 0, start)
         due = reminder_due(start, 60, settings)
         chats = range(FIRST_CHAT, FIRST_CHAT + args.burst)
@@ -210,7 +210,7 @@ async def burst(args: argparse.Namespace, tmp: Path) -> None:
             started = time.perf_counter()
             await runner.start()
             startup = time.perf_counter() - started
-            due_at = time.monotonic() + (due - datetime.now(UTC)).total_seconds()  # on the server's clock
+            due_at = time.monotonic() + (due - store.clock.now()).total_seconds()  # on the server's clock
             deadline = due_at + args.burst / 20 + 30
             while sum(1 for c in chats if api.stats.per_chat[c]) < args.burst and time.monotonic() < deadline:
                 await asyncio.sleep(0.2)
