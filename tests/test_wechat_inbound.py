@@ -102,6 +102,27 @@ async def test_hostile_or_broken_xml_is_refused_without_side_effects(serve, conv
     assert logged(conversation) == [] and conversation.store.count_users() == 0
 
 
+@pytest.mark.parametrize("safe", [False, True])
+async def test_an_unknown_encoding_declared_in_a_signed_body_is_a_quiet_refusal(serve, conversation, caplog, safe):
+    key = new_aes_key() if safe else ""
+    async with serve(client_key=key, wechat_aes_key=key) as wechat:
+        body = '<?xml version="1.0" encoding="x-evil"?>' + wechat.text(STUDENT, QUESTION)
+        response = await wechat.post(body)
+    assert response.status == 400
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+    assert logged(conversation) == [] and conversation.store.count_users() == 0
+
+
+@pytest.mark.parametrize("encoding", ["x-evil", "rot13", "base64", "utf-7", "UTF-16"])
+def test_parse_xml_refuses_any_declared_encoding_but_utf8(encoding):
+    from bot.wechat.xml_safety import BadXml, parse_xml
+
+    body = f'<?xml version="1.0" encoding="{encoding}"?><xml><A>1</A></xml>'
+    with pytest.raises(BadXml):
+        parse_xml(body)
+    assert parse_xml('<?xml version="1.0" encoding="UTF-8"?><xml><A>1</A></xml>') == {"A": "1"}
+
+
 async def test_an_oversized_body_is_refused_before_parsing(serve, conversation):
     async with serve() as wechat:
         response = await wechat.post(wechat.text(STUDENT, "补贴" * 20_000))
