@@ -19,6 +19,7 @@ from bot.replies import Button, Reply, Request
 from bot.store import iso
 from bot.wechat.inbound import INBOUND, build_wechat_app, purge_unfollowed
 from bot.wechat.menu_keys import MENU_KEYS
+from bot.wechat.messages import text_reply
 from tests.wechat_client import WeChatClient, new_aes_key, sign
 
 TOKEN, APP_ID = "test-token", "wx0123456789abcdef"
@@ -381,7 +382,11 @@ async def test_reply_text_cannot_break_out_of_its_cdata_or_the_xml(serve, conver
     async with serve() as wechat:
         response = await wechat.post(wechat.text(STUDENT, "x"))
     assert response.status == 200 and response.fields["MsgType"] == "text"
-    assert response.content == "a]]><MsgType>news</MsgType>bcd"
+    assert response.content == "a]]&gt;&lt;MsgType&gt;news&lt;/MsgType&gt;bcd"  # the text is escaped, then CDATA
+    from tests.wechat_client import fields
+
+    raw = text_reply({"FromUserName": STUDENT}, "a]]><MsgType>news</MsgType>b\x0bc", conversation.store.clock.now())
+    assert fields(raw)["Content"] == "a]]><MsgType>news</MsgType>bc" and fields(raw)["MsgType"] == "text"
 
 
 @pytest.fixture
@@ -459,3 +464,14 @@ async def test_a_message_that_failed_before_the_core_is_handled_on_wechats_retry
         assert (await wechat.post(unfollow)).status == 500
         assert (await wechat.post(unfollow)).body == "success"
     assert store.audience("武汉", "") == []
+
+
+async def test_a_students_markup_is_plain_text_in_a_wechat_admins_unanswered_list(serve, conversation):
+    """A question written as an <a href> reaches the admin as characters, never as a live link."""
+    conversation.store.grant_role("wechat", "oAdmin", "admin", "cli")
+    async with serve() as wechat:
+        await wechat.post(wechat.text(STUDENT, '<a href="http://evil.example">火星移民补贴怎么领</a>'))
+        response = await wechat.post(wechat.text("oAdmin", "/unanswered"))
+    content = response.content
+    assert "火星移民补贴怎么领" in content
+    assert "<a " not in content and '&lt;a href="http://evil.example"&gt;' in content.replace("&quot;", '"')

@@ -179,6 +179,21 @@ async def test_inside_the_window_a_notice_goes_as_customer_service_text(wechat, 
     assert not wechat.templates()
 
 
+async def test_markup_in_a_notice_reaches_wechat_as_text_and_only_the_bots_own_link_is_live(
+    wechat, transport, store
+) -> None:
+    """An ambassador's notice with its own <a href> must not become a live link (the link rule is the button)."""
+    wechat.interact(STUDENT)
+    seen(store, STUDENT)
+    text = '<a href="http://evil.example/x">点我领补贴</a> & <b>大奖</b>'
+    message = OutgoingMessage(text, (("<a href='y'>🔕</a>", "unsub:city"),), ("报名", "https://e.org/f?a=1&b=2"))
+    await transport.send("wechat", STUDENT, message)
+    (sent,) = wechat.sent_texts(STUDENT)
+    assert sent.count("<a ") == 1 and '<a href="https://e.org/f?a=1&b=2">报名</a>' in sent
+    assert "&lt;a href=&quot;http://evil.example/x&quot;&gt;点我领补贴&lt;/a&gt; &amp; &lt;b&gt;大奖&lt;/b&gt;" in sent
+    assert "回复 1：&lt;a href=&#x27;y&#x27;&gt;🔕&lt;/a&gt;" in sent
+
+
 async def test_the_numbered_actions_are_remembered_for_the_digit_answer(wechat, wx, store, settings, clock) -> None:
     class Recording:
         def __init__(self) -> None:

@@ -38,14 +38,16 @@ def render(replies: Sequence[Reply], first: int = 1) -> WeChatText:
     blocks: list[str] = []
     actions: list[str] = []
     for reply in replies:
-        lines = [texts.WECHAT_TITLE.format(title=reply.title)] if reply.title else []
-        lines.append(reply.text)
+        # Everything but the bot's own link markup is text: an <a href> written by a person (a notice, a
+        # question shown to an admin) must reach WeChat as characters, not as a live link.
+        lines = [texts.WECHAT_TITLE.format(title=html.escape(reply.title))] if reply.title else []
+        lines.append(html.escape(reply.text))
         for button in reply.all_buttons:
             if button.url:
                 lines.append(f'<a href="{_href(button.url)}">{html.escape(button.label)}</a>')
             elif button.action:
                 actions.append(button.action)
-                lines.append(texts.WECHAT_CHOICE.format(n=first + len(actions) - 1, label=button.label))
+                lines.append(texts.WECHAT_CHOICE.format(n=first + len(actions) - 1, label=html.escape(button.label)))
         blocks.append("\n".join(lines))
     return WeChatText(tuple(split("\n\n".join(blocks))), tuple(actions))
 
