@@ -225,9 +225,16 @@ class Announcer:
         return Reply(text, buttons=(*links, review), to=admin, photo=notice.photo)
 
     def _name(self, actor: Actor) -> str:
-        name = self.store.user_name(actor.channel, actor.user_id)
-        city = f"，{actor.city}校园大使" if actor.city else ""
-        return f"{name or actor.user_id}（{actor.key}{city}）"
+        name = self.store.display_name(actor.channel, actor.user_id)
+        return f"{name}（{actor.city}校园大使）" if actor.city else name
+
+    def _handled(self, announcement: Announcement | None) -> list[Reply]:
+        """A decision someone else already took: who, and what it is now (nothing changes)."""
+        if announcement is None:
+            return [Reply(texts.ANNOUNCE_ALREADY_HANDLED)]
+        who = self.store.display_name(*_who(announcement.reviewed_by or announcement.author))
+        status = texts.ANNOUNCE_STATUS.get(announcement.status, announcement.status)
+        return [Reply(texts.ANNOUNCE_HANDLED_BY.format(id=announcement.id, who=who, status=status))]
 
     # -- approval, cancel, withdraw ------------------------------------------------------
 
@@ -235,7 +242,7 @@ class Announcer:
         actor.require(Role.ADMIN)
         announcement = self._announcement(rest)
         if announcement is None or announcement.status != "pending":
-            return [Reply(texts.ANNOUNCE_ALREADY_HANDLED)]
+            return self._handled(announcement)
         if kind == "no":
             current = self.store.dialog(actor.channel, actor.user_id)
             if current and current[0] != "reject":  # do not throw away an unfinished edit or notice
@@ -249,7 +256,7 @@ class Announcer:
         if not self.store.set_announcement(
             announcement.id, actor.key, ("pending",), status="scheduled", send_at=send_at, reviewed_by=actor.key
         ):
-            return [Reply(texts.ANNOUNCE_ALREADY_HANDLED)]
+            return self._handled(self._announcement(str(announcement.id)))
         when = self._local(datetime.fromisoformat(send_at))
         self.on_scheduled()
         return [
@@ -266,7 +273,7 @@ class Announcer:
         if announcement is None or not self.store.set_announcement(
             announcement.id, actor.key, ("pending",), status="rejected", reason=reason[:300], reviewed_by=actor.key
         ):
-            return [Reply(texts.ANNOUNCE_ALREADY_HANDLED)]
+            return self._handled(self._announcement(str(data["id"])))
         return [
             Reply(texts.ANNOUNCE_REJECTED_ADMIN.format(id=announcement.id)),
             Reply(
@@ -281,7 +288,10 @@ class Announcer:
         announcement = self._announcement(rest)
         if announcement is None or (announcement.author != actor.key and actor.role is not Role.ADMIN):
             return [Reply(texts.ADMIN_STALE)]
-        if self.store.set_announcement(announcement.id, actor.key, ("pending", "scheduled"), status="cancelled"):
+        stopped_by = {"reviewed_by": actor.key} if announcement.status == "pending" else {}  # a decision on it
+        if self.store.set_announcement(
+            announcement.id, actor.key, ("pending", "scheduled"), status="cancelled", **stopped_by
+        ):
             return [Reply(texts.ANNOUNCE_CANCELLED.format(id=announcement.id))]
         if self.store.set_announcement(announcement.id, actor.key, ("sending", "sent"), status="withdrawn"):
             self.store.cancel_pending(announcement.id)

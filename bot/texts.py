@@ -259,6 +259,10 @@ APPROVAL_REQUEST = "📝 待审核通知（来自 {author}，发送对象：{aud
 BUTTON_APPROVE = "✅ 通过"
 BUTTON_REJECT = "❌ 驳回"
 ANNOUNCE_ALREADY_HANDLED = "这条通知已经处理过了。"
+ANNOUNCE_HANDLED_BY = "通知 #{id} 已由 {who} 处理（{status}），无需再操作。"
+#: A person the bot knows no name for, by channel and the end of their id: "微信用户（…x9Ab）".
+CHANNEL_NAMES = {"telegram": "Telegram 用户", "wechat": "微信用户", "console": "控制台用户"}
+NAMELESS = "{channel}（…{tail}）"
 ANNOUNCE_ASK_REASON = "请发送驳回通知 #{id} 的理由（会转告发布人）。"
 ANNOUNCE_APPROVED_ADMIN = "已通过通知 #{id}，将在 {when} 发送。"
 ANNOUNCE_APPROVED_AUTHOR = "你的通知 #{id} 已审核通过，将在 {when} 发送 ✅"

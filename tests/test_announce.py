@@ -63,7 +63,8 @@ def test_an_ambassadors_notice_waits_for_an_admin_and_the_author_hears_the_resul
     for_admin, for_author = send(bot, ADMIN, "button", approve)
     assert for_author.to == ("telegram", AMBASSADOR) and "审核通过" in for_author.text
     assert bot.store.announcement(announcement.id).status == "scheduled"
-    assert send(bot, ADMIN, "button", approve)[0].text == texts.ANNOUNCE_ALREADY_HANDLED  # a double press
+    [again] = send(bot, ADMIN, "button", approve)  # a double press changes nothing
+    assert again.text.startswith(f"通知 #{announcement.id} 已由") and "待发送" in again.text
 
 
 def test_a_rejected_notice_carries_the_reason_to_its_author(bot):
@@ -243,3 +244,35 @@ def test_render_notice_carries_the_photo_for_the_channel_to_show(bot):
     assert with_photo.photo == PHOTO and with_photo.text == texts.NOTICE_PREFIX + "周六招聘会"
     assert with_photo.all_buttons[-1].action == "unsub:topic:fairs"
     assert without.photo is None and without.buttons == with_photo.buttons
+
+
+def test_once_one_admin_decided_the_others_buttons_say_who_and_change_nothing(bot):
+    bot.store.grant_role("wechat", "oAdmin2", "admin", "cli")
+    bot.store.touch_user("telegram", ADMIN, "王老师")
+    [_, *to_admins] = press(bot, AMBASSADOR, "an:go:", compose(bot, AMBASSADOR))
+    assert {r.to for r in to_admins} == {("telegram", ADMIN), ("wechat", "oAdmin2")}
+    [announcement] = bot.store.announcements()
+    send(bot, ADMIN, "button", f"an:ok:{announcement.id}")
+    for action in (f"an:ok:{announcement.id}", f"an:no:{announcement.id}"):
+        [late] = bot.handle(Request("wechat", "oAdmin2", "button", action))
+        assert "王老师" in late.text and "telegram:" not in late.text
+    after = bot.store.announcement(announcement.id)
+    assert (after.status, after.reviewed_by) == ("scheduled", f"telegram:{ADMIN}")
+    assert bot.store.dialog("wechat", "oAdmin2") is None  # no reason asked for a notice already handled
+
+
+def test_a_rejection_typed_after_another_admin_approved_says_who(bot):
+    bot.store.grant_role("wechat", "oAdmin2", "admin", "cli")
+    press(bot, AMBASSADOR, "an:go:", compose(bot, AMBASSADOR))
+    [announcement] = bot.store.announcements()
+    bot.handle(Request("wechat", "oAdmin2", "button", f"an:no:{announcement.id}"))  # asks for the reason
+    send(bot, ADMIN, "button", f"an:ok:{announcement.id}")  # meanwhile approved; this admin has no name
+    [late] = bot.handle(Request("wechat", "oAdmin2", "text", "不合适"))
+    assert texts.CHANNEL_NAMES["telegram"] in late.text and f"telegram:{ADMIN}" not in late.text
+    assert bot.store.announcement(announcement.id).status == "scheduled"
+
+
+def test_the_approval_request_names_the_author_readably_without_internal_ids(bot):
+    [_, request, _] = press(bot, AMBASSADOR, "an:go:", compose(bot, AMBASSADOR))  # the ambassador has no name yet
+    assert f"telegram:{AMBASSADOR}" not in request.text and texts.CHANNEL_NAMES["telegram"] in request.text
+    assert "武汉校园大使" in request.text

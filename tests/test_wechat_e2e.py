@@ -194,7 +194,7 @@ async def test_a_wechat_ambassadors_notice_is_reviewed_by_a_telegram_admin(api, 
         assert "已提交" in submitted.content
 
         who = await api.wait_for_message(ADMIN, timeout=10)
-        assert ambassador in who["text"]
+        assert "微信用户" in who["text"] and f"wechat:{ambassador}" not in who["text"]  # readable, no internal id
         review = await api.wait_for_message(ADMIN, timeout=10)
         assert review["text"].startswith("📢 武汉站校园招聘会") and "回复" not in review["text"]
         approve = next(
