@@ -50,6 +50,7 @@ def test_an_ambassador_composes_and_the_preview_is_what_students_see(bot):
     preview, summary = compose(bot, AMBASSADOR)
     assert preview.text == texts.NOTICE_PREFIX + "武汉站招聘会周六举行"
     assert preview.all_buttons[0].url == "https://example.com/signup"
+    assert [b.action for b in preview.all_buttons] == [""]  # no live 🔕: pressing it would unsubscribe the author
     assert "武汉 · 不限类别" in summary.text and "目前 2 人" in summary.text
     assert bot.store.announcements() == []  # nothing is created before confirmation
 
@@ -276,3 +277,22 @@ def test_the_approval_request_names_the_author_readably_without_internal_ids(bot
     [_, request, _] = press(bot, AMBASSADOR, "an:go:", compose(bot, AMBASSADOR))  # the ambassador has no name yet
     assert f"telegram:{AMBASSADOR}" not in request.text and texts.CHANNEL_NAMES["telegram"] in request.text
     assert "武汉校园大使" in request.text
+
+
+def test_admins_find_every_notice_waiting_for_approval_in_announcements_and_can_decide_there(bot):
+    """An admin who could not press the pushed request (a WeChat template message carries no choices)."""
+    bot.store.grant_role("wechat", "oAdmin2", "admin", "cli")
+    bot.store.touch_user("telegram", AMBASSADOR, "小李")
+    press(bot, AMBASSADOR, "an:go:", compose(bot, AMBASSADOR))
+    [announcement] = bot.store.announcements()
+    listed = bot.handle(Request("wechat", "oAdmin2", "command", "announcements"))
+    [pending] = [r for r in listed if any(b.action == f"an:ok:{announcement.id}" for b in r.all_buttons)]
+    assert "小李" in pending.text and "武汉站招聘会周六举行" in pending.text and pending.to is None
+    assert {b.action for b in pending.all_buttons} >= {f"an:ok:{announcement.id}", f"an:no:{announcement.id}"}
+    assert len([r for r in listed if f"#{announcement.id}" in r.text]) == 1  # listed once, as waiting
+    bot.handle(Request("wechat", "oAdmin2", "button", f"an:ok:{announcement.id}"))
+    assert bot.store.announcement(announcement.id).status == "scheduled"
+    assert not any(b.action.startswith("an:ok:") for r in send(bot, ADMIN, "command", "announcements")
+                   for b in r.all_buttons)  # fmt: skip
+    [mine] = send(bot, AMBASSADOR, "command", "announcements")  # an ambassador never gets review buttons
+    assert not any(b.action.startswith(("an:ok:", "an:no:")) for b in mine.all_buttons)
