@@ -431,6 +431,10 @@ BUTTON_FAIR_CANCEL = "❌ 取消招聘会"
 # -- WeChat Official Account (bot/wechat/) ---------------------------------------------------
 WECHAT_TITLE = "【{title}】"
 WECHAT_CHOICE = "回复 {n}：{label}"  # a button, as a numbered line the student answers with the digit
+WECHAT_CONFIRM_WORD = "确认"
+WECHAT_CHOICE_CONFIRM = "回复 {word}{n}：{label}"  # a choice that cannot be undone: the word and the number
+WECHAT_NEEDS_CONFIRM = "「{label}」无法撤销。确定的话请回复：{word}{n}"
+WECHAT_CHOICE_GONE = "编号 {n} 已经失效了。请按最新消息里的编号回复，或直接打字提问。"
 WECHAT_CALENDAR = (
     "📅 公众号里发不了日历文件，请在手机日历里新建一个日程，照下面填写：\n\n{card}\n\n也可以让我在开始前提醒你："
 )

@@ -158,11 +158,42 @@ async def test_did_you_mean_is_answered_with_a_digit(serve, conversation):
     assert question.resolution == "picked"
 
 
-async def test_a_digit_without_live_choices_is_an_ordinary_question(serve, conversation):
+async def test_a_number_no_live_choice_has_is_answered_as_such_and_not_logged(serve, conversation):
     async with serve() as wechat:
-        await wechat.post(wechat.text(OTHER, "1"))  # nothing to choose from yet
-        await wechat.post(wechat.text(OTHER, "99"))  # choices now, but no 99th
-    assert [q.text for q in logged(conversation)] == ["1", "99"]
+        nothing = await wechat.post(wechat.text(OTHER, "1"))  # nothing to choose from yet
+        await wechat.post(wechat.text(OTHER, QUESTION))  # choices now (👍 👎 …), but no 99th
+        gone = await wechat.post(wechat.text(OTHER, "99"))
+        still = await wechat.post(wechat.text(OTHER, "1"))  # the answer's choices were left alone
+    assert nothing.content == texts.WECHAT_CHOICE_GONE.format(n=1) and gone.content == texts.WECHAT_CHOICE_GONE.format(n=99)
+    assert [q.text for q in logged(conversation)] == [QUESTION]  # the numbers are not questions
+    assert still.content == texts.RATED and conversation.store.last_seen("wechat", OTHER)
+
+
+async def test_a_pushed_messages_choice_stays_live_after_the_student_writes_something_else(serve, conversation):
+    store = conversation.store
+    store.set_subscription("wechat", STUDENT, city="武汉")
+    first = store.number_push("wechat", STUDENT, [("unsub:city", "🔕 不再接收武汉的通知", False)])  # a notice
+    async with serve() as wechat:
+        answer = await wechat.post(wechat.text(STUDENT, QUESTION))
+        assert "回复 1：" not in answer.content and f"回复 {first + 1}：👍 有帮助" in answer.content  # around it
+        stopped = await wechat.post(wechat.text(STUDENT, str(first)))
+    assert texts.BUTTON_CHANGE_SUBS in stopped.content or "不再" in stopped.content
+    assert store.subscription("wechat", STUDENT).city in ("", None)
+
+
+async def test_an_irreversible_choice_needs_the_confirmation_word_not_one_digit(serve, conversation):
+    store = conversation.store
+    async with serve() as wechat:
+        await wechat.post(wechat.text(STUDENT, QUESTION))
+        asked = await wechat.post(wechat.text(STUDENT, "/forgetme"))
+        [n] = [c.n for k in range(1, 10) if (c := store.choice("wechat", STUDENT, k)) and c.action == "me:forget:yes"]
+        word = texts.WECHAT_CONFIRM_WORD
+        assert f"回复 {word}{n}：{texts.BUTTON_FORGET_YES}" in asked.content
+        bare = await wechat.post(wechat.text(STUDENT, str(n)))
+        assert bare.content == texts.WECHAT_NEEDS_CONFIRM.format(label=texts.BUTTON_FORGET_YES, word=word, n=n)
+        assert logged(conversation)  # nothing was deleted
+        done = await wechat.post(wechat.text(STUDENT, f"{word} {n}"))
+    assert done.content == texts.FORGOTTEN and logged(conversation) == []
 
 
 async def test_wechat_retries_are_answered_but_handled_once_even_after_a_restart(serve, conversation):
@@ -400,7 +431,7 @@ def fair_id(conversation):
 async def test_add_to_calendar_on_wechat_gives_the_fair_to_copy_and_a_reminder(serve, conversation, fair_id):
     """WeChat cannot carry the .ics file: the student gets what to put in the calendar, and 提醒我 as a number."""
     store = conversation.store
-    store.set_choices("wechat", STUDENT, [f"fc:{fair_id}"])  # "回复 1：📅 加入日历" under a fair
+    store.number_turn("wechat", STUDENT, [(f"fc:{fair_id}", "📅 加入日历", False)])  # "回复 1：📅 加入日历" under a fair
     async with serve() as wechat:
         calendar = await wechat.post(wechat.text(STUDENT, "1"))
         assert texts.FAIR_CALENDAR.format(title="松山湖人才招聘会") not in calendar.content  # no file promised

@@ -203,9 +203,9 @@ async def test_the_numbered_actions_are_remembered_for_the_digit_answer(wechat, 
         def last_seen(self, channel: str, external_id: str) -> str | None:
             return store.last_seen(channel, external_id)
 
-        def add_choices(self, channel: str, external_id: str, actions) -> int:
-            self.choices[channel, external_id] = list(actions)
-            return 0
+        def number_push(self, channel: str, external_id: str, offers) -> int:
+            self.choices[channel, external_id] = [action for action, _, _ in offers]
+            return 1
 
     wechat.interact(STUDENT)
     seen(store, STUDENT)
@@ -220,10 +220,47 @@ async def test_a_pushed_notice_numbers_on_after_the_students_live_choices(wechat
     """A "did you mean" is on the student's screen when a notice arrives: their "1" still picks its first topic."""
     wechat.interact(STUDENT)
     seen(store, STUDENT)
-    store.set_choices("wechat", STUDENT, ["pick:7:a", "pick:7:b", "none:7"])
+    store.number_turn("wechat", STUDENT, [(a, a, False) for a in ("pick:7:a", "pick:7:b", "none:7")])
     await transport.send("wechat", STUDENT, OutgoingMessage("明天招聘会", (("🔕 不再接收此类通知", "unsub:city"),)))
     assert wechat.sent_texts(STUDENT) == ["明天招聘会\n回复 4：🔕 不再接收此类通知"]
-    assert [store.choice("wechat", STUDENT, n) for n in (1, 4)] == ["pick:7:a", "unsub:city"]
+    assert [store.choice("wechat", STUDENT, n).action for n in (1, 4)] == ["pick:7:a", "unsub:city"]
+
+
+async def test_an_approval_request_to_a_busy_wechat_admin_numbers_after_their_page_and_asks_the_word(
+    wechat, transport, store
+) -> None:
+    """The admin's /fairs page holds 23 choices: the request takes 24 and 25, and 通过 is never a bare digit."""
+    wechat.interact("oAdmin")
+    seen(store, "oAdmin")
+    store.number_turn("wechat", "oAdmin", [(f"fr:{n}", f"⏰ {n}", False) for n in range(23)])
+    message = OutgoingMessage("📢 武汉站招聘会", (("✅ 通过", "an:ok:5"), ("❌ 驳回", "an:no:5")))
+    await transport.send("wechat", "oAdmin", message)
+    word = texts.WECHAT_CONFIRM_WORD
+    assert wechat.sent_texts("oAdmin") == [f"📢 武汉站招聘会\n回复 {word}24：✅ 通过\n回复 {word}25：❌ 驳回"]
+    assert store.choice("wechat", "oAdmin", 1).action == "fr:0"  # the page's "1" is still the page's
+    assert store.choice("wechat", "oAdmin", 24).confirm
+
+
+async def test_a_pushed_message_that_could_not_be_sent_leaves_no_live_numbers(wechat, transport, store) -> None:
+    wechat.interact(STUDENT)
+    seen(store, STUDENT)
+    wechat.fail_next("message/custom/send", -1)
+    with pytest.raises(TemporaryFailure):
+        await transport.send("wechat", STUDENT, OutgoingMessage("通知", (("🔕 不再接收", "unsub:city"),)))
+    assert store.choice("wechat", STUDENT, 1) is None  # a "1" must not press a button the student never saw
+
+
+async def test_the_rest_of_a_rendered_answer_goes_as_it_is_not_escaped_twice(wechat, transport, store, clock) -> None:
+    wechat.interact(STUDENT)
+    seen(store, STUDENT)
+    rendered = '&lt;b&gt; 甲 &amp; 乙\n<a href="https://e.org/?a=1&b=2">报名</a>\n回复 2：👎'
+    await transport.send("wechat", STUDENT, OutgoingMessage(rendered, markup=True))
+    assert wechat.sent_texts(STUDENT) == [rendered] and store.choice("wechat", STUDENT, 2) is None
+    wechat.interact("oFar", clock.now() - OUTSIDE)
+    seen(store, "oFar", clock.now() - OUTSIDE)
+    await transport.send("wechat", "oFar", OutgoingMessage(rendered, markup=True))
+    [template] = wechat.templates("oFar")
+    assert template["data"]["keyword1"]["value"] == "<b> 甲 & 乙\n报名\n回复 2：👎"
 
 
 async def test_outside_the_window_a_template_message_goes(wechat, transport, store, clock) -> None:
