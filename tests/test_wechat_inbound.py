@@ -150,7 +150,7 @@ async def test_did_you_mean_is_answered_with_a_digit(serve, conversation):
     conversation.kb.answer_threshold = 1.01  # a real match lands in the "unsure" band
     async with serve() as wechat:
         suggest = await wechat.post(wechat.text(STUDENT, "补贴"))
-        assert texts.SUGGEST in suggest.content and "回复 1：" in suggest.content
+        assert (texts.SUGGEST in suggest.content or texts.SUGGEST_ONE in suggest.content) and "回复 1：" in suggest.content
         first = suggest.content.split("回复 1：")[1].split("\n")[0]
         picked = await wechat.post(wechat.text(STUDENT, "１"))  # full-width, as Chinese keyboards type it
     assert picked.content.startswith(f"【{first}】")
@@ -506,3 +506,12 @@ async def test_a_students_markup_is_plain_text_in_a_wechat_admins_unanswered_lis
     content = response.content
     assert "火星移民补贴怎么领" in content
     assert "<a " not in content and '&lt;a href="http://evil.example"&gt;' in content.replace("&quot;", '"')
+
+
+async def test_invite_on_wechat_points_to_the_qr_code_not_a_telegram_start_link(serve, conversation):
+    conversation.store.grant_role("wechat", "oAmb", "ambassador", "cli", city="武汉", campus="武汉大学")
+    code = conversation.store.invite_code("wechat:oAmb")
+    async with serve() as wechat:
+        reply = await wechat.post(wechat.text("oAmb", "/invite"))
+    assert code in reply.content and "wechat qrcodes" in reply.content and "二维码" in reply.content
+    assert "/start" not in reply.content and "t.me" not in reply.content
