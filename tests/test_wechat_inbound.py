@@ -515,3 +515,28 @@ async def test_invite_on_wechat_points_to_the_qr_code_not_a_telegram_start_link(
         reply = await wechat.post(wechat.text("oAmb", "/invite"))
     assert code in reply.content and "wechat qrcodes" in reply.content and "二维码" in reply.content
     assert "/start" not in reply.content and "t.me" not in reply.content
+
+
+def press(store, openid: str, prefix: str) -> str:
+    """What a WeChat user types to press the live choice whose action starts with `prefix`."""
+    found = next(c for n in range(1, 100) if (c := store.choice("wechat", openid, n)) and c.action.startswith(prefix))
+    return f"{texts.WECHAT_CONFIRM_WORD}{found.n}" if found.confirm else str(found.n)
+
+
+async def test_the_announce_preview_on_wechat_has_no_live_stop_choice_and_publishing_needs_the_word(
+    serve, conversation
+):
+    store = conversation.store
+    store.grant_role("wechat", "oAmb", "ambassador", "cli", city="武汉", campus="武汉大学")
+    async with serve() as wechat:
+        for text in ("/announce", "武汉站招聘会周六举行", "跳过"):
+            await wechat.post(wechat.text("oAmb", text))
+        await wechat.post(wechat.text("oAmb", press(store, "oAmb", "an:topic:")))
+        preview = await wechat.post(wechat.text("oAmb", press(store, "oAmb", "an:time:")))
+        word = texts.WECHAT_CONFIRM_WORD
+        assert f"回复 {word}1：{texts.ANNOUNCE_CONFIRM}" in preview.content and "回复 1：🔕" not in preview.content
+        assert not any(store.choice("wechat", "oAmb", n).action.startswith("unsub:") for n in (1, 2))
+        asked = await wechat.post(wechat.text("oAmb", "1"))
+        assert word in asked.content and store.announcements() == []  # one digit publishes nothing
+        submitted = await wechat.post(wechat.text("oAmb", f"{word}1"))
+    assert "已提交" in submitted.content and [a.status for a in store.announcements()] == ["pending"]
