@@ -4,7 +4,9 @@ WeChat text messages carry no buttons. A reply's action buttons are listed as
 "回复 1 …" lines, numbered on across the replies of one turn; the channel keeps the
 actions (store: wechat choices) so that the digit the student sends next presses
 the button. A choice that cannot be undone (bot.replies.irreversible) is answered
-with the confirmation word and its number ("回复 确认3"), never a bare digit. Link buttons become <a href> links, which WeChat shows as tappable.
+with the confirmation word and its number ("回复 确认3"), never a bare digit. Link
+buttons become <a href> links, which WeChat shows as tappable; everything else is
+escaped, so markup written by people (a notice, a question) is shown as text.
 WeChat limits a text message to 2048 bytes (UTF-8): longer text is split on line
 breaks into several messages.
 """

@@ -103,12 +103,11 @@ def template_data(
 
     The whole text, its first line included, goes into the keyword: WeChat no longer shows `first`."""
     title_field, text_field, remark_field = fields
-    text = _plain(message.text) if message.markup else message.text.strip()
-    if len(text) > KEYWORD_LIMIT:
-        text = text[: KEYWORD_LIMIT - 1] + "…"
+    whole = _plain(message.text) if message.markup else message.text.strip()
+    text = whole[: KEYWORD_LIMIT - 1] + "…" if len(whole) > KEYWORD_LIMIT else whole
     data = {text_field: text}
     if title_field:
-        data[title_field] = text.partition("\n")[0][:KEYWORD_LIMIT]
+        data[title_field] = whole.partition("\n")[0][:KEYWORD_LIMIT]
     if remark_field:
         data[remark_field] = texts.WECHAT_TEMPLATE_REMARK_LINK if message.link else texts.WECHAT_TEMPLATE_REMARK
     return data
