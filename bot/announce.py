@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -171,7 +171,7 @@ class Announcer:
     def _preview(self, actor: Actor, data: dict[str, Any]) -> list[Reply]:
         data["step"] = "confirm"
         self.store.set_dialog(actor.channel, actor.user_id, "announce", data)
-        notice = self.render_notice(_draft(actor, data))
+        notice = _links_only(self.render_notice(_draft(actor, data)))  # its 🔕 would act on the author, not preview
         count = len(self.store.audience(data["city"], data.get("topic", "")))
         when = self._local(datetime.fromisoformat(data["send_at"]), urgent=data.get("urgent", False))
         go = Button(texts.ANNOUNCE_CONFIRM, f"an:go:{data['token']}")
@@ -193,41 +193,36 @@ class Announcer:
         )  # fmt: skip
         if not needs_approval:
             self.on_scheduled()
-            return [
-                Reply(
-                    texts.ANNOUNCE_SCHEDULED.format(
-                        id=announcement_id, when=self._local(datetime.fromisoformat(send_at))
-                    )
-                )
-            ]
+            when = self._local(datetime.fromisoformat(send_at))
+            return [Reply(texts.ANNOUNCE_SCHEDULED.format(id=announcement_id, when=when))]
         announcement = self.store.announcement(announcement_id)
         author = self._name(actor)
-        review = (
-            Button(texts.BUTTON_APPROVE, f"an:ok:{announcement_id}"),
-            Button(texts.BUTTON_REJECT, f"an:no:{announcement_id}"),
-        )
+        review = _review_buttons(announcement_id)
+        request = texts.APPROVAL_REQUEST.format(author=author, audience=_audience_label(announcement.__dict__))
         to_admins = []
         for admin in self._admins():
-            to_admins += [
-                Reply(
-                    texts.APPROVAL_REQUEST.format(author=author, audience=_audience_label(announcement.__dict__)),
-                    to=admin,
-                ),
-                self._for_review(announcement, review, admin),
-            ]
+            to_admins += [Reply(request, to=admin), self._for_review(announcement, review, admin)]
         return [Reply(texts.ANNOUNCE_SUBMITTED.format(id=announcement_id)), *to_admins]
 
-    def _for_review(self, announcement: Announcement, review: tuple[Button, ...], admin: tuple[str, str]) -> Reply:
+    def _for_review(
+        self, announcement: Announcement, review: tuple[Button, ...], admin: tuple[str, str] | None
+    ) -> Reply:
         """The notice as students will see it, its link's address spelled out, and the review buttons."""
-        notice = self.render_notice(announcement)
+        notice = _links_only(self.render_notice(announcement))
         text = notice.text + (texts.APPROVAL_LINK.format(url=announcement.link_url) if announcement.link_url else "")
-        links = tuple(row for row in notice.buttons if row and row[0].url)
-        return Reply(text, buttons=(*links, review), to=admin, photo=notice.photo)
+        return Reply(text, buttons=(*notice.buttons, review), to=admin, photo=notice.photo)
 
     def _name(self, actor: Actor) -> str:
-        name = self.store.user_name(actor.channel, actor.user_id)
-        city = f"，{actor.city}校园大使" if actor.city else ""
-        return f"{name or actor.user_id}（{actor.key}{city}）"
+        name = self.store.display_name(actor.channel, actor.user_id)
+        return f"{name}（{actor.city}校园大使）" if actor.city else name
+
+    def _handled(self, announcement: Announcement | None) -> list[Reply]:
+        """A decision someone else already took: who, and what it is now (nothing changes)."""
+        if announcement is None:
+            return [Reply(texts.ANNOUNCE_ALREADY_HANDLED)]
+        who = self.store.display_name(*_who(announcement.reviewed_by or announcement.author))
+        status = texts.ANNOUNCE_STATUS.get(announcement.status, announcement.status)
+        return [Reply(texts.ANNOUNCE_HANDLED_BY.format(id=announcement.id, who=who, status=status))]
 
     # -- approval, cancel, withdraw ------------------------------------------------------
 
@@ -235,7 +230,7 @@ class Announcer:
         actor.require(Role.ADMIN)
         announcement = self._announcement(rest)
         if announcement is None or announcement.status != "pending":
-            return [Reply(texts.ANNOUNCE_ALREADY_HANDLED)]
+            return self._handled(announcement)
         if kind == "no":
             current = self.store.dialog(actor.channel, actor.user_id)
             if current and current[0] != "reject":  # do not throw away an unfinished edit or notice
@@ -249,7 +244,7 @@ class Announcer:
         if not self.store.set_announcement(
             announcement.id, actor.key, ("pending",), status="scheduled", send_at=send_at, reviewed_by=actor.key
         ):
-            return [Reply(texts.ANNOUNCE_ALREADY_HANDLED)]
+            return self._handled(self._announcement(str(announcement.id)))
         when = self._local(datetime.fromisoformat(send_at))
         self.on_scheduled()
         return [
@@ -266,7 +261,7 @@ class Announcer:
         if announcement is None or not self.store.set_announcement(
             announcement.id, actor.key, ("pending",), status="rejected", reason=reason[:300], reviewed_by=actor.key
         ):
-            return [Reply(texts.ANNOUNCE_ALREADY_HANDLED)]
+            return self._handled(self._announcement(str(data["id"])))
         return [
             Reply(texts.ANNOUNCE_REJECTED_ADMIN.format(id=announcement.id)),
             Reply(
@@ -281,7 +276,10 @@ class Announcer:
         announcement = self._announcement(rest)
         if announcement is None or (announcement.author != actor.key and actor.role is not Role.ADMIN):
             return [Reply(texts.ADMIN_STALE)]
-        if self.store.set_announcement(announcement.id, actor.key, ("pending", "scheduled"), status="cancelled"):
+        stopped_by = {"reviewed_by": actor.key} if announcement.status == "pending" else {}  # a decision on it
+        if self.store.set_announcement(
+            announcement.id, actor.key, ("pending", "scheduled"), status="cancelled", **stopped_by
+        ):
             return [Reply(texts.ANNOUNCE_CANCELLED.format(id=announcement.id))]
         if self.store.set_announcement(announcement.id, actor.key, ("sending", "sent"), status="withdrawn"):
             self.store.cancel_pending(announcement.id)
@@ -289,14 +287,16 @@ class Announcer:
         return [Reply(texts.ANNOUNCE_ALREADY_HANDLED)]
 
     def list(self, actor: Actor) -> list[Reply]:
-        """/announcements: recent notices (an ambassador's own; all for admins) with their figures."""
+        """/announcements: for admins first every notice waiting for approval, with 通过/驳回 (on any channel, also
+        for one who could not press a pushed request); then recent notices (an ambassador's own) with figures."""
         actor.require(Role.AMBASSADOR)
         author = None if actor.role is Role.ADMIN else actor.key
-        announcements = self.store.announcements(limit=10, author=author, kind="notice")
-        if not announcements:
-            return [Reply(texts.ANNOUNCE_NONE)]
-        replies = []
-        for a in announcements:
+        waiting = self.store.announcements(limit=20, kind="notice", status="pending") if author is None else []
+        replies = [self._pending(a) for a in reversed(waiting)]
+        shown = {a.id for a in waiting}
+        for a in self.store.announcements(limit=10, author=author, kind="notice"):
+            if a.id in shown:
+                continue
             counts = self.store.delivery_counts(a.id)
             line = texts.ANNOUNCE_LINE.format(
                 id=a.id, status=texts.ANNOUNCE_STATUS.get(a.status, a.status), audience=_audience_label(a.__dict__),
@@ -306,7 +306,15 @@ class Announcer:
             )  # fmt: skip
             stop = a.status in ("pending", "scheduled", "sending", "sent")
             replies.append(Reply(line, buttons=((Button(texts.BUTTON_STOP, f"an:stop:{a.id}"),),) if stop else ()))
-        return replies
+        return replies or [Reply(texts.ANNOUNCE_NONE)]
+
+    def _pending(self, announcement: Announcement) -> Reply:
+        """A notice waiting for approval as an admin reviews it: who, for whom, the notice, 通过/驳回."""
+        review = self._for_review(announcement, _review_buttons(announcement.id), None)
+        author = self.store.display_name(*_who(announcement.author))
+        head = texts.ANNOUNCE_PENDING.format(id=announcement.id, author=author,
+                                             audience=_audience_label(announcement.__dict__))  # fmt: skip
+        return replace(review, text=f"{head}\n{review.text}")
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -350,6 +358,15 @@ class Announcer:
     @staticmethod
     def _cancel(data: dict[str, Any]) -> Button:
         return Button(texts.BUTTON_CANCEL, f"an:cancel:{data['token']}")
+
+
+def _links_only(notice: Reply) -> Reply:
+    """A notice shown for checking: its link buttons, none of its action buttons (pressing 🔕 there would act)."""
+    return replace(notice, buttons=tuple(row for row in notice.buttons if row and row[0].url))
+
+
+def _review_buttons(announcement_id: int) -> tuple[Button, ...]:
+    return (Button(texts.BUTTON_APPROVE, f"an:ok:{announcement_id}"), Button(texts.BUTTON_REJECT, f"an:no:{announcement_id}"))
 
 
 def _draft(actor: Actor, data: dict[str, Any]) -> Announcement:

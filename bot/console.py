@@ -42,7 +42,7 @@ def to_request(line: str, choices: list[Button], user_id: str) -> Request | str:
             return texts.CONSOLE_LINK.format(url=choices[number - 1].url)
         if 1 <= number <= len(choices):
             return Request(CHANNEL, user_id, "button", choices[number - 1].action)
-        return texts.CONSOLE_BAD_CHOICE.format(count=len(choices))
+        return texts.CONSOLE_BAD_CHOICE.format(count=len(choices)) if len(choices) > 1 else texts.CONSOLE_BAD_CHOICE_ONE
     command = parse_command(line)
     if command and command[0] == "upload":  # the console's way to send a file: /upload PATH
         if not command[1]:

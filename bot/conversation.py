@@ -96,8 +96,9 @@ class Conversation:
     fairs: FairDesk = field(init=False)
     privacy: Privacy = field(init=False)
     fair_editor: FairEditor = field(init=False)
-    #: How the channel turns an invite code into a link; the Telegram adapter sets its t.me form.
-    invite_link_format: str = "/start {code}"
+    #: How each channel turns an invite code into a link; the Telegram adapter sets its t.me form. A channel
+    #: not listed has no invite links (WeChat: ambassadors' parametric QR codes, `python -m bot wechat qrcodes`).
+    invite_link_formats: dict[str, str] = field(default_factory=lambda: dict.fromkeys(("telegram", "console"), "/start {code}"))
 
     def __post_init__(self) -> None:
         self.admin = AdminDesk(self.settings, self.store, lambda: self.kb, self.reload_knowledge)
@@ -109,7 +110,8 @@ class Conversation:
             self.settings.timezone,
             self.admin.finish_new_entry_review,
         )
-        self.following = Following(self.store, lambda code: self.invite_link_format.format(code=code))
+        self.following = Following(self.store, lambda channel, code: (
+            link.format(code=code) if (link := self.invite_link_formats.get(channel)) else None))
         self.announcer = Announcer(self.settings, self.store, self.render_notice)
         self.privacy = Privacy(self.store)
         self.fairs = FairDesk(self.settings, self.store)
@@ -369,7 +371,8 @@ class Conversation:
             return [self.answer(outcome.entry, log_id)]
         if outcome.kind == "suggest":
             rows = tuple((Button(s.question, f"pick:{log_id}:{s.faq_id}"),) for s in outcome.suggestions)
-            return [Reply(texts.SUGGEST, buttons=(*rows, (Button(texts.SUGGEST_NONE_OF_THESE, f"none:{log_id}"),)))]
+            ask = texts.SUGGEST if len(rows) > 1 else texts.SUGGEST_ONE  # one suggestion is not "these"
+            return [Reply(ask, buttons=(*rows, (Button(texts.SUGGEST_NONE_OF_THESE, f"none:{log_id}"),)))]
         return [Reply(self._fill(texts.NO_ANSWER), buttons=self._menu_buttons())]
 
     def answer(self, entry: FaqEntry, log_id: int | None = None) -> Reply:

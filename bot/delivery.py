@@ -61,6 +61,9 @@ class OutgoingMessage:
     buttons: tuple[tuple[str, str], ...] = ()  # (label, action sent back when pressed), one per row
     link: tuple[str, str] | None = None  # (label, url), shown above the buttons
     photo: str | None = None  # 'telegram:AgAC…': shown with the text as its caption, on its own channel only
+    #: The text is already in the channel's own markup (a WeChat turn's rendered pieces, its numbers given):
+    #: sent as it is, not rendered (escaped, numbered) again.
+    markup: bool = False
 
     @classmethod
     def from_reply(cls, reply: Reply) -> OutgoingMessage:

@@ -23,7 +23,9 @@ TOPICS = {"fairs": "招聘会", "internship": "实习见习", "policy": "政策�
 @dataclass
 class Following:
     store: Store
-    invite_link: Callable[[str], str]  # the channel's way to turn an invite code into a link
+    #: The user's channel's way to turn an invite code into a link: (channel, code) → link; None for a channel
+    #: without invite links (WeChat: a parametric QR code, printed with `python -m bot wechat qrcodes`).
+    invite_link: Callable[[str, str], str | None]
 
     def subscribe_menu(self, actor: Actor, replace: bool = False) -> Reply:
         """Toggles: one study city, any number of topics; ✅ marks what is on."""
@@ -81,11 +83,14 @@ class Following:
         return Reply(texts.FOLLOWED_INVITE.format(city=city))
 
     def invite(self, actor: Actor) -> list[Reply]:
-        """An ambassador's personal link and how many students joined through it."""
+        """An ambassador's personal link (on WeChat: their QR code's invite code) and how many joined through it."""
         actor.require(Role.AMBASSADOR)
         code = self.store.invite_code(actor.key)
         count = self.store.referral_count(actor.key)
-        return [Reply(texts.INVITE.format(link=self.invite_link(code), count=count))]
+        link = self.invite_link(actor.channel, code)
+        if link is None:
+            return [Reply(texts.INVITE_QR.format(code=code, count=count))]
+        return [Reply(texts.INVITE.format(link=link, count=count))]
 
     @staticmethod
     def _describe(city: str, topics: set[str]) -> str:

@@ -7,10 +7,21 @@ kept under Telegram's 64-byte callback_data limit by construction.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 MAX_ACTION_BYTES = 64
+
+#: Actions that cannot be undone: approve/reject a notice, confirm publishing, stop a notice, delete or roll
+#: back an FAQ entry, apply an import, delete one's data, cancel a fair. A channel without real buttons
+#: (WeChat, where a typed number presses a choice) asks for a confirmation word with them, never one digit.
+IRREVERSIBLE_ACTIONS = re.compile(r"an:(ok|no|go|stop):|ed:(del|rbok|imp):|fe:(cx|imp):|me:forget:yes$")
+
+
+def irreversible(action: str) -> bool:
+    """Whether pressing `action` does something that cannot be taken back (see IRREVERSIBLE_ACTIONS)."""
+    return bool(IRREVERSIBLE_ACTIONS.match(action))
 
 
 @dataclass(frozen=True)

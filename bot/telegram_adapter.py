@@ -319,7 +319,7 @@ async def post_init(application: Application) -> None:
     """Publish the command menu; tell the core what an invite link looks like here; start the outbox."""
     await application.bot.set_my_commands([BotCommand(name, texts.COMMANDS[name]) for name in COMMANDS])
     conversation: Conversation = application.bot_data["conversation"]
-    conversation.invite_link_format = f"https://t.me/{application.bot.username}?start={{code}}"
+    conversation.invite_link_formats["telegram"] = f"https://t.me/{application.bot.username}?start={{code}}"
     await start_outbox(application)
 
 

@@ -28,7 +28,7 @@ WELCOME = (
     "· 百校千人实习补贴有多少？\n"
     "· 三支一扶有什么待遇？\n"
     "· 校园大使在哪些城市？\n\n"
-    "也可以点下面的按钮按分类浏览。"
+    "也可以在下面的选项里按分类浏览。"
 )
 HELP = (
     "怎么用{bot_name}：\n"
@@ -44,6 +44,7 @@ MENU_TITLE = "请选择想了解的分类："
 CATEGORY_TITLE = "【{title}】请选择问题："
 ANSWER_SOURCE = "来源：{source}"
 SUGGEST = "我不太确定你想问哪一个，是下面这些吗？"
+SUGGEST_ONE = "我不太确定，你是想问下面这个吗？"
 SUGGEST_NONE_OF_THESE = "都不是"
 NO_ANSWER = (
     "抱歉，这个问题我暂时答不上来 🙏 已记录下来转给工作人员完善。\n"
@@ -61,7 +62,7 @@ EMPTY = "没有看到文字内容哦 🙂 请用一两句话描述你的问题�
 TOO_LONG = "消息有点长啦 😅 请用一两句话（{limit} 字以内）描述你的问题，我好帮你查。"
 FLOOD = "你发得有点快，我先缓一缓 🙏 请稍等一分钟再继续提问。"
 UNKNOWN_COMMAND = "没有这个指令哦。发送 /help 查看可用的指令，或直接打字提问。"
-STALE_BUTTON = "这个按钮已经过期了，请重新发送 /faq 浏览。"
+STALE_BUTTON = "这个选项已经过期了，请重新发送 /faq 浏览。"
 ERROR = "抱歉，我这边出了点问题 🙏 请稍后再试；着急的话请致电 {contact_phone}。"
 
 BUTTON_MENU = "📚 分类浏览"
@@ -77,7 +78,7 @@ COMMANDS = {
     "mydata": "查看/删除我的数据",
     "help": "使用说明",
 }
-AMBASSADOR_HELP = "校园大使指令：/announce 发布通知，/announcements 查看发布记录，/invite 我的邀请链接。"
+AMBASSADOR_HELP = "校园大使指令：/announce 发布通知，/announcements 查看发布记录，/invite 我的邀请方式。"
 
 CONSOLE_BANNER = (
     "{bot_name} 本地控制台（无 Telegram 令牌时的聊天模式）。\n"
@@ -85,6 +86,7 @@ CONSOLE_BANNER = (
 )
 CONSOLE_CHOICE_HINT = "（输入编号选择）"
 CONSOLE_BAD_CHOICE = "没有这个编号，请输入 1-{count} 之间的数字，或直接打字提问。"
+CONSOLE_BAD_CHOICE_ONE = "没有这个编号，请输入 1，或直接打字提问。"
 
 # -- admins and ambassadors --------------------------------------------------------
 
@@ -167,9 +169,9 @@ FIELD_NAMES = {
     "alt_del": "➖ 删问法",
 }
 CHOOSE_FIELD = "要修改 {id} 的哪一部分？（上面是学生现在看到的样子）"
-ASK_REMOVE = "点一下要删除的问法："
+ASK_REMOVE = "选择要删除的问法："
 WHICH_ENTRY = "请写上条目编号，例如 {command} sanzhi-yifu（编号可在 /export 导出的表格里查到）。"
-USE_BUTTONS = "请点上面的按钮选择，或发送 /cancel 取消。"
+USE_BUTTONS = "请从上面的选项中选择，或发送 /cancel 取消。"
 INVALID = "还不能保存：{reason}"
 CONFIRM_SAVE = "上面就是学生将看到的样子。确认保存吗？"
 SAVED = "已保存 {id}，下一个提问马上生效 ✅"
@@ -203,7 +205,7 @@ SYNONYM_USAGE = "新增：/synonym add 补贴 补助金；删除：/synonym remo
 SYNONYM_ADDED = "已添加：学生说“{variant}”时按“{canonical}”理解 ✅"
 SYNONYM_REMOVED = "已删除同义词“{variant}”（原对应“{canonical}”）。"
 SYNONYM_UNCHANGED = "同义词表里{canonical} / {variant} 本来就是这样，没有改动。"
-ADMIN_STALE = "这个按钮已经失效了（对应的操作已结束或被新的操作取代），请重新发送指令。"
+ADMIN_STALE = "这个选项已经失效了（对应的操作已结束或被新的操作取代），请重新发送指令。"
 DISMISSED_PROMPT = "好的，没有做任何修改。"
 ENTRY_GONE = "条目 {id} 已经被删除或改了编号，这次修改没有保存。"
 FIELD_EMPTY = "{field}不能为空，请重新发送。"
@@ -214,7 +216,7 @@ ROLES_CONFIGURED = "配置文件（ADMIN_IDS）中的管理员：{ids}"
 
 # -- following and notices ---------------------------------------------------------
 
-SUBSCRIBE_MENU = "选择你在哪个城市读书、想收到哪些通知（点一下切换）："
+SUBSCRIBE_MENU = "选择你在哪个城市读书、想收到哪些通知（类别可多选，再选一次取消）："
 MY_SUBSCRIPTIONS = "你关注的城市：{city}\n你关注的通知：{topics}"
 NOTHING = "暂无"
 BUTTON_CHANGE_SUBS = "⚙️ 修改关注"
@@ -223,6 +225,10 @@ UNSUBSCRIBED_TOPIC = "好的，不再给你发「{topic}」类通知了。"
 FOLLOWED_INVITE = "欢迎！你已关注「{city}」的校园大使通知，发送 /subscribe 可以修改。"
 INVITE = (
     "你的专属邀请链接：\n{link}\n同学通过它打开机器人，就会自动关注你所在城市的通知。\n已通过你的链接加入：{count} 人"
+)
+INVITE_QR = (
+    "你的邀请码：{code}\n在公众号里，邀请靠你的专属二维码：请管理员用 python -m bot wechat qrcodes 生成，印在海报上。"
+    "同学扫码关注，就会自动关注你所在城市的通知。\n已通过你的邀请加入：{count} 人"
 )
 NOT_AMBASSADOR = "这个功能只有校园大使和管理员可以使用。"
 NOTICE_PREFIX = "📢 "
@@ -240,14 +246,14 @@ ANNOUNCE_CAPTION_LIMIT = (
 )
 ANNOUNCE_CAPTION_LIMIT_AGAIN = "配图的通知，文字最多 {limit} 字（Telegram 对图片说明的限制），这张图的说明有 {count} 字。请把图片再发一次，说明写短一些。"
 ANNOUNCE_PHOTO_NOT_NOW = "这一步不能加图片哦：图片要在第 1 步和通知内容一起发。请按提示继续，或发送 /cancel 重新开始。"
-ANNOUNCE_ASK_LINK = "第 2 步：需要附一个链接按钮吗？格式：按钮文字 https://…（例如：报名入口 https://example.com），不需要就发送“跳过”。"
-ANNOUNCE_BAD_LINK = "链接格式不对，请写成：按钮文字 空格 https://…，或发送“跳过”。"
+ANNOUNCE_ASK_LINK = "第 2 步：需要附一个链接吗？格式：链接文字 https://…（例如：报名入口 https://example.com），不需要就发送“跳过”。"
+ANNOUNCE_BAD_LINK = "链接格式不对，请写成：链接文字 空格 https://…，或发送“跳过”。"
 ANNOUNCE_ASK_CITY = "第 3 步：发给哪个城市的同学？"
 ANNOUNCE_ASK_TOPIC = "发给关注哪类通知的同学？"
 ANNOUNCE_ASK_TOPIC_CITY = "第 3 步：发给{city}的哪些同学？"
 ANNOUNCE_EVERYONE = "全部城市"
 ANNOUNCE_ALL_TOPICS = "不限类别"
-ANNOUNCE_ASK_TIME = "第 4 步：什么时候发？点“立即发送”，或发送时间，例如 {soon}（北京时间）。免打扰时段（晚上）的通知会顺延到早上。"
+ANNOUNCE_ASK_TIME = "第 4 步：什么时候发？选“立即发送”，或发送时间，例如 {soon}（北京时间）。免打扰时段（晚上）的通知会顺延到早上。"
 ANNOUNCE_NOW = "▶️ 立即发送"
 ANNOUNCE_URGENT = "⚡ 紧急：立即发送（不受免打扰限制）"
 ANNOUNCE_BAD_TIME = "时间格式请写成 {soon}，且在未来 60 天内。"
@@ -255,10 +261,15 @@ ANNOUNCE_SUMMARY = "上面是同学们将看到的样子。\n发送对象：{aud
 ANNOUNCE_CONFIRM = "✅ 确认发布"
 ANNOUNCE_SUBMITTED = "通知 #{id} 已提交，管理员审核通过后会按时发送，结果会通知你。"
 ANNOUNCE_SCHEDULED = "通知 #{id} 已安排在 {when} 发送。发送 /announcements 查看进度。"
-APPROVAL_REQUEST = "📝 待审核通知（来自 {author}，发送对象：{audience}）："
+APPROVAL_REQUEST = "📝 待审核通知（来自 {author}，发送对象：{audience}）。发送 /announcements 可随时查看和审核："
+ANNOUNCE_PENDING = "📝 #{id} 待审核（来自 {author}，发送对象：{audience}）："
 BUTTON_APPROVE = "✅ 通过"
 BUTTON_REJECT = "❌ 驳回"
 ANNOUNCE_ALREADY_HANDLED = "这条通知已经处理过了。"
+ANNOUNCE_HANDLED_BY = "通知 #{id} 已由 {who} 处理（{status}），无需再操作。"
+#: A person the bot knows no name for, by channel and the end of their id: "微信用户（…x9Ab）".
+CHANNEL_NAMES = {"telegram": "Telegram 用户", "wechat": "微信用户", "console": "控制台用户"}
+NAMELESS = "{channel}（…{tail}）"
 ANNOUNCE_ASK_REASON = "请发送驳回通知 #{id} 的理由（会转告发布人）。"
 ANNOUNCE_APPROVED_ADMIN = "已通过通知 #{id}，将在 {when} 发送。"
 ANNOUNCE_APPROVED_AUTHOR = "你的通知 #{id} 已审核通过，将在 {when} 发送 ✅"
@@ -288,7 +299,7 @@ ANNOUNCE_REPORT = "通知 #{id} 发送完成：送达 {sent}，无法送达（�
 CONSOLE_TO = "（发给 {who} 的消息）"
 CONSOLE_LINK = "（这是一个链接按钮：{url}）"
 CONSOLE_PHOTO = "[图片]"
-APPROVAL_LINK = "\n（链接按钮指向：{url}）"
+APPROVAL_LINK = "\n（链接指向：{url}）"
 FINISH_FLOW_FIRST = "你还有一个没完成的操作，请先完成或发送 /cancel 取消，再来处理这条通知。"
 BUTTON_STOP_ALL = "🔕 不再接收城市通知"
 ANNOUNCE_FAILURE_REASONS = "\n失败原因：{reasons}"
@@ -313,8 +324,8 @@ FAIR_AUDIENCE = "👥 面向：{audience}"
 FAIR_GONE = "这场招聘会已取消或不存在了，发送 /fairs 看看其他场次吧。"
 FAIR_STARTED = "「{title}」已经开始了，来不及提醒啦 🙂 抓紧时间参加吧！"
 FAIR_LEAD = "提前 {lead}"
-FAIR_REMINDERS_SET = "⏰ 好的！「{title}」（{when}）会在开始前 {leads} 提醒你。\n点下面的按钮可以调整提醒时间。"
-FAIR_REMINDERS_NONE = "「{title}」（{when}）目前没有设置提醒，点下面的按钮选择提醒时间。"
+FAIR_REMINDERS_SET = "⏰ 好的！「{title}」（{when}）会在开始前 {leads} 提醒你。\n可以在下面的选项里调整提醒时间。"
+FAIR_REMINDERS_NONE = "「{title}」（{when}）目前没有设置提醒，请在下面的选项里选择提醒时间。"
 FAIR_REMINDERS_SENT = "提醒已发送"
 FAIR_UNREMINDED = "好的，不再提醒你「{title}」。"
 FAIR_CALENDAR = "📅 「{title}」的日历文件，打开即可加入手机日历（已含开始前提醒）。"
@@ -323,7 +334,7 @@ FAIR_CHANGED = "🕒 你关注的招聘会有变动，最新安排如下："
 FAIR_CANCELLED = "❌ 很抱歉，你关注的「{title}」（{when}）已取消，相关提醒也已取消。可以看看其他场次："
 FAIR_DIGEST = "📅 本周招聘会（{count} 场），祝求职顺利！"
 MYFAIRS_TITLE = "⏰ 你设置了提醒的招聘会："
-MYFAIRS_NONE = "你还没有设置招聘会提醒。在 /fairs 里点「提醒我」就可以。"
+MYFAIRS_NONE = "你还没有设置招聘会提醒。在 /fairs 里选「提醒我」就可以。"
 BUTTON_FAIRS = "📅 查看近期招聘会"
 BUTTON_FAIR_REMIND = "⏰ 提醒我 {n}"
 BUTTON_FAIR_CALENDAR = "📅 加入日历 {n}"
@@ -333,7 +344,7 @@ BUTTON_FAIR_REGISTER = "📝 报名"
 BUTTON_FAIR_WATCH = "▶️ 进入直播/线上会场"
 BUTTON_PREVIOUS = "◀ 上一页"
 BUTTON_NEXT = "下一页 ▶"
-FAIR_STALE_BUTTON = "这个按钮已经过期了，请重新发送 /fairs 查看近期招聘会。"
+FAIR_STALE_BUTTON = "这个选项已经过期了，请重新发送 /fairs 查看近期招聘会。"
 FAIR_KINDS = {"onsite": "现场", "online": "线上", "livestream": "直播"}
 FAIR_LEAD_UNITS = {1440: "{n} 天", 60: "{n} 小时", 1: "{n} 分钟"}  # the largest unit that divides evenly
 FAIR_DAY = "{month}月{day}日（周{weekday}）"
@@ -393,21 +404,21 @@ FAIR_BAD_END = "看不懂这个时间 😅 同一天只写时间（例如 11:30�
 FAIR_PAST_TIME = "这个时间已经过去了，请发送一个以后的时间。"
 FAIR_END_BEFORE_START = "结束时间要晚于开始时间（{start}），请重新发送。"
 FAIR_BAD_URL = "链接格式不对，请发送 http:// 或 https:// 开头的完整网址。"
-FAIR_BAD_KIND = "请点按钮选择形式：现场、线上或直播。"
+FAIR_BAD_KIND = "请从选项中选择形式：现场、线上或直播。"
 FAIR_CHOOSE_FIELD = "要修改招聘会 #{id} 的哪一项？（上面是同学们现在看到的样子）"
 BUTTON_FAIR_MORE = "✏️ 再改一项"
 FAIR_SAVED = "已保存招聘会 #{id}「{title}」✅ 同学们在 /fairs 里马上就能看到。"
 FAIR_EDITED = "已更新招聘会 #{id}「{title}」✅"
 FAIR_MOVED_TOLD = "\n时间有变：设了提醒的 {count} 位同学的提醒已跟着调整，并会收到一条变动通知。"
-FAIR_WHICH = "请写上招聘会编号，例如 {command} 3（可用 /exportfairs 导出查看）；也可以在 /fairs 里点「⚙️ 管理」操作。"
+FAIR_WHICH = "请写上招聘会编号，例如 {command} 3（可用 /exportfairs 导出查看）；也可以在 /fairs 里选「⚙️ 管理」操作。"
 FAIR_NOT_ACTIVE = "招聘会 #{id} 不存在或已经取消了。"
 FAIR_CONFIRM_CANCEL = "确认取消招聘会 #{id} 吗？设了提醒的 {count} 位同学会收到取消通知，取消后不能恢复。"
 BUTTON_FAIR_CANCEL_CONFIRM = "❌ 确认取消招聘会"
 FAIR_CANCELLED_ADMIN = "已取消招聘会 #{id}「{title}」，已通知设了提醒的 {count} 位同学。"
 FAIR_ALREADY_CANCELLED = "招聘会 #{id} 已经取消过了，不会重复通知。"
-FAIR_LEADS = "同学点「提醒我」时默认提前 {leads}提醒。\n修改：/fairleads 后面写提醒时间，例如 /fairleads 1d 1h；可选：{choices}。"
+FAIR_LEADS = "同学选「提醒我」时默认提前 {leads}提醒。\n修改：/fairleads 后面写提醒时间，例如 /fairleads 1d 1h；可选：{choices}。"
 FAIR_LEADS_BAD = "看不懂“{value}”。提醒时间只能从这些里选：{choices}，例如 /fairleads 1d 1h。"
-FAIR_LEADS_SET = "好的，以后同学点「提醒我」默认提前 {leads}提醒 ✅（已设好的提醒不变）"
+FAIR_LEADS_SET = "好的，以后同学选「提醒我」默认提前 {leads}提醒 ✅（已设好的提醒不变）"
 FAIR_EXPORT_FORMATS = "可导出的格式：/exportfairs xlsx、/exportfairs csv。"
 FAIR_EXPORTED = "共 {count} 场招聘会（不含已取消的），文件在这里。改好后发送 /importfairs，再把文件发回给我即可导入。"
 FAIR_IMPORT_ASK = (
@@ -426,6 +437,10 @@ BUTTON_FAIR_CANCEL = "❌ 取消招聘会"
 # -- WeChat Official Account (bot/wechat/) ---------------------------------------------------
 WECHAT_TITLE = "【{title}】"
 WECHAT_CHOICE = "回复 {n}：{label}"  # a button, as a numbered line the student answers with the digit
+WECHAT_CONFIRM_WORD = "确认"
+WECHAT_CHOICE_CONFIRM = "回复 {word}{n}：{label}"  # a choice that cannot be undone: the word and the number
+WECHAT_NEEDS_CONFIRM = "「{label}」无法撤销。确定的话请回复：{word}{n}"
+WECHAT_CHOICE_GONE = "编号 {n} 已经失效了。请按最新消息里的编号回复，或直接打字提问。"
 WECHAT_CALENDAR = (
     "📅 公众号里发不了日历文件，请在手机日历里新建一个日程，照下面填写：\n\n{card}\n\n也可以让我在开始前提醒你："
 )

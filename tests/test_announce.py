@@ -50,6 +50,7 @@ def test_an_ambassador_composes_and_the_preview_is_what_students_see(bot):
     preview, summary = compose(bot, AMBASSADOR)
     assert preview.text == texts.NOTICE_PREFIX + "武汉站招聘会周六举行"
     assert preview.all_buttons[0].url == "https://example.com/signup"
+    assert [b.action for b in preview.all_buttons] == [""]  # no live 🔕: pressing it would unsubscribe the author
     assert "武汉 · 不限类别" in summary.text and "目前 2 人" in summary.text
     assert bot.store.announcements() == []  # nothing is created before confirmation
 
@@ -63,7 +64,8 @@ def test_an_ambassadors_notice_waits_for_an_admin_and_the_author_hears_the_resul
     for_admin, for_author = send(bot, ADMIN, "button", approve)
     assert for_author.to == ("telegram", AMBASSADOR) and "审核通过" in for_author.text
     assert bot.store.announcement(announcement.id).status == "scheduled"
-    assert send(bot, ADMIN, "button", approve)[0].text == texts.ANNOUNCE_ALREADY_HANDLED  # a double press
+    [again] = send(bot, ADMIN, "button", approve)  # a double press changes nothing
+    assert again.text.startswith(f"通知 #{announcement.id} 已由") and "待发送" in again.text
 
 
 def test_a_rejected_notice_carries_the_reason_to_its_author(bot):
@@ -243,3 +245,54 @@ def test_render_notice_carries_the_photo_for_the_channel_to_show(bot):
     assert with_photo.photo == PHOTO and with_photo.text == texts.NOTICE_PREFIX + "周六招聘会"
     assert with_photo.all_buttons[-1].action == "unsub:topic:fairs"
     assert without.photo is None and without.buttons == with_photo.buttons
+
+
+def test_once_one_admin_decided_the_others_buttons_say_who_and_change_nothing(bot):
+    bot.store.grant_role("wechat", "oAdmin2", "admin", "cli")
+    bot.store.touch_user("telegram", ADMIN, "王老师")
+    [_, *to_admins] = press(bot, AMBASSADOR, "an:go:", compose(bot, AMBASSADOR))
+    assert {r.to for r in to_admins} == {("telegram", ADMIN), ("wechat", "oAdmin2")}
+    [announcement] = bot.store.announcements()
+    send(bot, ADMIN, "button", f"an:ok:{announcement.id}")
+    for action in (f"an:ok:{announcement.id}", f"an:no:{announcement.id}"):
+        [late] = bot.handle(Request("wechat", "oAdmin2", "button", action))
+        assert "王老师" in late.text and "telegram:" not in late.text
+    after = bot.store.announcement(announcement.id)
+    assert (after.status, after.reviewed_by) == ("scheduled", f"telegram:{ADMIN}")
+    assert bot.store.dialog("wechat", "oAdmin2") is None  # no reason asked for a notice already handled
+
+
+def test_a_rejection_typed_after_another_admin_approved_says_who(bot):
+    bot.store.grant_role("wechat", "oAdmin2", "admin", "cli")
+    press(bot, AMBASSADOR, "an:go:", compose(bot, AMBASSADOR))
+    [announcement] = bot.store.announcements()
+    bot.handle(Request("wechat", "oAdmin2", "button", f"an:no:{announcement.id}"))  # asks for the reason
+    send(bot, ADMIN, "button", f"an:ok:{announcement.id}")  # meanwhile approved; this admin has no name
+    [late] = bot.handle(Request("wechat", "oAdmin2", "text", "不合适"))
+    assert texts.CHANNEL_NAMES["telegram"] in late.text and f"telegram:{ADMIN}" not in late.text
+    assert bot.store.announcement(announcement.id).status == "scheduled"
+
+
+def test_the_approval_request_names_the_author_readably_without_internal_ids(bot):
+    [_, request, _] = press(bot, AMBASSADOR, "an:go:", compose(bot, AMBASSADOR))  # the ambassador has no name yet
+    assert f"telegram:{AMBASSADOR}" not in request.text and texts.CHANNEL_NAMES["telegram"] in request.text
+    assert "武汉校园大使" in request.text
+
+
+def test_admins_find_every_notice_waiting_for_approval_in_announcements_and_can_decide_there(bot):
+    """An admin who could not press the pushed request (a WeChat template message carries no choices)."""
+    bot.store.grant_role("wechat", "oAdmin2", "admin", "cli")
+    bot.store.touch_user("telegram", AMBASSADOR, "小李")
+    press(bot, AMBASSADOR, "an:go:", compose(bot, AMBASSADOR))
+    [announcement] = bot.store.announcements()
+    listed = bot.handle(Request("wechat", "oAdmin2", "command", "announcements"))
+    [pending] = [r for r in listed if any(b.action == f"an:ok:{announcement.id}" for b in r.all_buttons)]
+    assert "小李" in pending.text and "武汉站招聘会周六举行" in pending.text and pending.to is None
+    assert {b.action for b in pending.all_buttons} >= {f"an:ok:{announcement.id}", f"an:no:{announcement.id}"}
+    assert len([r for r in listed if f"#{announcement.id}" in r.text]) == 1  # listed once, as waiting
+    bot.handle(Request("wechat", "oAdmin2", "button", f"an:ok:{announcement.id}"))
+    assert bot.store.announcement(announcement.id).status == "scheduled"
+    assert not any(b.action.startswith("an:ok:") for r in send(bot, ADMIN, "command", "announcements")
+                   for b in r.all_buttons)  # fmt: skip
+    [mine] = send(bot, AMBASSADOR, "command", "announcements")  # an ambassador never gets review buttons
+    assert not any(b.action.startswith(("an:ok:", "an:no:")) for b in mine.all_buttons)

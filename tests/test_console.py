@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot import texts
 from bot.console import render, run_console, to_request
 from bot.replies import Button, Reply
 
@@ -52,6 +53,7 @@ def test_render_numbers_buttons_and_to_request_maps_them_back():
     assert to_request("/FAQ", choices, "u").kind == "command"
     assert to_request("见习", choices, "u").kind == "text"
     assert "1-3" in to_request("7", choices, "u")
+    assert to_request("7", choices[:1], "u") == texts.CONSOLE_BAD_CHOICE_ONE  # never "1-1 之间"
 
 
 def test_a_notices_photo_shows_as_a_placeholder_line():

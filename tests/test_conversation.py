@@ -1,10 +1,12 @@
 """The conversation rules, channel-agnostic: one request in, replies out."""
 
 import copy
+import re
 
 from bot import texts
 from bot.conversation import MAX_QUESTION_CHARS, Conversation, parse_command
 from bot.replies import Request
+from knowledge.kb import Outcome, Suggestion
 
 
 def say(conversation: Conversation, text: str, user: str = "7"):
@@ -59,9 +61,9 @@ def test_an_unsure_question_offers_did_you_mean_buttons_and_a_tap_answers(conver
     conversation.kb = copy.copy(conversation.kb)
     conversation.kb.answer_threshold = 1.01
     [reply] = say(conversation, "补贴")
-    assert reply.text == texts.SUGGEST
     picks = [b for b in reply.all_buttons if b.action.startswith("pick:")]
     assert 1 <= len(picks) <= 3
+    assert reply.text == (texts.SUGGEST if len(picks) > 1 else texts.SUGGEST_ONE)
     [logged] = conversation.store.logged_questions("suggest")
     assert logged.text == "补贴"
     assert reply.all_buttons[-1].action == f"none:{logged.id}"
@@ -169,3 +171,24 @@ def test_names_with_broken_characters_are_stored_cleaned(conversation):
     conversation.handle(Request("test", "s", "text", "见习\udcff", name="小\ud800明"))
     assert conversation.store.user("test", "s")["name"] == "小明"
     assert conversation.store.logged_questions()[0].text == "见习"
+
+
+def test_one_suggestion_is_offered_as_one_not_as_a_list(conversation, monkeypatch):
+    entry = conversation.kb.entries[0]
+    one = Outcome("suggest", score=0.5, suggestions=(Suggestion(entry.id, entry.question, 0.5),))
+    monkeypatch.setattr(conversation.kb, "ask", lambda text: one)
+    [reply] = say(conversation, "补贴")
+    assert reply.text == texts.SUGGEST_ONE and [b.label for b in reply.all_buttons][0] == entry.question
+
+
+def test_user_facing_texts_speak_of_choices_not_buttons_or_taps():
+    """The same texts reach WeChat, where buttons are numbered lines: no "点下面的按钮" there."""
+    telegram_only = re.compile(r"按钮|点下面|点上面|点一下|点「|点“")
+    found = []
+    for name, value in vars(texts).items():
+        if not name.isupper() or name.startswith(("CONSOLE_", "BUTTON_")) or name == "WECHAT_TEMPLATE_REMARK_LINK":
+            continue  # the console's own lines; button labels; a template message's link, which is tapped
+        for text in value.values() if isinstance(value, dict) else [value]:
+            if isinstance(text, str) and telegram_only.search(text):
+                found.append(name)
+    assert found == []

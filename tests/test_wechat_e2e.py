@@ -21,6 +21,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot import texts
 from bot.app import build_conversation
 from bot.settings import Settings
 from bot.store import Store
@@ -174,8 +175,11 @@ async def test_the_run_command_with_only_wechat_settings_serves_wechat(wechat, w
 
 
 def number(store, openid: str, prefix: str) -> str:
-    """The digit that presses the WeChat choice whose action starts with `prefix`."""
-    return next(str(n) for n in range(1, 21) if (store.choice("wechat", openid, n) or "").startswith(prefix))
+    """What to type to press the WeChat choice whose action starts with `prefix`: its number, after the
+    confirmation word for a choice that cannot be undone."""
+    choices = [c for n in range(1, 100) if (c := store.choice("wechat", openid, n))]
+    found = next(c for c in choices if c.action.startswith(prefix))
+    return f"{texts.WECHAT_CONFIRM_WORD}{found.n}" if found.confirm else str(found.n)
 
 
 async def test_a_wechat_ambassadors_notice_is_reviewed_by_a_telegram_admin(api, wechat, wechat_env, start_bot):
@@ -194,7 +198,7 @@ async def test_a_wechat_ambassadors_notice_is_reviewed_by_a_telegram_admin(api, 
         assert "已提交" in submitted.content
 
         who = await api.wait_for_message(ADMIN, timeout=10)
-        assert ambassador in who["text"]
+        assert "微信用户" in who["text"] and f"wechat:{ambassador}" not in who["text"]  # readable, no internal id
         review = await api.wait_for_message(ADMIN, timeout=10)
         assert review["text"].startswith("📢 武汉站校园招聘会") and "回复" not in review["text"]
         approve = next(

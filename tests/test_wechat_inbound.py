@@ -19,6 +19,7 @@ from bot.replies import Button, Reply, Request
 from bot.store import iso
 from bot.wechat.inbound import INBOUND, build_wechat_app, purge_unfollowed
 from bot.wechat.menu_keys import MENU_KEYS
+from bot.wechat.messages import text_reply
 from tests.wechat_client import WeChatClient, new_aes_key, sign
 
 TOKEN, APP_ID = "test-token", "wx0123456789abcdef"
@@ -102,6 +103,27 @@ async def test_hostile_or_broken_xml_is_refused_without_side_effects(serve, conv
     assert logged(conversation) == [] and conversation.store.count_users() == 0
 
 
+@pytest.mark.parametrize("safe", [False, True])
+async def test_an_unknown_encoding_declared_in_a_signed_body_is_a_quiet_refusal(serve, conversation, caplog, safe):
+    key = new_aes_key() if safe else ""
+    async with serve(client_key=key, wechat_aes_key=key) as wechat:
+        body = '<?xml version="1.0" encoding="x-evil"?>' + wechat.text(STUDENT, QUESTION)
+        response = await wechat.post(body)
+    assert response.status == 400
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+    assert logged(conversation) == [] and conversation.store.count_users() == 0
+
+
+@pytest.mark.parametrize("encoding", ["x-evil", "rot13", "base64", "utf-7", "UTF-16"])
+def test_parse_xml_refuses_any_declared_encoding_but_utf8(encoding):
+    from bot.wechat.xml_safety import BadXml, parse_xml
+
+    body = f'<?xml version="1.0" encoding="{encoding}"?><xml><A>1</A></xml>'
+    with pytest.raises(BadXml):
+        parse_xml(body)
+    assert parse_xml('<?xml version="1.0" encoding="UTF-8"?><xml><A>1</A></xml>') == {"A": "1"}
+
+
 async def test_an_oversized_body_is_refused_before_parsing(serve, conversation):
     async with serve() as wechat:
         response = await wechat.post(wechat.text(STUDENT, "补贴" * 20_000))
@@ -128,7 +150,7 @@ async def test_did_you_mean_is_answered_with_a_digit(serve, conversation):
     conversation.kb.answer_threshold = 1.01  # a real match lands in the "unsure" band
     async with serve() as wechat:
         suggest = await wechat.post(wechat.text(STUDENT, "补贴"))
-        assert texts.SUGGEST in suggest.content and "回复 1：" in suggest.content
+        assert (texts.SUGGEST in suggest.content or texts.SUGGEST_ONE in suggest.content) and "回复 1：" in suggest.content
         first = suggest.content.split("回复 1：")[1].split("\n")[0]
         picked = await wechat.post(wechat.text(STUDENT, "１"))  # full-width, as Chinese keyboards type it
     assert picked.content.startswith(f"【{first}】")
@@ -136,11 +158,42 @@ async def test_did_you_mean_is_answered_with_a_digit(serve, conversation):
     assert question.resolution == "picked"
 
 
-async def test_a_digit_without_live_choices_is_an_ordinary_question(serve, conversation):
+async def test_a_number_no_live_choice_has_is_answered_as_such_and_not_logged(serve, conversation):
     async with serve() as wechat:
-        await wechat.post(wechat.text(OTHER, "1"))  # nothing to choose from yet
-        await wechat.post(wechat.text(OTHER, "99"))  # choices now, but no 99th
-    assert [q.text for q in logged(conversation)] == ["1", "99"]
+        nothing = await wechat.post(wechat.text(OTHER, "1"))  # nothing to choose from yet
+        await wechat.post(wechat.text(OTHER, QUESTION))  # choices now (👍 👎 …), but no 99th
+        gone = await wechat.post(wechat.text(OTHER, "99"))
+        still = await wechat.post(wechat.text(OTHER, "1"))  # the answer's choices were left alone
+    assert nothing.content == texts.WECHAT_CHOICE_GONE.format(n=1) and gone.content == texts.WECHAT_CHOICE_GONE.format(n=99)
+    assert [q.text for q in logged(conversation)] == [QUESTION]  # the numbers are not questions
+    assert still.content == texts.RATED and conversation.store.last_seen("wechat", OTHER)
+
+
+async def test_a_pushed_messages_choice_stays_live_after_the_student_writes_something_else(serve, conversation):
+    store = conversation.store
+    store.set_subscription("wechat", STUDENT, city="武汉")
+    first = store.number_push("wechat", STUDENT, [("unsub:city", "🔕 不再接收武汉的通知", False)])  # a notice
+    async with serve() as wechat:
+        answer = await wechat.post(wechat.text(STUDENT, QUESTION))
+        assert "回复 1：" not in answer.content and f"回复 {first + 1}：👍 有帮助" in answer.content  # around it
+        stopped = await wechat.post(wechat.text(STUDENT, str(first)))
+    assert texts.BUTTON_CHANGE_SUBS in stopped.content or "不再" in stopped.content
+    assert store.subscription("wechat", STUDENT).city in ("", None)
+
+
+async def test_an_irreversible_choice_needs_the_confirmation_word_not_one_digit(serve, conversation):
+    store = conversation.store
+    async with serve() as wechat:
+        await wechat.post(wechat.text(STUDENT, QUESTION))
+        asked = await wechat.post(wechat.text(STUDENT, "/forgetme"))
+        [n] = [c.n for k in range(1, 10) if (c := store.choice("wechat", STUDENT, k)) and c.action == "me:forget:yes"]
+        word = texts.WECHAT_CONFIRM_WORD
+        assert f"回复 {word}{n}：{texts.BUTTON_FORGET_YES}" in asked.content
+        bare = await wechat.post(wechat.text(STUDENT, str(n)))
+        assert bare.content == texts.WECHAT_NEEDS_CONFIRM.format(label=texts.BUTTON_FORGET_YES, word=word, n=n)
+        assert logged(conversation)  # nothing was deleted
+        done = await wechat.post(wechat.text(STUDENT, f"{word} {n}"))
+    assert done.content == texts.FORGOTTEN and logged(conversation) == []
 
 
 async def test_wechat_retries_are_answered_but_handled_once_even_after_a_restart(serve, conversation):
@@ -360,7 +413,11 @@ async def test_reply_text_cannot_break_out_of_its_cdata_or_the_xml(serve, conver
     async with serve() as wechat:
         response = await wechat.post(wechat.text(STUDENT, "x"))
     assert response.status == 200 and response.fields["MsgType"] == "text"
-    assert response.content == "a]]><MsgType>news</MsgType>bcd"
+    assert response.content == "a]]&gt;&lt;MsgType&gt;news&lt;/MsgType&gt;bcd"  # the text is escaped, then CDATA
+    from tests.wechat_client import fields
+
+    raw = text_reply({"FromUserName": STUDENT}, "a]]><MsgType>news</MsgType>b\x0bc", conversation.store.clock.now())
+    assert fields(raw)["Content"] == "a]]><MsgType>news</MsgType>bc" and fields(raw)["MsgType"] == "text"
 
 
 @pytest.fixture
@@ -374,7 +431,7 @@ def fair_id(conversation):
 async def test_add_to_calendar_on_wechat_gives_the_fair_to_copy_and_a_reminder(serve, conversation, fair_id):
     """WeChat cannot carry the .ics file: the student gets what to put in the calendar, and 提醒我 as a number."""
     store = conversation.store
-    store.set_choices("wechat", STUDENT, [f"fc:{fair_id}"])  # "回复 1：📅 加入日历" under a fair
+    store.number_turn("wechat", STUDENT, [(f"fc:{fair_id}", "📅 加入日历", False)])  # "回复 1：📅 加入日历" under a fair
     async with serve() as wechat:
         calendar = await wechat.post(wechat.text(STUDENT, "1"))
         assert texts.FAIR_CALENDAR.format(title="松山湖人才招聘会") not in calendar.content  # no file promised
@@ -438,3 +495,48 @@ async def test_a_message_that_failed_before_the_core_is_handled_on_wechats_retry
         assert (await wechat.post(unfollow)).status == 500
         assert (await wechat.post(unfollow)).body == "success"
     assert store.audience("武汉", "") == []
+
+
+async def test_a_students_markup_is_plain_text_in_a_wechat_admins_unanswered_list(serve, conversation):
+    """A question written as an <a href> reaches the admin as characters, never as a live link."""
+    conversation.store.grant_role("wechat", "oAdmin", "admin", "cli")
+    async with serve() as wechat:
+        await wechat.post(wechat.text(STUDENT, '<a href="http://evil.example">火星移民补贴怎么领</a>'))
+        response = await wechat.post(wechat.text("oAdmin", "/unanswered"))
+    content = response.content
+    assert "火星移民补贴怎么领" in content
+    assert "<a " not in content and '&lt;a href="http://evil.example"&gt;' in content.replace("&quot;", '"')
+
+
+async def test_invite_on_wechat_points_to_the_qr_code_not_a_telegram_start_link(serve, conversation):
+    conversation.store.grant_role("wechat", "oAmb", "ambassador", "cli", city="武汉", campus="武汉大学")
+    code = conversation.store.invite_code("wechat:oAmb")
+    async with serve() as wechat:
+        reply = await wechat.post(wechat.text("oAmb", "/invite"))
+    assert code in reply.content and "wechat qrcodes" in reply.content and "二维码" in reply.content
+    assert "/start" not in reply.content and "t.me" not in reply.content
+
+
+def press(store, openid: str, prefix: str) -> str:
+    """What a WeChat user types to press the live choice whose action starts with `prefix`."""
+    found = next(c for n in range(1, 100) if (c := store.choice("wechat", openid, n)) and c.action.startswith(prefix))
+    return f"{texts.WECHAT_CONFIRM_WORD}{found.n}" if found.confirm else str(found.n)
+
+
+async def test_the_announce_preview_on_wechat_has_no_live_stop_choice_and_publishing_needs_the_word(
+    serve, conversation
+):
+    store = conversation.store
+    store.grant_role("wechat", "oAmb", "ambassador", "cli", city="武汉", campus="武汉大学")
+    async with serve() as wechat:
+        for text in ("/announce", "武汉站招聘会周六举行", "跳过"):
+            await wechat.post(wechat.text("oAmb", text))
+        await wechat.post(wechat.text("oAmb", press(store, "oAmb", "an:topic:")))
+        preview = await wechat.post(wechat.text("oAmb", press(store, "oAmb", "an:time:")))
+        word = texts.WECHAT_CONFIRM_WORD
+        assert f"回复 {word}1：{texts.ANNOUNCE_CONFIRM}" in preview.content and "回复 1：🔕" not in preview.content
+        assert not any(store.choice("wechat", "oAmb", n).action.startswith("unsub:") for n in (1, 2))
+        asked = await wechat.post(wechat.text("oAmb", "1"))
+        assert word in asked.content and store.announcements() == []  # one digit publishes nothing
+        submitted = await wechat.post(wechat.text("oAmb", f"{word}1"))
+    assert "已提交" in submitted.content and [a.status for a in store.announcements()] == ["pending"]

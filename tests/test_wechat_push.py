@@ -179,6 +179,21 @@ async def test_inside_the_window_a_notice_goes_as_customer_service_text(wechat, 
     assert not wechat.templates()
 
 
+async def test_markup_in_a_notice_reaches_wechat_as_text_and_only_the_bots_own_link_is_live(
+    wechat, transport, store
+) -> None:
+    """An ambassador's notice with its own <a href> must not become a live link (the link rule is the button)."""
+    wechat.interact(STUDENT)
+    seen(store, STUDENT)
+    text = '<a href="http://evil.example/x">点我领补贴</a> & <b>大奖</b>'
+    message = OutgoingMessage(text, (("<a href='y'>🔕</a>", "unsub:city"),), ("报名", "https://e.org/f?a=1&b=2"))
+    await transport.send("wechat", STUDENT, message)
+    (sent,) = wechat.sent_texts(STUDENT)
+    assert sent.count("<a ") == 1 and '<a href="https://e.org/f?a=1&b=2">报名</a>' in sent
+    assert "&lt;a href=&quot;http://evil.example/x&quot;&gt;点我领补贴&lt;/a&gt; &amp; &lt;b&gt;大奖&lt;/b&gt;" in sent
+    assert "回复 1：&lt;a href=&#x27;y&#x27;&gt;🔕&lt;/a&gt;" in sent
+
+
 async def test_the_numbered_actions_are_remembered_for_the_digit_answer(wechat, wx, store, settings, clock) -> None:
     class Recording:
         def __init__(self) -> None:
@@ -188,9 +203,9 @@ async def test_the_numbered_actions_are_remembered_for_the_digit_answer(wechat, 
         def last_seen(self, channel: str, external_id: str) -> str | None:
             return store.last_seen(channel, external_id)
 
-        def add_choices(self, channel: str, external_id: str, actions) -> int:
-            self.choices[channel, external_id] = list(actions)
-            return 0
+        def number_push(self, channel: str, external_id: str, offers) -> int:
+            self.choices[channel, external_id] = [action for action, _, _ in offers]
+            return 1
 
     wechat.interact(STUDENT)
     seen(store, STUDENT)
@@ -205,10 +220,47 @@ async def test_a_pushed_notice_numbers_on_after_the_students_live_choices(wechat
     """A "did you mean" is on the student's screen when a notice arrives: their "1" still picks its first topic."""
     wechat.interact(STUDENT)
     seen(store, STUDENT)
-    store.set_choices("wechat", STUDENT, ["pick:7:a", "pick:7:b", "none:7"])
+    store.number_turn("wechat", STUDENT, [(a, a, False) for a in ("pick:7:a", "pick:7:b", "none:7")])
     await transport.send("wechat", STUDENT, OutgoingMessage("明天招聘会", (("🔕 不再接收此类通知", "unsub:city"),)))
     assert wechat.sent_texts(STUDENT) == ["明天招聘会\n回复 4：🔕 不再接收此类通知"]
-    assert [store.choice("wechat", STUDENT, n) for n in (1, 4)] == ["pick:7:a", "unsub:city"]
+    assert [store.choice("wechat", STUDENT, n).action for n in (1, 4)] == ["pick:7:a", "unsub:city"]
+
+
+async def test_an_approval_request_to_a_busy_wechat_admin_numbers_after_their_page_and_asks_the_word(
+    wechat, transport, store
+) -> None:
+    """The admin's /fairs page holds 23 choices: the request takes 24 and 25, and 通过 is never a bare digit."""
+    wechat.interact("oAdmin")
+    seen(store, "oAdmin")
+    store.number_turn("wechat", "oAdmin", [(f"fr:{n}", f"⏰ {n}", False) for n in range(23)])
+    message = OutgoingMessage("📢 武汉站招聘会", (("✅ 通过", "an:ok:5"), ("❌ 驳回", "an:no:5")))
+    await transport.send("wechat", "oAdmin", message)
+    word = texts.WECHAT_CONFIRM_WORD
+    assert wechat.sent_texts("oAdmin") == [f"📢 武汉站招聘会\n回复 {word}24：✅ 通过\n回复 {word}25：❌ 驳回"]
+    assert store.choice("wechat", "oAdmin", 1).action == "fr:0"  # the page's "1" is still the page's
+    assert store.choice("wechat", "oAdmin", 24).confirm
+
+
+async def test_a_pushed_message_that_could_not_be_sent_leaves_no_live_numbers(wechat, transport, store) -> None:
+    wechat.interact(STUDENT)
+    seen(store, STUDENT)
+    wechat.fail_next("message/custom/send", -1)
+    with pytest.raises(TemporaryFailure):
+        await transport.send("wechat", STUDENT, OutgoingMessage("通知", (("🔕 不再接收", "unsub:city"),)))
+    assert store.choice("wechat", STUDENT, 1) is None  # a "1" must not press a button the student never saw
+
+
+async def test_the_rest_of_a_rendered_answer_goes_as_it_is_not_escaped_twice(wechat, transport, store, clock) -> None:
+    wechat.interact(STUDENT)
+    seen(store, STUDENT)
+    rendered = '&lt;b&gt; 甲 &amp; 乙\n<a href="https://e.org/?a=1&b=2">报名</a>\n回复 2：👎'
+    await transport.send("wechat", STUDENT, OutgoingMessage(rendered, markup=True))
+    assert wechat.sent_texts(STUDENT) == [rendered] and store.choice("wechat", STUDENT, 2) is None
+    wechat.interact("oFar", clock.now() - OUTSIDE)
+    seen(store, "oFar", clock.now() - OUTSIDE)
+    await transport.send("wechat", "oFar", OutgoingMessage(rendered, markup=True))
+    [template] = wechat.templates("oFar")
+    assert template["data"]["keyword1"]["value"] == "<b> 甲 & 乙\n报名\n回复 2：👎"
 
 
 async def test_outside_the_window_a_template_message_goes(wechat, transport, store, clock) -> None:

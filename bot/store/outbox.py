@@ -190,10 +190,12 @@ class OutboxStore:
             raise NotFoundError(f"no announcement {announcement_id}")
         return _row(Announcement, rows[0])
 
-    def announcements(self, limit: int = 10, author: str | None = None, kind: str | None = None) -> list[Announcement]:
-        """The latest announcements, optionally by one author and of one kind ('notice': people's)."""
+    def announcements(
+        self, limit: int = 10, author: str | None = None, kind: str | None = None, status: str | None = None
+    ) -> list[Announcement]:
+        """The latest announcements, optionally by one author, of one kind ('notice': people's), in one status."""
         clauses, args = [], []
-        for column, value in (("author", author), ("kind", kind)):
+        for column, value in (("author", author), ("kind", kind), ("status", status)):
             if value:
                 clauses.append(f"{column} = ?")
                 args.append(value)

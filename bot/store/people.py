@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlite_utils
 
+from bot import texts
 from bot.store.schema import NotFoundError
 
 #: Minutes after which an untouched admin flow is over.
@@ -81,6 +82,13 @@ class PeopleStore:
             "select name from users where channel = ? and external_id = ?", [channel, external_id]
         ).fetchone()
         return (row[0] or "") if row else ""
+
+    def display_name(self, channel: str, external_id: str) -> str:
+        """The name to show people: the user's name, else their channel and the end of their id (never a raw key)."""
+        name = self.user_name(channel, external_id)
+        if name:
+            return name
+        return texts.NAMELESS.format(channel=texts.CHANNEL_NAMES.get(channel, channel), tail=external_id[-4:])
 
     def last_seen(self, channel: str, external_id: str) -> str | None:
         """When the user last wrote or did anything (UTC ISO), or None for someone never seen."""

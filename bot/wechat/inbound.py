@@ -24,6 +24,7 @@ after the turn whether the answer still goes back passively or is pushed.
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field, replace
@@ -114,7 +115,7 @@ class Inbound:
                 raise
             if request is None:
                 return None
-            turn = _Turn(message["FromUserName"], asyncio.ensure_future(self._run(request)))
+            turn = _Turn(message["FromUserName"], asyncio.ensure_future(self._run(request, message["FromUserName"])))
             self._turns[key] = turn
             loop.call_later(TURN_MEMORY, self._turns.pop, key, None)
         remaining = self.deadline - (loop.time() - arrived)
@@ -130,8 +131,8 @@ class Inbound:
             self._background(self._deliver(turn))
         return turn.messages[0] if turn.mode == "passive" and turn.messages else None
 
-    def _request(self, message: dict[str, str]) -> Request | None:
-        """What the core should do; follows and unfollows are recorded on the way."""
+    def _request(self, message: dict[str, str]) -> Request | str | None:
+        """What the core should do (a str: the channel's own answer); follows and unfollows are recorded."""
         openid, name = message["FromUserName"], event(message)
         if name in ("subscribe", "scan"):
             self.store.mark_followed(CHANNEL, openid)
@@ -139,13 +140,18 @@ class Inbound:
             self.store.mark_unfollowed(CHANNEL, openid)
         return to_request(message, lambda user, n: self.store.choice(CHANNEL, user, n))
 
-    async def _run(self, request: Request) -> tuple[str, ...]:
-        """One turn of the core: the sender's messages; replies for others are pushed to them."""
+    async def _run(self, request: Request | str, openid: str) -> tuple[str, ...]:
+        """One turn of the core: the sender's messages; replies for others are pushed to them. A str is the
+        channel's own answer (a number that presses nothing): the core and the live choices are left alone."""
+        if isinstance(request, str):
+            self.store.touch_user(CHANNEL, openid)  # the user wrote: WeChat's 48 hours start again
+            return (html.escape(request),)
         try:
             replies = self.conversation.handle(request)
             own = [self._without_file(r) for r in replies if r.to is None or r.to == (CHANNEL, request.user_id)]
             rendered = render(own)
-            self.store.set_choices(CHANNEL, request.user_id, rendered.actions)
+            first = self.store.number_turn(CHANNEL, request.user_id, rendered.offers)
+            rendered = render(own, first) if first != 1 else rendered
         except Exception:
             logger.exception("Unhandled error while handling %s", request)
             replies, rendered = [], render([self.conversation.apology()])
@@ -175,7 +181,7 @@ class Inbound:
         if turn.mode == "push":
             turn.messages = await turn.task
         rest = turn.messages[1:] if turn.mode == "passive" else turn.messages
-        await self._push([(CHANNEL, turn.openid, OutgoingMessage(text)) for text in rest])
+        await self._push([(CHANNEL, turn.openid, OutgoingMessage(text, markup=True)) for text in rest])
 
     async def _push(self, messages: Sequence[tuple[str, str, OutgoingMessage]]) -> None:
         """Send (channel, external_id, message)s in order; after a failure, nothing more to that recipient."""

@@ -1,6 +1,8 @@
 """WeChat's messages and events as the core's requests, and the passive text reply's XML.
 
-text                  a question; "/help" a command; a lone digit presses a "回复 n" choice
+text                  a question; "/help" a command; a lone number presses the live "回复 n" choice
+                      shown with it ("确认 n" one that cannot be undone); a number no live choice
+                      has gets the channel's "no longer valid", never the core (not a question)
 image, voice, …       'other': the core asks for text
 event subscribe       /start, with the ambassador's invite code from a parametric QR (qrscene_<code>)
 event SCAN            /start <code>: a follower scanned a parametric QR
@@ -17,16 +19,20 @@ import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 
+from bot import texts
 from bot.conversation import parse_command
 from bot.replies import Request
+from bot.store.wechat import Choice
 from bot.wechat.menu_keys import MENU_KEYS
 
 CHANNEL = "wechat"
 #: The prefix WeChat puts before a parametric QR code's scene on a follow.
 QR_SCENE = "qrscene_"
 
-#: Looks up the action behind "回复 n" for a user: (openid, n) → action or None.
-ChoiceLookup = Callable[[str, int], str | None]
+#: Looks up the live choice shown as "回复 n" to a user: (openid, n) → the choice or None.
+ChoiceLookup = Callable[[str, int], Choice | None]
+#: A number typed alone, or after the confirmation word: "3", "３", "确认3", "确认 3".
+_NUMBER = re.compile(rf"({re.escape(texts.WECHAT_CONFIRM_WORD)})?\s*([0-9]{{1,3}})")
 
 
 #: What XML 1.0 cannot carry at all, not even in CDATA (control characters, lone surrogates, U+FFFE/U+FFFF).
@@ -47,8 +53,9 @@ def event(message: dict[str, str]) -> str:
     return message.get("Event", "").lower() if message.get("MsgType", "").lower() == "event" else ""
 
 
-def to_request(message: dict[str, str], choice: ChoiceLookup) -> Request | None:
-    """The core request for a message or event, or None when the core has nothing to do with it."""
+def to_request(message: dict[str, str], choice: ChoiceLookup) -> Request | str | None:
+    """The core request for a message or event; a str: the channel's own answer (a number that presses
+    nothing); None when nobody has anything to do with it."""
     openid = message["FromUserName"]
     kind = message.get("MsgType", "").lower()
     if kind == "text":
@@ -67,12 +74,16 @@ def to_request(message: dict[str, str], choice: ChoiceLookup) -> Request | None:
     return None
 
 
-def _text(openid: str, content: str, choice: ChoiceLookup) -> Request:
-    digit = unicodedata.normalize("NFKC", content).strip()  # full-width "１" is "1"
-    if digit.isascii() and digit.isdecimal() and len(digit) <= 2:
-        action = choice(openid, int(digit))
-        if action is not None:
-            return Request(CHANNEL, openid, "button", action)
+def _text(openid: str, content: str, choice: ChoiceLookup) -> Request | str:
+    typed = _NUMBER.fullmatch(unicodedata.normalize("NFKC", content).strip())  # full-width "１" is "1"
+    if typed:
+        n, confirmed = int(typed[2]), bool(typed[1])
+        found = choice(openid, n)
+        if found is None:
+            return texts.WECHAT_CHOICE_GONE.format(n=n)
+        if found.confirm and not confirmed:
+            return texts.WECHAT_NEEDS_CONFIRM.format(label=found.label, word=texts.WECHAT_CONFIRM_WORD, n=n)
+        return Request(CHANNEL, openid, "button", found.action)
     command = parse_command(content)
     if command:
         return Request(CHANNEL, openid, "command", command[0], command[1])

@@ -3,7 +3,10 @@
 WeChat text messages carry no buttons. A reply's action buttons are listed as
 "回复 1 …" lines, numbered on across the replies of one turn; the channel keeps the
 actions (store: wechat choices) so that the digit the student sends next presses
-the button. Link buttons become <a href> links, which WeChat shows as tappable.
+the button. A choice that cannot be undone (bot.replies.irreversible) is answered
+with the confirmation word and its number ("回复 确认3"), never a bare digit. Link
+buttons become <a href> links, which WeChat shows as tappable; everything else is
+escaped, so markup written by people (a notice, a question) is shown as text.
 WeChat limits a text message to 2048 bytes (UTF-8): longer text is split on line
 breaks into several messages.
 """
@@ -19,7 +22,8 @@ from icalendar import Calendar
 
 from bot import texts
 from bot.fair_ics import UID_DOMAIN
-from bot.replies import Reply
+from bot.replies import Reply, irreversible
+from bot.store.wechat import Offer
 
 #: WeChat's limit for a text message's Content, in UTF-8 bytes.
 MAX_TEXT_BYTES = 2048
@@ -27,27 +31,32 @@ MAX_TEXT_BYTES = 2048
 
 @dataclass(frozen=True)
 class WeChatText:
-    """What to send for one turn: text messages in order, and the actions the digits 1..n stand for."""
+    """What to send for one turn: text messages in order, and what its numbers, from `first`, stand for."""
 
     messages: tuple[str, ...]
-    actions: tuple[str, ...]
+    offers: tuple[Offer, ...]  # (action, label, needs the confirmation word)
 
 
 def render(replies: Sequence[Reply], first: int = 1) -> WeChatText:
     """One turn's replies as WeChat text messages; numbers run on across the replies, from `first`."""
     blocks: list[str] = []
-    actions: list[str] = []
+    offers: list[Offer] = []
     for reply in replies:
-        lines = [texts.WECHAT_TITLE.format(title=reply.title)] if reply.title else []
-        lines.append(reply.text)
+        # Everything but the bot's own link markup is text: an <a href> written by a person (a notice, a
+        # question shown to an admin) must reach WeChat as characters, not as a live link.
+        lines = [texts.WECHAT_TITLE.format(title=html.escape(reply.title))] if reply.title else []
+        lines.append(html.escape(reply.text))
         for button in reply.all_buttons:
             if button.url:
                 lines.append(f'<a href="{_href(button.url)}">{html.escape(button.label)}</a>')
             elif button.action:
-                actions.append(button.action)
-                lines.append(texts.WECHAT_CHOICE.format(n=first + len(actions) - 1, label=button.label))
+                confirm = irreversible(button.action)
+                offers.append((button.action, button.label, confirm))
+                line = texts.WECHAT_CHOICE_CONFIRM if confirm else texts.WECHAT_CHOICE
+                lines.append(line.format(n=first + len(offers) - 1, label=html.escape(button.label),
+                                         word=texts.WECHAT_CONFIRM_WORD))  # fmt: skip
         blocks.append("\n".join(lines))
-    return WeChatText(tuple(split("\n\n".join(blocks))), tuple(actions))
+    return WeChatText(tuple(split("\n\n".join(blocks))), tuple(offers))
 
 
 def _href(url: str) -> str:

@@ -7,10 +7,10 @@ WeChat's rules (公众号 "客服消息", "模板消息"):
   the receiving side updates on every message and event. Inside the window a notice
   goes as text: the notice, its link as <a href>, its buttons as "回复 n：…" lines
   (bot/wechat/render.py, the same rendering as the answers); the actions are kept
-  (`store.add_choices`) so that the digit the student sends next presses the button.
-  They are numbered after the student's live choices, which stay valid: a notice
-  arriving between a "did you mean" and the student's "1" must not make that "1"
-  press its 🔕 button.
+  (`store.number_push`) so that the number the student sends next presses the button.
+  They are numbered after every live number, which stays valid: a notice arriving
+  between a "did you mean" and the student's "1" must not make that "1" press its
+  🔕 button, and the notice's own numbers stay live after the student writes again.
 - Outside the window only a template message may go, and only if one is configured
   (WECHAT_TEMPLATE_ID): the first line → `first`, the whole text → `keyword1`
   (truncated), a hint → `remark`, the link → `url`. Since May 2023 WeChat no longer
@@ -39,6 +39,7 @@ report, the withdrawal report) as a new message; `delete` always answers False
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from datetime import UTC, datetime, timedelta
@@ -49,7 +50,7 @@ from bot.delivery import DeliveryError, OutgoingMessage, PermanentFailure, RateL
 from bot.replies import Button, Reply
 from bot.settings import Settings
 from bot.wechat.api import TokenUnavailable, WeChatApi, WeChatError, WeChatUnavailable
-from bot.wechat.render import render
+from bot.wechat.render import render, split
 
 logger = logging.getLogger(__name__)
 
@@ -102,12 +103,11 @@ def template_data(
 
     The whole text, its first line included, goes into the keyword: WeChat no longer shows `first`."""
     title_field, text_field, remark_field = fields
-    text = message.text.strip()
-    if len(text) > KEYWORD_LIMIT:
-        text = text[: KEYWORD_LIMIT - 1] + "…"
+    whole = _plain(message.text) if message.markup else message.text.strip()
+    text = whole[: KEYWORD_LIMIT - 1] + "…" if len(whole) > KEYWORD_LIMIT else whole
     data = {text_field: text}
     if title_field:
-        data[title_field] = message.text.strip().partition("\n")[0][:KEYWORD_LIMIT]
+        data[title_field] = whole.partition("\n")[0][:KEYWORD_LIMIT]
     if remark_field:
         data[remark_field] = texts.WECHAT_TEMPLATE_REMARK_LINK if message.link else texts.WECHAT_TEMPLATE_REMARK
     return data
@@ -147,16 +147,23 @@ class WeChatTransport:
         return self.store.clock.now() - when < WINDOW
 
     async def _customer_service(self, openid: str, message: OutgoingMessage) -> str:
-        reply = as_reply(message)
-        rendered = render([reply])
-        add_choices = getattr(self.store, "add_choices", None)
-        if rendered.actions and add_choices is not None:  # numbered on after the student's live choices
-            rendered = render([reply], first=add_choices(CHANNEL, openid, list(rendered.actions)) + 1)
-        parts = rendered.messages
+        numbered: tuple[int, int] = (0, 0)  # (first, count) of the numbers this message holds
+        if message.markup:  # already rendered and numbered (the rest of a turn's answer)
+            parts = tuple(split(message.text))
+        else:
+            reply = as_reply(message)
+            rendered = render([reply])
+            number_push = getattr(self.store, "number_push", None)
+            if rendered.offers and number_push is not None:  # numbered after every live number, never over one
+                numbered = (number_push(CHANNEL, openid, rendered.offers), len(rendered.offers))
+                rendered = render([reply], first=numbered[0]) if numbered[0] != 1 else rendered
+            parts = rendered.messages
         for i, text in enumerate(parts):
             try:
                 await self.api.send_text(openid, text)
             except (WeChatError, WeChatUnavailable) as exc:
+                if i == 0 and numbered[1]:  # never shown: its numbers must not press anything
+                    self.store.drop_choices(CHANNEL, openid, range(numbered[0], sum(numbered)))
                 if i == 0 and isinstance(exc, WeChatError) and exc.errcode in TEMPLATE_INSTEAD:
                     raise _WindowClosed from exc
                 error = translate(exc)
@@ -190,6 +197,11 @@ class WeChatTransport:
 
 class _WindowClosed(Exception):
     """WeChat refused a customer-service message to this student (45015, 45047): the template goes instead."""
+
+
+def _plain(rendered: str) -> str:
+    """WeChat text as the template's plain keyword: the bot's own <a> tags dropped, entities as characters."""
+    return html.unescape(re.sub(r"</?a\b[^>]*>", "", rendered)).strip()
 
 
 def _openid(channel: str, external_id: str) -> str:

@@ -8,6 +8,7 @@ ScanCodeInfo, SendLocationInfo…, kept as their text content, usually empty).
 
 from __future__ import annotations
 
+import re
 from xml.etree.ElementTree import ParseError
 
 import defusedxml.ElementTree as SafeET
@@ -15,6 +16,9 @@ from defusedxml import DefusedXmlException
 
 #: Largest request body accepted (WeChat's messages are a few KB).
 MAX_BODY_BYTES = 64 * 1024
+#: The XML declaration's encoding: WeChat always sends UTF-8; any other is refused before the parser
+#: looks it up (an unknown or non-text codec such as "x-evil" or "rot13" raises LookupError there).
+_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
 
 
 class BadXml(ValueError):
@@ -28,9 +32,12 @@ def parse_xml(body: bytes | str) -> dict[str, str]:
         raise BadXml("body too large")
     if b"<!DOCTYPE" in raw.upper() or b"<!ENTITY" in raw.upper():
         raise BadXml("DTDs and entities are refused")
+    declared = _ENCODING.match(raw)
+    if declared and declared[1].lower() not in (b"utf-8", b"utf8"):
+        raise BadXml(f"encoding {declared[1][:20]!r} refused: WeChat sends UTF-8")
     try:
         root = SafeET.fromstring(raw, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except (ParseError, DefusedXmlException, ValueError) as exc:
+    except (ParseError, DefusedXmlException, ValueError, LookupError) as exc:  # LookupError: a codec
         raise BadXml(f"not XML: {exc}") from None
     if root.tag != "xml":
         raise BadXml(f"unexpected root element {root.tag!r}")
