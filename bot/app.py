@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.conversation import Conversation
@@ -18,9 +20,27 @@ from knowledge.kb import KnowledgeBase
 logger = logging.getLogger(__name__)
 
 
-def configure_logging(level: str) -> None:
-    """Plain timestamped logs on stderr; jieba's start-up chatter only at DEBUG."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line (LOG_FORMAT=json), for journald or a log shipper to parse."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(level: str, log_format: str = "text") -> None:
+    """Timestamped logs on stderr (plain, or JSON lines); jieba's start-up chatter only at DEBUG."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter() if log_format == "json"
+                         else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))  # fmt: skip
+    logging.basicConfig(level=level, handlers=[handler])
     logging.getLogger("jieba").setLevel(logging.WARNING if level != "DEBUG" else logging.DEBUG)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("bm25s").setLevel(logging.WARNING)

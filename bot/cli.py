@@ -22,6 +22,8 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 from bot import cli_admin
+from bot.ops import cli as ops_cli
+from bot.ops.backup import BackupError, RunLock
 from bot.settings import Settings, SettingsError
 from bot.wechat import cli as wechat_cli
 from knowledge.entries import KnowledgeError
@@ -41,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--file", type=Path, help="read one question per line; print one JSON object per line")
     cli_admin.add_parsers(sub)
     wechat_cli.add_parsers(sub)
+    ops_cli.add_parsers(sub)
     return parser
 
 
@@ -56,8 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # In a terminal conversation routine INFO lines would drown the chat; a server logs them.
     serving = settings.telegram_token or settings.wechat_enabled
-    interactive = args.command in ("chat", "ask", "admin", "faq", "stats", "wechat") or not serving
-    configure_logging("WARNING" if interactive and settings.log_level == "INFO" else settings.log_level)
+    interactive = args.command in ("chat", "ask", "admin", "faq", "stats", "wechat", *ops_cli.COMMANDS) or not serving
+    configure_logging("WARNING" if interactive and settings.log_level == "INFO" else settings.log_level,
+                      settings.log_format)
     if getattr(args, "admin", False):
         settings = replace(settings, console_admin=True)
     try:
@@ -65,13 +69,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_admin.run(settings, args)
         if args.command == "wechat":
             return wechat_cli.run(settings, args)
+        if args.command in ops_cli.COMMANDS:
+            return ops_cli.run(settings, args)
         if args.command == "ask":
             return _ask(settings, args)
-        if args.command == "chat" or not (settings.telegram_token or settings.wechat_enabled):
-            return _chat(settings)
-        if not settings.telegram_token:
-            return _wechat(settings)
-        return _telegram(settings)  # and WeChat beside it when configured
+        with RunLock(settings.database_path):  # a restore waits until the bot has stopped
+            if args.command == "chat" or not (settings.telegram_token or settings.wechat_enabled):
+                return _chat(settings)
+            if not settings.telegram_token:
+                return _wechat(settings)
+            return _telegram(settings)  # and WeChat beside it when configured
+    except BackupError as exc:  # the lock: another bot runs on this database, or a restore is under way
+        print(str(exc), file=sys.stderr)
+        return 2
     except KnowledgeError as exc:
         print(f"知识库文件有误 / knowledge base error: {exc}", file=sys.stderr)
         return 2

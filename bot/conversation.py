@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import logging
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from bot import texts
@@ -99,6 +101,8 @@ class Conversation:
     #: How each channel turns an invite code into a link; the Telegram adapter sets its t.me form. A channel
     #: not listed has no invite links (WeChat: ambassadors' parametric QR codes, `python -m bot wechat qrcodes`).
     invite_link_formats: dict[str, str] = field(default_factory=lambda: dict.fromkeys(("telegram", "console"), "/start {code}"))
+    #: Told of each question matched: (channel, outcome, seconds); the runtime's monitor counts them.
+    on_question: Callable[[str, str, float], None] = lambda channel, outcome, seconds: None
 
     def __post_init__(self) -> None:
         self.admin = AdminDesk(self.settings, self.store, lambda: self.kb, self.reload_knowledge)
@@ -361,7 +365,9 @@ class Conversation:
             return [Reply(texts.EMPTY, buttons=self._menu_buttons())]
         if len(text) > MAX_QUESTION_CHARS:
             return [Reply(texts.TOO_LONG.format(limit=MAX_QUESTION_CHARS))]
+        started = time.perf_counter()
         outcome = self.kb.ask(text)
+        self.on_question(request.channel, outcome.kind, time.perf_counter() - started)
         if outcome.kind == "smalltalk":
             return [Reply(self._fill(texts.SMALLTALK[outcome.intent or "ok"]))]
         if outcome.empty:

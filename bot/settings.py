@@ -155,6 +155,11 @@ class Settings:
     # Moves the bot's clock (bot/clock.py) by whole days: for drills and for proving the tests
     # depend on no date. Never set in production.
     clock_offset_days: int = 0
+    # Operating it (bot/ops/): nightly backups, /healthz and /metrics, log format.
+    backup_dir_setting: Path | None = None  # BACKUP_DIR; default: "backups" beside the database
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int | None = None  # /healthz and /metrics on their own port (WeChat's server serves them too)
+    log_format: str = "text"  # or "json": one JSON object a line
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -201,6 +206,16 @@ class Settings:
         if "SEND_RATE_PER_SECOND" in env:
             kwargs["send_rate_per_second"] = _float("SEND_RATE_PER_SECOND", env["SEND_RATE_PER_SECOND"], 0.1, 1000)
         kwargs.update(_wechat(env))
+        if "BACKUP_DIR" in env:
+            kwargs["backup_dir_setting"] = Path(env["BACKUP_DIR"])
+        if "METRICS_HOST" in env:
+            kwargs["metrics_host"] = env["METRICS_HOST"]
+        if "METRICS_PORT" in env:
+            kwargs["metrics_port"] = _int("METRICS_PORT", env["METRICS_PORT"], 1)
+        if "LOG_FORMAT" in env:
+            if env["LOG_FORMAT"].lower() not in ("text", "json"):
+                raise SettingsError(f"LOG_FORMAT must be text or json, got {env['LOG_FORMAT']!r}")
+            kwargs["log_format"] = env["LOG_FORMAT"].lower()
         if "CLOCK_OFFSET_DAYS" in env:
             try:
                 kwargs["clock_offset_days"] = int(env["CLOCK_OFFSET_DAYS"])
@@ -215,6 +230,10 @@ class Settings:
         if settings.suggest_threshold > settings.answer_threshold:
             raise SettingsError("SUGGEST_THRESHOLD must not be above ANSWER_THRESHOLD")
         return settings
+
+    @property
+    def backup_dir(self) -> Path:
+        return self.backup_dir_setting or self.database_path.parent / "backups"
 
     def clock(self) -> Clock:
         """A new clock for this process: the machine's time, moved by CLOCK_OFFSET_DAYS."""

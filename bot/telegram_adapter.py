@@ -41,6 +41,8 @@ from bot import texts
 from bot.app import run_outbox
 from bot.conversation import Conversation, parse_command
 from bot.delivery import OutgoingMessage
+from bot.ops.monitor import Monitor
+from bot.ops.server import start_server
 from bot.outbox_runner import OutboxRunner
 from bot.pacing import SendBudget
 from bot.replies import Reply, Request
@@ -48,6 +50,7 @@ from bot.settings import Settings
 from bot.telegram_transport import (
     FloodAwareRequest,
     FloodWait,
+    PollRequest,
     TelegramTransport,
     fits_a_caption,
     make_bot,
@@ -333,7 +336,7 @@ async def start_outbox(application: Application, **sender_options: Any) -> Outbo
     if settings.wechat_enabled:
         from bot.wechat.runtime import WeChatChannel
 
-        wechat = WeChatChannel(settings, conversation)
+        wechat = WeChatChannel(settings, conversation, application.bot_data["monitor"])
         await wechat.start()
         application.bot_data["wechat"] = wechat
         application.bot_data["transports"] = {"wechat": wechat.transport}
@@ -347,6 +350,9 @@ async def start_outbox(application: Application, **sender_options: Any) -> Outbo
     transports = {CHANNEL: TelegramTransport(bot), **application.bot_data.get("transports", {})}
     runner = await run_outbox(conversation, transports, **sender_options)
     application.bot_data["outbox"] = (runner, bot)
+    monitor: Monitor = application.bot_data["monitor"]
+    monitor.outbox = runner
+    application.bot_data["ops"] = await start_server(monitor)
     if wechat:
         wechat.attach(runner)
     return runner
@@ -359,6 +365,9 @@ async def stop_outbox(application: Application) -> None:
     under them, a notice that arrived would count as failed and go again). WeChat's last pushes
     may still use the sender's Telegram bot, so that shuts down last."""
     runner, bot = application.bot_data.pop("outbox", None) or (None, None)
+    ops = application.bot_data.pop("ops", None)
+    if ops:
+        await ops.cleanup()
     if runner:
         await runner.stop()
     wechat = application.bot_data.pop("wechat", None)
@@ -375,11 +384,16 @@ def build_application(settings: Settings, conversation: Conversation) -> Applica
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     # One budget for the bot's messages/s: answers take from it first, the outbox gets the rest.
     budget = SendBudget(settings.send_rate_per_second)
+    channels = (CHANNEL, "wechat") if settings.wechat_enabled else (CHANNEL,)
+    monitor = Monitor(settings, conversation.store, channels=channels)
+    conversation.on_question = monitor.question
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token)
         # 429s arrive as FloodWait (with the wait) instead of PTB's warning-prone RetryAfter.
-        .request(FloodAwareRequest(connection_pool_size=8, on_message=budget.take))
+        .request(FloodAwareRequest(connection_pool_size=8, on_message=budget.take,
+                                   on_flood=lambda: monitor.flood_wait(CHANNEL)))  # fmt: skip
+        .get_updates_request(PollRequest(on_poll=lambda: monitor.seen(CHANNEL)))
         .context_types(ContextTypes(context=BotContext))
         .post_init(post_init)
         .post_stop(stop_outbox)
@@ -390,6 +404,7 @@ def build_application(settings: Settings, conversation: Conversation) -> Applica
     application = builder.build()
     application.bot_data["conversation"] = conversation
     application.bot_data["budget"] = budget
+    application.bot_data["monitor"] = monitor
 
     # Private chats only: in a group the bot would answer every remark as a question.
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE

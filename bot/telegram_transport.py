@@ -67,9 +67,15 @@ class FloodAwareRequest(HTTPXRequest):
     out, so the outbox's budget knows what the answers to students have used.
     """
 
-    def __init__(self, *args: Any, on_message: Callable[[], None] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        on_message: Callable[[], None] | None = None,
+        on_flood: Callable[[], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self._on_message = on_message
+        self._on_message, self._on_flood = on_message, on_flood
 
     async def do_request(self, url: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         if self._on_message and sends_a_message(url):
@@ -80,7 +86,23 @@ class FloodAwareRequest(HTTPXRequest):
                 seconds = float(json.loads(payload)["parameters"]["retry_after"])
             except (ValueError, KeyError, TypeError):
                 return code, payload  # no retry_after: PTB makes it a NetworkError, i.e. a back-off
+            if self._on_flood:
+                self._on_flood()
             raise FloodWait(seconds)
+        return code, payload
+
+
+class PollRequest(HTTPXRequest):
+    """The request that long-polls getUpdates, telling `on_poll` each time a poll came back fine."""
+
+    def __init__(self, *args: Any, on_poll: Callable[[], None], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._on_poll = on_poll
+
+    async def do_request(self, url: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        code, payload = await super().do_request(url, *args, **kwargs)
+        if code == HTTPStatus.OK and url.endswith("/getUpdates"):
+            self._on_poll()
         return code, payload
 
 

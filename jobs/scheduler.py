@@ -10,6 +10,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.clock import machine_now
 from bot.settings import Settings
 from bot.store import Store
+from jobs.backups import schedule_backups
 from jobs.outbox import release_due
 
 RELEASE_EVERY_SECONDS = 5
@@ -33,4 +34,6 @@ def build_scheduler(settings: Settings, store: Store, on_released: Callable[[lis
         max_instances=1,
         next_run_time=machine_now(),  # at start-up too: what was due while down goes out
     )
+    if str(settings.database_path) != ":memory:":
+        schedule_backups(scheduler, store, settings)
     return scheduler

@@ -11,6 +11,7 @@ from bot.clock import Clock
 from bot.store import schema
 from bot.store.fairs import FairStore
 from bot.store.faq import FaqStore
+from bot.store.health import HealthStore
 from bot.store.outbox import OutboxStore
 from bot.store.people import PeopleStore
 from bot.store.questions import QuestionStore
@@ -19,7 +20,7 @@ from bot.store.wechat import WeChatStore
 logger = logging.getLogger(__name__)
 
 
-class Store(FaqStore, PeopleStore, QuestionStore, OutboxStore, FairStore, WeChatStore):
+class Store(FaqStore, PeopleStore, QuestionStore, OutboxStore, FairStore, WeChatStore, HealthStore):
     """All persistent state of the bot, behind small intention-revealing methods.
 
     SQLite through sqlite-utils, in WAL mode so that readers never wait for

@@ -19,6 +19,8 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.conversation import Conversation
 from bot.delivery import DeliveryError, OutgoingMessage
+from bot.ops.monitor import Monitor
+from bot.ops.server import add_routes, record_callbacks, start_server
 from bot.outbox_runner import Channels, OutboxRunner
 from bot.settings import Settings
 from bot.wechat.api import WeChatApi
@@ -32,8 +34,8 @@ logger = logging.getLogger(__name__)
 class WeChatChannel:
     """The WeChat side of one bot process: `start`, `attach` to the outbox, `stop`."""
 
-    def __init__(self, settings: Settings, conversation: Conversation) -> None:
-        self.settings, self.conversation = settings, conversation
+    def __init__(self, settings: Settings, conversation: Conversation, monitor: Monitor | None = None) -> None:
+        self.settings, self.conversation, self.monitor = settings, conversation, monitor
         self.api = WeChatApi.from_settings(settings)
         self.transport = WeChatTransport(self.api, conversation.store, settings)
         self.channels = Channels({CHANNEL: self.transport})  # the Telegram adapter adds its own
@@ -43,6 +45,9 @@ class WeChatChannel:
     async def start(self) -> None:
         """Listen for WeChat's callbacks on WECHAT_HOST:WECHAT_PORT + WECHAT_PATH."""
         app = build_wechat_app(self.settings, self.conversation, push=self.push)
+        if self.monitor is not None:  # the operator's /healthz and /metrics on this server too
+            app.middlewares.append(record_callbacks(self.monitor, CHANNEL, self.settings.wechat_path))
+            add_routes(app, self.monitor)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, self.settings.wechat_host, self.settings.wechat_port).start()
@@ -83,7 +88,9 @@ def run_wechat_only(settings: Settings, conversation: Conversation) -> None:
 async def _serve(settings: Settings, conversation: Conversation) -> None:
     from bot.app import run_outbox  # bot.app imports the core; kept out of import time here
 
-    channel = WeChatChannel(settings, conversation)
+    monitor = Monitor(settings, conversation.store, channels=(CHANNEL,))
+    conversation.on_question = monitor.question
+    channel = WeChatChannel(settings, conversation, monitor)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -92,10 +99,14 @@ async def _serve(settings: Settings, conversation: Conversation) -> None:
     await channel.start()
     try:
         outbox = await run_outbox(conversation, {CHANNEL: channel.transport})
+        monitor.outbox = outbox
+        ops = await start_server(monitor)
         try:
             channel.attach(outbox)
             await stop.wait()
         finally:
             await outbox.stop()
+            if ops:
+                await ops.cleanup()
     finally:
         await channel.stop()  # also when the outbox could not start: the port is given back

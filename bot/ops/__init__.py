@@ -1,0 +1,1 @@
+"""Keeping the bot running: backups, health and metrics (issue 15)."""
