@@ -40,6 +40,7 @@ PERSONAL_TABLES = (
     "deliveries",
     "wechat_choices",
     "wechat_follows",
+    "conversation_topics",
 )
 
 
