@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot import texts
@@ -34,7 +34,7 @@ class Understood:
 
     outcome: Outcome
     followup: bool = False  # answered from the conversation's topic
-    missing: tuple[str, ...] = ()  # detail asked for (procedure, materials, time) that the answer does not give
+    missing: tuple[str, ...] = ()  # details asked for (procedure, materials, time) that the answer does not give
 
     def note(self, placeholders: dict[str, str]) -> str:
         """What to say before the answer: that the letter has no such detail, and whom to call."""
@@ -68,8 +68,12 @@ class Context:
             topic = self.store.topic(channel, user_id, self.within)
             if topic and kb.get(topic) and not (outcome.kind == "answer" and outcome.faq_id == topic):
                 understood = self._against(kb, text, outcome, topic)
-        if understood.outcome.faq_id:
-            self.store.set_topic(channel, user_id, understood.outcome.faq_id)
+        answered = understood.outcome
+        if answered.faq_id:
+            self.store.set_topic(channel, user_id, answered.faq_id)
+        if answered.kind == "answer" and answered.entry and not understood.missing:  # asked straight out
+            aspects = followup.aspects_of(normalize(text))
+            understood = replace(understood, missing=followup.missing_detail(aspects, answered.entry.answer))
         return understood
 
     def remember(self, channel: str, user_id: str, faq_id: str) -> None:

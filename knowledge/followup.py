@@ -33,6 +33,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "materials": ("材料", "资料", "证明", "证件", "提交", "交什么", "document", "paperwork"),
     "time": ("时间", "什么时候", "几时", "截止", "期限", "何时", "多久", "多长", "几年", "几个月", "今年",
              "去年", "前年", "明年", "之后", "以后", "下一", "下次", "when", "deadline", "how long"),
+    "what": ("干什么", "做什么", "干嘛", "干啥", "做啥", "做乜", "what do", "what does"),
     "kinds": ("哪几", "哪些", "哪种", "几类", "几种", "which", "kinds"),
     "other": ("其他", "其它", "别的", "还有", "另外", "仲有", "other", "else"),
     "who": ("谁", "哪些人", "哪些企业", "边个", "who"),
@@ -58,6 +59,11 @@ CUE_EVIDENCE = 1.5
 #: A follow-up is short; a long message tells its own story.
 MAX_FOLLOWUP_CHARS = 30
 
+#: Words that point back or only colour a sentence (Cantonese particles, English pronouns, as stems): a
+#: follow-up is made of them; they never name a topic.
+POINTERS = frozenset(
+    {*"冇㗎嘅咗仲系咩嚟咁啲喺乜噉嘛喇", "they", "them", "their", "actual", "realli", "just", "also", "exact"}
+)
 #: A measure word after a cue (下一场, 多少次) keeps it a cue.
 _MEASURE = re.compile(r"[个家位名年月天次场份种件条所期届批类项]")
 _CUES = {cue for cues in ASPECT_CUES.values() for cue in cues}
@@ -111,7 +117,7 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
             evidence += information * explained
         elif unit.role == "place":
             elsewhere = True
-        elif _is_cue(unit.surface):
+        elif _is_cue(unit.surface) or unit.surface in POINTERS:
             continue
         elif unit.syllables == 1:
             singles += information
