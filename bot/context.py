@@ -72,8 +72,7 @@ class Context:
         if answered.faq_id:
             self.store.set_topic(channel, user_id, answered.faq_id)
         if answered.kind == "answer" and answered.entry and not understood.missing:  # asked straight out
-            aspects = followup.aspects_of(normalize(text))
-            understood = replace(understood, missing=followup.missing_detail(aspects, answered.entry.answer))
+            understood = replace(understood, missing=followup.missing_detail(normalize(text), answered.entry.answer))
         return understood
 
     def remember(self, channel: str, user_id: str, faq_id: str) -> None:
@@ -93,4 +92,4 @@ class Context:
         assert entry is not None
         logger.debug("Follow-up %r read against %s", text, topic)
         answered = Outcome("answer", entry=entry, score=outcome.score)
-        return Understood(answered, followup=True, missing=followup.missing_detail(reading.aspects, entry.answer))
+        return Understood(answered, followup=True, missing=followup.missing_detail(analysis.normalized, entry.answer))

@@ -31,15 +31,23 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "procedure": ("报名", "报", "申请", "怎么报", "怎样报", "如何", "流程", "手续", "办理", "点样", "入口", "渠道", "加入",
                   "参加", "apply", "sign up", "register", "join", "how do", "how can", "how to"),
     "materials": ("材料", "资料", "证明", "证件", "提交", "交什么", "document", "paperwork"),
-    "time": ("时间", "什么时候", "几时", "截止", "期限", "何时", "多久", "多长", "几年", "几个月", "今年",
-             "去年", "前年", "明年", "之后", "以后", "下一", "下次", "when", "deadline", "how long"),
+    "time": ("时间", "什么时候", "几时", "截止", "期限", "何时", "下一", "下次", "when", "deadline"),
+    "period": ("多久", "多长", "几年", "几个月", "今年", "去年", "前年", "明年", "之后", "以后", "how long"),
     "what": ("干什么", "做什么", "干嘛", "干啥", "做啥", "做乜", "what do", "what does"),
     "kinds": ("哪几", "哪些", "哪种", "几类", "几种", "which", "kinds"),
     "other": ("其他", "其它", "别的", "还有", "另外", "仲有", "other", "else"),
     "who": ("谁", "哪些人", "哪些企业", "边个", "who"),
 }  # fmt: skip
-#: Aspects on which the letter usually has no detail; an answer without a sign of them says so.
-DETAIL_ASPECTS = ("procedure", "materials", "time")
+#: Questions that ask for a detail the letter usually does not give (narrower than the cues above, so
+#: that 参加见习有补贴吗 is not taken for a question about how to sign up).
+_DETAIL_QUESTIONS = {
+    "procedure": re.compile(
+        r"(怎么|怎样|如何|点样|哪里|哪儿|去哪|在哪|边度)(去)?(报|申请|申领|加入|参加|办理|领)|流程|手续|方式|入口|渠道"
+        r"|\b(how (do|can|to) (i |we )?(apply|join|register|sign up))\b|\bsign up\b"
+    ),
+    "materials": re.compile(r"材料|资料|证件|证明|\bdocuments?\b|\bpaperwork\b"),
+    "time": re.compile(r"什么时候|几时|截止|期限|何时|下一场|下次|\bwhen\b|\bdeadline\b"),
+}
 #: Signs in an answer that it does give that detail (a site, a list of papers, a date).
 _DETAIL_SIGNS = {
     "procedure": re.compile(r"登录|网址|网站|平台|小程序|公众号|扫码|流程|步骤|https?://|前往.{0,12}办理"),
@@ -130,6 +138,10 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
     return Reading("followup", aspects, names_programme)
 
 
-def missing_detail(aspects: frozenset[str], answer: str) -> tuple[str, ...]:
-    """The detail aspects a follow-up asks about that `answer` gives no sign of."""
-    return tuple(a for a in DETAIL_ASPECTS if a in aspects and not _DETAIL_SIGNS[a].search(answer))
+def missing_detail(normalized: str, answer: str) -> tuple[str, ...]:
+    """The details (procedure, materials, time) a question asks for that `answer` gives no sign of."""
+    return tuple(
+        aspect
+        for aspect, asks in _DETAIL_QUESTIONS.items()
+        if asks.search(normalized) and not _DETAIL_SIGNS[aspect].search(answer)
+    )

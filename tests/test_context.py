@@ -113,4 +113,4 @@ def test_forget_me_forgets_the_topic(conversation, store):
 def test_a_question_asking_straight_out_for_a_missing_detail_is_told_so_too(conversation):
     reply = say(conversation, "三支一扶报名需要什么材料")
     assert reply.title.startswith("什么是“三支一扶”")
-    assert reply.text.startswith("公函里没有写报名或申请方式、所需材料的细节")
+    assert reply.text.startswith("公函里没有写所需材料的细节")

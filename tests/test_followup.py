@@ -52,7 +52,22 @@ def test_naming_a_programme_is_noticed_even_when_the_topic_mentions_it(kb):
     assert reading(kb, "那就业见习呢", "director-visits").names_programme
 
 
-def test_missing_detail_only_for_details_the_answer_gives_no_sign_of():
-    aspects = frozenset({"procedure", "materials", "amount"})
-    assert missing_detail(aspects, "最高9000元。") == ("procedure", "materials")
-    assert missing_detail(aspects, "登录网站报名，携带身份证。") == ()
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("去哪里报", ("procedure",)),
+        ("点样报名", ("procedure",)),
+        ("how do i apply", ("procedure",)),
+        ("要交什么材料", ("materials",)),
+        ("下一场什么时候", ("time",)),
+        ("参加见习有补贴吗", ()),
+        ("前年呢", ()),
+        ("能拿多少", ()),
+    ],
+)
+def test_missing_detail_is_what_the_question_asks_for_and_the_answer_lacks(question, missing):
+    assert missing_detail(question, "最高9000元。") == missing
+
+
+def test_an_answer_that_gives_the_detail_is_not_said_to_lack_it():
+    assert missing_detail("怎么报名 要什么材料", "登录网站报名，携带身份证。") == ()
