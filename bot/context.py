@@ -83,7 +83,7 @@ class Context:
         """`outcome` as it was, or the topic's entry when `text` follows up on it."""
         analysis = kb.analyzer.analyze(text)
         reading = followup.read(kb.index, analysis, topic)
-        if reading.kind == "own" or (outcome.kind == "answer" and reading.names_programme and not reading.aspects):
+        if reading.kind == "own" or (outcome.kind == "answer" and reading.names_programme and not reading.asks_aspect):
             # its own question, or a confident answer about the programme it names (那就业见习呢)
             return Understood(outcome)
         if reading.kind == "elsewhere":  # the topic somewhere else: a policy the letter does not cover

@@ -36,6 +36,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "what": ("干什么", "做什么", "干嘛", "干啥", "做啥", "做乜", "what do", "what does"),
     "kinds": ("哪几", "哪些", "哪种", "几类", "几种", "which", "kinds"),
     "other": ("其他", "其它", "别的", "还有", "另外", "仲有", "other", "else"),
+    "yesno": ("还能", "能不能", "不能", "可不可以", "有没有", "没有", "有冇", "会不会", "是不是", "算不算"),
     "who": ("谁", "哪些人", "哪些企业", "边个", "who"),
 }  # fmt: skip
 #: Questions that ask for a detail the letter usually does not give (narrower than the cues above, so
@@ -86,6 +87,11 @@ class Reading:
     aspects: frozenset[str] = frozenset()
     names_programme: bool = False  # it names a domain word (就业见习), even one the topic mentions
 
+    @property
+    def asks_aspect(self) -> bool:
+        """It asks something about its subject (条件, 多少…), beyond "is there / can I"."""
+        return bool(self.aspects - {"yesno"})
+
 
 def aspects_of(normalized: str) -> frozenset[str]:
     """The aspects a question asks about, from its cue words."""
@@ -118,11 +124,11 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
     own = Reading("own", aspects, names_programme)
     if len(question.normalized.replace(" ", "")) > MAX_FOLLOWUP_CHARS:
         return own
-    evidence = CUE_EVIDENCE if aspects else 0.0
+    evidence = 0.0
     singles, elsewhere = 0.0, False
     for unit, information, explained in index.explanation(question, topic_id):
-        if explained >= EXPLAINED:
-            evidence += information * explained
+        if explained >= EXPLAINED:  # a context word (听说, 真的) sets the scene: it is no evidence of the subject
+            evidence += information * explained if unit.role != "context" else 0.0
         elif unit.role == "place":
             elsewhere = True
         elif _is_cue(unit.surface) or unit.surface in POINTERS:
@@ -133,6 +139,9 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
             return own
     if elsewhere:  # the topic in a place it does not cover (上海的呢), whatever else was said
         return Reading("elsewhere", aspects, names_programme)
+    # A cue is evidence; "is there / can I" (有没有, 还能) only about something the topic explains (not 是不是真的).
+    if aspects - {"yesno"} or ("yesno" in aspects and evidence):
+        evidence += CUE_EVIDENCE
     if singles > evidence or evidence < MIN_EVIDENCE:
         return own
     return Reading("followup", aspects, names_programme)

@@ -16,9 +16,9 @@ from bot.store import Store
 from knowledge.evaluation import evaluate_conversations, load_cases
 
 DATA = Path(__file__).resolve().parent / "data"
-#: (set, kind) -> floor; measured: blind4 U 83.3%, S 87.5%, X 100%; dev U 92.1%, S 100%, X 100%.
+#: (set, kind) -> floor; measured: blind4 U 87.5%, S 87.5%, X 100%; dev U 92.9%, S 100%, X 100%.
 FLOORS = {
-    ("conversations_blind4", "U"): 0.80,
+    ("conversations_blind4", "U"): 0.84,
     ("conversations_blind4", "S"): 0.84,
     ("conversations_blind4", "X"): 0.98,
     ("conversations_dev", "U"): 0.89,

@@ -26,14 +26,20 @@ def test_cue_words_say_what_a_follow_up_asks_about(question, aspects):
 
 @pytest.mark.parametrize(
     ("question", "topic"),
-    [("那要满足啥条件", "sanzhi-yifu"), ("长沙有没有", "campus-ambassador"), ("总共几个", "campus-ambassador")],
+    [
+        ("那要满足啥条件", "sanzhi-yifu"),
+        ("长沙有没有", "campus-ambassador"),
+        ("总共几个", "campus-ambassador"),
+        ("还能报吗", "sanzhi-yifu"),
+        ("有没有补贴", "jianxi"),
+    ],
 )
 def test_a_question_that_names_nothing_of_its_own_follows_up(kb, question, topic):
     assert reading(kb, question, topic).kind == "followup"
 
 
 @pytest.mark.parametrize(
-    "question", ["三支一扶是什么", "东莞明天天气怎么样", "护照怎么办", "你是男的女的", "房价多少", "好的"]
+    "question", ["三支一扶是什么", "东莞明天天气怎么样", "护照怎么办", "你是男的女的", "房价多少", "好的", "是不是真的"]
 )
 def test_another_topic_or_an_unknown_word_makes_it_a_question_of_its_own(kb, question):
     assert reading(kb, question, "internship-subsidy").kind == "own"
