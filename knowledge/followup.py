@@ -5,8 +5,9 @@ out. Where the topic is kept (and for how long) is the caller's business.
 
 A question is a follow-up (那要满足啥条件, 去哪里报, 长沙有没有, how much?) when it
 names nothing of its own: each of its words is a follow-up cue (conditions,
-amounts, places, procedure, materials, time, "other"), a word the topic's
-entry explains, or a word too vague to name a topic. A word another entry is
+amounts, places, procedure, materials, time, "other", "is there / can I"), a
+word the topic's entry explains, a pointer (a dialect's particle, an English
+pronoun) or a single character that says less than the evidence for the topic. A word another entry is
 about (三支一扶, 人社局), a word no entry knows (天气, 护照) or a place the topic
 does not cover (深圳 after the internship subsidy) makes it a question of its
 own. A follow-up that only moves the topic to another place (上海的呢) is about
@@ -89,8 +90,12 @@ class Reading:
 
     @property
     def asks_aspect(self) -> bool:
-        """It asks something about its subject (条件, 多少…), beyond "is there / can I"."""
-        return bool(self.aspects - {"yesno"})
+        return _asks_aspect(self.aspects)
+
+
+def _asks_aspect(aspects: frozenset[str]) -> bool:
+    """It asks something about its subject (条件, 多少…), beyond "is there / can I" (有没有, 还能)."""
+    return bool(aspects - {"yesno"})
 
 
 def aspects_of(normalized: str) -> frozenset[str]:
@@ -104,7 +109,8 @@ def aspects_of(normalized: str) -> frozenset[str]:
 
 
 def _is_cue(surface: str) -> bool:
-    """A cue word, two cues in one word (报名条件, 哪些地方) or a cue and a measure word (下一场); for English, a stem of a cue's word (requir, sign)."""
+    """A cue word, two cues in one word (报名条件, 哪些地方) or a cue and a measure word (下一场);
+    for English, a stem of a cue's word (requir, sign)."""
     if surface.isascii():
         return len(surface) >= 3 and any(w.startswith(surface) for w in _ENGLISH_CUE_WORDS)
     return surface in _CUES or any(
@@ -140,7 +146,7 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
     if elsewhere:  # the topic in a place it does not cover (上海的呢), whatever else was said
         return Reading("elsewhere", aspects, names_programme)
     # A cue is evidence; "is there / can I" (有没有, 还能) only about something the topic explains (not 是不是真的).
-    if aspects - {"yesno"} or ("yesno" in aspects and evidence):
+    if _asks_aspect(aspects) or ("yesno" in aspects and evidence):
         evidence += CUE_EVIDENCE
     if singles > evidence or evidence < MIN_EVIDENCE:
         return own
