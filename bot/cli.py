@@ -18,6 +18,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dotenv import load_dotenv
 
@@ -27,6 +28,9 @@ from bot.ops.backup import BackupError, RunLock
 from bot.settings import Settings, SettingsError
 from bot.wechat import cli as wechat_cli
 from knowledge.entries import KnowledgeError
+
+if TYPE_CHECKING:
+    from knowledge.kb import KnowledgeBase
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="?", help="the question text")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--file", type=Path, help="read one question per line; print one JSON object per line")
+    ask.add_argument(
+        "--conversations",
+        action="store_true",
+        help='with --file: each line is {"turns": [...]}, one conversation; print how its last turn is answered',
+    )
     cli_admin.add_parsers(sub)
     wechat_cli.add_parsers(sub)
     ops_cli.add_parsers(sub)
@@ -135,26 +144,68 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import build_knowledge
     from bot.store import Store
 
-    if bool(args.question) == bool(args.file):
-        print("请给出一个问题，或用 --file 指定问题文件（二选一）。", file=sys.stderr)
+    if bool(args.question) == bool(args.file) or (args.conversations and not args.file):
+        print("请给出一个问题，或用 --file 指定问题文件（二选一；--conversations 需要 --file）。", file=sys.stderr)
         return 2
     if args.file:
         try:
-            questions = args.file.read_text(encoding="utf-8-sig").splitlines()
+            lines = args.file.read_text(encoding="utf-8-sig").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
             print(f"无法读取问题文件 {args.file}: {exc}", file=sys.stderr)
             return 2
     else:
-        questions = [args.question]
+        lines = [args.question]
+    conversations = _conversations(lines) if args.conversations else None
+    if isinstance(conversations, str):
+        print(f"{args.file}: {conversations}", file=sys.stderr)
+        return 2
     store = Store.open(settings.database_path, settings.clock())
     try:
         kb = build_knowledge(settings, store)
-        for question in questions:
+        if conversations is not None:
+            _ask_conversations(settings, kb, conversations)
+            return 0
+        for question in lines:
             result = kb.ask(question).to_json(settings.placeholders)
             print(json.dumps(result, ensure_ascii=False) if args.json or args.file else _describe(result))
     finally:
         store.close()
     return 0
+
+
+def _conversations(lines: list[str]) -> list[list[str]] | str:
+    """Each non-blank line's turns, or what is wrong with the first bad line."""
+    conversations = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            turns = json.loads(line).get("turns")
+        except (ValueError, AttributeError):
+            turns = None
+        if not isinstance(turns, list) or not turns or not all(isinstance(t, str) for t in turns):
+            return f'第 {number} 行应为 {{"turns": ["问题", …]}}'
+        conversations.append(turns)
+    return conversations
+
+
+def _ask_conversations(settings: Settings, kb: KnowledgeBase, conversations: list[list[str]]) -> None:
+    """Play each conversation as its own user, each with a fresh context; print how its last turn is answered.
+
+    The contexts live in a database of their own in memory: checking never touches the bot's conversations.
+    """
+    from bot.context import Context
+    from bot.store import Store
+
+    scratch = Store.open(":memory:", settings.clock())
+    try:
+        context = Context(scratch, lambda: kb)
+        for number, turns in enumerate(conversations, 1):
+            for turn in turns:
+                understood = context.ask("cli", f"conversation-{number}", turn)
+            print(json.dumps(understood.outcome.to_json(settings.placeholders), ensure_ascii=False))
+    finally:
+        scratch.close()
 
 
 def _describe(result: dict) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from bot import texts
 from bot.admin import AdminDesk
 from bot.announce import Announcer
+from bot.context import Context
 from bot.editor import Editor
 from bot.fair_editor import FLOWS as FAIR_FLOWS
 from bot.fair_editor import FairEditor
@@ -98,6 +99,7 @@ class Conversation:
     fairs: FairDesk = field(init=False)
     privacy: Privacy = field(init=False)
     fair_editor: FairEditor = field(init=False)
+    context: Context = field(init=False)
     #: How each channel turns an invite code into a link; the Telegram adapter sets its t.me form. A channel
     #: not listed has no invite links (WeChat: ambassadors' parametric QR codes, `python -m bot wechat qrcodes`).
     invite_link_formats: dict[str, str] = field(default_factory=lambda: dict.fromkeys(("telegram", "console"), "/start {code}"))
@@ -120,6 +122,7 @@ class Conversation:
         self.privacy = Privacy(self.store)
         self.fairs = FairDesk(self.settings, self.store)
         self.fair_editor = FairEditor(self.settings, self.store)
+        self.context = Context(self.store, lambda: self.kb)
         self._faq_version = self.store.faq_version()
 
     def handle(self, request: Request) -> list[Reply]:
@@ -291,6 +294,8 @@ class Conversation:
             return [replace(self.category(rest), replace=navigating)]
         if kind == "faq":
             entry = self.kb.get(rest)
+            if entry:
+                self.context.remember(request.channel, request.user_id, entry.id)
             return [self.answer(entry)] if entry else [Reply(texts.STALE_BUTTON)]
         if kind in ("pick", "none") and not navigating:
             return self._resolve(request, kind, rest)
@@ -307,6 +312,7 @@ class Conversation:
         if not self.store.resolve_question(int(log_id), request.channel, request.user_id, entry_id or None):
             return [Reply(texts.STALE_BUTTON)]
         if entry:
+            self.context.remember(request.channel, request.user_id, entry.id)
             return [self.answer(entry)]
         return [Reply(self._fill(texts.NONE_OF_THESE), buttons=self._menu_buttons())]
 
@@ -366,7 +372,8 @@ class Conversation:
         if len(text) > MAX_QUESTION_CHARS:
             return [Reply(texts.TOO_LONG.format(limit=MAX_QUESTION_CHARS))]
         started = time.perf_counter()
-        outcome = self.kb.ask(text)
+        understood = self.context.ask(request.channel, request.user_id, text)
+        outcome = understood.outcome
         self.on_question(request.channel, outcome.kind, time.perf_counter() - started)
         if outcome.kind == "smalltalk":
             return [Reply(self._fill(texts.SMALLTALK[outcome.intent or "ok"]))]
@@ -374,16 +381,16 @@ class Conversation:
             return [Reply(texts.EMPTY, buttons=self._menu_buttons())]
         log_id = self._log(request, text, outcome)
         if outcome.kind == "answer" and outcome.entry:
-            return [self.answer(outcome.entry, log_id)]
+            return [self.answer(outcome.entry, log_id, note=understood.note(self.settings.placeholders))]
         if outcome.kind == "suggest":
             rows = tuple((Button(s.question, f"pick:{log_id}:{s.faq_id}"),) for s in outcome.suggestions)
             ask = texts.SUGGEST if len(rows) > 1 else texts.SUGGEST_ONE  # one suggestion is not "these"
             return [Reply(ask, buttons=(*rows, (Button(texts.SUGGEST_NONE_OF_THESE, f"none:{log_id}"),)))]
         return [Reply(self._fill(texts.NO_ANSWER), buttons=self._menu_buttons())]
 
-    def answer(self, entry: FaqEntry, log_id: int | None = None) -> Reply:
-        """An entry as the student sees it: question as title, answer, source; 👍/👎 when it answered a question."""
-        body = entry.render_answer(self.settings.placeholders)
+    def answer(self, entry: FaqEntry, log_id: int | None = None, note: str = "") -> Reply:
+        """An entry as the student sees it: question as title, (a note,) answer, source; 👍/👎 when it answered."""
+        body = (note + "\n\n" if note else "") + entry.render_answer(self.settings.placeholders)
         if entry.source:
             body += "\n\n" + texts.ANSWER_SOURCE.format(source=entry.source)
         rows: tuple[tuple[Button, ...], ...] = ((Button(texts.BUTTON_MENU, "menu"),),)

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 
 from bot import texts
+from bot.context import TOPIC_MINUTES
 from bot.following import TOPICS
 from bot.permissions import Actor
 from bot.replies import Button, Reply
@@ -36,6 +37,7 @@ class Privacy:
             questions=data["questions"],
             reminders=data["reminders"],
             roles="、".join(texts.ROLE_NAMES.get(r, r) for r in data["roles"]) or texts.NOTHING,
+            topic_minutes=TOPIC_MINUTES,
         )
         return Reply(text, buttons=((Button(texts.BUTTON_FORGET_ME, "me:forget"),),))
 

@@ -50,6 +50,9 @@ NO_ANSWER = (
     "抱歉，这个问题我暂时答不上来 🙏 已记录下来转给工作人员完善。\n"
     "你可以换个说法再问，或按分类浏览；也可以致电 {contact_phone} 咨询。"
 )
+#: Before the answer to a follow-up that asks for a detail the bureau's letter does not give.
+FOLLOWUP_NO_DETAIL = "公函里没有写{aspects}的细节，请致电 {contact_phone} 咨询工作人员。下面是这项政策的介绍："
+DETAIL_ASPECTS = {"procedure": "报名或申请方式", "materials": "所需材料", "time": "具体时间"}
 NONE_OF_THESE = "好的，已把你的问题记录下来转给工作人员。\n也可以换个说法再问，或致电 {contact_phone} 咨询。"
 SMALLTALK = {
     "greeting": "你好呀 👋 我是{bot_name}，有关实习补贴、见习、招聘会、人才政策的问题，直接打字问我就行。",
@@ -454,7 +457,7 @@ MYDATA = (
     "🔒 我保存的关于你的信息：\n"
     "· 昵称：{name}（首次使用 {first_seen}）\n"
     "· 关注的城市：{city}；关注的通知：{topics}\n"
-    "· 提过的问题：{questions} 条（用于改进答案）\n"
+    "· 提过的问题：{questions} 条（用于改进答案；最近在聊的话题只保留 {topic_minutes} 分钟，用于听懂追问）\n"
     "· 待发送的招聘会提醒：{reminders} 个\n"
     "· 角色：{roles}\n"
     "这些信息只用于回答问题和发送你订阅的通知。可以随时删除。"

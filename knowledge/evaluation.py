@@ -6,6 +6,10 @@ Shared by the accuracy benchmark, the accuracy test and (later) the admins'
 A case is {"q": question, "expect": [ids], "kind": K}. `expect: []` means the
 bot must not answer from the FAQ. Kinds: P plain, C colloquial, F Traditional,
 K keywords, L long, T typos, E English, O out of scope, H near-miss out of scope.
+
+A conversation case is {"turns": [question, ...], "expect": [ids], "kind": K}:
+`expect` is about the last turn. Kinds: U follow-up, S topic switch, X last turn
+out of scope.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ KIND_NAMES = {
     "O": "out of scope",
     "H": "near-miss out of scope",
 }
+CONVERSATION_KIND_NAMES = {"U": "follow-up", "S": "topic switch", "X": "last turn out of scope"}
 #: The targets of the product, by group of kinds.
 GROUPS = {
     "in-scope Chinese": ("PCFKLT", 0.95),
@@ -81,5 +86,16 @@ def evaluate(answer: Callable[[str], tuple[str | None, Any]], cases: Iterable[di
     tally = Tally()
     for case in cases:
         answered, detail = answer(case["q"])
+        tally.add(case, is_correct(case, answered), detail)
+    return tally
+
+
+def evaluate_conversations(
+    answer: Callable[[list[str]], tuple[str | None, Any]], cases: Iterable[dict[str, Any]]
+) -> Tally:
+    """Run every conversation through `answer` (turns -> (id answered to the last turn or None, detail))."""
+    tally = Tally()
+    for case in cases:
+        answered, detail = answer(case["turns"])
         tally.add(case, is_correct(case, answered), detail)
     return tally

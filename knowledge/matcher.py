@@ -30,6 +30,7 @@ Two stages, so that the cost stays flat as the knowledge base grows:
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 from collections.abc import Iterable, Sequence
@@ -179,6 +180,24 @@ class MatchIndex:
         scored = [self._score_entry(i, analysis, information) for i in candidates]
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored[:limit]
+
+    def explanation(self, question: Analysis, entry_id: str) -> list[tuple[Unit, float, float]]:
+        """Each word of `question` with its information and the share of it entry `entry_id` explains (0..1).
+
+        What a follow-up needs to know: which of its words the entry the conversation is about explains."""
+        position = self._positions.get(entry_id)
+        vocabulary = self._vocabularies[position] if position is not None else None
+        return [
+            (u, self._information(u), self._explained(u, vocabulary) if vocabulary else 0.0) for u in question.units
+        ]
+
+    def is_known(self, feature: str) -> bool:
+        """Whether any entry uses `feature` (天气 and 护照 are not known)."""
+        return feature in self._idf
+
+    @functools.cached_property
+    def _positions(self) -> dict[str, int]:
+        return {e.id: i for i, e in enumerate(self.entries)}
 
     def _retrieve(self, features: Iterable[str]) -> list[int]:
         """Entry indexes whose phrasings BM25 ranks highest, best first."""

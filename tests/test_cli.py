@@ -58,3 +58,36 @@ def test_a_malformed_setting_stops_with_its_name(env, capsys, monkeypatch):
     monkeypatch.setenv("ANSWER_THRESHOLD", "lots")
     assert main(["ask", "x"]) == 2
     assert "ANSWER_THRESHOLD" in capsys.readouterr().err
+
+
+def test_ask_conversations_prints_the_last_turn_of_each_conversation(env, capsys, clock):
+    conversations = env / "c.jsonl"
+    lines = [
+        {"turns": ["三支一扶是什么", "东莞天气怎么样"]},
+        {"turns": ["三支一扶"]},
+        {"turns": ["三支一扶是什么", "那要满足啥条件"]},
+        {"turns": ["那要满足啥条件"]},  # a fresh context: the conversation before it is not remembered
+    ]
+    conversations.write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in lines) + "\n\n", encoding="utf-8")
+    assert main(["ask", "--json", "--file", str(conversations), "--conversations"]) == 0
+    results = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["outcome"] for r in results] == ["none", "answer", "answer", "none"]
+    assert set(results[1]) == {"outcome", "faq_id", "answer", "score", "suggestions"}
+    assert results[1]["faq_id"] == results[2]["faq_id"] == "sanzhi-yifu"
+    from bot.store import Store
+
+    store = Store.open(env / "bot.db", clock)  # the bot's own conversations are untouched
+    assert store.db["conversation_topics"].count == 0 and store.logged_questions() == []
+    store.close()
+
+
+@pytest.mark.parametrize("line", ['{"turns": []}', '["a"]', "not json", '{"turns": [1]}'])
+def test_ask_conversations_names_a_malformed_line(env, capsys, line):
+    conversations = env / "c.jsonl"
+    conversations.write_text('{"turns": ["三支一扶"]}\n' + line + "\n", encoding="utf-8")
+    assert main(["ask", "--file", str(conversations), "--conversations"]) == 2
+    assert "第 2 行" in capsys.readouterr().err
+
+
+def test_ask_conversations_needs_a_file(env, capsys):
+    assert main(["ask", "三支一扶", "--conversations"]) == 2

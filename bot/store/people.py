@@ -41,6 +41,7 @@ PERSONAL_TABLES = (
     "deliveries",
     "wechat_choices",
     "wechat_follows",
+    "conversation_topics",
 )
 
 

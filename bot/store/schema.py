@@ -270,6 +270,15 @@ def _migration_7(db: sqlite_utils.Database) -> None:
     db["wechat_follows"].create_index(["unfollowed_at"])
 
 
+def _migration_8(db: sqlite_utils.Database) -> None:
+    """What each user's conversation is about, so a follow-up is understood (across restarts and channels)."""
+    db["conversation_topics"].create(
+        {"channel": str, "external_id": str, "faq_id": str, "updated_at": str},
+        pk=("channel", "external_id"),
+        not_null={"faq_id", "updated_at"},
+    )
+
+
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_1,
     _migration_2,
@@ -278,4 +287,5 @@ MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_5,
     _migration_6,
     _migration_7,
+    _migration_8,
 )

@@ -1,0 +1,95 @@
+"""What a conversation is about: a follow-up question is understood against it.
+
+The topic is the FAQ entry the bot last answered or offered first to this user,
+kept in the store for `TOPIC_MINUTES` (so a restart, or the other channel's
+process, keeps it) and read on the store's clock. A question that names nothing
+of its own (那要满足啥条件, 去哪里报, how much?) is answered from the topic; one that
+names another programme switches to it; one about something the knowledge base
+does not hold (天气, another city's policy) is never answered because of the
+topic. How a question reads is decided in knowledge/followup.py (pure).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from bot import texts
+from bot.store import Store
+from knowledge import followup
+from knowledge.kb import KnowledgeBase, Outcome
+from knowledge.text import normalize
+
+logger = logging.getLogger(__name__)
+
+#: How long a conversation stays about its topic after the bot last spoke of it.
+TOPIC_MINUTES = 10
+
+
+@dataclass(frozen=True)
+class Understood:
+    """How the bot reads one question in its conversation."""
+
+    outcome: Outcome
+    followup: bool = False  # answered from the conversation's topic
+    missing: tuple[str, ...] = ()  # details asked for (procedure, materials, time) that the answer does not give
+
+    def note(self, placeholders: dict[str, str]) -> str:
+        """What to say before the answer: that the letter has no such detail, and whom to call."""
+        if not self.missing:
+            return ""
+        aspects = "、".join(texts.DETAIL_ASPECTS[a] for a in self.missing)
+        return texts.FOLLOWUP_NO_DETAIL.format(aspects=aspects, **placeholders)
+
+
+def has_words(text: str) -> bool:
+    """Letters or characters a person wrote (总共几个, 为什么), as opposed to emoji or punctuation only."""
+    return any(c.isalpha() for c in normalize(text))
+
+
+class Context:
+    """Answers questions in the light of what each user's conversation is about."""
+
+    def __init__(self, store: Store, kb: Callable[[], KnowledgeBase], minutes: int = TOPIC_MINUTES) -> None:
+        self.store = store
+        self._kb = kb
+        self.within = timedelta(minutes=minutes)
+
+    def ask(self, channel: str, user_id: str, text: str) -> Understood:
+        """Understand `text` from this user, and remember what the conversation is now about."""
+        kb = self._kb()
+        outcome = kb.ask(text)
+        if outcome.empty and has_words(text):  # only common words (为什么, 总共几个): a question, not nothing
+            outcome = Outcome("none")
+        understood = Understood(outcome)
+        if outcome.kind != "smalltalk" and not outcome.empty:
+            topic = self.store.topic(channel, user_id, self.within)
+            if topic and kb.get(topic) and not (outcome.kind == "answer" and outcome.faq_id == topic):
+                understood = self._against(kb, text, outcome, topic)
+        answered = understood.outcome
+        if answered.faq_id:
+            self.store.set_topic(channel, user_id, answered.faq_id)
+        if answered.kind == "answer" and answered.entry and not understood.missing:  # asked straight out
+            understood = replace(understood, missing=followup.missing_detail(normalize(text), answered.entry.answer))
+        return understood
+
+    def remember(self, channel: str, user_id: str, faq_id: str) -> None:
+        """The user was shown entry `faq_id` (a menu or a "did you mean" button): the conversation is about it."""
+        self.store.set_topic(channel, user_id, faq_id)
+
+    def _against(self, kb: KnowledgeBase, text: str, outcome: Outcome, topic: str) -> Understood:
+        """`outcome` as it was, or the topic's entry when `text` follows up on it."""
+        analysis = kb.analyzer.analyze(text)
+        reading = followup.read(kb.index, analysis, topic)
+        if reading.kind == "own" or (outcome.kind == "answer" and reading.names_programme and not reading.asks_aspect):
+            # its own question, or a confident answer about the programme it names (那就业见习呢)
+            return Understood(outcome)
+        if reading.kind == "elsewhere":  # the topic somewhere else: a policy the letter does not cover
+            return Understood(Outcome("none", score=outcome.score))
+        entry = kb.get(topic)
+        assert entry is not None
+        logger.debug("Follow-up %r read against %s", text, topic)
+        answered = Outcome("answer", entry=entry, score=outcome.score)
+        return Understood(answered, followup=True, missing=followup.missing_detail(analysis.normalized, entry.answer))

@@ -1,0 +1,162 @@
+"""Read a short question as a follow-up of the entry a conversation is about.
+
+Pure: an index, an analysed question and the topic's entry id in, a `Reading`
+out. Where the topic is kept (and for how long) is the caller's business.
+
+A question is a follow-up (那要满足啥条件, 去哪里报, 长沙有没有, how much?) when it
+names nothing of its own: each of its words is a follow-up cue (conditions,
+amounts, places, procedure, materials, time, "other", "is there / can I"), a
+word the topic's entry explains, a pointer (a dialect's particle, an English
+pronoun) or a single character that says less than the evidence for the topic. A word another entry is
+about (三支一扶, 人社局), a word no entry knows (天气, 护照) or a place the topic
+does not cover (深圳 after the internship subsidy) makes it a question of its
+own. A follow-up that only moves the topic to another place (上海的呢) is about
+a policy elsewhere, which the knowledge base does not hold.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from knowledge.analyzer import Analysis
+from knowledge.matcher import MatchIndex
+
+#: What a follow-up asks about, by the words that ask it (Simplified, Cantonese, English).
+ASPECT_CUES: dict[str, tuple[str, ...]] = {
+    "conditions": ("条件", "要求", "资格", "门槛", "符合", "满足", "待遇", "福利", "能不能", "require", "eligib", "qualif"),
+    "amount": ("多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
+               "how much", "how many", "amount"),
+    "place": ("哪里", "哪儿", "哪些地方", "哪些城市", "在哪", "去哪", "边度", "地点", "地方", "城市", "where"),
+    "procedure": ("报名", "报", "申请", "怎么报", "怎样报", "如何", "流程", "手续", "办理", "点样", "入口", "渠道", "加入",
+                  "参加", "apply", "sign up", "register", "join", "how do", "how can", "how to"),
+    "materials": ("材料", "资料", "证明", "证件", "提交", "交什么", "document", "paperwork"),
+    "time": ("时间", "什么时候", "几时", "截止", "期限", "何时", "下一", "下次", "when", "deadline"),
+    "period": ("多久", "多长", "几年", "几个月", "今年", "去年", "前年", "明年", "之后", "以后", "how long"),
+    "what": ("干什么", "做什么", "干嘛", "干啥", "做啥", "做乜", "what do", "what does"),
+    "kinds": ("哪几", "哪些", "哪种", "几类", "几种", "which", "kinds"),
+    "other": ("其他", "其它", "别的", "还有", "另外", "仲有", "other", "else"),
+    "yesno": ("还能", "能不能", "不能", "可不可以", "有没有", "没有", "有冇", "会不会", "是不是", "算不算"),
+    "who": ("谁", "哪些人", "哪些企业", "边个", "who"),
+}  # fmt: skip
+#: Questions that ask for a detail the letter usually does not give (narrower than the cues above, so
+#: that 参加见习有补贴吗 is not taken for a question about how to sign up).
+_DETAIL_QUESTIONS = {
+    "procedure": re.compile(
+        r"(怎么|怎样|如何|点样|哪里|哪儿|去哪|在哪|边度)(去)?(报|申请|申领|加入|参加|办理|领)|流程|手续|方式|入口|渠道"
+        r"|\b(how (do|can|to) (i |we )?(apply|join|register|sign up))\b|\bsign up\b"
+    ),
+    "materials": re.compile(r"材料|资料|证件|证明|\bdocuments?\b|\bpaperwork\b"),
+    "time": re.compile(r"什么时候|几时|截止|期限|何时|下一场|下次|\bwhen\b|\bdeadline\b"),
+}
+#: Signs in an answer that it does give that detail (a site, a list of papers, a date).
+_DETAIL_SIGNS = {
+    "procedure": re.compile(r"登录|网址|网站|平台|小程序|公众号|扫码|流程|步骤|https?://|前往.{0,12}办理"),
+    "materials": re.compile(r"身份证|复印件|证明材料|材料清单|需提供|须提供|携带"),
+    "time": re.compile(r"\d{1,2}月\d{1,2}日|截止|报名时间为|每年\d{1,2}月"),
+}
+#: A word of two syllables or more that the topic does not explain ends a follow-up if it says this much
+#: (三支一扶, 人社局) or if no entry knows it (天气, 护照): it names a topic of its own.
+VAGUE_INFORMATION = 1.0
+#: The topic explains a word when it explains at least this share of it (a word only its answer uses, heard
+#: as a homophone, is not enough: 房价 is not 放假).
+EXPLAINED = 0.6
+#: Evidence a follow-up needs: a cue, or more than one vague character the topic explains (大 in 你多大了).
+MIN_EVIDENCE = 1.0
+#: What a follow-up cue (条件, 多少, 去哪里) says for the topic, in the units of a word's information.
+CUE_EVIDENCE = 1.5
+#: A follow-up is short; a long message tells its own story.
+MAX_FOLLOWUP_CHARS = 30
+
+#: Words that point back or only colour a sentence (Cantonese particles, English pronouns, as stems): a
+#: follow-up is made of them; they never name a topic.
+POINTERS = frozenset(
+    {*"冇㗎嘅咗仲系咩嚟咁啲喺乜噉嘛喇", "they", "them", "their", "actual", "realli", "just", "also", "exact"}
+)
+#: A measure word after a cue (下一场, 多少次) keeps it a cue.
+_MEASURE = re.compile(r"[个家位名年月天次场份种件条所期届批类项]")
+_CUES = {cue for cues in ASPECT_CUES.values() for cue in cues}
+_ENGLISH_CUE_WORDS = {word for cue in _CUES if cue.isascii() for word in cue.split()}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a question reads against a topic: a follow-up of it, a question of its own, or the topic elsewhere."""
+
+    kind: Literal["followup", "own", "elsewhere"]
+    aspects: frozenset[str] = frozenset()
+    names_programme: bool = False  # it names a domain word (就业见习), even one the topic mentions
+
+    @property
+    def asks_aspect(self) -> bool:
+        return _asks_aspect(self.aspects)
+
+
+def _asks_aspect(aspects: frozenset[str]) -> bool:
+    """It asks something about its subject (条件, 多少…), beyond "is there / can I" (有没有, 还能)."""
+    return bool(aspects - {"yesno"})
+
+
+def aspects_of(normalized: str) -> frozenset[str]:
+    """The aspects a question asks about, from its cue words."""
+    padded = f" {normalized} "
+    return frozenset(
+        aspect
+        for aspect, cues in ASPECT_CUES.items()
+        if any((f" {cue}" in padded) if cue.isascii() else (cue in normalized) for cue in cues)
+    )
+
+
+def _is_cue(surface: str) -> bool:
+    """A cue word, two cues in one word (报名条件, 哪些地方) or a cue and a measure word (下一场);
+    for English, a stem of a cue's word (requir, sign)."""
+    if surface.isascii():
+        return len(surface) >= 3 and any(w.startswith(surface) for w in _ENGLISH_CUE_WORDS)
+    return surface in _CUES or any(
+        surface.startswith(c) and (surface[len(c) :] in _CUES or _MEASURE.fullmatch(surface[len(c) :])) for c in _CUES
+    )
+
+
+def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
+    """Whether `question` follows up on entry `topic_id`, asks something of its own, or moves the topic elsewhere.
+
+    Single characters the topic does not explain (块 in 贷款那块呢, a dialect's particle) are vague: they end a
+    follow-up only when they say more than the evidence for the topic (its words and the cues) does.
+    """
+    aspects = aspects_of(question.normalized)
+    programmes = {w.lower() for w in index.analyzer.lexicon.domain_words}
+    names_programme = any(u.surface in programmes for u in question.units)
+    own = Reading("own", aspects, names_programme)
+    if len(question.normalized.replace(" ", "")) > MAX_FOLLOWUP_CHARS:
+        return own
+    evidence = 0.0
+    singles, elsewhere = 0.0, False
+    for unit, information, explained in index.explanation(question, topic_id):
+        if explained >= EXPLAINED:  # a context word (听说, 真的) sets the scene: it is no evidence of the subject
+            evidence += information * explained if unit.role != "context" else 0.0
+        elif unit.role == "place":
+            elsewhere = True
+        elif _is_cue(unit.surface) or unit.surface in POINTERS:
+            continue
+        elif unit.syllables == 1:
+            singles += information
+        elif information >= VAGUE_INFORMATION or not index.is_known(unit.key):
+            return own
+    if elsewhere:  # the topic in a place it does not cover (上海的呢), whatever else was said
+        return Reading("elsewhere", aspects, names_programme)
+    # A cue is evidence; "is there / can I" (有没有, 还能) only about something the topic explains (not 是不是真的).
+    if _asks_aspect(aspects) or ("yesno" in aspects and evidence):
+        evidence += CUE_EVIDENCE
+    if singles > evidence or evidence < MIN_EVIDENCE:
+        return own
+    return Reading("followup", aspects, names_programme)
+
+
+def missing_detail(normalized: str, answer: str) -> tuple[str, ...]:
+    """The details (procedure, materials, time) a question asks for that `answer` gives no sign of."""
+    return tuple(
+        aspect
+        for aspect, asks in _DETAIL_QUESTIONS.items()
+        if asks.search(normalized) and not _DETAIL_SIGNS[aspect].search(answer)
+    )

@@ -1,0 +1,79 @@
+"""knowledge/followup.py: how a short question reads against the entry a conversation is about (pure)."""
+
+import pytest
+
+from knowledge.followup import aspects_of, missing_detail, read
+
+
+def reading(kb, question: str, topic: str):
+    return read(kb.index, kb.analyzer.analyze(question), topic)
+
+
+@pytest.mark.parametrize(
+    ("question", "aspects"),
+    [
+        ("要满足啥条件", {"conditions"}),
+        ("去哪里报", {"place", "procedure"}),
+        ("要交什么材料", {"materials"}),
+        ("how much?", {"amount"}),
+        ("还有其他的吗", {"other"}),
+        ("三支一扶", set()),
+    ],
+)
+def test_cue_words_say_what_a_follow_up_asks_about(question, aspects):
+    assert aspects_of(question) == aspects
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("那要满足啥条件", "sanzhi-yifu"),
+        ("长沙有没有", "campus-ambassador"),
+        ("总共几个", "campus-ambassador"),
+        ("还能报吗", "sanzhi-yifu"),
+        ("有没有补贴", "jianxi"),
+    ],
+)
+def test_a_question_that_names_nothing_of_its_own_follows_up(kb, question, topic):
+    assert reading(kb, question, topic).kind == "followup"
+
+
+@pytest.mark.parametrize(
+    "question", ["三支一扶是什么", "东莞明天天气怎么样", "护照怎么办", "你是男的女的", "房价多少", "好的", "是不是真的"]
+)
+def test_another_topic_or_an_unknown_word_makes_it_a_question_of_its_own(kb, question):
+    assert reading(kb, question, "internship-subsidy").kind == "own"
+
+
+@pytest.mark.parametrize("question", ["深圳有没有", "上海的呢", "广州的实习补贴呢"])
+def test_a_place_the_topic_does_not_cover_moves_it_elsewhere(kb, question):
+    assert reading(kb, question, "internship-subsidy").kind == "elsewhere"
+
+
+def test_a_long_message_is_never_a_follow_up(kb):
+    assert reading(kb, "那要满足啥条件" * 5, "sanzhi-yifu").kind == "own"
+
+
+def test_naming_a_programme_is_noticed_even_when_the_topic_mentions_it(kb):
+    assert reading(kb, "那就业见习呢", "director-visits").names_programme
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("去哪里报", ("procedure",)),
+        ("点样报名", ("procedure",)),
+        ("how do i apply", ("procedure",)),
+        ("要交什么材料", ("materials",)),
+        ("下一场什么时候", ("time",)),
+        ("参加见习有补贴吗", ()),
+        ("前年呢", ()),
+        ("能拿多少", ()),
+    ],
+)
+def test_missing_detail_is_what_the_question_asks_for_and_the_answer_lacks(question, missing):
+    assert missing_detail(question, "最高9000元。") == missing
+
+
+def test_an_answer_that_gives_the_detail_is_not_said_to_lack_it():
+    assert missing_detail("怎么报名 要什么材料", "登录网站报名，携带身份证。") == ()
