@@ -26,6 +26,7 @@ import jieba.posseg
 import snowballstemmer
 from pypinyin import Style, lazy_pinyin
 
+from knowledge.cantonese import Cantonese
 from knowledge.entries import Lexicon
 from knowledge.text import is_cjk, normalize
 
@@ -187,6 +188,7 @@ class Analyzer:
         variants = _compact(v for group in lexicon.synonyms.values() for v in group)
         for word in sorted(w for w in variants if is_cjk(w) and len(w) > 1 and w not in self._jieba.FREQ):
             self._jieba.add_word(word, freq=self._jieba.suggest_freq(word))
+        self.cantonese = Cantonese(lexicon.cantonese, self._jieba)
         self._stem = snowballstemmer.stemmer("english").stemWord
         self._stopwords = _compact(lexicon.stopwords)
         self._english_stop = {normalize(w) for w in lexicon.english_stopwords}
@@ -253,7 +255,7 @@ class Analyzer:
     def analyze(self, text: str) -> Analysis:
         """Features of `text`; the same code serves questions and knowledge entries."""
         normalized = normalize(text)
-        prepared = normalized
+        prepared = self.cantonese.to_mandarin(normalized)
         for phrase, canonical in self._english_phrases.items():
             if phrase in prepared:
                 prepared = re.sub(rf"\b{re.escape(phrase)}\b", f" {canonical} ", prepared)
@@ -268,6 +270,8 @@ class Analyzer:
                     build.separator()
             elif token in self._stopwords:
                 build.filler(_syllables(token))
+            elif not _syllables(token):  # a rare character pypinyin cannot read
+                build.separator()
             else:
                 build.word(token, *self._chinese_unit(token, after in _WHEREABOUTS))
         features = [u.key for u in build.units] + build.bigrams()
@@ -336,7 +340,7 @@ class Analyzer:
 
     def smalltalk_intent(self, text: str) -> str | None:
         """The intent ('greeting', 'thanks', …) if `text` is nothing but small talk."""
-        compact = normalize(text).replace(" ", "")
+        compact = self.cantonese.to_mandarin(normalize(text)).replace(" ", "")
         found: list[str | None] = []
         i = 0
         while i < len(compact):

@@ -76,6 +76,7 @@ class Lexicon:
     english_stopwords: frozenset[str] = frozenset()
     smalltalk: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     context_words: tuple[str, ...] = ()
+    cantonese: Mapping[str, str] = field(default_factory=dict)  # written Cantonese -> Mandarin ('' drops it)
 
 
 def _read_yaml(path: Path) -> Any:
@@ -178,6 +179,19 @@ def _word_lists(path: Path, data: dict[str, Any], key: str) -> dict[str, tuple[s
     return {str(k): tuple(_words(path, {k: v}, k)) for k, v in value.items()}
 
 
+def _rewrites(path: Path, data: dict[str, Any], key: str) -> dict[str, str]:
+    value = data.get(key) or {}
+    if not isinstance(value, dict):
+        raise KnowledgeError(f"{path}: '{key}' must map a word to the word it means (or to nothing)")
+    table = {}
+    for k, v in value.items():
+        if v is not None and not isinstance(v, (str, int)):
+            raise KnowledgeError(f"{path}: '{key}': {k!r} must map to one word or to nothing, got {v!r}")
+        if str(k).strip():
+            table[str(k).strip()] = "" if v is None else str(v).strip()
+    return table
+
+
 def load_lexicon(path: Path = DEFAULT_LEXICON_PATH) -> Lexicon:
     """Load and validate the matching vocabulary."""
     data = _read_yaml(path)
@@ -190,4 +204,5 @@ def load_lexicon(path: Path = DEFAULT_LEXICON_PATH) -> Lexicon:
         english_stopwords=frozenset(w.casefold() for w in _words(path, data, "english_stopwords")),
         smalltalk=_word_lists(path, data, "smalltalk"),
         context_words=tuple(_words(path, data, "context_words")),
+        cantonese=_rewrites(path, data, "cantonese"),
     )

@@ -14,9 +14,11 @@ import unicodedata
 import opencc
 
 # Keep CJK ideographs, Latin letters and digits; everything else (punctuation,
-# emoji, symbols, control characters) becomes a space.
-_KEEP = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# emoji, symbols, control characters) becomes a space. The supplementary planes
+# hold ideographs too: OpenCC writes Cantonese 嗰 as 𠮶 (U+20BB6).
+_IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_KEEP = re.compile(rf"[^0-9a-z{_IDEOGRAPHS}]+")
+_CJK = re.compile(rf"[{_IDEOGRAPHS}]")
 
 #: Longest question, in characters, that is matched. A real question is far
 #: shorter; the cap keeps one pasted essay from costing the other users time.
