@@ -32,8 +32,8 @@ from knowledge.text import is_cjk, normalize
 
 _ASCII_WORD = re.compile(r"^[0-9a-z]+$")
 _DIGITS = re.compile(r"^[0-9]+$")
-# A quantity in words (两三个, 十几年, 一家, 场) sets the scene, like a context word.
-_QUANTITY = re.compile(r"^(?=.)[一二三四五六七八九十百千万两几半多]*[个家位名年月天次场份种件条所]?$")
+# A quantity in words (两三个, 十几年, 一家, 场, 一个月) sets the scene, like a context word.
+_QUANTITY = re.compile(r"^(?=.)[一二三四五六七八九十百千万两几半多]*(个[月人]|[个家位名年月天次场份种件条所])?$")
 # 虎门镇 is the town 虎门 (a context word when it is one of Dongguan's).
 _TOWN = re.compile(r"(?<=.)(镇|区|街道|市)$")
 # A place after these is where the student is (我在成都读书), not what the question is about.
