@@ -366,15 +366,20 @@ class Conversation:
             return [Reply(texts.EMPTY, buttons=self._menu_buttons())]
         log_id = self._log(request, text, outcome)
         if outcome.kind == "answer" and outcome.entry:
-            return [self.answer(outcome.entry, log_id)]
+            return [self.answer(outcome.entry, log_id, english=outcome.english)]
         if outcome.kind == "suggest":
             rows = tuple((Button(s.question, f"pick:{log_id}:{s.faq_id}"),) for s in outcome.suggestions)
             return [Reply(texts.SUGGEST, buttons=(*rows, (Button(texts.SUGGEST_NONE_OF_THESE, f"none:{log_id}"),)))]
         return [Reply(self._fill(texts.NO_ANSWER), buttons=self._menu_buttons())]
 
-    def answer(self, entry: FaqEntry, log_id: int | None = None) -> Reply:
-        """An entry as the student sees it: question as title, answer, source; 👍/👎 when it answered a question."""
-        body = entry.render_answer(self.settings.placeholders)
+    def answer(self, entry: FaqEntry, log_id: int | None = None, english: bool = False) -> Reply:
+        """An entry as the student sees it: question as title, answer, source; 👍/👎 when it answered a question.
+
+        Asked in English: the English answer, or the Chinese one under a line saying there is none yet.
+        """
+        body = entry.render_answer(self.settings.placeholders, english)
+        if english and not entry.answer_en:
+            body = texts.NO_ENGLISH_ANSWER + "\n\n" + body
         if entry.source:
             body += "\n\n" + texts.ANSWER_SOURCE.format(source=entry.source)
         rows: tuple[tuple[Button, ...], ...] = ((Button(texts.BUTTON_MENU, "menu"),),)

@@ -258,7 +258,8 @@ class Analyzer:
         prepared = self.cantonese.to_mandarin(normalized)
         for phrase, canonical in self._english_phrases.items():
             if phrase in prepared:
-                prepared = re.sub(rf"\b{re.escape(phrase)}\b", f" {canonical} ", prepared)
+                # Not \b: a Chinese character is a word character too ("campus ambassador有多少人").
+                prepared = re.sub(rf"(?<![0-9a-z]){re.escape(phrase)}(?![0-9a-z])", f" {canonical} ", prepared)
         build = _Builder()
         previous = ""
         for token in filter(None, (t.strip() for t in self._jieba.cut(prepared, HMM=False))):

@@ -50,5 +50,12 @@ class Cantonese:
         """`normalized` (see knowledge.text.normalize) with its Cantonese words in Mandarin."""
         if self._present is None or not self._present.search(normalized):
             return normalized
-        tokens = self._tokenizer.cut(normalized, HMM=False)
-        return "".join(self._table.get(token, token) for token in tokens)
+        # Again until nothing changes (at most three times): a rewrite can leave a new table
+        # word behind (系 + 做咩 → 系 + 做什么, then 系做).
+        text = normalized
+        for _ in range(3):
+            rewritten = "".join(self._table.get(token, token) for token in self._tokenizer.cut(text, HMM=False))
+            if rewritten == text:
+                break
+            text = rewritten
+        return text

@@ -46,6 +46,7 @@ class FaqEntry:
     answer: str
     source: str = ""
     alternates: tuple[str, ...] = ()
+    answer_en: str = ""  # the same facts in English, for questions asked in English ("" = none yet)
 
     @property
     def phrasings(self) -> tuple[str, ...]:
@@ -61,9 +62,9 @@ class FaqEntry:
         """The inverse of `as_dict`."""
         return cls(**{**data, "alternates": tuple(data.get("alternates") or ())})
 
-    def render_answer(self, placeholders: Mapping[str, str]) -> str:
-        """The answer with {contact_phone}/{bot_name} filled in from settings."""
-        return self.answer.format_map(dict(placeholders))
+    def render_answer(self, placeholders: Mapping[str, str], english: bool = False) -> str:
+        """The answer with {contact_phone}/{bot_name} filled in from settings; the English one if asked and written."""
+        return (self.answer_en if english and self.answer_en else self.answer).format_map(dict(placeholders))
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,10 @@ def parse_entry(raw: Any, where: str, category_ids: Iterable[str]) -> FaqEntry:
     question = _text(where, "question", raw.get("question"), MAX_QUESTION_CHARS)
     answer = _text(where, "answer", raw.get("answer"), MAX_ANSWER_CHARS)
     _check_placeholders(where, "answer", answer)
+    answer_en = raw.get("answer_en") or ""
+    if not isinstance(answer_en, str) or answer_en.strip():
+        answer_en = _text(where, "answer_en", answer_en, MAX_ANSWER_CHARS)
+        _check_placeholders(where, "answer_en", answer_en)
     source = raw.get("source") or ""
     if not isinstance(source, str):
         raise KnowledgeError(f"{where}: field 'source' must be text")
@@ -137,7 +142,7 @@ def parse_entry(raw: Any, where: str, category_ids: Iterable[str]) -> FaqEntry:
         text = _text(where, f"alternates[{i}]", str(alt) if isinstance(alt, (int, float)) else alt, MAX_QUESTION_CHARS)
         if text not in alternates:
             alternates.append(text)
-    return FaqEntry(entry_id, category, question, answer, source.strip(), tuple(alternates))
+    return FaqEntry(entry_id, category, question, answer, source.strip(), tuple(alternates), answer_en)
 
 
 def load_faq(path: Path = DEFAULT_FAQ_PATH) -> tuple[list[Category], list[FaqEntry]]:

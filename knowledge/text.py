@@ -55,6 +55,21 @@ def normalize(text: str) -> str:
     return " ".join(_KEEP.sub(" ", text).split())[:MAX_QUESTION_CHARS].strip()
 
 
+_LATIN_WORD = re.compile(r"[a-z]{2,}")
+
+
+def is_english(text: str) -> bool:
+    """True if `text` is a question asked in English, perhaps naming a programme in Chinese.
+
+    What to answer in, not how to match: "What is 就业见习?" is English, while
+    "我想申请summer internship" is a Chinese sentence with English words in it.
+    A Chinese character counts about as much as an English word.
+    """
+    normalized = normalize(text)
+    words, characters = len(_LATIN_WORD.findall(normalized)), len(_CJK.findall(normalized))
+    return words > 0 and (characters == 0 or (words >= 2 and characters < words))
+
+
 def is_cjk(text: str) -> bool:
     """True if `text` contains at least one Chinese character."""
     return _CJK.search(text) is not None

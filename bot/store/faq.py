@@ -201,6 +201,7 @@ def _entry_row(entry: FaqEntry, position: int, now: str) -> dict[str, Any]:
         "category": entry.category,
         "question": entry.question,
         "answer": entry.answer,
+        "answer_en": entry.answer_en,
         "source": entry.source,
         "alternates": json.dumps(list(entry.alternates), ensure_ascii=False),
         "position": position,
@@ -216,6 +217,7 @@ def _row_entry(row: dict[str, Any]) -> FaqEntry:
         answer=row["answer"],
         source=row["source"] or "",
         alternates=tuple(json.loads(row["alternates"] or "[]")),
+        answer_en=row.get("answer_en") or "",
     )
 
 

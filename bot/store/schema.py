@@ -270,6 +270,11 @@ def _migration_7(db: sqlite_utils.Database) -> None:
     db["wechat_follows"].create_index(["unfollowed_at"])
 
 
+def _migration_8(db: sqlite_utils.Database) -> None:
+    """An English answer beside each FAQ answer (empty until an admin writes one or imports it)."""
+    db["faq_entries"].add_column("answer_en", str, not_null_default="")
+
+
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_1,
     _migration_2,
@@ -278,4 +283,5 @@ MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_5,
     _migration_6,
     _migration_7,
+    _migration_8,
 )
