@@ -126,7 +126,9 @@ def main() -> None:
             )
         print("\nconfidently wrong:")
         for case, answered in mine.wrong:
-            print(f"  [{case['set']}:{case['line']}:{case['kind']}] {case['q']!r} expect={case['expect']} answered={answered}")
+            print(
+                f"  [{case['set']}:{case['line']}:{case['kind']}] {case['q']!r} expect={case['expect']} answered={answered}"
+            )
 
 
 if __name__ == "__main__":

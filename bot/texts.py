@@ -248,9 +248,7 @@ ANNOUNCE_ASK_TOPIC = "发给关注哪类通知的同学？"
 ANNOUNCE_ASK_TOPIC_CITY = "第 3 步：发给{city}的哪些同学？"
 ANNOUNCE_EVERYONE = "全部城市"
 ANNOUNCE_ALL_TOPICS = "不限类别"
-ANNOUNCE_ASK_TIME = (
-    "第 4 步：什么时候发？点“立即发送”，或发送时间，例如 {soon}（北京时间）。免打扰时段（晚上）的通知会顺延到早上。"
-)
+ANNOUNCE_ASK_TIME = "第 4 步：什么时候发？点“立即发送”，或发送时间，例如 {soon}（北京时间）。免打扰时段（晚上）的通知会顺延到早上。"
 ANNOUNCE_NOW = "▶️ 立即发送"
 ANNOUNCE_URGENT = "⚡ 紧急：立即发送（不受免打扰限制）"
 ANNOUNCE_BAD_TIME = "时间格式请写成 {soon}，且在未来 60 天内。"
