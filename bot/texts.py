@@ -159,15 +159,18 @@ PROMPTS = {
     "answer": "请发送答案。可以用 {{contact_phone}} 表示咨询电话、{{bot_name}} 表示机器人名字。",
     "alternates": "请发送其他问法，每行一个（学生可能怎么问就怎么写）；没有的话发送“跳过”。",
     "alt_add": "请发送要新增的问法，每行一个。",
+    "answer_en": "请发送英文答案（用英文提问的同学会看到它，内容与中文答案一致）；发送“跳过”则删除英文答案。",
 }
 FIELD_NAMES = {
     "question": "✏️ 改问题",
     "answer": "✏️ 改答案",
+    "answer_en": "🔤 改英文答案",
     "category": "📂 改分类",
     "alt_add": "➕ 加问法",
     "alt_del": "➖ 删问法",
 }
 CHOOSE_FIELD = "要修改 {id} 的哪一部分？（上面是学生现在看到的样子）"
+ENGLISH_PREVIEW = "英文答案（用英文提问时显示）：\n{answer}"
 ASK_REMOVE = "点一下要删除的问法："
 WHICH_ENTRY = "请写上条目编号，例如 {command} sanzhi-yifu（编号可在 /export 导出的表格里查到）。"
 USE_BUTTONS = "请点上面的按钮选择，或发送 /cancel 取消。"
