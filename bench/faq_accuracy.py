@@ -107,12 +107,27 @@ def main() -> None:
             print(
                 f"{label + f' (target {target:.0%})':<42} ours {our_rate:6.1%}  baseline {base_rate:6.1%}  {ratio}  {verdict}  n={n}"
             )
+    in_scope = "".join(k for k in KIND_NAMES if k not in "OH")
+    print(
+        f"{'all in scope (answered / right entry first)':<42} ours {pct(mine.rate(in_scope))}  top-1 {pct(first.rate(in_scope))}"
+        f"  baseline {pct(base.rate(in_scope))}  n={mine.count(in_scope)}"
+    )
+    share = len(mine.wrong) / mine.questions if mine.questions else 0.0
+    print(
+        f"{'confidently wrong (answered, not expected)':<42} ours {len(mine.wrong)} = {share:.1%} of all"
+        f"  baseline {len(base.wrong)} = {len(base.wrong) / max(base.questions, 1):.1%}"
+    )
     if args.misses:
         print("\nmisses:")
         for case, outcome in mine.misses:
             top = ", ".join(f"{s.entry_id}:{s.score:.2f}" for s in outcome.scored[:3])
             print(
                 f"  [{case['set']}:{case['line']}:{case['kind']}] {case['q']!r} expect={case['expect']} got={outcome.kind}:{outcome.faq_id} {top}"
+            )
+        print("\nconfidently wrong:")
+        for case, answered in mine.wrong:
+            print(
+                f"  [{case['set']}:{case['line']}:{case['kind']}] {case['q']!r} expect={case['expect']} answered={answered}"
             )
 
 

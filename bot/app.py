@@ -52,6 +52,10 @@ def build_knowledge(settings: Settings, store: Store, faq_path: Path = DEFAULT_F
     written = store.seed_faq(categories, entries)
     if written:
         logger.info("Seeded the FAQ with %s entries from %s", written, faq_path)
+    else:
+        added = store.add_bundled(entries)
+        if added:
+            logger.info("Brought %s new or English-answered entries from %s: %s", len(added), faq_path, added)
     lexicon = load_lexicon(DEFAULT_LEXICON_PATH)
     store.seed_synonyms(dict(lexicon.synonyms))
     return KnowledgeBase(

@@ -113,7 +113,7 @@ def _faq(store: Any, settings: Settings, args: argparse.Namespace) -> int:
     if args.action == "test":
         return _test(kb, args.file)
     try:
-        incoming = parse_faq_file(args.file.name, args.file.read_bytes(), kb.categories)
+        incoming = parse_faq_file(args.file.name, args.file.read_bytes(), kb.categories, kb.entries)
     except OSError as exc:
         print(f"cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 2

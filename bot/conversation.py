@@ -381,16 +381,23 @@ class Conversation:
             return [Reply(texts.EMPTY, buttons=self._menu_buttons())]
         log_id = self._log(request, text, outcome)
         if outcome.kind == "answer" and outcome.entry:
-            return [self.answer(outcome.entry, log_id, note=understood.note(self.settings.placeholders))]
+            return [self.answer(outcome.entry, log_id, note=understood.note(self.settings.placeholders),
+                                english=outcome.english)]
         if outcome.kind == "suggest":
             rows = tuple((Button(s.question, f"pick:{log_id}:{s.faq_id}"),) for s in outcome.suggestions)
             ask = texts.SUGGEST if len(rows) > 1 else texts.SUGGEST_ONE  # one suggestion is not "these"
             return [Reply(ask, buttons=(*rows, (Button(texts.SUGGEST_NONE_OF_THESE, f"none:{log_id}"),)))]
         return [Reply(self._fill(texts.NO_ANSWER), buttons=self._menu_buttons())]
 
-    def answer(self, entry: FaqEntry, log_id: int | None = None, note: str = "") -> Reply:
-        """An entry as the student sees it: question as title, (a note,) answer, source; 👍/👎 when it answered."""
-        body = (note + "\n\n" if note else "") + entry.render_answer(self.settings.placeholders)
+    def answer(self, entry: FaqEntry, log_id: int | None = None, note: str = "", english: bool = False) -> Reply:
+        """An entry as the student sees it: question as title, (a note,) answer, source; 👍/👎 when it answered.
+
+        Asked in English: the English answer, or the Chinese one under a line saying there is none yet.
+        """
+        body = entry.render_answer(self.settings.placeholders, english)
+        if english and not entry.answer_en:
+            body = texts.NO_ENGLISH_ANSWER + "\n\n" + body
+        body = (note + "\n\n" if note else "") + body
         if entry.source:
             body += "\n\n" + texts.ANSWER_SOURCE.format(source=entry.source)
         rows: tuple[tuple[Button, ...], ...] = ((Button(texts.BUTTON_MENU, "menu"),),)

@@ -33,7 +33,7 @@ from knowledge.entries import ID_PATTERN, MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, 
 from knowledge.kb import KnowledgeBase
 
 HISTORY_SHOWN = 10
-FIELDS = ("question", "answer", "category", "alt_add", "alt_del")
+FIELDS = ("question", "answer", "answer_en", "category", "alt_add", "alt_del")
 SKIP_WORDS = ("/skip", "跳过", "无")
 DISMISS = Button(t.BUTTON_CANCEL, "ed:x")  # for one-off confirmations that are not a flow
 
@@ -99,7 +99,7 @@ class Editor:
         actor.require(Role.ADMIN)
         kb = self.knowledge()
         try:
-            incoming = parse_faq_file(filename, content, kb.categories)
+            incoming = parse_faq_file(filename, content, kb.categories, kb.entries)
         except ImportProblems as problems:
             lines = [p.reason for p in problems.problems]
             return [Reply(t.IMPORT_REJECTED.format(count=problems.total, problems="\n".join(lines)))]
@@ -141,7 +141,9 @@ class Editor:
             if problem:
                 return [self._with_cancel(data, problem)]
             data["entry"]["id"] = text
-        elif step in ("question", "answer"):
+        elif step == "answer_en" and text in SKIP_WORDS:
+            self._set(flow, data, step, "")
+        elif step in ("question", "answer", "answer_en"):
             problem = _field_problem(step, text)
             if problem:
                 return [self._with_cancel(data, problem)]
@@ -288,7 +290,7 @@ class Editor:
         changes = data.get("changes", {})
         removed = set(changes.get("alt_remove", []))
         alternates = [a for a in (*current.alternates, *changes.get("alt_add", [])) if a not in removed]
-        fields = {k: v for k, v in changes.items() if k in ("question", "answer", "category")}
+        fields = {k: v for k, v in changes.items() if k in ("question", "answer", "answer_en", "category")}
         return replace(current, **fields, alternates=tuple(dict.fromkeys(alternates)))
 
     def _save(self, actor: Actor, flow: str, data: dict[str, Any]) -> list[Reply]:
@@ -358,8 +360,9 @@ class Editor:
         return Reply(text, buttons=((self._cancel(data),),))
 
     def _preview(self, entry: FaqEntry) -> Reply:
-        """The entry as students will see it, without its buttons (they would act, not preview)."""
-        return replace(self.render(entry), buttons=())
+        """The entry as students will see it, without its buttons (they would act, not preview); its English answer under it."""
+        english = "\n\n" + t.ENGLISH_PREVIEW.format(answer=entry.answer_en) if entry.answer_en else ""
+        return replace(self.render(entry), text=self.render(entry).text + english, buttons=())
 
     def _entry(self, args: tuple[str, ...]) -> FaqEntry | None:
         return self.knowledge().get(args[0]) if args else None
@@ -367,12 +370,14 @@ class Editor:
 
 def _field_problem(field: str, text: str) -> str | None:
     """Why a typed question or answer cannot be used, in Chinese; None if it can."""
-    name, limit = ("问题", MAX_QUESTION_CHARS) if field == "question" else ("答案", MAX_ANSWER_CHARS)
+    name, limit = {"question": ("问题", MAX_QUESTION_CHARS), "answer_en": ("英文答案", MAX_ANSWER_CHARS)}.get(
+        field, ("答案", MAX_ANSWER_CHARS)
+    )
     if not text:
         return t.FIELD_EMPTY.format(field=name)
     if len(text) > limit:
         return t.FIELD_TOO_LONG.format(field=name, limit=limit)
-    return placeholder_problem(text) if field == "answer" else None
+    return placeholder_problem(text) if field in ("answer", "answer_en") else None
 
 
 def _short_hash(text: str) -> str:

@@ -35,10 +35,12 @@ from knowledge.entries import (
 SUPPORTED = (".xlsx", ".csv", ".yaml", ".yml")
 MAX_ENTRIES = 2000  # far above any real FAQ; a bigger file is the wrong file
 
-COLUMNS = ("id", "category", "question", "answer", "source", "alternates")
+COLUMNS = ("id", "category", "question", "answer", "source", "alternates", "answer_en")
 REQUIRED = ("id", "category", "question", "answer")
-LABELS = dict(zip(COLUMNS, ("编号", "分类", "问题", "答案", "来源", "其他问法"), strict=True))
-_WIDTHS = {"id": 24, "category": 18, "question": 40, "answer": 80, "source": 36, "alternates": 40}
+LABELS = dict(zip(COLUMNS, ("编号", "分类", "问题", "答案", "来源", "其他问法", "英文答案"), strict=True))
+_WIDTHS = {"id": 24, "category": 18, "question": 40, "answer": 80, "source": 36, "alternates": 40, "answer_en": 80}
+#: Columns a file may leave out; then the live entries keep what they have there.
+_OPTIONAL = ("answer_en",)
 
 
 class _Row(NamedTuple):
@@ -49,8 +51,14 @@ class _Row(NamedTuple):
     unreadable: frozenset[str] = frozenset()  # columns already reported (formulas, non-text)
 
 
-def parse_faq_file(filename: str, data: bytes, categories: Sequence[Category]) -> list[FaqEntry]:
-    """Read and validate a whole upload; raise ImportProblems naming every problem, or return all entries."""
+def parse_faq_file(
+    filename: str, data: bytes, categories: Sequence[Category], current: Sequence[FaqEntry] = ()
+) -> list[FaqEntry]:
+    """Read and validate a whole upload; raise ImportProblems naming every problem, or return all entries.
+
+    A file without an optional column (an export made before English answers existed)
+    leaves that field of the `current` entries as it is.
+    """
     suffix = check_upload(filename, data, SUPPORTED, ".xlsx、.csv 或 .yaml")
     problems: list[Problem] = []
     if suffix in (".xlsx", ".csv"):
@@ -59,6 +67,11 @@ def parse_faq_file(filename: str, data: bytes, categories: Sequence[Category]) -
         rows = _yaml_rows(data, problems)
     if len(rows) > MAX_ENTRIES:
         fail(f"条目太多（超过 {MAX_ENTRIES} 条），请分批导入")
+    live = {e.id: e for e in current}
+    for row in rows:
+        for key in _OPTIONAL:
+            if key not in row.values and row.values.get("id") in live:
+                row.values[key] = getattr(live[row.values["id"]], key)
     return finish(problems, _validate(rows, categories, problems), "文件里没有找到任何问答条目")
 
 
@@ -90,7 +103,11 @@ def _yaml_rows(data: bytes, problems: list[Problem]) -> list[_Row]:
         if not isinstance(raw, dict):
             problems.append(Problem(position, None, f"{where}：应写成包含 id、category、question、answer 的键值对"))
             continue
-        values = {key: _yaml_text(raw.get(key)) for key in COLUMNS[:5]}
+        values = {
+            key: _yaml_text(raw.get(key))
+            for key in COLUMNS
+            if key != "alternates" and (key in raw or key not in _OPTIONAL)
+        }
         listed = raw.get("alternates") or []
         alternates = [_yaml_text(a) for a in listed] if isinstance(listed, list) else [None]
         unreadable = frozenset(key for key, value in values.items() if value is None)
@@ -151,10 +168,12 @@ def _validate(rows: list[_Row], categories: Sequence[Category], problems: list[P
                 problem(key, f"{LABELS[key]}不能为空")
             elif len(row.values[key]) > limit:
                 problem(key, f"{LABELS[key]}有 {len(row.values[key])} 个字，超过了 {limit} 字的上限")
-        if row.values["answer"]:
-            wrong_placeholder = placeholder_problem(row.values["answer"])
+        if len(row.values.get("answer_en") or "") > MAX_ANSWER_CHARS:
+            problem("answer_en", f"英文答案有 {len(row.values['answer_en'])} 个字符，超过了 {MAX_ANSWER_CHARS} 的上限")
+        for key in ("answer", "answer_en"):
+            wrong_placeholder = placeholder_problem(row.values[key]) if row.values.get(key) else None
             if wrong_placeholder:
-                problem("answer", wrong_placeholder)
+                problem(key, wrong_placeholder)
         for alternate in row.alternates:
             if len(alternate) > MAX_QUESTION_CHARS:
                 problem("alternates", f"其他问法“{clip(alternate)}”超过了 {MAX_QUESTION_CHARS} 字的上限")
@@ -188,7 +207,7 @@ def export_faq(entries: Sequence[FaqEntry], categories: Sequence[Category], fmt:
     # Staff read titles, not ids; a title goes out only where it reads back as the same category.
     names = {c.id: c.title.strip() if lookup.get(c.title.strip()) == c.id else c.id for c in categories}
     rows = [
-        [e.id, names.get(e.category, e.category), e.question, e.answer, e.source, "\n".join(e.alternates)]
+        [e.id, names.get(e.category, e.category), e.question, e.answer, e.source, "\n".join(e.alternates), e.answer_en]
         for e in entries
     ]
     return write_table(fmt, LABELS, rows, _WIDTHS, "FAQ")
@@ -213,7 +232,7 @@ def _export_yaml(entries: Sequence[FaqEntry], categories: Sequence[Category]) ->
     listed = []
     for e in entries:
         fields = {"id": e.id, "category": e.category, "question": e.question, "answer": e.answer}
-        fields |= {"source": e.source, "alternates": list(e.alternates)}
+        fields |= {"answer_en": e.answer_en, "source": e.source, "alternates": list(e.alternates)}
         listed.append({key: value for key, value in fields.items() if value})  # as in the seed: no empty fields
     document = {"version": 1, "categories": [{"id": c.id, "title": c.title} for c in categories], "entries": listed}
     text = yaml.dump(document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)

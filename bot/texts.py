@@ -32,7 +32,7 @@ WELCOME = (
 )
 HELP = (
     "怎么用{bot_name}：\n"
-    "· 直接发文字提问，错别字、繁体、英文都没关系；\n"
+    "· 直接发文字提问，错别字、繁体、粤语都没关系，用英文问会用英文回答；\n"
     "· /faq 按分类浏览常见问题；\n"
     "· /subscribe 选择读书城市和想收到的通知，/mysubs 查看；\n"
     "· /fairs 近期招聘会（可设提醒、加入日历），/myfairs 我的提醒；\n"
@@ -43,6 +43,7 @@ HELP = (
 MENU_TITLE = "请选择想了解的分类："
 CATEGORY_TITLE = "【{title}】请选择问题："
 ANSWER_SOURCE = "来源：{source}"
+NO_ENGLISH_ANSWER = "(There is no English answer for this yet, so here it is in Chinese.)"
 SUGGEST = "我不太确定你想问哪一个，是下面这些吗？"
 SUGGEST_ONE = "我不太确定，你是想问下面这个吗？"
 SUGGEST_NONE_OF_THESE = "都不是"
@@ -163,15 +164,18 @@ PROMPTS = {
     "answer": "请发送答案。可以用 {{contact_phone}} 表示咨询电话、{{bot_name}} 表示机器人名字。",
     "alternates": "请发送其他问法，每行一个（学生可能怎么问就怎么写）；没有的话发送“跳过”。",
     "alt_add": "请发送要新增的问法，每行一个。",
+    "answer_en": "请发送英文答案（用英文提问的同学会看到它，内容与中文答案一致）；发送“跳过”则删除英文答案。",
 }
 FIELD_NAMES = {
     "question": "✏️ 改问题",
     "answer": "✏️ 改答案",
+    "answer_en": "🔤 改英文答案",
     "category": "📂 改分类",
     "alt_add": "➕ 加问法",
     "alt_del": "➖ 删问法",
 }
 CHOOSE_FIELD = "要修改 {id} 的哪一部分？（上面是学生现在看到的样子）"
+ENGLISH_PREVIEW = "英文答案（用英文提问时显示）：\n{answer}"
 ASK_REMOVE = "选择要删除的问法："
 WHICH_ENTRY = "请写上条目编号，例如 {command} sanzhi-yifu（编号可在 /export 导出的表格里查到）。"
 USE_BUTTONS = "请从上面的选项中选择，或发送 /cancel 取消。"

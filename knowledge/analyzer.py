@@ -26,13 +26,14 @@ import jieba.posseg
 import snowballstemmer
 from pypinyin import Style, lazy_pinyin
 
+from knowledge.cantonese import Cantonese
 from knowledge.entries import Lexicon
 from knowledge.text import is_cjk, normalize
 
 _ASCII_WORD = re.compile(r"^[0-9a-z]+$")
 _DIGITS = re.compile(r"^[0-9]+$")
-# A quantity in words (两三个, 十几年, 一家, 场) sets the scene, like a context word.
-_QUANTITY = re.compile(r"^(?=.)[一二三四五六七八九十百千万两几半多]*[个家位名年月天次场份种件条所]?$")
+# A quantity in words (两三个, 十几年, 一家, 场, 一个月) sets the scene, like a context word.
+_QUANTITY = re.compile(r"^(?=.)[一二三四五六七八九十百千万两几半多]*(个[月人]|[个家位名年月天次场份种件条所])?$")
 # 虎门镇 is the town 虎门 (a context word when it is one of Dongguan's).
 _TOWN = re.compile(r"(?<=.)(镇|区|街道|市)$")
 # A place after these is where the student is (我在成都读书), not what the question is about.
@@ -187,6 +188,7 @@ class Analyzer:
         variants = _compact(v for group in lexicon.synonyms.values() for v in group)
         for word in sorted(w for w in variants if is_cjk(w) and len(w) > 1 and w not in self._jieba.FREQ):
             self._jieba.add_word(word, freq=self._jieba.suggest_freq(word))
+        self.cantonese = Cantonese(lexicon.cantonese, self._jieba)
         self._stem = snowballstemmer.stemmer("english").stemWord
         self._stopwords = _compact(lexicon.stopwords)
         self._english_stop = {normalize(w) for w in lexicon.english_stopwords}
@@ -253,10 +255,11 @@ class Analyzer:
     def analyze(self, text: str) -> Analysis:
         """Features of `text`; the same code serves questions and knowledge entries."""
         normalized = normalize(text)
-        prepared = normalized
+        prepared = self.cantonese.to_mandarin(normalized)
         for phrase, canonical in self._english_phrases.items():
             if phrase in prepared:
-                prepared = re.sub(rf"\b{re.escape(phrase)}\b", f" {canonical} ", prepared)
+                # Not \b: a Chinese character is a word character too ("campus ambassador有多少人").
+                prepared = re.sub(rf"(?<![0-9a-z]){re.escape(phrase)}(?![0-9a-z])", f" {canonical} ", prepared)
         build = _Builder()
         previous = ""
         for token in filter(None, (t.strip() for t in self._jieba.cut(prepared, HMM=False))):
@@ -268,6 +271,8 @@ class Analyzer:
                     build.separator()
             elif token in self._stopwords:
                 build.filler(_syllables(token))
+            elif not _syllables(token):  # a rare character pypinyin cannot read
+                build.separator()
             else:
                 build.word(token, *self._chinese_unit(token, after in _WHEREABOUTS))
         features = [u.key for u in build.units] + build.bigrams()
@@ -336,7 +341,7 @@ class Analyzer:
 
     def smalltalk_intent(self, text: str) -> str | None:
         """The intent ('greeting', 'thanks', …) if `text` is nothing but small talk."""
-        compact = normalize(text).replace(" ", "")
+        compact = self.cantonese.to_mandarin(normalize(text)).replace(" ", "")
         found: list[str | None] = []
         i = 0
         while i < len(compact):

@@ -46,6 +46,7 @@ class FaqEntry:
     answer: str
     source: str = ""
     alternates: tuple[str, ...] = ()
+    answer_en: str = ""  # the same facts in English, for questions asked in English ("" = none yet)
 
     @property
     def phrasings(self) -> tuple[str, ...]:
@@ -61,9 +62,9 @@ class FaqEntry:
         """The inverse of `as_dict`."""
         return cls(**{**data, "alternates": tuple(data.get("alternates") or ())})
 
-    def render_answer(self, placeholders: Mapping[str, str]) -> str:
-        """The answer with {contact_phone}/{bot_name} filled in from settings."""
-        return self.answer.format_map(dict(placeholders))
+    def render_answer(self, placeholders: Mapping[str, str], english: bool = False) -> str:
+        """The answer with {contact_phone}/{bot_name} filled in from settings; the English one if asked and written."""
+        return (self.answer_en if english and self.answer_en else self.answer).format_map(dict(placeholders))
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class Lexicon:
     english_stopwords: frozenset[str] = frozenset()
     smalltalk: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     context_words: tuple[str, ...] = ()
+    cantonese: Mapping[str, str] = field(default_factory=dict)  # written Cantonese -> Mandarin ('' drops it)
 
 
 def _read_yaml(path: Path) -> Any:
@@ -125,6 +127,10 @@ def parse_entry(raw: Any, where: str, category_ids: Iterable[str]) -> FaqEntry:
     question = _text(where, "question", raw.get("question"), MAX_QUESTION_CHARS)
     answer = _text(where, "answer", raw.get("answer"), MAX_ANSWER_CHARS)
     _check_placeholders(where, "answer", answer)
+    answer_en = raw.get("answer_en") or ""
+    if not isinstance(answer_en, str) or answer_en.strip():
+        answer_en = _text(where, "answer_en", answer_en, MAX_ANSWER_CHARS)
+        _check_placeholders(where, "answer_en", answer_en)
     source = raw.get("source") or ""
     if not isinstance(source, str):
         raise KnowledgeError(f"{where}: field 'source' must be text")
@@ -136,7 +142,7 @@ def parse_entry(raw: Any, where: str, category_ids: Iterable[str]) -> FaqEntry:
         text = _text(where, f"alternates[{i}]", str(alt) if isinstance(alt, (int, float)) else alt, MAX_QUESTION_CHARS)
         if text not in alternates:
             alternates.append(text)
-    return FaqEntry(entry_id, category, question, answer, source.strip(), tuple(alternates))
+    return FaqEntry(entry_id, category, question, answer, source.strip(), tuple(alternates), answer_en)
 
 
 def load_faq(path: Path = DEFAULT_FAQ_PATH) -> tuple[list[Category], list[FaqEntry]]:
@@ -178,6 +184,19 @@ def _word_lists(path: Path, data: dict[str, Any], key: str) -> dict[str, tuple[s
     return {str(k): tuple(_words(path, {k: v}, k)) for k, v in value.items()}
 
 
+def _rewrites(path: Path, data: dict[str, Any], key: str) -> dict[str, str]:
+    value = data.get(key) or {}
+    if not isinstance(value, dict):
+        raise KnowledgeError(f"{path}: '{key}' must map a word to the word it means (or to nothing)")
+    table = {}
+    for k, v in value.items():
+        if v is not None and not isinstance(v, (str, int)):
+            raise KnowledgeError(f"{path}: '{key}': {k!r} must map to one word or to nothing, got {v!r}")
+        if str(k).strip():
+            table[str(k).strip()] = "" if v is None else str(v).strip()
+    return table
+
+
 def load_lexicon(path: Path = DEFAULT_LEXICON_PATH) -> Lexicon:
     """Load and validate the matching vocabulary."""
     data = _read_yaml(path)
@@ -190,4 +209,5 @@ def load_lexicon(path: Path = DEFAULT_LEXICON_PATH) -> Lexicon:
         english_stopwords=frozenset(w.casefold() for w in _words(path, data, "english_stopwords")),
         smalltalk=_word_lists(path, data, "smalltalk"),
         context_words=tuple(_words(path, data, "context_words")),
+        cantonese=_rewrites(path, data, "cantonese"),
     )

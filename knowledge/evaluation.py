@@ -5,7 +5,9 @@ Shared by the accuracy benchmark, the accuracy test and (later) the admins'
 
 A case is {"q": question, "expect": [ids], "kind": K}. `expect: []` means the
 bot must not answer from the FAQ. Kinds: P plain, C colloquial, F Traditional,
-K keywords, L long, T typos, E English, O out of scope, H near-miss out of scope.
+K keywords, L long, T typos, Y written Cantonese, D a programme described by
+what it does, B about the bot itself, E English (or code-mixed), O out of
+scope, H near-miss out of scope.
 
 A conversation case is {"turns": [question, ...], "expect": [ids], "kind": K}:
 `expect` is about the last turn. Kinds: U follow-up, S topic switch, X last turn
@@ -27,6 +29,9 @@ KIND_NAMES = {
     "K": "keywords",
     "L": "long",
     "T": "typos",
+    "Y": "Cantonese",
+    "D": "description",
+    "B": "about the bot",
     "E": "English",
     "O": "out of scope",
     "H": "near-miss out of scope",
@@ -34,9 +39,10 @@ KIND_NAMES = {
 CONVERSATION_KIND_NAMES = {"U": "follow-up", "S": "topic switch", "X": "last turn out of scope"}
 #: The targets of the product, by group of kinds.
 GROUPS = {
-    "in-scope Chinese": ("PCFKLT", 0.95),
+    "in-scope Chinese": ("PCFKLTYDB", 0.95),
     "out of scope not answered": ("OH", 0.95),
     "English": ("E", 0.80),
+    "Cantonese": ("Y", 0.90),
 }
 
 
@@ -64,13 +70,19 @@ class Tally:
     total: dict[str, int] = field(default_factory=dict)
     right: dict[str, int] = field(default_factory=dict)
     misses: list[tuple[dict[str, Any], Any]] = field(default_factory=list)
+    #: Questions answered with an entry that is not expected (out of scope: any entry): the worst outcome.
+    wrong: list[tuple[dict[str, Any], str]] = field(default_factory=list)
+    questions: int = 0
 
-    def add(self, case: dict[str, Any], ok: bool, detail: Any = None) -> None:
+    def add(self, case: dict[str, Any], ok: bool, detail: Any = None, answered: str | None = None) -> None:
         kind = case.get("kind", "?")
+        self.questions += 1
         self.total[kind] = self.total.get(kind, 0) + 1
         self.right[kind] = self.right.get(kind, 0) + ok
         if not ok:
             self.misses.append((case, detail))
+        if answered is not None and answered not in case["expect"]:
+            self.wrong.append((case, answered))
 
     def rate(self, kinds: str) -> float | None:
         """Share correct over the given kinds, None if there were no such questions."""
@@ -86,7 +98,7 @@ def evaluate(answer: Callable[[str], tuple[str | None, Any]], cases: Iterable[di
     tally = Tally()
     for case in cases:
         answered, detail = answer(case["q"])
-        tally.add(case, is_correct(case, answered), detail)
+        tally.add(case, is_correct(case, answered), detail, answered)
     return tally
 
 

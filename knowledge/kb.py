@@ -13,6 +13,7 @@ from typing import Any, Literal
 from knowledge.analyzer import Analyzer
 from knowledge.entries import Category, FaqEntry, Lexicon
 from knowledge.matcher import MatchIndex, Scored
+from knowledge.text import is_english
 
 OutcomeKind = Literal["answer", "suggest", "none", "smalltalk"]
 MAX_SUGGESTIONS = 3
@@ -37,6 +38,7 @@ class Outcome:
     suggestions: tuple[Suggestion, ...] = ()
     intent: str | None = None  # small-talk intent, e.g. 'greeting'
     empty: bool = False  # nothing matchable at all (emoji, junk, blank)
+    english: bool = False  # asked in English: answer in English where the entry has it
     scored: tuple[Scored, ...] = field(default=(), repr=False)
 
     @property
@@ -51,7 +53,7 @@ class Outcome:
         return {
             "outcome": self.kind,
             "faq_id": self.faq_id,
-            "answer": self.entry.render_answer(placeholders) if self.entry else None,
+            "answer": self.entry.render_answer(placeholders, self.english) if self.entry else None,
             "score": round(self.score, 4),
             "suggestions": [
                 {"faq_id": s.faq_id, "question": s.question, "score": round(s.score, 4)} for s in self.suggestions
@@ -146,11 +148,14 @@ class KnowledgeBase:
             return Outcome("none", score=scored[0].score if scored else 0.0, scored=tuple(scored))
         best = scored[0]
         if best.score >= self.answer_threshold:
-            return Outcome("answer", entry=by_id[best.entry_id], score=best.score, scored=tuple(scored))
+            entry = by_id[best.entry_id]
+            return Outcome("answer", entry=entry, score=best.score, scored=tuple(scored), english=is_english(text))
         floor = max(self.suggest_threshold, best.score * SUGGESTION_RELATIVE_FLOOR)
         suggestions = tuple(
             Suggestion(s.entry_id, by_id[s.entry_id].question, s.score)
             for s in scored[:MAX_SUGGESTIONS]
             if s.score >= floor
         )
-        return Outcome("suggest", score=best.score, suggestions=suggestions, scored=tuple(scored))
+        return Outcome(
+            "suggest", score=best.score, suggestions=suggestions, scored=tuple(scored), english=is_english(text)
+        )

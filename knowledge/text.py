@@ -14,9 +14,11 @@ import unicodedata
 import opencc
 
 # Keep CJK ideographs, Latin letters and digits; everything else (punctuation,
-# emoji, symbols, control characters) becomes a space.
-_KEEP = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# emoji, symbols, control characters) becomes a space. The supplementary planes
+# hold ideographs too: OpenCC writes Cantonese 嗰 as 𠮶 (U+20BB6).
+_IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_KEEP = re.compile(rf"[^0-9a-z{_IDEOGRAPHS}]+")
+_CJK = re.compile(rf"[{_IDEOGRAPHS}]")
 
 #: Longest question, in characters, that is matched. A real question is far
 #: shorter; the cap keeps one pasted essay from costing the other users time.
@@ -51,6 +53,21 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", clean(text[: MAX_QUESTION_CHARS * 2])).casefold()
     text = to_simplified(text)
     return " ".join(_KEEP.sub(" ", text).split())[:MAX_QUESTION_CHARS].strip()
+
+
+_LATIN_WORD = re.compile(r"[a-z]{2,}")
+
+
+def is_english(text: str) -> bool:
+    """True if `text` is a question asked in English, perhaps naming a programme in Chinese.
+
+    What to answer in, not how to match: "What is 就业见习?" is English, while
+    "我想申请summer internship" is a Chinese sentence with English words in it.
+    A Chinese character counts about as much as an English word.
+    """
+    normalized = normalize(text)
+    words, characters = len(_LATIN_WORD.findall(normalized)), len(_CJK.findall(normalized))
+    return words > 0 and (characters == 0 or (words >= 2 and characters < words))
 
 
 def is_cjk(text: str) -> bool:

@@ -5,8 +5,11 @@ different author who never saw the knowledge base: holdout (tuned against),
 blind (first looked at after tuning), blind2 (looked at once, after all
 tuning; its first figures are in the closing note of issue 2), blind3 (300
 questions, long and colloquial ones first, measured untouched at 88.3% in-scope,
-then used to find the swapped-characters gap). All five guard against
-regressions now; an honest check of a future change needs a new set.
+then used to find the swapped-characters gap), blind4 (331 questions: written
+Cantonese, descriptions of a programme, code-mixed English, questions about the
+bot itself; measured untouched at 75.1% in-scope, then used to find issue 11's
+gaps). All six guard against regressions now; an honest check of a future
+change needs a new set.
 """
 
 from pathlib import Path
@@ -22,9 +25,10 @@ SETS = {
     "blind": ROOT / "tests" / "data" / "faq_blind.jsonl",
     "blind2": ROOT / "tests" / "data" / "faq_blind2.jsonl",
     "blind3": ROOT / "tests" / "data" / "faq_blind3.jsonl",
+    "blind4": ROOT / "tests" / "data" / "faq_blind4.jsonl",
 }
 #: Where a set is still below the target: a floor at the measured level, so it can only get better.
-FLOORS = {("blind3", "in-scope Chinese"): 0.93}
+FLOORS = {("blind3", "in-scope Chinese"): 0.93, ("blind4", "in-scope Chinese"): 0.92}
 
 
 def answered(kb):

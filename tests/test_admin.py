@@ -504,3 +504,19 @@ def test_stats_count_days_in_the_bots_time_zone(bot):
     bot.store.db.execute("update question_log set created_at = '2026-11-24T16:30:00+00:00' where id = ?", [late])
     figures = compute_stats(bot.store, bot.settings.timezone, datetime(2026, 11, 25, 12, tzinfo=UTC))
     assert dict(figures.per_day)["2026-11-25"] == 1  # 00:30 in Shanghai on the 25th, not the 24th
+
+
+def test_an_admin_edits_and_removes_the_english_answer_in_the_chat(bot):
+    command(bot, ADMIN, "edit", "contact")
+    press(bot, ADMIN, "ed:f:answer_en")
+    say(bot, ADMIN, "Call {nobody}")  # a wrong placeholder is refused at once
+    preview, _ = say(bot, ADMIN, "Call us on {contact_phone}, weekdays 9:00-17:00.")
+    assert "weekdays" in preview.text and "weekdays" not in bot.kb.get("contact").answer_en
+    press(bot, ADMIN, "ed:save")
+    assert "weekdays" in say(bot, STUDENT, "What is the phone number of the HR bureau?")[0].text
+    command(bot, ADMIN, "edit", "contact")
+    press(bot, ADMIN, "ed:f:answer_en")
+    say(bot, ADMIN, "跳过")
+    press(bot, ADMIN, "ed:save")
+    [reply] = say(bot, STUDENT, "What is the phone number of the HR bureau?")
+    assert reply.text.startswith(texts.NO_ENGLISH_ANSWER) and bot.kb.get("contact").answer_en == ""

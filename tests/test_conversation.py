@@ -1,6 +1,7 @@
 """The conversation rules, channel-agnostic: one request in, replies out."""
 
 import copy
+import dataclasses
 import re
 
 from bot import texts
@@ -192,3 +193,20 @@ def test_user_facing_texts_speak_of_choices_not_buttons_or_taps():
             if isinstance(text, str) and telegram_only.search(text):
                 found.append(name)
     assert found == []
+
+
+def test_a_question_in_english_gets_the_english_answer(conversation):
+    [reply] = say(conversation, "How much is the internship subsidy in Dongguan?")
+    assert "9,000 yuan" in reply.text and "来源：" in reply.text
+    [reply] = say(conversation, "百校千人实习补贴能拿多少钱？")
+    assert "9000元" in reply.text and "yuan" not in reply.text
+
+
+def test_an_english_question_about_an_entry_without_english_says_so_and_answers_in_chinese(conversation):
+    conversation.kb = copy.copy(conversation.kb)  # the index is shared between tests: edit a copy
+    entry = conversation.kb.get("internship-subsidy")
+    conversation.store.save_entry(dataclasses.replace(entry, answer_en=""), "admin:1")
+    conversation.reload_knowledge()
+    [reply] = say(conversation, "How much is the internship subsidy in Dongguan?")
+    assert reply.text.startswith(texts.NO_ENGLISH_ANSWER) and "9000元" in reply.text
+    assert conversation.store.faq_entry("internship-subsidy").answer_en == ""

@@ -108,3 +108,14 @@ def test_the_bundled_lexicon_loads(tmp_path):
     assert "请问" in lexicon.stopwords
     with pytest.raises(KnowledgeError, match="synonyms"):
         load_lexicon(write(tmp_path, "synonyms: [a, b]\n"))
+
+
+def test_every_entry_has_an_english_answer_with_the_same_figures(seed):
+    _, entries = seed
+    for entry in entries:
+        assert entry.answer_en and not re.search(r"[\u4e00-\u9fff]{12}", entry.answer_en), entry.id
+        figures = re.sub(r"(\d+)万", lambda m: str(int(m[1]) * 10000), re.sub(r"\d+月", "", entry.answer))
+        chinese = set(re.findall(r"\d+", figures))  # months are written as words in English, 5万 as 50,000
+        english = set(re.findall(r"\d+", entry.answer_en.replace(",", "")))
+        assert chinese <= english, f"{entry.id}: {chinese - english} missing in English"
+        assert "{contact_phone}" in entry.answer_en or "{contact_phone}" not in entry.answer, entry.id

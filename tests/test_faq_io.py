@@ -162,6 +162,7 @@ def test_xlsx_export_is_readable_for_staff_and_never_holds_a_formula():
         "答案 (answer)",
         "来源 (source)",
         "其他问法 (alternates)",
+        "英文答案 (answer_en)",
     ]
     assert all(cell.font.b for cell in sheet[1])
     assert sheet.column_dimensions["D"].width > sheet.column_dimensions["A"].width
@@ -474,3 +475,19 @@ def test_identical_upload_changes_nothing(seed):
     _, current = seed
     summary = summarize(current, current)
     assert not summary.has_changes and summary.text().startswith("新增 0 条，修改 0 条，删除 0 条")
+
+
+def test_english_answers_travel_through_every_format_and_survive_an_old_file(seed):
+    categories, entries = seed
+    with_english = [replace(e, answer_en=f"In English: {e.id}, call {{contact_phone}}.") for e in entries]
+    for fmt in ("xlsx", "csv", "yaml"):
+        back = parse_faq_file(f"faq.{fmt}", export_faq(with_english, categories, fmt), categories)
+        assert [e.answer_en for e in back] == [e.answer_en for e in with_english], fmt
+    # A sheet from before English answers (no such column) keeps the live ones.
+    old_sheet = "编号,分类,问题,答案\ncontact,contact,电话多少,打 {contact_phone}\n".encode()
+    [entry] = parse_faq_file("old.csv", old_sheet, categories, with_english)
+    assert entry.answer_en == "In English: contact, call {contact_phone}."
+    assert parse_faq_file("old.csv", old_sheet, categories)[0].answer_en == ""
+    bad = "编号,分类,问题,答案,英文答案\ncontact,contact,电话多少,打电话,Call {phone}\n".encode()
+    with pytest.raises(ImportProblems, match="phone"):
+        parse_faq_file("bad.csv", bad, categories)

@@ -94,3 +94,20 @@ def test_only_the_asker_can_resolve_their_did_you_mean(store):
     assert (logged.resolution, logged.picked_faq_id) == ("picked", "startup-support")
     assert store.resolve_question(question, "telegram", "42", None)
     assert store.logged_questions()[0].resolution == "rejected"
+
+
+def test_a_database_seeded_before_a_release_gets_its_new_entries_and_english_answers(tmp_path, seed):
+    categories, entries = seed
+    store = Store.open(tmp_path / "old.db")
+    old = [replace(e, answer_en="") for e in entries if e.id != "bot-privacy"]
+    store.seed_faq(categories, old)
+    store.save_entry(replace(store.faq_entry("contact"), answer="管理员改过的答案 {contact_phone}"), "admin:1")
+    store.delete_entry("jianxi", "admin:1")
+    changed = store.add_bundled(entries)
+    assert "bot-privacy" in changed and store.faq_entry("bot-privacy") == next(
+        e for e in entries if e.id == "bot-privacy"
+    )
+    assert store.faq_entry("sanzhi-yifu").answer_en  # untouched by admins: English added
+    assert store.faq_entry("contact").answer_en == ""  # an admin's Chinese answer: not paired with ours
+    assert "jianxi" not in changed and not any(e.id == "jianxi" for e in store.faq_entries())  # deleted stays deleted
+    assert store.add_bundled(entries) == []  # once

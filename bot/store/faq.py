@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlite_utils
@@ -50,6 +50,31 @@ class FaqStore:
             self.db["faq_entries"].insert_all(rows, pk="id")
             self._bump_faq_version()
         return len(rows)
+
+    def add_bundled(self, entries: Iterable[FaqEntry], actor: str = "seed") -> list[str]:
+        """Bring what a release added to the bundled FAQ into a database seeded before it; return the ids changed.
+
+        An entry the database never had (no revision either: an admin did not delete it) is
+        added, and an English answer fills an entry that has none while its Chinese answer is
+        still the bundled one. Nothing an admin wrote is overwritten.
+        """
+        changed = []
+        with self.db.atomic():
+            for entry in entries:
+                current = self._current(entry.id)
+                if current is None:
+                    seen = self.db.execute("select 1 from faq_revisions where faq_id = ?", [entry.id]).fetchone()
+                    known = entry.category in {c.id for c in self.faq_categories()}
+                    if seen or not known or not self._write_entry(entry, actor, "create"):
+                        continue
+                elif current.answer_en or not entry.answer_en or current.answer != entry.answer:
+                    continue
+                else:
+                    self._write_entry(replace(current, answer_en=entry.answer_en), actor, "update")
+                changed.append(entry.id)
+            if changed:
+                self._bump_faq_version()
+        return changed
 
     def faq_categories(self) -> list[Category]:
         return [Category(r["id"], r["title"]) for r in self.db["faq_categories"].rows_where(order_by="position")]
@@ -201,6 +226,7 @@ def _entry_row(entry: FaqEntry, position: int, now: str) -> dict[str, Any]:
         "category": entry.category,
         "question": entry.question,
         "answer": entry.answer,
+        "answer_en": entry.answer_en,
         "source": entry.source,
         "alternates": json.dumps(list(entry.alternates), ensure_ascii=False),
         "position": position,
@@ -216,6 +242,7 @@ def _row_entry(row: dict[str, Any]) -> FaqEntry:
         answer=row["answer"],
         source=row["source"] or "",
         alternates=tuple(json.loads(row["alternates"] or "[]")),
+        answer_en=row.get("answer_en") or "",
     )
 
 

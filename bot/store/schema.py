@@ -279,6 +279,11 @@ def _migration_8(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_9(db: sqlite_utils.Database) -> None:
+    """An English answer beside each FAQ answer (empty until an admin writes one or imports it)."""
+    db["faq_entries"].add_column("answer_en", str, not_null_default="")
+
+
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_1,
     _migration_2,
@@ -288,4 +293,5 @@ MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_6,
     _migration_7,
     _migration_8,
+    _migration_9,
 )
