@@ -5,7 +5,7 @@
   the console chat, so a fresh clone works with no set-up at all.
 - `chat`: the console chat, always.
 - `ask`: print how the knowledge base answers questions, for admins checking it.
-- `admin`, `faq`, `stats`: the admins' tools (bot/cli_admin.py).
+- `admin`, `faq`, `stats`: the admins' tools (bot/cli_admin.py); `fairs`: fair files (bot/cli_fairs.py).
 - `wechat menu`: publish the WeChat custom menu (bot/wechat/cli.py).
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
-from bot import cli_admin
+from bot import cli_admin, cli_fairs
 from bot.settings import Settings, SettingsError
 from bot.wechat import cli as wechat_cli
 from knowledge.entries import KnowledgeError
@@ -40,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--file", type=Path, help="read one question per line; print one JSON object per line")
     cli_admin.add_parsers(sub)
+    cli_fairs.add_parsers(sub)
     wechat_cli.add_parsers(sub)
     return parser
 
@@ -56,12 +57,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # In a terminal conversation routine INFO lines would drown the chat; a server logs them.
     serving = settings.telegram_token or settings.wechat_enabled
-    interactive = args.command in ("chat", "ask", "admin", "faq", "stats", "wechat") or not serving
+    interactive = args.command in ("chat", "ask", "admin", "faq", "fairs", "stats", "wechat") or not serving
     configure_logging("WARNING" if interactive and settings.log_level == "INFO" else settings.log_level)
     if getattr(args, "admin", False):
         settings = replace(settings, console_admin=True)
     try:
-        if args.command in ("admin", "faq", "stats"):
+        if args.command in ("admin", "faq", "fairs", "stats"):
             return cli_admin.run(settings, args)
         if args.command == "wechat":
             return wechat_cli.run(settings, args)

@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot import cli_texts as m
 from bot.permissions import CITIES
 from bot.settings import Settings
 
@@ -64,6 +65,10 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     try:
         if args.command == "admin":
             return _admin(store, settings, args)
+        if args.command == "fairs":
+            from bot import cli_fairs
+
+            return cli_fairs.run(settings, store, args)
         if args.command == "stats":
             from bot.admin import format_stats
 
@@ -126,9 +131,10 @@ def _faq(store: Any, settings: Settings, args: argparse.Namespace) -> int:
     print(summary.text())
     if not (summary.added or summary.changed or summary.deleted):
         return 0
-    if not args.yes and input("apply? [y/N] ").strip().lower() not in ("y", "yes"):
-        print("nothing was changed")
-        return 1
+    answer = m.confirm(m.CONFIRM_APPLY, args.yes)
+    if not answer:
+        print(m.NO_TERMINAL if answer is None else m.NOT_CHANGED, file=sys.stderr)
+        return 2 if answer is None else 1
     store.apply_import(incoming, summary.deleted if args.delete_missing else [], ACTOR)
     print("applied")
     return 0

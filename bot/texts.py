@@ -141,6 +141,8 @@ RATED_DOWN = "谢谢反馈，我们会转给工作人员改进这个回答 🙏"
 # -- editing the FAQ in the chat -------------------------------------------------------
 
 BUTTON_CANCEL = "✖️ 取消"
+BUTTON_SKIP = "⏭ 跳过"
+BUTTON_SKIP_REST = "⏩ 跳过其余，预览"
 BUTTON_SAVE = "✅ 保存"
 BUTTON_DELETE = "🗑 确认删除"
 BUTTON_ROLLBACK = "↩️ 回滚到 #{rev}"

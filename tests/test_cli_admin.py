@@ -99,3 +99,53 @@ def test_stats_prints_the_same_figures_as_the_chat(env, capsys, clock):
     assert main(["stats"]) == 0
     out = capsys.readouterr().out
     assert "共 1 个问题" in out and "sanzhi-yifu×1" in out and "累计用户 1 人" in out
+
+
+FAIR_HEADER = "编号,标题,主办方,形式,开始时间,结束时间,城市,地点,线上链接,面向对象,简介,报名链接"
+
+
+def _local(clock, days, hour):
+    from datetime import timedelta
+
+    settings = Settings.from_env({})
+    day = (clock.now() + timedelta(days=days)).astimezone(settings.timezone)
+    return day.replace(hour=hour, minute=0).strftime("%Y-%m-%d %H:%M")
+
+
+def test_fairs_import_and_export_from_the_command_line(env, capsys, clock):
+    start, end = _local(clock, 10, 9), _local(clock, 10, 12)
+    (env / "fairs.csv").write_text(f"{FAIR_HEADER}\n,秋季双选会,东莞市人社局,现场,{start},{end},东莞,会展中心,,,,\n",
+                                   encoding="utf-8")  # fmt: skip
+    assert main(["fairs", "import", "fairs.csv", "--yes"]) == 0
+    assert "新增 1 场" in capsys.readouterr().out
+    [fair] = Store.open(env / "bot.db", clock).all_fairs()
+    assert fair.title == "秋季双选会"
+    assert main(["fairs", "export", "out.xlsx"]) == 0
+    assert main(["fairs", "import", "out.xlsx", "--yes"]) == 0  # an export imports back unchanged
+    assert "没有要导入的变化" in capsys.readouterr().out
+    assert len(Store.open(env / "bot.db", clock).all_fairs()) == 1
+
+
+def test_a_bad_fair_file_is_rejected_whole_with_row_numbers(env, capsys, clock):
+    start, end = _local(clock, 10, 9), _local(clock, 10, 12)
+    (env / "fairs.csv").write_text(f"{FAIR_HEADER}\n,好的一场,,现场,{start},{end},东莞,会展中心,,,,\n"
+                                   f",坏的一场,,现场,明天上午,{end},东莞,会展中心,,,,\n", encoding="utf-8")  # fmt: skip
+    assert main(["fairs", "import", "fairs.csv", "--yes"]) == 1
+    err = capsys.readouterr().err
+    assert "第 3 行" in err and "没有做任何修改" in err
+    assert Store.open(env / "bot.db", clock).all_fairs() == []
+
+
+@pytest.mark.parametrize("command", ["fairs", "faq"])
+def test_an_import_without_a_terminal_and_without_yes_fails_politely(env, capsys, clock, monkeypatch, command):
+    import io
+
+    start, end = _local(clock, 10, 9), _local(clock, 10, 12)
+    (env / "fairs.csv").write_text(f"{FAIR_HEADER}\n,秋季双选会,,现场,{start},{end},东莞,会展中心,,,,\n",
+                                   encoding="utf-8")  # fmt: skip
+    (env / "faq.csv").write_text("id,category,question,answer\nnew-one,contact,新问题？,新答案。\n", encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # no terminal: input() would raise EOFError
+    assert main([command, "import", f"{command}.csv"]) == 2
+    assert "--yes" in capsys.readouterr().err
+    store = Store.open(env / "bot.db", clock)
+    assert store.all_fairs() == [] and "new-one" not in {e.id for e in store.faq_entries()}
