@@ -19,11 +19,11 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import texts as t
+from bot.faq_history import History
 from bot.faq_io import SUPPORTED, export_faq, parse_faq_file, placeholder_problem, summarize
 from bot.permissions import Actor, Role
 from bot.replies import Button, Reply
@@ -32,7 +32,6 @@ from bot.tables import ImportProblems
 from knowledge.entries import ID_PATTERN, MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, FaqEntry, KnowledgeError, parse_entry
 from knowledge.kb import KnowledgeBase
 
-HISTORY_SHOWN = 10
 FIELDS = ("question", "answer", "category", "alt_add", "alt_del")
 SKIP_WORDS = ("/skip", "跳过", "无")
 DISMISS = Button(t.BUTTON_CANCEL, "ed:x")  # for one-off confirmations that are not a flow
@@ -46,6 +45,9 @@ class Editor:
     render: Callable[[FaqEntry], Reply]  # an entry exactly as students see it
     timezone: ZoneInfo
     on_saved_from_review: Callable[[str, Actor], None] = lambda text, actor: None  # take its group off the list
+
+    def __post_init__(self) -> None:
+        self._history = History(self.store, self.reload, self._preview, self.timezone)
 
     # -- starting flows -------------------------------------------------------------
 
@@ -71,18 +73,7 @@ class Editor:
         return [self._preview(entry), Reply(t.CONFIRM_DELETE.format(id=entry.id), buttons=((confirm, DISMISS),))]
 
     def history(self, actor: Actor, args: tuple[str, ...]) -> list[Reply]:
-        actor.require(Role.ADMIN)
-        entry_id = args[0] if args else ""
-        revisions = self.store.entry_history(entry_id)[:HISTORY_SHOWN] if entry_id else []
-        if not revisions:
-            return [Reply(t.NO_HISTORY.format(id=entry_id or "?"))]
-        lines, rows = [t.HISTORY_TITLE.format(id=entry_id)], []
-        for r in revisions:
-            when = datetime.fromisoformat(r.created_at).astimezone(self.timezone).strftime("%Y-%m-%d %H:%M")
-            action = t.ACTIONS.get(r.action, r.action)
-            lines.append(t.HISTORY_LINE.format(rev=r.id, when=when, action=action, actor=r.actor))
-            rows.append((Button(t.BUTTON_ROLLBACK.format(rev=r.id), f"ed:rb:{entry_id}:{r.id}"),))
-        return [Reply("\n".join(lines), buttons=(*rows, (DISMISS,)))]
+        return self._history.show(actor, args[0] if args else "")
 
     def export(self, actor: Actor, args: tuple[str, ...]) -> list[Reply]:
         actor.require(Role.ADMIN)
@@ -167,10 +158,10 @@ class Editor:
             return [Reply(t.DISMISSED_PROMPT)]
         if kind == "del":
             return self._delete(actor, rest)
-        if kind == "rb":
-            return self._rollback_preview(actor, rest)
-        if kind == "rbok":
-            return self._rollback(actor, rest)
+        if kind in ("rb", "rbo"):
+            return self._history.ask(actor, rest, original=kind == "rbo")
+        if kind in ("rbok", "rbook"):
+            return self._history.restore(actor, rest, original=kind == "rbook")
         flow, data = self.store.dialog(actor.channel, actor.user_id) or ("", {})
         token, _, value = rest.partition(":")
         if not flow or token != data.get("token"):
@@ -314,24 +305,6 @@ class Editor:
             return [Reply(t.ADMIN_STALE)]
         self.reload()
         return [Reply(t.DELETED.format(id=entry_id))]
-
-    def _rollback_preview(self, actor: Actor, rest: str) -> list[Reply]:
-        entry_id, _, rev = rest.rpartition(":")
-        revision = next((r for r in self.store.entry_history(entry_id) if str(r.id) == rev), None)
-        if revision is None:
-            return [Reply(t.ADMIN_STALE)]
-        confirm = Button(t.BUTTON_ROLLBACK_CONFIRM, f"ed:rbok:{entry_id}:{rev}")
-        shown = [self._preview(revision.after)] if revision.after else [Reply(t.ROLLBACK_TO_DELETED.format(rev=rev))]
-        return [*shown, Reply(t.CONFIRM_ROLLBACK.format(rev=rev, id=entry_id), buttons=((confirm, DISMISS),))]
-
-    def _rollback(self, actor: Actor, rest: str) -> list[Reply]:
-        entry_id, _, rev = rest.rpartition(":")
-        try:
-            self.store.rollback_entry(entry_id, int(rev), actor.key)
-        except (NotFoundError, ValueError):
-            return [Reply(t.ADMIN_STALE)]
-        self.reload()
-        return [Reply(t.ROLLED_BACK.format(id=entry_id, rev=rev))]
 
     def _import(self, actor: Actor, data: dict[str, Any], delete_missing: bool) -> list[Reply]:
         """Apply exactly what was shown; if the FAQ changed since, show the new summary instead."""

@@ -91,6 +91,8 @@ ADMIN_BUTTONS = [
     "ed:del:contact",
     "ed:rb:contact:1",
     "ed:rbok:contact:1",
+    "ed:rbo:contact:1",
+    "ed:rbook:contact:1",
     "ed:imp:keep",
     "ed:imp:delete",
     "ed:f:answer",
@@ -206,8 +208,9 @@ def test_an_edit_is_previewed_then_live_and_can_be_rolled_back(bot):
     assert "工作日" in say(bot, STUDENT, "人社局电话是多少")[0].text
     edit_answer(bot, "contact", "第二版：{contact_phone}。")
     [history] = command(bot, ADMIN, "history", "contact")
-    assert "第二版" not in history.text and len(history.all_buttons) == 3  # two revisions and 取消
-    first_edit = history.all_buttons[1].action  # newest first: the second edit, then the first
+    # The first edit's state and the original are offered (not the current state), and 取消.
+    assert len(history.all_buttons) == 3
+    first_edit = history.all_buttons[0].action
     press(bot, ADMIN, first_edit)
     press(bot, ADMIN, first_edit.replace("ed:rb:", "ed:rbok:"))
     assert bot.kb.get("contact").answer.startswith("第一版")  # the second edit is gone
@@ -504,3 +507,32 @@ def test_stats_count_days_in_the_bots_time_zone(bot):
     bot.store.db.execute("update question_log set created_at = '2026-11-24T16:30:00+00:00' where id = ?", [late])
     figures = compute_stats(bot.store, bot.settings.timezone, datetime(2026, 11, 25, 12, tzinfo=UTC))
     assert dict(figures.per_day)["2026-11-25"] == 1  # 00:30 in Shanghai on the 25th, not the 24th
+
+
+def test_history_can_undo_the_first_edit_of_a_bundled_entry(bot):
+    original = bot.kb.get("contact").answer
+    edit_answer(bot, "contact", "改过的答案：{contact_phone}。")
+    [history] = command(bot, ADMIN, "history", "contact")
+    assert "答案：「" in history.text and "→「改过的答案" in history.text  # what the revision changed
+    [back] = [b.action for b in history.all_buttons if b.label == texts.BUTTON_ROLLBACK_ORIGINAL]
+    preview, confirm = press(bot, ADMIN, back)
+    assert preview.text == bot.editor._preview(bot.store.entry_history("contact")[-1].before).text
+    press(bot, ADMIN, confirm.all_buttons[0].action)
+    assert bot.kb.get("contact").answer == original
+
+
+def test_history_never_offers_the_current_state_and_after_a_delete_does_not_offer_to_delete_again(bot):
+    edit_answer(bot, "contact", "改过的答案：{contact_phone}。")
+    command(bot, ADMIN, "delete", "contact")
+    press(bot, ADMIN, "ed:del:contact")
+    [history] = command(bot, ADMIN, "history", "contact")
+    assert texts.CHANGE_DELETED in history.text
+    offered = [b.action for b in history.all_buttons if b.action.startswith("ed:rb")]
+    revisions = bot.store.entry_history("contact")  # newest first: the delete, then the edit
+    assert offered == [f"ed:rb:contact:{revisions[1].id}", f"ed:rbo:contact:{revisions[1].id}"]
+    assert press(bot, ADMIN, f"ed:rb:contact:{revisions[0].id}")[0].text == texts.ADMIN_STALE  # "deleted" again
+    preview, confirm = press(bot, ADMIN, offered[0])
+    press(bot, ADMIN, confirm.all_buttons[0].action)
+    assert bot.kb.get("contact").answer.startswith("改过的答案")
+    [again] = command(bot, ADMIN, "history", "contact")
+    assert f"ed:rb:contact:{revisions[1].id}" not in [b.action for b in again.all_buttons]  # it is the current state
