@@ -161,17 +161,25 @@ PROMPTS = {
     "answer": "请发送答案。可以用 {{contact_phone}} 表示咨询电话、{{bot_name}} 表示机器人名字。",
     "alternates": "请发送其他问法，每行一个（学生可能怎么问就怎么写）；没有的话发送“跳过”。",
     "alt_add": "请发送要新增的问法，每行一个。",
+    "source": "请发送来源（文件号和条款），例如：东人社函〔2023〕56号 第三条；没有的话发送“跳过”。",
 }
 FIELD_NAMES = {
     "question": "✏️ 改问题",
     "answer": "✏️ 改答案",
     "category": "📂 改分类",
+    "source": "📄 改来源",
     "alt_add": "➕ 加问法",
     "alt_del": "➖ 删问法",
 }
 CHOOSE_FIELD = "要修改 {id} 的哪一部分？（上面是学生现在看到的样子）"
 ASK_REMOVE = "点一下要删除的问法："
-WHICH_ENTRY = "请写上条目编号，例如 {command} sanzhi-yifu（编号可在 /export 导出的表格里查到）。"
+WHICH_ENTRY = "请写上条目编号、标题或关键词，例如 {command} 三支一扶。"
+ENTRY_NOT_FOUND = "没有找到和“{query}”相关的条目，请换个关键词，或写条目编号（{command} sanzhi-yifu）。"
+ENTRY_CHOICES = "你说的“{query}”是哪一条？"
+PHRASING_TAKEN = "注意：下面的问法已经属于其他条目，再加到这里，学生这样问时可能得到另一条的答案：\n{lines}\n仍然加到这一条吗？"
+PHRASING_TAKEN_LINE = "“{phrasing}” → {owner}"
+BUTTON_PHRASING_KEEP = "仍然添加"
+BUTTON_PHRASING_DROP = "不添加这些"
 USE_BUTTONS = "请点上面的按钮选择，或发送 /cancel 取消。"
 INVALID = "还不能保存：{reason}"
 CONFIRM_SAVE = "上面就是学生将看到的样子。确认保存吗？"

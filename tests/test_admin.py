@@ -35,7 +35,7 @@ def command(bot, user, name, *args, **extra):
 
 #: Flow buttons carry the flow's token; tests name them without it ("ed:cat:talent") and
 #: `press` adds the current one, as pressing the button on the latest message would.
-TOKEN_AFTER = {"cat": 3, "save": 2, "f": 3, "imp": 3, "cancel": 2, "rm": 3}
+TOKEN_AFTER = {"cat": 3, "save": 2, "f": 3, "imp": 3, "cancel": 2, "rm": 3, "alt": 3}
 
 
 def press(bot, user, action):
@@ -168,7 +168,9 @@ def test_admin_adds_an_entry_step_by_step_and_the_next_student_question_gets_it(
     assert any(b.action.startswith("ed:cat:") and b.action.endswith(":talent") for b in choose.all_buttons)
     press(bot, ADMIN, "ed:cat:talent")
     say(bot, ADMIN, "东莞有没有人才住房补贴？")
-    say(bot, ADMIN, "来函没有提到人才住房补贴，详情请致电{contact_phone}。")
+    [ask_source] = say(bot, ADMIN, "来函没有提到人才住房补贴，详情请致电{contact_phone}。")
+    assert ask_source.text == texts.PROMPTS["source"]  # the source is asked for, and may be skipped
+    say(bot, ADMIN, "东人社函〔2023〕56号")
     preview, confirm = say(bot, ADMIN, "人才公寓\n人才房补贴")
     assert preview.title == "东莞有没有人才住房补贴？" and "0769-12345678" in preview.text
     assert not bot.kb.get("housing-subsidy")  # nothing written before confirmation
@@ -176,6 +178,7 @@ def test_admin_adds_an_entry_step_by_step_and_the_next_student_question_gets_it(
     assert "housing-subsidy" in saved.text
     [answer] = say(bot, STUDENT, "人才公寓")
     assert answer.title == "东莞有没有人才住房补贴？"
+    assert bot.kb.get("housing-subsidy").source == "东人社函〔2023〕56号"
     [revision] = bot.store.entry_history("housing-subsidy")
     assert (revision.action, revision.actor) == ("create", "telegram:1")
 
@@ -273,7 +276,10 @@ def test_invalid_fields_are_refused_in_chinese_at_their_own_step(bot):
     say(bot, ADMIN, "一个正常的问题？")
     [bad] = say(bot, ADMIN, "请拨打 {phone}")
     assert "{phone}" in bad.text and "不认识" in bad.text
-    [ask_alternates] = say(bot, ADMIN, "请拨打 {contact_phone}")
+    say(bot, ADMIN, "请拨打 {contact_phone}")
+    [too_long_source] = say(bot, ADMIN, "来" * 201)
+    assert "超过了 200 字" in too_long_source.text
+    [ask_alternates] = say(bot, ADMIN, "跳过")
     assert "其他问法" in ask_alternates.text
 
 
@@ -441,7 +447,8 @@ def test_a_new_entry_started_from_the_review_list_takes_the_group_off_it(bot):
     assert "编号" in press(bot, ADMIN, start.action)[0].text
     say(bot, ADMIN, "rent-subsidy")
     press(bot, ADMIN, "ed:cat:subsidy")  # the question is already filled in from the review
-    [ask_alternates] = say(bot, ADMIN, "来函没有提到毕业生租房补贴，可致电{contact_phone}咨询。")
+    say(bot, ADMIN, "来函没有提到毕业生租房补贴，可致电{contact_phone}咨询。")
+    [ask_alternates] = say(bot, ADMIN, "跳过")  # no source
     assert "其他问法" in ask_alternates.text
     preview, _ = say(bot, ADMIN, "跳过")
     assert preview.title == question
@@ -536,3 +543,38 @@ def test_history_never_offers_the_current_state_and_after_a_delete_does_not_offe
     assert bot.kb.get("contact").answer.startswith("改过的答案")
     [again] = command(bot, ADMIN, "history", "contact")
     assert f"ed:rb:contact:{revisions[1].id}" not in [b.action for b in again.all_buttons]  # it is the current state
+
+
+def test_edit_and_history_accept_a_title_or_keywords_and_offer_choices(bot):
+    [choices] = command(bot, ADMIN, "edit", "三支一扶")
+    picks = [b.action for b in choices.all_buttons if b.action.startswith("ed:pick:")]
+    assert "ed:pick:edit:sanzhi-yifu" in picks and len(picks) <= 5
+    replies = press(bot, ADMIN, "ed:pick:edit:sanzhi-yifu")
+    assert bot.store.dialog("telegram", ADMIN)[1]["id"] == "sanzhi-yifu" and len(replies) == 2
+    command(bot, ADMIN, "cancel")
+    title = bot.kb.get("contact").question
+    replies = command(bot, ADMIN, "edit", title)  # the exact title: straight to that entry
+    assert bot.store.dialog("telegram", ADMIN)[1]["id"] == "contact" and len(replies) == 2
+    command(bot, ADMIN, "cancel")
+    [history] = command(bot, ADMIN, "history", "三支一扶")
+    assert "ed:pick:history:sanzhi-yifu" in [b.action for b in history.all_buttons]
+    [nothing] = command(bot, ADMIN, "delete", "qqqqxyz")
+    assert nothing.text == texts.ENTRY_NOT_FOUND.format(query="qqqqxyz", command="/delete")
+
+
+def test_adding_a_phrasing_another_entry_has_warns_and_asks(bot):
+    taken = bot.kb.get("contact").alternates[0]
+    command(bot, ADMIN, "edit", "sanzhi-yifu")
+    press(bot, ADMIN, "ed:f:alt_add")
+    [warning] = say(bot, ADMIN, f"{taken}\n三支一扶新问法")
+    assert "contact" in warning.text and taken in warning.text
+    press(bot, ADMIN, "ed:alt:drop")
+    press(bot, ADMIN, "ed:save")
+    entry = bot.kb.get("sanzhi-yifu")
+    assert "三支一扶新问法" in entry.alternates and taken not in entry.alternates
+    command(bot, ADMIN, "edit", "sanzhi-yifu")
+    press(bot, ADMIN, "ed:f:alt_add")
+    say(bot, ADMIN, taken)
+    press(bot, ADMIN, "ed:alt:keep")  # the admin insists: added
+    press(bot, ADMIN, "ed:save")
+    assert taken in bot.kb.get("sanzhi-yifu").alternates
