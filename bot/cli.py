@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -22,6 +23,7 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 from bot import cli_admin, cli_fairs
+from bot import cli_texts as m
 from bot.settings import Settings, SettingsError
 from bot.wechat import cli as wechat_cli
 from knowledge.entries import KnowledgeError
@@ -51,7 +53,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
-        print(f"配置错误 / settings error: {exc}", file=sys.stderr)
+        print(m.SETTINGS_ERROR.format(error=exc), file=sys.stderr)
+        return 2
+    problem = database_problem(settings.database_path)
+    if problem:  # a folder, an unwritable place, not a database: one line naming the variable, not a traceback
+        print(m.DATABASE_PATH_BAD.format(path=settings.database_path, reason=problem), file=sys.stderr)
         return 2
     from bot.app import configure_logging
 
@@ -74,8 +80,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _wechat(settings)
         return _telegram(settings)  # and WeChat beside it when configured
     except KnowledgeError as exc:
-        print(f"知识库文件有误 / knowledge base error: {exc}", file=sys.stderr)
+        print(m.KNOWLEDGE_ERROR.format(error=exc), file=sys.stderr)
         return 2
+
+
+def database_problem(path: Path) -> str:
+    """Why DATABASE_PATH cannot hold the database ('' when it can): a folder, no such place, not a database."""
+    if str(path) == ":memory:":
+        return ""
+    if path.is_dir():
+        return m.DATABASE_IS_FOLDER
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path)
+        try:
+            connection.execute("pragma schema_version").fetchone()
+        finally:
+            connection.close()
+    except (OSError, sqlite3.Error) as exc:
+        return str(exc)
+    return ""
 
 
 def _chat(settings: Settings) -> int:
@@ -127,13 +151,13 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
     from bot.store import Store
 
     if bool(args.question) == bool(args.file):
-        print("请给出一个问题，或用 --file 指定问题文件（二选一）。", file=sys.stderr)
+        print(m.ASK_ONE, file=sys.stderr)
         return 2
     if args.file:
         try:
             questions = args.file.read_text(encoding="utf-8-sig").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
-            print(f"无法读取问题文件 {args.file}: {exc}", file=sys.stderr)
+            print(m.CANNOT_READ.format(path=args.file, reason=exc), file=sys.stderr)
             return 2
     else:
         questions = [args.question]
@@ -150,7 +174,7 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
 
 def _describe(result: dict) -> str:
     """A human-readable account of one outcome."""
-    lines = [f"outcome: {result['outcome']}  score: {result['score']:.3f}  faq_id: {result['faq_id']}"]
+    lines = [m.ASK_RESULT.format(outcome=result["outcome"], score=result["score"], faq_id=result["faq_id"] or "-")]
     if result["answer"]:
         lines.append(result["answer"])
     for s in result["suggestions"]:

@@ -40,6 +40,8 @@ DATABASE_PATH_BAD = "配置错误：DATABASE_PATH={path} 无法作为数据库�
 ASK_ONE = "请给出一个问题，或用 --file 指定问题文件（二选一）。"
 SETTINGS_ERROR = "配置错误：{error}"
 KNOWLEDGE_ERROR = "知识库文件有误：{error}"
+DATABASE_IS_FOLDER = "这是一个文件夹"
+ASK_RESULT = "结果：{outcome}  分数：{score:.3f}  条目：{faq_id}"
 
 
 def confirm(question: str, yes: bool, stdin: TextIO | None = None) -> bool | None:

@@ -460,6 +460,7 @@ WECHAT_TEMPLATE_REMARK = "在公众号里发送 /subscribe 可以调整接收哪
 
 MYDATA = (
     "🔒 我保存的关于你的信息：\n"
+    "· 你的 {channel} 编号：{user_id}（请管理员授予角色时告诉对方）\n"
     "· 昵称：{name}（首次使用 {first_seen}）\n"
     "· 关注的城市：{city}；关注的通知：{topics}\n"
     "· 提过的问题：{questions} 条（用于改进答案）\n"
@@ -468,6 +469,7 @@ MYDATA = (
     "这些信息只用于回答问题和发送你订阅的通知。可以随时删除。"
 )
 BUTTON_FORGET_ME = "🗑 删除我的数据"
+CHANNEL_NAMES = {"telegram": "Telegram", "wechat": "微信", "console": "控制台"}
 FORGET_CONFIRM = "确定删除吗？你的关注、提醒和提问记录都会删除，无法恢复；之后仍可随时再来提问。"
 BUTTON_FORGET_YES = "确定删除"
 BUTTON_FORGET_NO = "先不删"

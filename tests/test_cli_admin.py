@@ -51,7 +51,7 @@ def test_a_bad_file_is_rejected_whole_with_row_numbers(env, capsys, clock):
     version = Store.open(env / "bot.db", clock).faq_version()
     assert main(["faq", "import", "faq.csv", "--yes"]) == 1
     err = capsys.readouterr().err
-    assert "第 3 行" in err and "nothing was changed" in err
+    assert "第 3 行" in err and "没有做任何修改" in err
     assert Store.open(env / "bot.db", clock).faq_version() == version
 
 
@@ -82,14 +82,14 @@ def test_faq_test_reports_each_outcome_and_the_accuracy(env, capsys):
     )
     assert main(["faq", "test", str(cases)]) == 1  # one expectation is wrong on purpose
     out = capsys.readouterr().out
-    assert "accuracy: 2/3 = 66.7%" in out and "✗ expected jianxi" in out
+    assert "准确率：2/3 = 66.7%" in out and "✗ 应为 jianxi" in out
 
 
 def test_faq_test_reads_a_sheet_with_an_expected_column(env, capsys):
     (env / "cases.csv").write_text("问题,预期编号\n三支一扶,sanzhi-yifu\n东莞天气,无\n随便问问,\n", encoding="utf-8")
     assert main(["faq", "test", "cases.csv"]) == 0
     out = capsys.readouterr().out
-    assert "accuracy: 2/2 = 100.0%" in out and "随便问问" in out
+    assert "准确率：2/2 = 100.0%" in out and "随便问问" in out
 
 
 def test_stats_prints_the_same_figures_as_the_chat(env, capsys, clock):
@@ -149,3 +149,40 @@ def test_an_import_without_a_terminal_and_without_yes_fails_politely(env, capsys
     assert "--yes" in capsys.readouterr().err
     store = Store.open(env / "bot.db", clock)
     assert store.all_fairs() == [] and "new-one" not in {e.id for e in store.faq_entries()}
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["admin", "grant", "abc", "admin"], "Telegram"),
+        (["admin", "grant", "12ab", "admin"], "Telegram"),
+        (["admin", "grant", "@zhangsan", "admin"], "@zhangsan"),
+        (["admin", "grant", "12345", "admin", "--channel", "wechat"], "openid"),
+        (["admin", "revoke", "abc"], "Telegram"),
+    ],
+)
+def test_an_id_that_cannot_be_a_user_is_refused(env, capsys, clock, argv, said):
+    assert main(argv) == 2
+    assert said in capsys.readouterr().err
+    assert Store.open(env / "bot.db", clock).role_grants() == []
+
+
+def test_a_known_username_and_a_wechat_openid_are_accepted(env, capsys, clock):
+    store = Store.open(env / "bot.db", clock)
+    store.touch_user("telegram", "4242", "张三", username="zhangsan")
+    assert main(["admin", "grant", "@ZhangSan", "admin"]) == 0
+    openid = "oAbCdEfGhIjKlMnOpQrStUvWx_-1"
+    assert main(["admin", "grant", openid, "ambassador", "--city", "武汉", "--channel", "wechat"]) == 0
+    grants = {(g.channel, g.external_id, g.role) for g in Store.open(env / "bot.db", clock).role_grants()}
+    assert grants == {("telegram", "4242", "admin"), ("wechat", openid, "ambassador")}
+    assert "已授予" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("where", ["folder", "impossible"])
+def test_a_database_path_that_cannot_hold_the_database_stops_with_the_variable_name(env, capsys, monkeypatch, where):
+    (env / "afile").write_text("x")
+    path = env if where == "folder" else env / "afile" / "bot.db"  # a file where a folder should be
+    monkeypatch.setenv("DATABASE_PATH", str(path))
+    assert main(["admin", "list"]) == 2
+    err = capsys.readouterr().err
+    assert "DATABASE_PATH" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
