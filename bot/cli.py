@@ -24,7 +24,7 @@ from dotenv import load_dotenv
 
 from bot import cli_admin, cli_fairs
 from bot import cli_texts as m
-from bot.settings import Settings, SettingsError
+from bot.settings import CONSOLE_ADMIN_ID, CONSOLE_USER_ID, Settings, SettingsError
 from bot.wechat import cli as wechat_cli
 from knowledge.entries import KnowledgeError
 
@@ -110,8 +110,8 @@ def _chat(settings: Settings) -> int:
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="replace")
     conversation = build_conversation(settings)
-    try:
-        run_console(conversation)
+    try:  # the admin is another person than the student the plain console is: own questions, own data
+        run_console(conversation, user_id=CONSOLE_ADMIN_ID if settings.console_admin else CONSOLE_USER_ID)
     finally:
         conversation.store.close()
     return 0

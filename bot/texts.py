@@ -81,8 +81,10 @@ AMBASSADOR_HELP = "校园大使指令：/announce 发布通知，/announcements 
 
 CONSOLE_BANNER = (
     "{bot_name} 本地控制台（无 Telegram 令牌时的聊天模式）。\n"
-    "直接输入问题；出现编号选项时输入编号即可选择；/start /faq /help 与 Telegram 相同；输入 /quit 退出。"
+    "直接输入问题；出现编号选项时输入编号即可选择；/start /faq /help 与 Telegram 相同；输入 /quit 退出。\n"
+    "管理员（python -m bot chat --admin）导入表格时发送 /upload 文件路径。"
 )
+CONSOLE_NOT_DELIVERED = "（注意：控制台不发送通知和提醒。它们已保存，机器人在 Telegram 或微信上运行时才会发出。）"
 CONSOLE_CHOICE_HINT = "（输入编号选择）"
 CONSOLE_BAD_CHOICE = "没有这个编号，请输入 1-{count} 之间的数字，或直接打字提问。"
 
@@ -94,7 +96,7 @@ ADMIN_HELP = (
     "· /grant 用户ID admin｜ambassador 城市 [学校] 授予角色（也可回复对方转发来的消息）\n"
     "· /revoke 用户ID [admin｜ambassador] 撤销角色；/roles 查看名单\n"
     "· /add 新增条目；/edit 编号 修改；/delete 编号 删除；/history 编号 历史与回滚\n"
-    "· /export [xlsx｜csv｜yaml] 导出知识库；直接发送文件即可导入\n"
+    "· /export [xlsx｜csv｜yaml] 导出知识库；直接发送文件即可导入（控制台里用 /upload 文件路径）\n"
     "· /synonyms 同义词表，/synonym add｜remove 词 同义词 修改\n"
     "· /addfair 新增招聘会；/editfair 编号 修改；/cancelfair 编号 取消（会通知设了提醒的同学）\n"
     "· /fairleads [1d 1h …] 默认提醒时间；/exportfairs [xlsx｜csv] 导出招聘会；/importfairs 导入\n"
