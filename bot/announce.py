@@ -193,13 +193,10 @@ class Announcer:
         )  # fmt: skip
         if not needs_approval:
             self.on_scheduled()
-            return [
-                Reply(
-                    texts.ANNOUNCE_SCHEDULED.format(
-                        id=announcement_id, when=self._local(datetime.fromisoformat(send_at))
-                    )
-                )
-            ]
+            at = datetime.fromisoformat(send_at)
+            if at <= self.now():  # 立即发送, and not held by the quiet hours: no timestamp to read
+                return [Reply(texts.ANNOUNCE_SENDING_NOW.format(id=announcement_id))]
+            return [Reply(texts.ANNOUNCE_SCHEDULED.format(id=announcement_id, when=self._local(at)))]
         announcement = self.store.announcement(announcement_id)
         author = self._name(actor)
         review = (

@@ -38,7 +38,7 @@ HELP = (
     "· /fairs 近期招聘会（可设提醒、加入日历），/myfairs 我的提醒；\n"
     "· /mydata 查看机器人保存的关于你的信息，也可以一键删除；\n"
     "· /help 查看本说明。\n\n"
-    "答不上来的问题会转给工作人员；着急的话请致电 {contact_phone}。"
+    "答不上来的问题会记录下来供工作人员参考；着急的话请致电 {contact_phone}。"
 )
 MENU_TITLE = "请选择想了解的分类："
 CATEGORY_TITLE = "【{title}】请选择问题："
@@ -46,10 +46,14 @@ ANSWER_SOURCE = "来源：{source}"
 SUGGEST = "我不太确定你想问哪一个，是下面这些吗？"
 SUGGEST_NONE_OF_THESE = "都不是"
 NO_ANSWER = (
-    "抱歉，这个问题我暂时答不上来 🙏 已记录下来转给工作人员完善。\n"
+    "抱歉，这个问题我暂时答不上来 🙏 问题已记录，供工作人员参考。\n"
     "你可以换个说法再问，或按分类浏览；也可以致电 {contact_phone} 咨询。"
 )
-NONE_OF_THESE = "好的，已把你的问题记录下来转给工作人员。\n也可以换个说法再问，或致电 {contact_phone} 咨询。"
+OUT_OF_SCOPE = (
+    "抱歉，这个问题不在我能解答的范围内 🙏 我只解答东莞人社局面向大学生的政策和服务"
+    "（实习见习、补贴、招聘会、人才政策等）。\n其他问题请致电 {contact_phone} 咨询。"
+)
+NONE_OF_THESE = "好的，问题已记录，供工作人员参考。\n也可以换个说法再问，或致电 {contact_phone} 咨询。"
 SMALLTALK = {
     "greeting": "你好呀 👋 我是{bot_name}，有关实习补贴、见习、招聘会、人才政策的问题，直接打字问我就行。",
     "thanks": "不客气 😊 还有问题随时问我。",
@@ -276,6 +280,7 @@ ANNOUNCE_SUMMARY = "上面是同学们将看到的样子。\n发送对象：{aud
 ANNOUNCE_CONFIRM = "✅ 确认发布"
 ANNOUNCE_SUBMITTED = "通知 #{id} 已提交，管理员审核通过后会按时发送，结果会通知你。"
 ANNOUNCE_SCHEDULED = "通知 #{id} 已安排在 {when} 发送。发送 /announcements 查看进度。"
+ANNOUNCE_SENDING_NOW = "通知 #{id} 马上发送。发送 /announcements 查看进度。"
 APPROVAL_REQUEST = "📝 待审核通知（来自 {author}，发送对象：{audience}）："
 BUTTON_APPROVE = "✅ 通过"
 BUTTON_REJECT = "❌ 驳回"
@@ -305,14 +310,20 @@ ANNOUNCE_PROGRESS = "通知 #{id} 发送中：已发送 {done}/{total}"
 ANNOUNCE_WITHDRAW_REPORT = (
     "通知 #{id} 已撤回：从 {deleted} 位同学的聊天中删除，{kept} 条已超过平台可删除的时限未能删除，{unsent} 条未发出。"
 )
-ANNOUNCE_REPORT = "通知 #{id} 发送完成：送达 {sent}，无法送达（已屏蔽机器人）{unreachable}，失败 {failed}，因每日上限未发 {skipped}。{errors}"
+ANNOUNCE_REPORT = "通知 #{id} 发送完成：送达 {sent}。"
+#: The report's other lines, each shown only when its count is not 0.
+ANNOUNCE_REPORT_LINES = {
+    "unreachable": "无法送达 {n}（对方屏蔽了机器人或取消了关注，对方再发消息后恢复）",
+    "failed": "失败 {n}",
+    "skipped": "因每日通知上限未发 {n}",
+}
 CONSOLE_TO = "（发给 {who} 的消息）"
 CONSOLE_LINK = "（这是一个链接按钮：{url}）"
 CONSOLE_PHOTO = "[图片]"
 APPROVAL_LINK = "\n（链接按钮指向：{url}）"
 FINISH_FLOW_FIRST = "你还有一个没完成的操作，请先完成或发送 /cancel 取消，再来处理这条通知。"
 BUTTON_STOP_ALL = "🔕 不再接收城市通知"
-ANNOUNCE_FAILURE_REASONS = "\n失败原因：{reasons}"
+ANNOUNCE_FAILURE_REASONS = "失败原因：{reasons}"
 DELIVERY_ERRORS = {
     "unreachable": "对方已屏蔽机器人",
     "chat not found": "找不到该用户",

@@ -413,7 +413,16 @@ def test_stats_show_days_outcomes_topics_and_users(bot):
     say(bot, STUDENT, "东莞天气怎么样")
     [stats] = command(bot, ADMIN, "stats")
     assert "共 2 个问题" in stats.text and "直接回答 50%" in stats.text and "未回答 50%" in stats.text
-    assert "sanzhi-yifu×1" in stats.text and "提问的用户 1 人" in stats.text
+    assert f"{bot.kb.get('sanzhi-yifu').question}×1" in stats.text and "提问的用户 1 人" in stats.text
+    assert "sanzhi-yifu" not in stats.text  # topics by title, not by id
+
+
+def test_an_out_of_scope_question_does_not_promise_that_staff_will_complete_the_faq(bot):
+    [weather] = say(bot, STUDENT, "东莞天气怎么样")
+    assert weather.text == texts.OUT_OF_SCOPE.format(contact_phone="0769-12345678")
+    assert "工作人员完善" not in weather.text and "0769-12345678" in weather.text
+    [unknown] = say(bot, STUDENT, "东莞有没有人才住房补贴")  # on topic, just not in the FAQ: recorded
+    assert unknown.text == texts.NO_ANSWER.format(contact_phone="0769-12345678")
 
 
 def test_help_shows_admin_commands_only_to_admins(bot):
