@@ -189,3 +189,15 @@ def test_a_database_path_that_cannot_hold_the_database_stops_with_the_variable_n
     assert main(["admin", "list"]) == 2
     err = capsys.readouterr().err
     assert "DATABASE_PATH" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_command_line_speaks_chinese(env, capsys):
+    assert main(["admin", "grant", "42", "admin"]) == 0
+    assert main(["admin", "list"]) == 0
+    assert main(["admin", "revoke", "43"]) == 1
+    assert main(["faq", "export", "faq.txt"]) == 2
+    out, err = capsys.readouterr()
+    assert "已授予 telegram:42" in out and "由 cli 授予" in out and "ADMIN_IDS 里配置的管理员" in out
+    assert "没有可收回的角色" in out and "只能导出为" in err
+    for english in ("granted", "revoked", "nothing to revoke", "export to", "admins from"):
+        assert english not in out + err
