@@ -219,7 +219,8 @@ def format_stats(store: Store, settings: Settings, now: datetime) -> str:
     figures = compute_stats(store, settings.timezone, now)
     bar_unit = max((n for _, n in figures.per_day), default=0) / 20 or 1
     per_day = "\n".join(f"{day[5:]} {'▇' * round(n / bar_unit)} {n}" for day, n in figures.per_day)
-    topics = "、".join(f"{t}×{n}" for t, n in figures.top_topics) or texts.STATS_NO_TOPICS
+    titles = {e.id: e.question for e in store.faq_entries()}  # topics by their title, as students see them
+    topics = "、".join(f"{titles.get(t, t)}×{n}" for t, n in figures.top_topics) or texts.STATS_NO_TOPICS
     return texts.STATS.format(
         days=len(figures.per_day),
         per_day=per_day,

@@ -193,8 +193,10 @@ class Announcer:
         )  # fmt: skip
         if not needs_approval:
             self.on_scheduled()
-            when = self._local(datetime.fromisoformat(send_at))
-            return [Reply(texts.ANNOUNCE_SCHEDULED.format(id=announcement_id, when=when))]
+            at = datetime.fromisoformat(send_at)
+            if at <= self.now():  # 立即发送, and not held by the quiet hours: no timestamp to read
+                return [Reply(texts.ANNOUNCE_SENDING_NOW.format(id=announcement_id))]
+            return [Reply(texts.ANNOUNCE_SCHEDULED.format(id=announcement_id, when=self._local(at)))]
         announcement = self.store.announcement(announcement_id)
         author = self._name(actor)
         review = _review_buttons(announcement_id)

@@ -5,7 +5,7 @@
   the console chat, so a fresh clone works with no set-up at all.
 - `chat`: the console chat, always.
 - `ask`: print how the knowledge base answers questions, for admins checking it.
-- `admin`, `faq`, `stats`: the admins' tools (bot/cli_admin.py).
+- `admin`, `faq`, `stats`: the admins' tools (bot/cli_admin.py); `fairs`: fair files (bot/cli_fairs.py).
 - `wechat menu`: publish the WeChat custom menu (bot/wechat/cli.py).
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -22,10 +23,11 @@ from typing import TYPE_CHECKING
 
 from dotenv import load_dotenv
 
-from bot import cli_admin
+from bot import cli_admin, cli_fairs
+from bot import cli_texts as m
 from bot.ops import cli as ops_cli
 from bot.ops.backup import BackupError, RunLock
-from bot.settings import Settings, SettingsError
+from bot.settings import CONSOLE_ADMIN_ID, CONSOLE_USER_ID, Settings, SettingsError
 from bot.wechat import cli as wechat_cli
 from knowledge.entries import KnowledgeError
 
@@ -51,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
         help='with --file: each line is {"turns": [...]}, one conversation; print how its last turn is answered',
     )
     cli_admin.add_parsers(sub)
+    cli_fairs.add_parsers(sub)
     wechat_cli.add_parsers(sub)
     ops_cli.add_parsers(sub)
     return parser
@@ -62,19 +65,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
-        print(f"配置错误 / settings error: {exc}", file=sys.stderr)
+        print(m.SETTINGS_ERROR.format(error=exc), file=sys.stderr)
+        return 2
+    problem = database_problem(settings.database_path)
+    if problem:  # a folder, an unwritable place, not a database: one line naming the variable, not a traceback
+        print(m.DATABASE_PATH_BAD.format(path=settings.database_path, reason=problem), file=sys.stderr)
         return 2
     from bot.app import configure_logging
 
     # In a terminal conversation routine INFO lines would drown the chat; a server logs them.
     serving = settings.telegram_token or settings.wechat_enabled
-    interactive = args.command in ("chat", "ask", "admin", "faq", "stats", "wechat", *ops_cli.COMMANDS) or not serving
+    interactive = args.command in ("chat", "ask", "admin", "faq", "fairs", "stats", "wechat", *ops_cli.COMMANDS)
+    interactive = interactive or not serving
     configure_logging("WARNING" if interactive and settings.log_level == "INFO" else settings.log_level,
                       settings.log_format)
     if getattr(args, "admin", False):
         settings = replace(settings, console_admin=True)
     try:
-        if args.command in ("admin", "faq", "stats"):
+        if args.command in ("admin", "faq", "fairs", "stats"):
             return cli_admin.run(settings, args)
         if args.command == "wechat":
             return wechat_cli.run(settings, args)
@@ -92,8 +100,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     except KnowledgeError as exc:
-        print(f"知识库文件有误 / knowledge base error: {exc}", file=sys.stderr)
+        print(m.KNOWLEDGE_ERROR.format(error=exc), file=sys.stderr)
         return 2
+
+
+def database_problem(path: Path) -> str:
+    """Why DATABASE_PATH cannot hold the database ('' when it can): a folder, no such place, not a database."""
+    if str(path) == ":memory:":
+        return ""
+    if path.is_dir():
+        return m.DATABASE_IS_FOLDER
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path)
+        try:
+            connection.execute("pragma schema_version").fetchone()
+        finally:
+            connection.close()
+    except (OSError, sqlite3.Error) as exc:
+        return str(exc)
+    return ""
 
 
 def _chat(settings: Settings) -> int:
@@ -104,8 +130,8 @@ def _chat(settings: Settings) -> int:
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="replace")
     conversation = build_conversation(settings)
-    try:
-        run_console(conversation)
+    try:  # the admin is another person than the student the plain console is: own questions, own data
+        run_console(conversation, user_id=CONSOLE_ADMIN_ID if settings.console_admin else CONSOLE_USER_ID)
     finally:
         conversation.store.close()
     return 0
@@ -145,13 +171,13 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
     from bot.store import Store
 
     if bool(args.question) == bool(args.file) or (args.conversations and not args.file):
-        print("请给出一个问题，或用 --file 指定问题文件（二选一；--conversations 需要 --file）。", file=sys.stderr)
+        print(m.ASK_ONE, file=sys.stderr)
         return 2
     if args.file:
         try:
             lines = args.file.read_text(encoding="utf-8-sig").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
-            print(f"无法读取问题文件 {args.file}: {exc}", file=sys.stderr)
+            print(m.CANNOT_READ.format(path=args.file, reason=exc), file=sys.stderr)
             return 2
     else:
         lines = [args.question]
@@ -210,7 +236,7 @@ def _ask_conversations(settings: Settings, kb: KnowledgeBase, conversations: lis
 
 def _describe(result: dict) -> str:
     """A human-readable account of one outcome."""
-    lines = [f"outcome: {result['outcome']}  score: {result['score']:.3f}  faq_id: {result['faq_id']}"]
+    lines = [m.ASK_RESULT.format(outcome=result["outcome"], score=result["score"], faq_id=result["faq_id"] or "-")]
     if result["answer"]:
         lines.append(result["answer"])
     for s in result["suggestions"]:

@@ -1,6 +1,10 @@
 """Console adapter: the same conversation in a terminal, no token needed.
 
-Buttons become numbered choices; typing a number presses the button.
+Buttons become numbered choices; typing a number presses the button. Numbers refer to
+the latest buttons shown: a turn that shows none (a dismissed review group) keeps the
+previous ones, so the next number still presses one of them. `/upload PATH` sends a file.
+Notices and reminders set here are saved, but only a Telegram or WeChat run delivers them:
+the console says so when one is scheduled.
 """
 
 from __future__ import annotations
@@ -108,6 +112,7 @@ def _chat(conversation: Conversation, stdin: TextIO, stdout: TextIO, user_id: st
         if isinstance(request, str):
             print(f"{bot_name}> {request}", file=stdout)
             continue
+        waiting = conversation.store.waiting_to_send()
         replies = _handle(conversation, request)
         new_choices: list[Button] = []
         for reply in replies:
@@ -119,4 +124,7 @@ def _chat(conversation: Conversation, stdin: TextIO, stdout: TextIO, user_id: st
                 print(save_document(reply, Path("exports")), file=stdout)
             if reply.to is None:  # buttons sent to someone else are theirs to press
                 new_choices += reply.all_buttons
-        choices = new_choices  # numbers always refer to the latest buttons
+        if conversation.store.waiting_to_send() > waiting:  # the console has no sender: say so, honestly
+            print(texts.CONSOLE_NOT_DELIVERED, file=stdout)
+        if new_choices:  # numbers refer to the latest buttons shown
+            choices = new_choices

@@ -40,6 +40,9 @@ from knowledge.entries import FaqEntry
 from knowledge.kb import KnowledgeBase, Outcome
 from knowledge.text import MAX_QUESTION_CHARS, clean
 
+#: An unanswered question scoring below this shares nothing with the FAQ: outside what the bot covers.
+OUT_OF_SCOPE_BELOW = 0.15
+
 logger = logging.getLogger(__name__)
 
 # Telegram's rule for a command: "/" and 1-32 Latin letters, digits or "_" ("/实习" is text).
@@ -387,7 +390,8 @@ class Conversation:
             rows = tuple((Button(s.question, f"pick:{log_id}:{s.faq_id}"),) for s in outcome.suggestions)
             ask = texts.SUGGEST if len(rows) > 1 else texts.SUGGEST_ONE  # one suggestion is not "these"
             return [Reply(ask, buttons=(*rows, (Button(texts.SUGGEST_NONE_OF_THESE, f"none:{log_id}"),)))]
-        return [Reply(self._fill(texts.NO_ANSWER), buttons=self._menu_buttons())]
+        no_answer = texts.NO_ANSWER if outcome.score >= OUT_OF_SCOPE_BELOW else texts.OUT_OF_SCOPE  # weather…
+        return [Reply(self._fill(no_answer), buttons=self._menu_buttons())]
 
     def answer(self, entry: FaqEntry, log_id: int | None = None, note: str = "", english: bool = False) -> Reply:
         """An entry as the student sees it: question as title, (a note,) answer, source; 👍/👎 when it answered.

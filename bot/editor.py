@@ -19,12 +19,13 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import texts as t
+from bot.faq_history import History
 from bot.faq_io import SUPPORTED, export_faq, parse_faq_file, placeholder_problem, summarize
+from bot.faq_lookup import COMMANDS, choices_reply, find, taken_phrasings
 from bot.permissions import Actor, Role
 from bot.replies import Button, Reply
 from bot.store import NotFoundError, Store
@@ -33,7 +34,8 @@ from knowledge.entries import ID_PATTERN, MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, 
 from knowledge.kb import KnowledgeBase
 
 HISTORY_SHOWN = 10
-FIELDS = ("question", "answer", "answer_en", "category", "alt_add", "alt_del")
+FIELDS = ("question", "answer", "answer_en", "category", "source", "alt_add", "alt_del")
+MAX_SOURCE_CHARS = 200
 SKIP_WORDS = ("/skip", "跳过", "无")
 DISMISS = Button(t.BUTTON_CANCEL, "ed:x")  # for one-off confirmations that are not a flow
 
@@ -47,6 +49,9 @@ class Editor:
     timezone: ZoneInfo
     on_saved_from_review: Callable[[str, Actor], None] = lambda text, actor: None  # take its group off the list
 
+    def __post_init__(self) -> None:
+        self._history = History(self.store, self.reload, self._preview, self.timezone)
+
     # -- starting flows -------------------------------------------------------------
 
     def start_add(self, actor: Actor, question: str = "") -> list[Reply]:
@@ -56,33 +61,27 @@ class Editor:
 
     def start_edit(self, actor: Actor, args: tuple[str, ...]) -> list[Reply]:
         actor.require(Role.ADMIN)
-        entry = self._entry(args)
+        entry, which = self._entry("edit", args)
         if entry is None:
-            return [Reply(t.WHICH_ENTRY.format(command="/edit"))]
+            return [which]
         data = {"id": entry.id, "changes": {}}
         return [self._preview(entry), *self._begin(actor, "edit", data, "field", [])]
 
     def ask_delete(self, actor: Actor, args: tuple[str, ...]) -> list[Reply]:
         actor.require(Role.ADMIN)
-        entry = self._entry(args)
+        entry, which = self._entry("delete", args)
         if entry is None:
-            return [Reply(t.WHICH_ENTRY.format(command="/delete"))]
+            return [which]
         confirm = Button(t.BUTTON_DELETE, f"ed:del:{entry.id}")
         return [self._preview(entry), Reply(t.CONFIRM_DELETE.format(id=entry.id), buttons=((confirm, DISMISS),))]
 
     def history(self, actor: Actor, args: tuple[str, ...]) -> list[Reply]:
         actor.require(Role.ADMIN)
-        entry_id = args[0] if args else ""
-        revisions = self.store.entry_history(entry_id)[:HISTORY_SHOWN] if entry_id else []
-        if not revisions:
-            return [Reply(t.NO_HISTORY.format(id=entry_id or "?"))]
-        lines, rows = [t.HISTORY_TITLE.format(id=entry_id)], []
-        for r in revisions:
-            when = datetime.fromisoformat(r.created_at).astimezone(self.timezone).strftime("%Y-%m-%d %H:%M")
-            action = t.ACTIONS.get(r.action, r.action)
-            lines.append(t.HISTORY_LINE.format(rev=r.id, when=when, action=action, actor=r.actor))
-            rows.append((Button(t.BUTTON_ROLLBACK.format(rev=r.id), f"ed:rb:{entry_id}:{r.id}"),))
-        return [Reply("\n".join(lines), buttons=(*rows, (DISMISS,)))]
+        raw = " ".join(args).strip()
+        if raw and self.store.entry_history(raw):  # by id, a deleted entry's too
+            return self._history.show(actor, raw)
+        entry, which = self._entry("history", args)
+        return self._history.show(actor, entry.id) if entry else [which]
 
     def export(self, actor: Actor, args: tuple[str, ...]) -> list[Reply]:
         actor.require(Role.ADMIN)
@@ -148,6 +147,10 @@ class Editor:
             if problem:
                 return [self._with_cancel(data, problem)]
             self._set(flow, data, step, text)
+        elif step == "source":
+            if len(text) > MAX_SOURCE_CHARS:
+                return [self._with_cancel(data, t.FIELD_TOO_LONG.format(field="来源", limit=MAX_SOURCE_CHARS))]
+            self._set(flow, data, "source", "" if text in SKIP_WORDS else text)
         elif step in ("alternates", "alt_add") or (step == "confirm" and data.get("adding")):
             # Phrasings may come one message at a time: each adds to the list and shows the preview again.
             skipped = text in SKIP_WORDS
@@ -155,8 +158,12 @@ class Editor:
             too_long = [a for a in new if len(a) > MAX_QUESTION_CHARS]
             if too_long:
                 return [self._with_cancel(data, t.FIELD_TOO_LONG.format(field="问法", limit=MAX_QUESTION_CHARS))]
-            self._set(flow, data, "alt_add", new)
+            entry_id = data.get("id") or data.get("entry", {}).get("id", "")
+            taken = taken_phrasings(self.knowledge(), entry_id, new)
+            self._set(flow, data, "alt_add", [a for a in new if a not in taken])
             data["adding"] = not skipped
+            if taken:  # another entry has them: warn and ask before taking them over
+                return self._ask_taken(actor, flow, data, taken)
         else:
             return self._prompt(data)
         return self._next(actor, flow, data)
@@ -169,10 +176,13 @@ class Editor:
             return [Reply(t.DISMISSED_PROMPT)]
         if kind == "del":
             return self._delete(actor, rest)
-        if kind == "rb":
-            return self._rollback_preview(actor, rest)
-        if kind == "rbok":
-            return self._rollback(actor, rest)
+        if kind == "pick":
+            command, _, entry_id = rest.partition(":")
+            return self._picked(actor, command, entry_id)
+        if kind in ("rb", "rbo"):
+            return self._history.ask(actor, rest, original=kind == "rbo")
+        if kind in ("rbok", "rbook"):
+            return self._history.restore(actor, rest, original=kind == "rbook")
         flow, data = self.store.dialog(actor.channel, actor.user_id) or ("", {})
         token, _, value = rest.partition(":")
         if not flow or token != data.get("token"):
@@ -195,6 +205,11 @@ class Editor:
             return self._next(actor, flow, data)
         if kind == "save" and step == "confirm":
             return self._save(actor, flow, data)
+        if kind == "alt" and step == "taken" and value in ("keep", "drop"):
+            if value == "keep":
+                self._set(flow, data, "alt_add", data.get("taken", []))
+            data.pop("taken", None)
+            return self._next(actor, flow, data)
         return [Reply(t.ADMIN_STALE)]
 
     # -- steps ------------------------------------------------------------------------------
@@ -226,7 +241,7 @@ class Editor:
     def _next(self, actor: Actor, flow: str, data: dict[str, Any]) -> list[Reply]:
         """Ask for the next missing field, or show the preview to confirm."""
         if flow == "add":
-            for step in ("id", "category", "question", "answer", "alternates"):
+            for step in ("id", "category", "question", "answer", "source", "alternates"):
                 if step not in data["entry"]:
                     data["step"] = step
                     self.store.set_dialog(actor.channel, actor.user_id, flow, data)
@@ -290,7 +305,7 @@ class Editor:
         changes = data.get("changes", {})
         removed = set(changes.get("alt_remove", []))
         alternates = [a for a in (*current.alternates, *changes.get("alt_add", [])) if a not in removed]
-        fields = {k: v for k, v in changes.items() if k in ("question", "answer", "answer_en", "category")}
+        fields = {k: v for k, v in changes.items() if k in ("question", "answer", "answer_en", "category", "source")}
         return replace(current, **fields, alternates=tuple(dict.fromkeys(alternates)))
 
     def _save(self, actor: Actor, flow: str, data: dict[str, Any]) -> list[Reply]:
@@ -316,24 +331,6 @@ class Editor:
             return [Reply(t.ADMIN_STALE)]
         self.reload()
         return [Reply(t.DELETED.format(id=entry_id))]
-
-    def _rollback_preview(self, actor: Actor, rest: str) -> list[Reply]:
-        entry_id, _, rev = rest.rpartition(":")
-        revision = next((r for r in self.store.entry_history(entry_id) if str(r.id) == rev), None)
-        if revision is None:
-            return [Reply(t.ADMIN_STALE)]
-        confirm = Button(t.BUTTON_ROLLBACK_CONFIRM, f"ed:rbok:{entry_id}:{rev}")
-        shown = [self._preview(revision.after)] if revision.after else [Reply(t.ROLLBACK_TO_DELETED.format(rev=rev))]
-        return [*shown, Reply(t.CONFIRM_ROLLBACK.format(rev=rev, id=entry_id), buttons=((confirm, DISMISS),))]
-
-    def _rollback(self, actor: Actor, rest: str) -> list[Reply]:
-        entry_id, _, rev = rest.rpartition(":")
-        try:
-            self.store.rollback_entry(entry_id, int(rev), actor.key)
-        except (NotFoundError, ValueError):
-            return [Reply(t.ADMIN_STALE)]
-        self.reload()
-        return [Reply(t.ROLLED_BACK.format(id=entry_id, rev=rev))]
 
     def _import(self, actor: Actor, data: dict[str, Any], delete_missing: bool) -> list[Reply]:
         """Apply exactly what was shown; if the FAQ changed since, show the new summary instead."""
@@ -364,8 +361,27 @@ class Editor:
         english = "\n\n" + t.ENGLISH_PREVIEW.format(answer=entry.answer_en) if entry.answer_en else ""
         return replace(self.render(entry), text=self.render(entry).text + english, buttons=())
 
-    def _entry(self, args: tuple[str, ...]) -> FaqEntry | None:
-        return self.knowledge().get(args[0]) if args else None
+    def _entry(self, command: str, args: tuple[str, ...]) -> tuple[FaqEntry | None, Reply]:
+        """The entry an admin named by id, title or keywords; else the reply (usage, or choices to pick from)."""
+        query = " ".join(args).strip()
+        if not query:
+            return None, Reply(t.WHICH_ENTRY.format(command=f"/{command}"))
+        entry, choices = find(self.knowledge(), query)
+        return entry, choices_reply(command, query, choices)
+
+    def _picked(self, actor: Actor, command: str, entry_id: str) -> list[Reply]:
+        """A choice from `choices_reply`: the command on that entry."""
+        if command not in COMMANDS or self.knowledge().get(entry_id) is None:
+            return [Reply(t.ADMIN_STALE)]
+        return {"edit": self.start_edit, "delete": self.ask_delete, "history": self.history}[command](actor, (entry_id,))
+
+    def _ask_taken(self, actor: Actor, flow: str, data: dict[str, Any], taken: dict[str, str]) -> list[Reply]:
+        data.update(step="taken", taken=list(taken))
+        self.store.set_dialog(actor.channel, actor.user_id, flow, data)
+        lines = "\n".join(t.PHRASING_TAKEN_LINE.format(phrasing=p, owner=o) for p, o in taken.items())
+        keep = Button(t.BUTTON_PHRASING_KEEP, f"ed:alt:{data['token']}:keep")
+        drop = Button(t.BUTTON_PHRASING_DROP, f"ed:alt:{data['token']}:drop")
+        return [Reply(t.PHRASING_TAKEN.format(lines=lines), buttons=((keep, drop), (self._cancel(data),)))]
 
 
 def _field_problem(field: str, text: str) -> str | None:

@@ -16,6 +16,7 @@ Buttons (fe:…, under 64 bytes; flow buttons carry the flow's token):
     fe:f:<token>:<field>   a field to edit    fe:more:<token>       edit one more field
     fe:save:<token>        save the preview   fe:imp:<token>        apply the import shown
     fe:cancel:<token>      leave the flow     fe:x                  dismiss a confirmation
+    fe:sk:<token>          skip this optional step    fe:rest:<token>  skip every optional step left
     fe:e:<fair>            edit a fair        fe:c:<fair>           ask to cancel a fair
     fe:cx:<fair>           cancel it (a second press changes nothing)
 """
@@ -33,6 +34,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import texts as t
+from bot.fair_apply import apply_fair_rows
 from bot.fair_input import OPTIONAL, Refused, end_before_start, lead_code, lead_minutes, parse_field
 from bot.fair_io import FairRow, export_fairs, parse_fairs_file
 from bot.fair_io import summarize_fairs as summarize
@@ -184,6 +186,9 @@ class FairEditor:
             return [Reply(t.CANCELLED)]
         if (kind, step) in (("k", "kind"), ("ct", "city")) and value in (KINDS if kind == "k" else CITY_CHOICES):
             return self._accept(actor, flow, data, step, value)
+        if kind in ("sk", "rest") and flow == "fair_add" and step in OPTIONAL:  # 跳过 / 跳过其余 → the preview
+            data["fair"].update(dict.fromkeys(OPTIONAL if kind == "rest" else (), "") | data["fair"])
+            return self._accept(actor, flow, data, step, "")
         if kind == "f" and flow == "fair_edit" and value in EDITABLE:
             values = self._candidate(flow, data)
             if values is None:
@@ -237,6 +242,9 @@ class FairEditor:
         if step == "file":
             return self._with_cancel(data, t.FAIR_IMPORT_ASK)
         keep = t.FAIR_KEEP_DURATION if flow == "fair_edit" and step == "ends_at" else ""
+        if flow == "fair_add" and step in OPTIONAL:
+            skips = (Button(t.BUTTON_SKIP, f"fe:sk:{token}"), Button(t.BUTTON_SKIP_REST, f"fe:rest:{token}"))
+            return Reply(self._field_prompt(step), buttons=(skips, cancel))
         return self._with_cancel(data, self._field_prompt(step) + keep)
 
     def _parse(self, flow: str, data: dict[str, Any], field: str, text: str) -> str:
@@ -339,13 +347,7 @@ class FairEditor:
             data["version"] = _version(fairs)
             shown = t.FAIR_IMPORT_CHANGED + "\n" + t.IMPORT_SUMMARY.format(summary=summary.text())
             return self._begin(actor, "fair_import", data, "confirm", shown)
-        with self.store.db.atomic():
-            for row in rows:
-                if row.id is None:
-                    self.store.add_fair(actor.key, row.values)
-                elif row.id in summary.changed:
-                    changes = {k: v for k, v in row.values.items() if current[row.id].editable()[k] != v}
-                    self.store.update_fair(actor.key, row.id, changes, due=self._due, now=iso(self.now()))
+        apply_fair_rows(self.store, self.settings, actor.key, rows, summary)
         self.store.clear_dialog(actor.channel, actor.user_id)
         self.on_changed()
         for fair_id in summary.moved:

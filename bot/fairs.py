@@ -26,6 +26,7 @@ from bot.permissions import Actor, Role
 from bot.replies import Button, Reply
 from bot.settings import Settings
 from bot.store import Announcement, Fair, NotFoundError, Store, iso
+from bot.store.fairs import ASKED
 
 #: Fair kinds as stored (key) and shown (value).
 KINDS = texts.FAIR_KINDS
@@ -156,6 +157,8 @@ class FairDesk:
                 rows.append((Button(texts.BUTTON_FAIR_REMIND.format(n=n), f"fr:{f.id}"),
                              Button(texts.BUTTON_FAIR_CALENDAR.format(n=n), f"fc:{f.id}"),
                              *([Button(texts.BUTTON_FAIR_MANAGE.format(n=n), f"fd:{f.id}")] if admin else [])))  # fmt: skip
+                if f.register_url:  # students sign up from the list, not only from the reminder
+                    rows.append((Button(texts.BUTTON_FAIR_REGISTER_N.format(n=n), url=f.register_url),))
         else:
             text = texts.FAIRS_NONE_FILTERED if (city or kind) else texts.FAIRS_NONE
         paging = []
@@ -209,6 +212,11 @@ class FairDesk:
         wanted = self.default_leads() if leads is None else leads
         due = {lead: reminder_due(fair.start, lead, self.settings) for lead in wanted}
         ahead = {lead: iso(at) for lead, at in due.items() if at > now}
+        if leads is None and not ahead:  # the default leads have passed: the nearest one still ahead
+            nearest = [m for m in LEAD_CHOICES if reminder_due(fair.start, m, self.settings) > now][-1:]
+            if not nearest:
+                return Reply(texts.FAIR_ABOUT_TO_START.format(title=fair.title))
+            ahead = {m: iso(reminder_due(fair.start, m, self.settings)) for m in nearest}
         self.store.set_reminders(fair.id, actor.channel, actor.user_id, ahead)
         self.on_changed(sorted(set(ahead.values())))
         return self._reminder_menu(actor, fair, replace)
@@ -256,11 +264,19 @@ class FairDesk:
             return Reply(texts.MYFAIRS_NONE, buttons=((Button(texts.BUTTON_FAIRS, "fl:0::"),),))
         blocks, rows = [], []
         for n, fair in enumerate(fairs, 1):
-            leads = lead_labels(self._pending(actor, fair.id)) or texts.FAIR_REMINDERS_SENT
+            leads = self._reminders_state(actor, fair)
             blocks.append(f"{n}. {fair_card(fair, self.tz)}\n⏰ {leads}")
             rows.append((Button(texts.BUTTON_FAIR_UNREMIND_N.format(n=n), f"fx:{fair.id}"),
                          Button(texts.BUTTON_FAIR_CALENDAR.format(n=n), f"fc:{fair.id}")))  # fmt: skip
         return Reply(texts.MYFAIRS_TITLE + "\n\n" + "\n\n".join(blocks), buttons=tuple(rows))
+
+    def _reminders_state(self, actor: Actor, fair: Fair) -> str:
+        """What /myfairs says of a fair's reminders: those still to come, else sent or dropped (never sent)."""
+        statuses = {r.status for r in self.store.reminders_for(actor.channel, actor.user_id, fair.id, ASKED)}
+        pending = self._pending(actor, fair.id)
+        if pending:
+            return lead_labels(pending)
+        return texts.FAIR_REMINDERS_SENT if "queued" in statuses else texts.FAIR_REMINDERS_DROPPED
 
     def calendar(self, actor: Actor, fair_id: int) -> Reply:
         """The .ics file; its alarms are the lead times the student picked for this fair, else the defaults."""
@@ -268,7 +284,8 @@ class FairDesk:
         if fair is None:
             return Reply(texts.FAIR_GONE)
         picked = {r.lead_minutes for r in self.store.reminders_for(actor.channel, actor.user_id, fair.id)}
-        alarms = sorted(picked or self.default_leads())
+        now = self.now()  # an alarm whose time has passed would ring at once on import: left out
+        alarms = sorted(m for m in picked or self.default_leads() if fair.start - timedelta(minutes=m) > now)
         document = (ics_filename(fair), fair_calendar(fair, self.settings.timezone, alarms))
         return Reply(texts.FAIR_CALENDAR.format(title=fair.title), document=document)
 
@@ -305,6 +322,8 @@ class FairDesk:
         if announcement.kind == "reminder":
             lead = self._time_left(fair, int(announcement.topic or 0))
             text = texts.FAIR_REMINDER.format(lead=lead) + "\n" + fair_card(fair, self.tz)
+            if fair.register_url:  # in the text too: a WeChat template message carries no buttons
+                text += "\n" + texts.FAIR_REGISTER_LINE.format(url=fair.register_url)
             rows = [*fair_links(fair), (Button(texts.BUTTON_FAIR_CALENDAR.format(n=""), f"fc:{fair.id}"),
                                         Button(texts.BUTTON_FAIR_UNREMIND, f"fx:{fair.id}"))]  # fmt: skip
             return Reply(text, buttons=tuple(rows))

@@ -95,30 +95,30 @@ class OutboxRunner:
         await self._show(announcement_id, texts.ANNOUNCE_PROGRESS.format(id=announcement_id, done=done, total=total))
 
     async def _finished(self, announcement_id: int, counts: dict[str, int], errors: dict[str, int]) -> None:
-        """The final report: delivered, unreachable, failed with reasons."""
+        """The final report, as a new message (it notifies; an edit would not): delivered, and only the
+        other lines that count: unreachable, failed with its reasons, held back by the daily cap."""
         logger.info("Announcement %s failures: %s", announcement_id, errors)
         labels: dict[str, int] = {}
         for error, n in errors.items():
             label = _label(error)
-            labels[label] = labels.get(label, 0) + n
-        reasons = "；".join(f"{label} ×{n}" for label, n in labels.items())
-        report = texts.ANNOUNCE_REPORT.format(
-            id=announcement_id,
-            sent=counts.get("sent", 0),
-            unreachable=counts.get("unreachable", 0),
-            failed=counts.get("failed", 0),
-            skipped=counts.get("skipped", 0),
-            errors=texts.ANNOUNCE_FAILURE_REASONS.format(reasons=reasons) if reasons else "",
-        )
-        await self._show(announcement_id, report)
+            if label not in UNREACHABLE_LABELS:  # those are the unreachable line's: not said twice
+                labels[label] = labels.get(label, 0) + n
+        lines = [texts.ANNOUNCE_REPORT.format(id=announcement_id, sent=counts.get("sent", 0))]
+        for status, line in texts.ANNOUNCE_REPORT_LINES.items():
+            if counts.get(status, 0):
+                lines.append(line.format(n=counts[status]))
+        if counts.get("failed", 0) and labels:
+            reasons = "；".join(f"{label} ×{n}" for label, n in labels.items())
+            lines.append(texts.ANNOUNCE_FAILURE_REASONS.format(reasons=reasons))
+        await self._show(announcement_id, "\n".join(lines), new_message=True)
 
-    async def _show(self, announcement_id: int, text: str) -> None:
+    async def _show(self, announcement_id: int, text: str, new_message: bool = False) -> None:
         announcement = self.store.announcement(announcement_id)
         if announcement.author == "system":  # reminders, digests: nobody to report to (figures in the log)
             return
         channel, _, author = announcement.author.partition(":")
         try:
-            if announcement.progress_message:
+            if announcement.progress_message and not new_message:
                 await self.transport.edit(channel, author, announcement.progress_message, text)  # type: ignore[attr-defined]
             else:
                 self.sender.budget_for(channel).take()  # a message outside the outbox's pacing
@@ -160,6 +160,10 @@ class OutboxRunner:
             await self._show(announcement_id, texts.ANNOUNCE_WITHDRAW_REPORT.format(
                 id=announcement_id, deleted=counts.get("deleted", 0), kept=counts.get("kept", 0),
                 unsent=counts.get("unsent", 0)))  # fmt: skip
+
+
+#: Reasons that make a delivery `unreachable` (its own line in the report), not `failed`.
+UNREACHABLE_LABELS = (texts.DELIVERY_ERRORS["unreachable"], texts.DELIVERY_ERRORS["unfollowed"])
 
 
 def _label(error: str) -> str:

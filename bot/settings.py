@@ -116,6 +116,10 @@ def _template_fields(raw: str) -> tuple[str, str, str]:
     return title, text, remark
 
 
+#: The console's user ids: `chat` is a student, `chat --admin` the operator, each with their own data.
+CONSOLE_USER_ID, CONSOLE_ADMIN_ID = "local", "local-admin"
+
+
 @dataclass(frozen=True)
 class Settings:
     """The bot's configuration. Build it with `Settings.from_env()`."""
@@ -247,7 +251,7 @@ class Settings:
         """Admins named in settings: Telegram ids in ADMIN_IDS, and the console with --admin."""
         if channel == "telegram":
             return user_id.isdecimal() and int(user_id) in self.admin_ids
-        return channel == "console" and self.console_admin
+        return channel == "console" and self.console_admin and user_id == CONSOLE_ADMIN_ID
 
     @property
     def placeholders(self) -> dict[str, str]:

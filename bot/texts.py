@@ -38,7 +38,7 @@ HELP = (
     "· /fairs 近期招聘会（可设提醒、加入日历），/myfairs 我的提醒；\n"
     "· /mydata 查看机器人保存的关于你的信息，也可以一键删除；\n"
     "· /help 查看本说明。\n\n"
-    "答不上来的问题会转给工作人员；着急的话请致电 {contact_phone}。"
+    "答不上来的问题会记录下来供工作人员参考；着急的话请致电 {contact_phone}。"
 )
 MENU_TITLE = "请选择想了解的分类："
 CATEGORY_TITLE = "【{title}】请选择问题："
@@ -48,13 +48,17 @@ SUGGEST = "我不太确定你想问哪一个，是下面这些吗？"
 SUGGEST_ONE = "我不太确定，你是想问下面这个吗？"
 SUGGEST_NONE_OF_THESE = "都不是"
 NO_ANSWER = (
-    "抱歉，这个问题我暂时答不上来 🙏 已记录下来转给工作人员完善。\n"
+    "抱歉，这个问题我暂时答不上来 🙏 问题已记录，供工作人员参考。\n"
     "你可以换个说法再问，或按分类浏览；也可以致电 {contact_phone} 咨询。"
 )
 #: Before the answer to a follow-up that asks for a detail the bureau's letter does not give.
 FOLLOWUP_NO_DETAIL = "公函里没有写{aspects}的细节，请致电 {contact_phone} 咨询工作人员。下面是这项政策的介绍："
 DETAIL_ASPECTS = {"procedure": "报名或申请方式", "materials": "所需材料", "time": "具体时间"}
-NONE_OF_THESE = "好的，已把你的问题记录下来转给工作人员。\n也可以换个说法再问，或致电 {contact_phone} 咨询。"
+OUT_OF_SCOPE = (
+    "抱歉，这个问题不在我能解答的范围内 🙏 我只解答东莞人社局面向大学生的政策和服务"
+    "（实习见习、补贴、招聘会、人才政策等）。\n其他问题请致电 {contact_phone} 咨询。"
+)
+NONE_OF_THESE = "好的，问题已记录，供工作人员参考。\n也可以换个说法再问，或致电 {contact_phone} 咨询。"
 SMALLTALK = {
     "greeting": "你好呀 👋 我是{bot_name}，有关实习补贴、见习、招聘会、人才政策的问题，直接打字问我就行。",
     "thanks": "不客气 😊 还有问题随时问我。",
@@ -86,8 +90,10 @@ AMBASSADOR_HELP = "校园大使指令：/announce 发布通知，/announcements 
 
 CONSOLE_BANNER = (
     "{bot_name} 本地控制台（无 Telegram 令牌时的聊天模式）。\n"
-    "直接输入问题；出现编号选项时输入编号即可选择；/start /faq /help 与 Telegram 相同；输入 /quit 退出。"
+    "直接输入问题；出现编号选项时输入编号即可选择；/start /faq /help 与 Telegram 相同；输入 /quit 退出。\n"
+    "管理员（python -m bot chat --admin）导入表格时发送 /upload 文件路径。"
 )
+CONSOLE_NOT_DELIVERED = "（注意：控制台不发送通知和提醒。它们已保存，机器人在 Telegram 或微信上运行时才会发出。）"
 CONSOLE_CHOICE_HINT = "（输入编号选择）"
 CONSOLE_BAD_CHOICE = "没有这个编号，请输入 1-{count} 之间的数字，或直接打字提问。"
 CONSOLE_BAD_CHOICE_ONE = "没有这个编号，请输入 1，或直接打字提问。"
@@ -100,7 +106,7 @@ ADMIN_HELP = (
     "· /grant 用户ID admin｜ambassador 城市 [学校] 授予角色（也可回复对方转发来的消息）\n"
     "· /revoke 用户ID [admin｜ambassador] 撤销角色；/roles 查看名单\n"
     "· /add 新增条目；/edit 编号 修改；/delete 编号 删除；/history 编号 历史与回滚\n"
-    "· /export [xlsx｜csv｜yaml] 导出知识库；直接发送文件即可导入\n"
+    "· /export [xlsx｜csv｜yaml] 导出知识库；直接发送文件即可导入（控制台里用 /upload 文件路径）\n"
     "· /synonyms 同义词表，/synonym add｜remove 词 同义词 修改\n"
     "· /addfair 新增招聘会；/editfair 编号 修改；/cancelfair 编号 取消（会通知设了提醒的同学）\n"
     "· /fairleads [1d 1h …] 默认提醒时间；/exportfairs [xlsx｜csv] 导出招聘会；/importfairs 导入\n"
@@ -147,9 +153,12 @@ RATED_DOWN = "谢谢反馈，我们会转给工作人员改进这个回答 🙏"
 # -- editing the FAQ in the chat -------------------------------------------------------
 
 BUTTON_CANCEL = "✖️ 取消"
+BUTTON_SKIP = "⏭ 跳过"
+BUTTON_SKIP_REST = "⏩ 跳过其余，预览"
 BUTTON_SAVE = "✅ 保存"
 BUTTON_DELETE = "🗑 确认删除"
-BUTTON_ROLLBACK = "↩️ 回滚到 #{rev}"
+BUTTON_ROLLBACK = "↩️ 恢复到 #{rev} 之后"
+BUTTON_ROLLBACK_ORIGINAL = "↩️ 恢复原始版本"
 BUTTON_ROLLBACK_CONFIRM = "✅ 确认回滚"
 BUTTON_IMPORT = "✅ 确认导入"
 BUTTON_IMPORT_DELETE = "⚠️ 导入，并删除文件里没有的条目"
@@ -165,20 +174,28 @@ PROMPTS = {
     "alternates": "请发送其他问法，每行一个（学生可能怎么问就怎么写）；没有的话发送“跳过”。",
     "alt_add": "请发送要新增的问法，每行一个。",
     "answer_en": "请发送英文答案（用英文提问的同学会看到它，内容与中文答案一致）；发送“跳过”则删除英文答案。",
+    "source": "请发送来源（文件号和条款），例如：东人社函〔2023〕56号 第三条；没有的话发送“跳过”。",
 }
 FIELD_NAMES = {
     "question": "✏️ 改问题",
     "answer": "✏️ 改答案",
     "answer_en": "🔤 改英文答案",
     "category": "📂 改分类",
+    "source": "📄 改来源",
     "alt_add": "➕ 加问法",
     "alt_del": "➖ 删问法",
 }
 CHOOSE_FIELD = "要修改 {id} 的哪一部分？（上面是学生现在看到的样子）"
 ENGLISH_PREVIEW = "英文答案（用英文提问时显示）：\n{answer}"
 ASK_REMOVE = "选择要删除的问法："
-WHICH_ENTRY = "请写上条目编号，例如 {command} sanzhi-yifu（编号可在 /export 导出的表格里查到）。"
 USE_BUTTONS = "请从上面的选项中选择，或发送 /cancel 取消。"
+WHICH_ENTRY = "请写上条目编号、标题或关键词，例如 {command} 三支一扶。"
+ENTRY_NOT_FOUND = "没有找到和“{query}”相关的条目，请换个关键词，或写条目编号（{command} sanzhi-yifu）。"
+ENTRY_CHOICES = "你说的“{query}”是哪一条？"
+PHRASING_TAKEN = "注意：下面的问法已经属于其他条目，再加到这里，学生这样问时可能得到另一条的答案：\n{lines}\n仍然加到这一条吗？"
+PHRASING_TAKEN_LINE = "“{phrasing}” → {owner}"
+BUTTON_PHRASING_KEEP = "仍然添加"
+BUTTON_PHRASING_DROP = "不添加这些"
 INVALID = "还不能保存：{reason}"
 CONFIRM_SAVE = "上面就是学生将看到的样子。确认保存吗？"
 SAVED = "已保存 {id}，下一个提问马上生效 ✅"
@@ -191,8 +208,16 @@ HISTORY_TITLE = "{id} 的修改记录（最新在前）："
 HISTORY_LINE = "#{rev} {when} {action}（{actor}）"
 ACTIONS = {"create": "新建", "update": "修改", "delete": "删除", "rollback": "回滚", "import": "导入"}
 CONFIRM_ROLLBACK = "把 {id} 恢复成 #{rev} 之后的样子（上面是预览）？"
-ROLLBACK_TO_DELETED = "#{rev} 这一版是删除操作，回滚后该条目会被删除。"
-ROLLED_BACK = "已把 {id} 回滚到 #{rev} ✅"
+ROLLED_BACK = "已把 {id} 恢复到 #{rev} 之后的样子 ✅"
+CONFIRM_ROLLBACK_ORIGINAL = "把 {id} 恢复成原始版本（#{rev} 之前的样子，上面是预览）？"
+ROLLED_BACK_ORIGINAL = "已把 {id} 恢复成原始版本 ✅"
+HISTORY_NOTHING_TO_RESTORE = "（没有可以恢复的其他版本）"
+CHANGE_CREATED = "新建：「{question}」"
+CHANGE_DELETED = "删除了这个条目"
+CHANGE_FIELD = "{field}：「{old}」→「{new}」"
+CHANGE_FIELDS = {"question": "问题", "answer": "答案", "category": "分类", "source": "来源"}
+CHANGE_ALTERNATES = "问法 +{added} −{removed}"
+CHANGE_NOTHING = "内容没有变化"
 EXPORT_FORMATS = "可导出的格式：/export xlsx、/export csv、/export yaml。"
 EXPORTED = "知识库共 {count} 条，文件在这里。改好后直接发回给我就能导入。"
 IMPORT_REJECTED = "文件没有导入，发现 {count} 处问题（一条都没有改动）：\n{problems}"
@@ -270,6 +295,7 @@ ANNOUNCE_SUBMITTED = "通知 #{id} 已提交，管理员审核通过后会按时
 ANNOUNCE_SCHEDULED = "通知 #{id} 已安排在 {when} 发送。发送 /announcements 查看进度。"
 APPROVAL_REQUEST = "📝 待审核通知（来自 {author}，发送对象：{audience}）。发送 /announcements 可随时查看和审核："
 ANNOUNCE_PENDING = "📝 #{id} 待审核（来自 {author}，发送对象：{audience}）："
+ANNOUNCE_SENDING_NOW = "通知 #{id} 马上发送。发送 /announcements 查看进度。"
 BUTTON_APPROVE = "✅ 通过"
 BUTTON_REJECT = "❌ 驳回"
 ANNOUNCE_ALREADY_HANDLED = "这条通知已经处理过了。"
@@ -302,14 +328,20 @@ ANNOUNCE_PROGRESS = "通知 #{id} 发送中：已发送 {done}/{total}"
 ANNOUNCE_WITHDRAW_REPORT = (
     "通知 #{id} 已撤回：从 {deleted} 位同学的聊天中删除，{kept} 条已超过平台可删除的时限未能删除，{unsent} 条未发出。"
 )
-ANNOUNCE_REPORT = "通知 #{id} 发送完成：送达 {sent}，无法送达（已屏蔽机器人）{unreachable}，失败 {failed}，因每日上限未发 {skipped}。{errors}"
+ANNOUNCE_REPORT = "通知 #{id} 发送完成：送达 {sent}。"
+#: The report's other lines, each shown only when its count is not 0.
+ANNOUNCE_REPORT_LINES = {
+    "unreachable": "无法送达 {n}（对方屏蔽了机器人或取消了关注，对方再发消息后恢复）",
+    "failed": "失败 {n}",
+    "skipped": "因每日通知上限未发 {n}",
+}
 CONSOLE_TO = "（发给 {who} 的消息）"
 CONSOLE_LINK = "（这是一个链接按钮：{url}）"
 CONSOLE_PHOTO = "[图片]"
 APPROVAL_LINK = "\n（链接指向：{url}）"
 FINISH_FLOW_FIRST = "你还有一个没完成的操作，请先完成或发送 /cancel 取消，再来处理这条通知。"
 BUTTON_STOP_ALL = "🔕 不再接收城市通知"
-ANNOUNCE_FAILURE_REASONS = "\n失败原因：{reasons}"
+ANNOUNCE_FAILURE_REASONS = "失败原因：{reasons}"
 DELIVERY_ERRORS = {
     "unreachable": "对方已屏蔽机器人",
     "chat not found": "找不到该用户",
@@ -334,6 +366,9 @@ FAIR_LEAD = "提前 {lead}"
 FAIR_REMINDERS_SET = "⏰ 好的！「{title}」（{when}）会在开始前 {leads} 提醒你。\n可以在下面的选项里调整提醒时间。"
 FAIR_REMINDERS_NONE = "「{title}」（{when}）目前没有设置提醒，请在下面的选项里选择提醒时间。"
 FAIR_REMINDERS_SENT = "提醒已发送"
+FAIR_REMINDERS_DROPPED = "提醒未发送（机器人暂停期间招聘会已开始）"
+FAIR_ABOUT_TO_START = "「{title}」马上就要开始了，来不及设置提醒啦，抓紧时间参加吧！"
+FAIR_REGISTER_LINE = "📝 报名：{url}"
 FAIR_UNREMINDED = "好的，不再提醒你「{title}」。"
 FAIR_CALENDAR = "📅 「{title}」的日历文件，打开即可加入手机日历（已含开始前提醒）。"
 FAIR_REMINDER = "⏰ 招聘会提醒：还有 {lead} 开始"
@@ -348,6 +383,7 @@ BUTTON_FAIR_CALENDAR = "📅 加入日历 {n}"
 BUTTON_FAIR_UNREMIND = "🔕 取消提醒"
 BUTTON_FAIR_UNREMIND_N = "🔕 取消提醒 {n}"
 BUTTON_FAIR_REGISTER = "📝 报名"
+BUTTON_FAIR_REGISTER_N = "📝 报名 {n}"
 BUTTON_FAIR_WATCH = "▶️ 进入直播/线上会场"
 BUTTON_PREVIOUS = "◀ 上一页"
 BUTTON_NEXT = "下一页 ▶"
@@ -459,6 +495,7 @@ WECHAT_TEMPLATE_REMARK = "在公众号里发送 /subscribe 可以调整接收哪
 
 MYDATA = (
     "🔒 我保存的关于你的信息：\n"
+    "· 你的 {channel} 编号：{user_id}（请管理员授予角色时告诉对方）\n"
     "· 昵称：{name}（首次使用 {first_seen}）\n"
     "· 关注的城市：{city}；关注的通知：{topics}\n"
     "· 提过的问题：{questions} 条（用于改进答案；最近在聊的话题只保留 {topic_minutes} 分钟，用于听懂追问）\n"
@@ -467,6 +504,7 @@ MYDATA = (
     "这些信息只用于回答问题和发送你订阅的通知。可以随时删除。"
 )
 BUTTON_FORGET_ME = "🗑 删除我的数据"
+CHANNEL_NAMES = {"telegram": "Telegram", "wechat": "微信", "console": "控制台"}
 FORGET_CONFIRM = "确定删除吗？你的关注、提醒和提问记录都会删除，无法恢复；之后仍可随时再来提问。"
 BUTTON_FORGET_YES = "确定删除"
 BUTTON_FORGET_NO = "先不删"

@@ -35,7 +35,7 @@ def command(bot, user, name, *args, **extra):
 
 #: Flow buttons carry the flow's token; tests name them without it ("ed:cat:talent") and
 #: `press` adds the current one, as pressing the button on the latest message would.
-TOKEN_AFTER = {"cat": 3, "save": 2, "f": 3, "imp": 3, "cancel": 2, "rm": 3}
+TOKEN_AFTER = {"cat": 3, "save": 2, "f": 3, "imp": 3, "cancel": 2, "rm": 3, "alt": 3}
 
 
 def press(bot, user, action):
@@ -91,6 +91,8 @@ ADMIN_BUTTONS = [
     "ed:del:contact",
     "ed:rb:contact:1",
     "ed:rbok:contact:1",
+    "ed:rbo:contact:1",
+    "ed:rbook:contact:1",
     "ed:imp:keep",
     "ed:imp:delete",
     "ed:f:answer",
@@ -166,7 +168,9 @@ def test_admin_adds_an_entry_step_by_step_and_the_next_student_question_gets_it(
     assert any(b.action.startswith("ed:cat:") and b.action.endswith(":talent") for b in choose.all_buttons)
     press(bot, ADMIN, "ed:cat:talent")
     say(bot, ADMIN, "东莞有没有人才住房补贴？")
-    say(bot, ADMIN, "来函没有提到人才住房补贴，详情请致电{contact_phone}。")
+    [ask_source] = say(bot, ADMIN, "来函没有提到人才住房补贴，详情请致电{contact_phone}。")
+    assert ask_source.text == texts.PROMPTS["source"]  # the source is asked for, and may be skipped
+    say(bot, ADMIN, "东人社函〔2023〕56号")
     preview, confirm = say(bot, ADMIN, "人才公寓\n人才房补贴")
     assert preview.title == "东莞有没有人才住房补贴？" and "0769-12345678" in preview.text
     assert not bot.kb.get("housing-subsidy")  # nothing written before confirmation
@@ -174,6 +178,7 @@ def test_admin_adds_an_entry_step_by_step_and_the_next_student_question_gets_it(
     assert "housing-subsidy" in saved.text
     [answer] = say(bot, STUDENT, "人才公寓")
     assert answer.title == "东莞有没有人才住房补贴？"
+    assert bot.kb.get("housing-subsidy").source == "东人社函〔2023〕56号"
     [revision] = bot.store.entry_history("housing-subsidy")
     assert (revision.action, revision.actor) == ("create", "telegram:1")
 
@@ -206,8 +211,9 @@ def test_an_edit_is_previewed_then_live_and_can_be_rolled_back(bot):
     assert "工作日" in say(bot, STUDENT, "人社局电话是多少")[0].text
     edit_answer(bot, "contact", "第二版：{contact_phone}。")
     [history] = command(bot, ADMIN, "history", "contact")
-    assert "第二版" not in history.text and len(history.all_buttons) == 3  # two revisions and 取消
-    first_edit = history.all_buttons[1].action  # newest first: the second edit, then the first
+    # The first edit's state and the original are offered (not the current state), and 取消.
+    assert len(history.all_buttons) == 3
+    first_edit = history.all_buttons[0].action
     press(bot, ADMIN, first_edit)
     press(bot, ADMIN, first_edit.replace("ed:rb:", "ed:rbok:"))
     assert bot.kb.get("contact").answer.startswith("第一版")  # the second edit is gone
@@ -270,7 +276,10 @@ def test_invalid_fields_are_refused_in_chinese_at_their_own_step(bot):
     say(bot, ADMIN, "一个正常的问题？")
     [bad] = say(bot, ADMIN, "请拨打 {phone}")
     assert "{phone}" in bad.text and "不认识" in bad.text
-    [ask_alternates] = say(bot, ADMIN, "请拨打 {contact_phone}")
+    say(bot, ADMIN, "请拨打 {contact_phone}")
+    [too_long_source] = say(bot, ADMIN, "来" * 201)
+    assert "超过了 200 字" in too_long_source.text
+    [ask_alternates] = say(bot, ADMIN, "跳过")
     assert "其他问法" in ask_alternates.text
 
 
@@ -404,7 +413,16 @@ def test_stats_show_days_outcomes_topics_and_users(bot):
     say(bot, STUDENT, "东莞天气怎么样")
     [stats] = command(bot, ADMIN, "stats")
     assert "共 2 个问题" in stats.text and "直接回答 50%" in stats.text and "未回答 50%" in stats.text
-    assert "sanzhi-yifu×1" in stats.text and "提问的用户 1 人" in stats.text
+    assert f"{bot.kb.get('sanzhi-yifu').question}×1" in stats.text and "提问的用户 1 人" in stats.text
+    assert "sanzhi-yifu" not in stats.text  # topics by title, not by id
+
+
+def test_an_out_of_scope_question_does_not_promise_that_staff_will_complete_the_faq(bot):
+    [weather] = say(bot, STUDENT, "东莞天气怎么样")
+    assert weather.text == texts.OUT_OF_SCOPE.format(contact_phone="0769-12345678")
+    assert "工作人员完善" not in weather.text and "0769-12345678" in weather.text
+    [unknown] = say(bot, STUDENT, "东莞有没有人才住房补贴")  # on topic, just not in the FAQ: recorded
+    assert unknown.text == texts.NO_ANSWER.format(contact_phone="0769-12345678")
 
 
 def test_help_shows_admin_commands_only_to_admins(bot):
@@ -438,7 +456,8 @@ def test_a_new_entry_started_from_the_review_list_takes_the_group_off_it(bot):
     assert "编号" in press(bot, ADMIN, start.action)[0].text
     say(bot, ADMIN, "rent-subsidy")
     press(bot, ADMIN, "ed:cat:subsidy")  # the question is already filled in from the review
-    [ask_alternates] = say(bot, ADMIN, "来函没有提到毕业生租房补贴，可致电{contact_phone}咨询。")
+    say(bot, ADMIN, "来函没有提到毕业生租房补贴，可致电{contact_phone}咨询。")
+    [ask_alternates] = say(bot, ADMIN, "跳过")  # no source
     assert "其他问法" in ask_alternates.text
     preview, _ = say(bot, ADMIN, "跳过")
     assert preview.title == question
@@ -520,3 +539,67 @@ def test_an_admin_edits_and_removes_the_english_answer_in_the_chat(bot):
     press(bot, ADMIN, "ed:save")
     [reply] = say(bot, STUDENT, "What is the phone number of the HR bureau?")
     assert reply.text.startswith(texts.NO_ENGLISH_ANSWER) and bot.kb.get("contact").answer_en == ""
+
+
+def test_history_can_undo_the_first_edit_of_a_bundled_entry(bot):
+    original = bot.kb.get("contact").answer
+    edit_answer(bot, "contact", "改过的答案：{contact_phone}。")
+    [history] = command(bot, ADMIN, "history", "contact")
+    assert "答案：「" in history.text and "→「改过的答案" in history.text  # what the revision changed
+    [back] = [b.action for b in history.all_buttons if b.label == texts.BUTTON_ROLLBACK_ORIGINAL]
+    preview, confirm = press(bot, ADMIN, back)
+    assert preview.text == bot.editor._preview(bot.store.entry_history("contact")[-1].before).text
+    press(bot, ADMIN, confirm.all_buttons[0].action)
+    assert bot.kb.get("contact").answer == original
+
+
+def test_history_never_offers_the_current_state_and_after_a_delete_does_not_offer_to_delete_again(bot):
+    edit_answer(bot, "contact", "改过的答案：{contact_phone}。")
+    command(bot, ADMIN, "delete", "contact")
+    press(bot, ADMIN, "ed:del:contact")
+    [history] = command(bot, ADMIN, "history", "contact")
+    assert texts.CHANGE_DELETED in history.text
+    offered = [b.action for b in history.all_buttons if b.action.startswith("ed:rb")]
+    revisions = bot.store.entry_history("contact")  # newest first: the delete, then the edit
+    assert offered == [f"ed:rb:contact:{revisions[1].id}", f"ed:rbo:contact:{revisions[1].id}"]
+    assert press(bot, ADMIN, f"ed:rb:contact:{revisions[0].id}")[0].text == texts.ADMIN_STALE  # "deleted" again
+    preview, confirm = press(bot, ADMIN, offered[0])
+    press(bot, ADMIN, confirm.all_buttons[0].action)
+    assert bot.kb.get("contact").answer.startswith("改过的答案")
+    [again] = command(bot, ADMIN, "history", "contact")
+    assert f"ed:rb:contact:{revisions[1].id}" not in [b.action for b in again.all_buttons]  # it is the current state
+
+
+def test_edit_and_history_accept_a_title_or_keywords_and_offer_choices(bot):
+    [choices] = command(bot, ADMIN, "edit", "三支一扶")
+    picks = [b.action for b in choices.all_buttons if b.action.startswith("ed:pick:")]
+    assert "ed:pick:edit:sanzhi-yifu" in picks and len(picks) <= 5
+    replies = press(bot, ADMIN, "ed:pick:edit:sanzhi-yifu")
+    assert bot.store.dialog("telegram", ADMIN)[1]["id"] == "sanzhi-yifu" and len(replies) == 2
+    command(bot, ADMIN, "cancel")
+    title = bot.kb.get("contact").question
+    replies = command(bot, ADMIN, "edit", title)  # the exact title: straight to that entry
+    assert bot.store.dialog("telegram", ADMIN)[1]["id"] == "contact" and len(replies) == 2
+    command(bot, ADMIN, "cancel")
+    [history] = command(bot, ADMIN, "history", "三支一扶")
+    assert "ed:pick:history:sanzhi-yifu" in [b.action for b in history.all_buttons]
+    [nothing] = command(bot, ADMIN, "delete", "qqqqxyz")
+    assert nothing.text == texts.ENTRY_NOT_FOUND.format(query="qqqqxyz", command="/delete")
+
+
+def test_adding_a_phrasing_another_entry_has_warns_and_asks(bot):
+    taken = bot.kb.get("contact").alternates[0]
+    command(bot, ADMIN, "edit", "sanzhi-yifu")
+    press(bot, ADMIN, "ed:f:alt_add")
+    [warning] = say(bot, ADMIN, f"{taken}\n三支一扶新问法")
+    assert "contact" in warning.text and taken in warning.text
+    press(bot, ADMIN, "ed:alt:drop")
+    press(bot, ADMIN, "ed:save")
+    entry = bot.kb.get("sanzhi-yifu")
+    assert "三支一扶新问法" in entry.alternates and taken not in entry.alternates
+    command(bot, ADMIN, "edit", "sanzhi-yifu")
+    press(bot, ADMIN, "ed:f:alt_add")
+    say(bot, ADMIN, taken)
+    press(bot, ADMIN, "ed:alt:keep")  # the admin insists: added
+    press(bot, ADMIN, "ed:save")
+    assert taken in bot.kb.get("sanzhi-yifu").alternates

@@ -49,6 +49,7 @@ async def test_admin_adds_an_entry_in_the_chat_and_the_next_student_gets_it(api,
     await api.wait_for_message(ADMIN)
     await ask(api, ADMIN, "东莞有没有人才住房补贴？")
     await ask(api, ADMIN, "来函没有提到人才住房补贴，详情请致电{contact_phone}。")
+    await ask(api, ADMIN, "跳过")  # the source
     api.send_text(ADMIN, "人才公寓")
     preview = await api.wait_for_message(ADMIN)
     confirm = await api.wait_for_message(ADMIN)

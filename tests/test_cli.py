@@ -38,7 +38,7 @@ def test_ask_file_prints_one_json_line_per_question_in_order(env, capsys):
 def test_ask_plain_is_human_readable(env, capsys):
     assert main(["ask", "三支一扶"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("outcome: answer") and "sanzhi-yifu" in out
+    assert out.startswith("结果：answer") and "sanzhi-yifu" in out
 
 
 def test_ask_does_not_write_to_the_question_log(env, capsys, clock):

@@ -33,7 +33,7 @@ def test_without_a_token_the_bot_starts_a_console_chat_that_answers(tmp_path):
     out = result.stdout
     assert "本地控制台" in out and "1) 实习与见习" in out  # welcome with numbered menu
     assert "88名" in out  # the typo question was answered
-    assert "答不上来" in out and "0769-12345678" in out  # the weather question was not
+    assert "不在我能解答的范围" in out and "0769-12345678" in out  # the weather question was not
     assert (tmp_path / "bot.db").exists()
 
 
@@ -99,3 +99,40 @@ def test_an_unexpected_error_gets_an_apology_and_the_chat_goes_on(conversation, 
     run_console(conversation, io.StringIO("三支一扶\n三支一扶\n"), out)
     assert conversation.apology().text in out.getvalue()
     assert "88名" in out.getvalue()
+
+
+def test_after_one_review_action_the_next_number_still_presses_a_button(tmp_path):
+    run_bot(tmp_path, "东莞天气怎么样\n上海的房价多少\n/quit\n", "chat")
+    result = run_bot(tmp_path, "/unanswered\n3\n6\n/quit\n", "chat", "--admin")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("已忽略") == 2  # both groups dismissed: "6" was not taken as a question
+    assert "答不上来" not in result.stdout and "不在我能解答的范围" not in result.stdout
+
+
+def test_the_admin_console_is_another_user_than_the_student_console(tmp_path, clock):
+    from bot.store import Store
+
+    run_bot(tmp_path, "三支一扶\n/quit\n", "chat", "--admin")
+    run_bot(tmp_path, "实习补贴多少钱\n/forgetme\n1\n/quit\n", "chat")  # the student deletes their data
+    asked = [(q.external_id, q.text) for q in Store.open(tmp_path / "bot.db", clock).logged_questions()]
+    assert asked == [("local-admin", "三支一扶")]  # the admin's question is theirs, not erased with the student's
+
+
+def test_the_banner_and_the_admin_help_mention_upload(tmp_path):
+    result = run_bot(tmp_path, "/help\n/quit\n", "chat", "--admin")
+    banner, help_text = result.stdout.split("你>", 1)
+    assert "/upload" in banner and "/upload" in help_text
+
+
+def test_a_reminder_set_in_the_console_says_the_console_does_not_deliver(conversation, clock):
+    from datetime import timedelta
+
+    from bot import texts
+    from bot.store import iso
+
+    start = clock.now() + timedelta(days=3)
+    conversation.store.add_fair("telegram:1", {"title": "招聘会", "kind": "onsite", "city": "东莞", "venue": "会展中心",
+                                               "starts_at": iso(start), "ends_at": iso(start + timedelta(hours=3))})  # fmt: skip
+    out = io.StringIO()
+    run_console(conversation, io.StringIO("/fairs\n1\n/quit\n"), out)
+    assert out.getvalue().count(texts.CONSOLE_NOT_DELIVERED) == 1

@@ -25,7 +25,7 @@ START = datetime(2026, 12, 3, 6, 0, tzinfo=UTC)  # Thursday 14:00 in Dongguan
 ADMIN, STUDENT, AMBASSADOR, OTHER = "1", "2", "3", "4"
 HEADER = "编号,标题,主办方,形式,开始时间,结束时间,城市,地点,线上链接,面向对象,简介,报名链接"
 #: Flow buttons carry the flow's token: `press` puts the current one after these kinds, as the latest message would.
-TOKENED = {"k", "ct", "f", "save", "more", "imp", "cancel"}
+TOKENED = {"k", "ct", "f", "save", "more", "imp", "cancel", "sk", "rest"}
 
 
 @pytest.fixture
@@ -415,3 +415,31 @@ def test_a_student_uploading_into_a_forged_fair_import_is_refused(bot):
 def test_admin_help_lists_the_fair_commands(bot):
     assert "/addfair" in command(bot, ADMIN, "help")[0].text
     assert "/addfair" not in command(bot, STUDENT, "help")[0].text
+
+
+def test_optional_steps_of_addfair_have_skip_and_skip_the_rest_buttons(bot):
+    command(bot, ADMIN, "addfair")
+    say(bot, ADMIN, "冬季招聘会")
+    press(bot, ADMIN, "fe:k:onsite")
+    say(bot, ADMIN, "12月1日 9:30")
+    say(bot, ADMIN, "11:30")
+    press(bot, ADMIN, "fe:ct:东莞")
+    [organiser] = say(bot, ADMIN, "会展中心")
+    assert organiser.text == texts.FAIR_PROMPTS["organiser"]
+    labels = [b.label for b in organiser.all_buttons]
+    assert texts.BUTTON_SKIP in labels and texts.BUTTON_SKIP_REST in labels
+    [audience] = press(bot, ADMIN, "fe:sk")  # skip this one: the next optional step
+    assert audience.text == texts.FAIR_PROMPTS["audience"]
+    say(bot, ADMIN, "应届毕业生")
+    preview, confirm = press(bot, ADMIN, "fe:rest")  # skip the rest: straight to the preview
+    assert confirm.text == texts.CONFIRM_SAVE and "应届毕业生" in preview.text
+    press(bot, ADMIN, "fe:save")
+    [fair] = bot.store.all_fairs()
+    assert (fair.organiser, fair.audience, fair.description, fair.register_url) == ("", "应届毕业生", "", "")
+
+
+def test_skip_buttons_are_not_offered_on_required_steps(bot):
+    [title] = command(bot, ADMIN, "addfair")
+    assert texts.BUTTON_SKIP not in [b.label for b in title.all_buttons]
+    assert press(bot, ADMIN, "fe:sk")[0].text == texts.ADMIN_STALE
+    assert bot.store.dialog("telegram", ADMIN)[1]["step"] == "title"

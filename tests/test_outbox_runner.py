@@ -156,3 +156,35 @@ async def test_a_deletion_that_failed_for_a_passing_reason_is_tried_again(settin
     for _ in range(DELETE_TRIES):
         await runner._withdraw()
     assert store.withdrawal_counts(stubborn) == {"kept": 1}  # given up after the tries, and said so
+
+
+class _Recording:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    async def send(self, channel, external_id, message):
+        self.calls.append(("send", message.text))
+        return "m1"
+
+    async def edit(self, channel, external_id, message_id, text):
+        self.calls.append(("edit", text))
+
+
+async def test_the_final_report_is_a_new_message_with_only_the_lines_that_count(settings, store, clock):
+    from bot.delivery import OutgoingMessage
+    from bot.outbox_runner import Channels, OutboxRunner
+
+    now = clock.now().isoformat(timespec="seconds")
+    notice = store.create_announcement("telegram:1", "讲座改期", "武汉", "", now, False, "sending")
+    transport = _Recording()
+    runner = OutboxRunner(settings, store, Channels({"telegram": transport}), OutgoingMessage.from_announcement)
+    await runner._progress(notice, {"sent": 1, "pending": 2})
+    await runner._finished(notice, {"sent": 2, "unreachable": 1}, {"Forbidden: bot was blocked by the user": 1})
+    (first, _), (kind, report) = transport.calls
+    assert (first, kind) == ("send", "send")  # the report notifies: a new message, not an edit of the progress
+    assert "送达 2" in report and "无法送达 1" in report
+    assert report.count("屏蔽") == 1  # "blocked" is said once
+    assert "失败" not in report and "每日" not in report  # nothing failed, nobody held back by the cap
+    await runner._finished(notice, {"sent": 1, "failed": 1, "skipped": 2}, {"Bad Request: chat not found": 1})
+    _, last = transport.calls[-1]
+    assert "失败 1" in last and "找不到该用户" in last and "因每日通知上限未发 2" in last and "无法送达" not in last

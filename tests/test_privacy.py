@@ -54,3 +54,10 @@ def test_changing_ones_mind_keeps_the_data(conversation):
     send(conversation, "command", "forgetme")
     assert send(conversation, "button", "me:keep")[0].text == texts.FORGET_KEPT
     assert conversation.store.subscription("telegram", STUDENT) is not None
+
+
+def test_mydata_shows_the_channel_and_the_id_an_admin_grants_a_role_to(conversation):
+    [reply] = conversation.handle(Request("wechat", "oABCdef1234567890xyz_-12345", "command", "mydata"))
+    assert "微信" in reply.text and "oABCdef1234567890xyz_-12345" in reply.text
+    [telegram] = send(conversation, "command", "mydata")
+    assert "Telegram" in telegram.text and STUDENT in telegram.text

@@ -446,7 +446,7 @@ async def test_the_cli_publishes_the_menu(wechat, tmp_path, monkeypatch, capsys)
     cli_env(wechat, tmp_path, monkeypatch)
     assert await asyncio.to_thread(main, ["wechat", "menu"]) == 0  # its own event loop, ours serves the fake
     assert wechat.menu == load_menu()
-    assert "published the menu" in capsys.readouterr().out
+    assert "发布到公众号" in capsys.readouterr().out
     (tmp_path / "bad.yaml").write_text("button:\n  - name: 帮助\n    key: CMD_NOPE\n", encoding="utf-8")
     assert await asyncio.to_thread(main, ["wechat", "menu", "--file", str(tmp_path / "bad.yaml")]) == 1
     assert "unknown key" in capsys.readouterr().err

@@ -53,6 +53,13 @@ class Store(FaqStore, PeopleStore, QuestionStore, OutboxStore, FairStore, WeChat
         store.migrate()
         return store
 
+    def waiting_to_send(self) -> int:
+        """Notices scheduled or awaiting approval, and reminders still to go out: what only a running
+        Telegram or WeChat bot delivers (the console says so when this grows)."""
+        notices = self.db.execute("select count(*) from announcements where status in ('scheduled', 'pending')")
+        reminders = self.db.execute("select count(*) from fair_reminders where status = 'pending'")
+        return int(notices.fetchone()[0]) + int(reminders.fetchone()[0])
+
     def close(self) -> None:
         self.db.close()
 

@@ -243,10 +243,11 @@ class FairStore:
                     self.db["fair_reminders"].update(row["id"], {"status": "pending", "due_at": due_at,
                                                                  "updated_at": now})  # fmt: skip
 
-    def reminders_for(self, channel: str, external_id: str, fair_id: int | None = None) -> list[Reminder]:
-        """A student's live reminders (pending or already sent), optionally for one fair."""
-        where = "channel = ? and external_id = ? and status in ('pending', 'queued')"
-        args: list[Any] = [channel, external_id]
+    def reminders_for(self, channel: str, external_id: str, fair_id: int | None = None,
+                      statuses: Sequence[str] = ("pending", "queued")) -> list[Reminder]:  # fmt: skip
+        """A student's live reminders (pending or already sent; or those in `statuses`), optionally for one fair."""
+        where = f"channel = ? and external_id = ? and status in ({', '.join('?' * len(statuses))})"
+        args: list[Any] = [channel, external_id, *statuses]
         if fair_id is not None:
             where, args = where + " and fair_id = ?", [*args, fair_id]
         rows = self.db["fair_reminders"].rows_where(where, args, order_by="due_at")

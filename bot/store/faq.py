@@ -201,12 +201,14 @@ class FaqStore:
         rows = self.db["faq_revisions"].rows_where("faq_id = ?", [entry_id], order_by="id desc")
         return [_revision(r) for r in rows]
 
-    def rollback_entry(self, entry_id: str, revision_id: int, actor: str) -> FaqEntry | None:
-        """Restore the entry as it was after `revision_id` (None: that revision deleted it)."""
+    def rollback_entry(self, entry_id: str, revision_id: int, actor: str, before: bool = False) -> FaqEntry | None:
+        """Restore the entry as it was after `revision_id` (or, with `before`, as it was before it: the
+        original when it is the first revision); None: that state is "no entry"."""
         rows = list(self.db["faq_revisions"].rows_where("id = ? and faq_id = ?", [revision_id, entry_id]))
         if not rows:
             raise NotFoundError(f"no revision {revision_id} of {entry_id!r}")
-        target = _revision(rows[0]).after
+        revision = _revision(rows[0])
+        target = revision.before if before else revision.after
         with self.db.atomic():
             before = self._current(entry_id)
             if target is None:

@@ -77,6 +77,14 @@ class PeopleStore:
         except sqlite_utils.db.NotFoundError:
             raise NotFoundError(f"no user {channel}:{external_id}") from None
 
+    def users_with_username(self, channel: str, username: str) -> list[str]:
+        """The ids of the users on `channel` the bot saw with this @username (case-insensitive)."""
+        rows = self.db.execute(
+            "select external_id from users where channel = ? and lower(username) = lower(?) order by external_id",
+            [channel, username],
+        ).fetchall()
+        return [external_id for (external_id,) in rows]
+
     def user_name(self, channel: str, external_id: str) -> str:
         """The display name the bot last saw, or '' for someone it has never seen."""
         row = self.db.execute(

@@ -19,16 +19,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot import cli_texts as m
 from bot.settings import Settings
 
 
 def add_parsers(sub: Any) -> Any:
     """Register `wechat` and its actions; returns the actions' subparsers, for more to be added."""
-    wechat = sub.add_parser("wechat", help="WeChat Official Account tools").add_subparsers(dest="action", required=True)
-    menu = wechat.add_parser("menu", help="check the custom menu file and publish it")
-    menu.add_argument("--file", type=Path, help="the menu file (default: bot/wechat/menu.yaml)")
-    menu.add_argument("--dry-run", action="store_true", help="check and print the menu, publish nothing")
-    wechat.add_parser("qrcodes", help="print every ambassador's invite QR code (WeChat's parametric QR codes)")
+    wechat = sub.add_parser("wechat", help="微信公众号工具").add_subparsers(dest="action", required=True)
+    menu = wechat.add_parser("menu", help="检查自定义菜单文件并发布")
+    menu.add_argument("--file", type=Path, help="菜单文件（默认 bot/wechat/menu.yaml）")
+    menu.add_argument("--dry-run", action="store_true", help="只检查并打印菜单，不发布")
+    wechat.add_parser("qrcodes", help="列出每位校园大使的邀请二维码（带参数二维码）")
     return wechat
 
 
@@ -37,7 +38,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         return _menu(settings, args)
     if args.action == "qrcodes":
         return _qrcodes(settings)
-    print(f"unknown wechat action {args.action!r}", file=sys.stderr)
+    print(m.WECHAT_UNKNOWN_ACTION.format(action=args.action), file=sys.stderr)
     return 2
 
 
@@ -49,24 +50,24 @@ def _menu(settings: Settings, args: argparse.Namespace) -> int:
     try:
         menu = load_menu(path)
     except MenuError as exc:
-        print(f"{path}: not published, {len(exc.problems)} problem(s):", file=sys.stderr)
+        print(m.MENU_REJECTED.format(path=path, count=len(exc.problems)), file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
     if args.dry_run:
         print(describe(menu))
         print(json.dumps(menu, ensure_ascii=False, indent=2))
-        print("dry run: nothing was published")
+        print(m.MENU_DRY_RUN)
         return 0
-    if _credentials_missing(settings, "publish the menu"):
+    if _credentials_missing(settings, m.PURPOSE_MENU):
         return 2
     try:
         asyncio.run(_publish(settings, menu))
     except (WeChatError, WeChatUnavailable) as exc:
-        print(f"WeChat did not take the menu: {exc}", file=sys.stderr)
+        print(m.MENU_REFUSED.format(error=exc), file=sys.stderr)
         return 3
     print(describe(menu))
-    print(f"published the menu from {path} to {settings.wechat_app_id}")
+    print(m.MENU_PUBLISHED.format(path=path, app_id=settings.wechat_app_id))
     return 0
 
 
@@ -82,19 +83,19 @@ def _qrcodes(settings: Settings) -> int:
     from bot.store import Store
     from bot.wechat.api import WeChatError, WeChatUnavailable
 
-    if _credentials_missing(settings, "make QR codes"):
+    if _credentials_missing(settings, m.PURPOSE_QRCODES):
         return 2
     store = Store.open(settings.database_path, settings.clock())
     try:
         ambassadors = [g for g in store.role_grants() if g.role == "ambassador"]
         if not ambassadors:
-            print("no ambassadors yet: grant the role first (python -m bot admin grant ID ambassador --city 武汉)")
+            print(m.NO_AMBASSADORS)
             return 0
         codes = [(g, store.invite_code(f"{g.channel}:{g.external_id}")) for g in ambassadors]
         try:
             urls = asyncio.run(_make_qrcodes(settings, [code for _, code in codes]))
         except (WeChatError, WeChatUnavailable) as exc:
-            print(f"WeChat did not make the QR codes: {exc}", file=sys.stderr)
+            print(m.QRCODES_REFUSED.format(error=exc), file=sys.stderr)
             return 3
         for (grant, code), url in zip(codes, urls, strict=True):
             name = store.user_name(grant.channel, grant.external_id) or f"{grant.channel}:{grant.external_id}"
@@ -115,5 +116,5 @@ def _credentials_missing(settings: Settings, purpose: str) -> bool:
     """Say so (exit code 2 follows) when the account's id and secret are not configured."""
     if settings.wechat_app_id and settings.wechat_app_secret:
         return False
-    print(f"WECHAT_APP_ID and WECHAT_APP_SECRET must be set to {purpose}", file=sys.stderr)
+    print(m.CREDENTIALS_MISSING.format(purpose=purpose), file=sys.stderr)
     return True
