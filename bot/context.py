@@ -35,6 +35,7 @@ class Understood:
     outcome: Outcome
     followup: bool = False  # answered from the conversation's topic
     missing: tuple[str, ...] = ()  # details asked for (procedure, materials, time) that the answer does not give
+    vague: bool = False  # only common words (总共几个): unclear, rather than about something the bot does not cover
 
     def note(self, placeholders: dict[str, str]) -> str:
         """What to say before the answer: that the letter has no such detail, and whom to call."""
@@ -61,9 +62,10 @@ class Context:
         """Understand `text` from this user, and remember what the conversation is now about."""
         kb = self._kb()
         outcome = kb.ask(text)
-        if outcome.empty and has_words(text):  # only common words (为什么, 总共几个): a question, not nothing
+        vague = outcome.empty and has_words(text)
+        if vague:  # only common words (为什么, 总共几个): a question, not nothing
             outcome = Outcome("none")
-        understood = Understood(outcome)
+        understood = Understood(outcome, vague=vague)
         if outcome.kind != "smalltalk" and not outcome.empty:
             topic = self.store.topic(channel, user_id, self.within)
             if topic and kb.get(topic) and not (outcome.kind == "answer" and outcome.faq_id == topic):

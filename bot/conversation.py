@@ -390,7 +390,9 @@ class Conversation:
             rows = tuple((Button(s.question, f"pick:{log_id}:{s.faq_id}"),) for s in outcome.suggestions)
             ask = texts.SUGGEST if len(rows) > 1 else texts.SUGGEST_ONE  # one suggestion is not "these"
             return [Reply(ask, buttons=(*rows, (Button(texts.SUGGEST_NONE_OF_THESE, f"none:{log_id}"),)))]
-        no_answer = texts.NO_ANSWER if outcome.score >= OUT_OF_SCOPE_BELOW else texts.OUT_OF_SCOPE  # weather…
+        # Sharing nothing with the FAQ (the weather) is out of scope; unclear (总共几个) or close is "not answered".
+        in_scope = understood.vague or outcome.score >= OUT_OF_SCOPE_BELOW
+        no_answer = texts.NO_ANSWER if in_scope else texts.OUT_OF_SCOPE
         return [Reply(self._fill(no_answer), buttons=self._menu_buttons())]
 
     def answer(self, entry: FaqEntry, log_id: int | None = None, note: str = "", english: bool = False) -> Reply:

@@ -30,7 +30,7 @@ class Privacy:
         user, sub = data["user"] or {}, data["subscription"] or {}
         topics = "、".join(TOPICS.get(t, t) for t in json.loads(sub.get("topics") or "[]"))
         text = texts.MYDATA.format(
-            channel=texts.CHANNEL_NAMES.get(actor.channel, actor.channel),
+            channel=texts.CHANNELS.get(actor.channel, actor.channel),
             user_id=actor.user_id,
             name=user.get("name") or texts.NOTHING,
             first_seen=(user.get("first_seen") or "")[:10] or texts.NOTHING,

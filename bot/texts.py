@@ -504,7 +504,7 @@ MYDATA = (
     "这些信息只用于回答问题和发送你订阅的通知。可以随时删除。"
 )
 BUTTON_FORGET_ME = "🗑 删除我的数据"
-CHANNEL_NAMES = {"telegram": "Telegram", "wechat": "微信", "console": "控制台"}
+CHANNELS = {"telegram": "Telegram", "wechat": "微信", "console": "控制台"}
 FORGET_CONFIRM = "确定删除吗？你的关注、提醒和提问记录都会删除，无法恢复；之后仍可随时再来提问。"
 BUTTON_FORGET_YES = "确定删除"
 BUTTON_FORGET_NO = "先不删"
