@@ -18,6 +18,7 @@ from bot.review import QuestionGroup, group_questions
 from bot.settings import Settings
 from bot.stats import compute_stats
 from bot.store import Store, iso
+from bot.web.links import LINK_VALID, issue_link
 from knowledge.entries import MAX_QUESTION_CHARS
 from knowledge.kb import KnowledgeBase
 
@@ -91,6 +92,14 @@ class AdminDesk:
 
     def _local_date(self, iso: str) -> str:
         return datetime.fromisoformat(iso).astimezone(self.settings.timezone).date().isoformat()
+
+    def console_link(self, actor: Actor) -> list[Reply]:
+        """/console: a single-use link that logs this admin into the web console."""
+        actor.require(Role.ADMIN)
+        if not self.settings.web_enabled:
+            return [Reply(texts.WEB_CONSOLE_OFF)]
+        url = issue_link(self.settings, self.store, actor.channel, actor.user_id)
+        return [Reply(texts.WEB_CONSOLE_LINK.format(url=url, minutes=int(LINK_VALID.total_seconds() // 60)))]
 
     # -- review -----------------------------------------------------------------
 

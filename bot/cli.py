@@ -23,6 +23,7 @@ from dotenv import load_dotenv
 
 from bot import cli_admin
 from bot.settings import Settings, SettingsError
+from bot.web import cli as web_cli
 from bot.wechat import cli as wechat_cli
 from knowledge.entries import KnowledgeError
 
@@ -41,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--file", type=Path, help="read one question per line; print one JSON object per line")
     cli_admin.add_parsers(sub)
     wechat_cli.add_parsers(sub)
+    web_cli.add_parsers(sub)
     return parser
 
 
@@ -56,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # In a terminal conversation routine INFO lines would drown the chat; a server logs them.
     serving = settings.telegram_token or settings.wechat_enabled
-    interactive = args.command in ("chat", "ask", "admin", "faq", "stats", "wechat") or not serving
+    interactive = args.command in ("chat", "ask", "admin", "faq", "stats", "wechat", "web") or not serving
     configure_logging("WARNING" if interactive and settings.log_level == "INFO" else settings.log_level)
     if getattr(args, "admin", False):
         settings = replace(settings, console_admin=True)
@@ -65,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_admin.run(settings, args)
         if args.command == "wechat":
             return wechat_cli.run(settings, args)
+        if args.command == "web":
+            return web_cli.run(settings, args)
         if args.command == "ask":
             return _ask(settings, args)
         if args.command == "chat" or not (settings.telegram_token or settings.wechat_enabled):
@@ -80,13 +84,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _chat(settings: Settings) -> int:
     from bot.app import build_conversation
     from bot.console import run_console
+    from bot.web.app import run_console_with_web
 
     # Undecodable input (a terminal in another encoding) becomes U+FFFD, not a crash.
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="replace")
     conversation = build_conversation(settings)
     try:
-        run_console(conversation)
+        run_console_with_web(conversation) if settings.web_enabled else run_console(conversation)
     finally:
         conversation.store.close()
     return 0

@@ -104,6 +104,29 @@ def _wechat(env: Mapping[str, str]) -> dict[str, object]:
     return kwargs
 
 
+def _web(env: Mapping[str, str]) -> dict[str, object]:
+    """The WEB_* variables of the admins' web console."""
+    kwargs: dict[str, object] = {}
+    if "WEB_ENABLED" in env:
+        kwargs["web_enabled"] = _bool("WEB_ENABLED", env["WEB_ENABLED"])
+    if "WEB_HOST" in env:
+        kwargs["web_host"] = env["WEB_HOST"]
+    if "WEB_PORT" in env:
+        kwargs["web_port"] = _int("WEB_PORT", env["WEB_PORT"], 0)
+    if "WEB_PUBLIC_URL" in env:
+        url = env["WEB_PUBLIC_URL"].rstrip("/")
+        if not url.startswith(("http://", "https://")):
+            raise SettingsError(f"WEB_PUBLIC_URL must start with http:// or https://, got {url!r}")
+        kwargs["web_public_url"] = url
+    if "WEB_SECRET" in env:
+        if len(env["WEB_SECRET"]) < 16:
+            raise SettingsError("WEB_SECRET must be at least 16 characters (or left empty to generate one)")
+        kwargs["web_secret"] = env["WEB_SECRET"]
+    if "WEB_SECURE_COOKIES" in env:
+        kwargs["web_secure_cookies"] = _bool("WEB_SECURE_COOKIES", env["WEB_SECURE_COOKIES"])
+    return kwargs
+
+
 def _template_fields(raw: str) -> tuple[str, str, str]:
     """'title,text,remark': the template's field names for the notice's first line, its whole text and a hint;
     the first and last may be left empty (the template has no such field), the text's may not."""
@@ -155,6 +178,13 @@ class Settings:
     # Moves the bot's clock (bot/clock.py) by whole days: for drills and for proving the tests
     # depend on no date. Never set in production.
     clock_offset_days: int = 0
+    # The admins' web console (bot/web/), served by the bot's own process.
+    web_enabled: bool = True
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000  # 0: any free port (tests)
+    web_public_url: str = ""  # how admins' browsers reach it (behind a proxy: https://…); '' = http://host:port
+    web_secret: str | None = field(default=None, repr=False)  # signs login links; '' = generated, kept in the DB
+    web_secure_cookies: bool = False  # always mark cookies Secure (also done per request behind X-Forwarded-Proto https)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -201,6 +231,7 @@ class Settings:
         if "SEND_RATE_PER_SECOND" in env:
             kwargs["send_rate_per_second"] = _float("SEND_RATE_PER_SECOND", env["SEND_RATE_PER_SECOND"], 0.1, 1000)
         kwargs.update(_wechat(env))
+        kwargs.update(_web(env))
         if "CLOCK_OFFSET_DAYS" in env:
             try:
                 kwargs["clock_offset_days"] = int(env["CLOCK_OFFSET_DAYS"])
@@ -219,6 +250,11 @@ class Settings:
     def clock(self) -> Clock:
         """A new clock for this process: the machine's time, moved by CLOCK_OFFSET_DAYS."""
         return Clock(timedelta(days=self.clock_offset_days))
+
+    @property
+    def web_base_url(self) -> str:
+        """Where admins' browsers reach the web console (login links point here)."""
+        return self.web_public_url or f"http://{self.web_host}:{self.web_port}"
 
     @property
     def wechat_enabled(self) -> bool:

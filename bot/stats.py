@@ -20,6 +20,12 @@ class Stats:
     users: int
     new_users: int
     active_users: int  # asked at least one question in the period
+    rated: int = 0  # answers rated 👍 or 👎
+    disliked: int = 0  # rated 👎
+
+    @property
+    def dislike_rate(self) -> float:
+        return self.disliked / self.rated if self.rated else 0.0
 
     @property
     def total(self) -> int:
@@ -46,4 +52,6 @@ def compute_stats(store: Store, timezone: ZoneInfo, now: datetime, days: int = D
         users=store.count_users(),
         active_users=len({(q.channel, q.external_id) for q in questions}),
         new_users=store.count_users(since=iso(since)),
+        rated=sum(1 for q in questions if q.rating),
+        disliked=sum(1 for q in questions if (q.rating or 0) < 0),
     )

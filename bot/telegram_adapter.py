@@ -53,6 +53,7 @@ from bot.telegram_transport import (
     make_bot,
     telegram_photo,
 )
+from bot.web.app import start_web, stop_web
 
 logger = logging.getLogger(__name__)
 
@@ -349,6 +350,7 @@ async def start_outbox(application: Application, **sender_options: Any) -> Outbo
     application.bot_data["outbox"] = (runner, bot)
     if wechat:
         wechat.attach(runner)
+    application.bot_data["web"] = await start_web(conversation, runner)  # the admins' web console (bot/web/)
     return runner
 
 
@@ -358,6 +360,7 @@ async def stop_outbox(application: Application) -> None:
     The outbox stops first: its sends on the wire finish while WeChat's client is still open (closed
     under them, a notice that arrived would count as failed and go again). WeChat's last pushes
     may still use the sender's Telegram bot, so that shuts down last."""
+    await stop_web(application.bot_data.pop("web", None))
     runner, bot = application.bot_data.pop("outbox", None) or (None, None)
     if runner:
         await runner.stop()

@@ -14,12 +14,13 @@ from bot.store.faq import FaqStore
 from bot.store.outbox import OutboxStore
 from bot.store.people import PeopleStore
 from bot.store.questions import QuestionStore
+from bot.store.web import WebStore
 from bot.store.wechat import WeChatStore
 
 logger = logging.getLogger(__name__)
 
 
-class Store(FaqStore, PeopleStore, QuestionStore, OutboxStore, FairStore, WeChatStore):
+class Store(FaqStore, PeopleStore, QuestionStore, OutboxStore, FairStore, WeChatStore, WebStore):
     """All persistent state of the bot, behind small intention-revealing methods.
 
     SQLite through sqlite-utils, in WAL mode so that readers never wait for

@@ -270,6 +270,29 @@ def _migration_7(db: sqlite_utils.Database) -> None:
     db["wechat_follows"].create_index(["unfollowed_at"])
 
 
+def _migration_8(db: sqlite_utils.Database) -> None:
+    """The web console: its signing key, single-use login links and sessions (only hashes of the secrets)."""
+    db["web_keys"].create({"name": str, "value": str, "created_at": str}, pk="name", not_null={"value"})
+    db["web_login_tokens"].create(
+        {"token_hash": str, "channel": str, "external_id": str, "created_at": str, "expires_at": str, "used_at": str},
+        pk="token_hash",
+        not_null={"channel", "external_id", "expires_at"},
+    )
+    db["web_sessions"].create(
+        {
+            "session_hash": str,
+            "channel": str,
+            "external_id": str,
+            "csrf": str,  # the token every form of this session carries
+            "created_at": str,
+            "last_seen_at": str,  # idle sessions expire from here
+        },
+        pk="session_hash",
+        not_null={"channel", "external_id", "csrf", "last_seen_at"},
+    )
+    db["web_sessions"].create_index(["channel", "external_id"])
+
+
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_1,
     _migration_2,
@@ -278,4 +301,5 @@ MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_5,
     _migration_6,
     _migration_7,
+    _migration_8,
 )

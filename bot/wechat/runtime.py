@@ -82,6 +82,7 @@ def run_wechat_only(settings: Settings, conversation: Conversation) -> None:
 
 async def _serve(settings: Settings, conversation: Conversation) -> None:
     from bot.app import run_outbox  # bot.app imports the core; kept out of import time here
+    from bot.web.app import start_web, stop_web
 
     channel = WeChatChannel(settings, conversation)
     stop = asyncio.Event()
@@ -92,10 +93,12 @@ async def _serve(settings: Settings, conversation: Conversation) -> None:
     await channel.start()
     try:
         outbox = await run_outbox(conversation, {CHANNEL: channel.transport})
+        web = await start_web(conversation, outbox)  # the admins' web console (bot/web/)
         try:
             channel.attach(outbox)
             await stop.wait()
         finally:
+            await stop_web(web)
             await outbox.stop()
     finally:
         await channel.stop()  # also when the outbox could not start: the port is given back
