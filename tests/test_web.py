@@ -332,3 +332,42 @@ async def test_the_console_command_gives_admins_a_link_and_students_nothing(admi
     refused = conversation.handle(Request("telegram", "42", "command", "console"))[0]
     assert "token=" not in refused.text
     assert conversation.store.db["web_login_tokens"].count == 1
+
+
+async def test_a_fair_is_added_through_the_chats_guided_flow_in_the_page(admin_conversation, clock):
+    from datetime import UTC, datetime
+
+    conversation = admin_conversation
+    clock.pin(datetime(2026, 11, 20, 2, tzinfo=UTC))
+
+    def buttons(page: str) -> list[str]:
+        return re.findall(r'name="button" value="([^"]+)"', page)
+
+    async with client_for(conversation) as client:
+        csrf = await login(client, conversation)
+        page = await (await client.get("/fairs/desk", params={"start": "add"})).text()
+
+        async def say(text: str) -> str:
+            return await (await client.post("/fairs/desk", data={"csrf": csrf, "text": text})).text()
+
+        async def press(part: str, page: str) -> str:
+            [action] = [b for b in buttons(page) if b.endswith(part) or b.startswith(part)] or [page[-3000:]]
+            return await (await client.post("/fairs/desk", data={"csrf": csrf, "button": action})).text()
+
+        page = await say("2026 东莞冬季人才招聘会")
+        page = await press(":onsite", page)
+        await say("12月1日 9:30")
+        page = await say("11:30")
+        page = await press(":东莞", page)
+        for text in ("东莞国际会展中心 3 号馆", "东莞市人力资源和社会保障局", "跳过", "跳过"):
+            page = await say(text)
+        page = await say("https://example.com/signup")
+        assert conversation.store.all_fairs() == []  # nothing before the confirmation
+        page = await press("fe:save:", page)
+        assert "#" in page
+        [fair] = conversation.store.all_fairs()
+        assert fair.title == "2026 东莞冬季人才招聘会" and fair.starts_at == "2026-12-01T01:30:00+00:00"
+        listing = await (await client.get("/fairs")).text()
+        assert "2026 东莞冬季人才招聘会" in listing
+    assert conversation.store.audit_entries()[0]["action"] == "fair.add"
+    assert conversation.store.audit_entries()[0]["actor"] == "telegram:1"

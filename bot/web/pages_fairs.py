@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.fair_editor import FLOWS
+from bot.tables import MAX_FILE_BYTES
 from bot.web.auth import redirect
 from bot.web.context import ACTOR, CONSOLE, render
 from bot.web.pages_files import CONTENT_TYPES
@@ -42,7 +44,47 @@ async def cancel(request: web.Request) -> web.Response:
     raise redirect("/fairs", "\n".join(r.text for r in mine))
 
 
+async def desk(request: web.Request) -> web.Response:
+    """GET/POST /fairs/desk: the chat's guided fair flows (add, edit, import) step by step in the page.
+
+    The fair desk checks each field as it arrives and shows the fair as students will see it before
+    saving, exactly as in the chat (the flow's state is the admin's own dialog, so it may be finished
+    in either place); its buttons become the page's buttons, its questions a text box."""
+    console = request.app[CONSOLE]
+    actor, fairs = request[ACTOR], console.conversation.fair_editor
+    if request.method == "GET":
+        start = request.query.get("start", "")
+        fair_id = request.query.get("id", "")
+        if start == "add":
+            replies = fairs.start_add(actor)
+        elif start == "edit" and fair_id.isdecimal():
+            replies = fairs.start_edit(actor, (fair_id,))
+        elif start == "import":
+            replies = fairs.start_import(actor)
+        else:
+            raise redirect("/fairs")
+    else:
+        form = await request.post()
+        action, upload = str(form.get("button", "")), form.get("file")
+        flow = console.store.dialog(actor.channel, actor.user_id)
+        if action.startswith("fe:"):
+            replies = fairs.on_button(actor, action.removeprefix("fe:"))
+        elif isinstance(upload, web.FileField) and upload.filename and fairs.importing(actor):
+            replies = fairs.receive_file(actor, upload.filename, upload.file.read(MAX_FILE_BYTES + 1))
+        elif flow and flow[0] in FLOWS and str(form.get("text", "")).strip():
+            replies = fairs.on_text(actor, str(form["text"]))
+        else:
+            raise redirect("/fairs", "这一步已经结束了，请重新开始。")
+    mine = await console.deliver(replies)
+    flow = console.store.dialog(actor.channel, actor.user_id)
+    active = flow is not None and flow[0] in FLOWS
+    return render(request, "fair_desk.html", replies=mine, active=active,
+                  importing=active and fairs.importing(actor))  # fmt: skip
+
+
 def add_routes(router: web.UrlDispatcher) -> None:
+    router.add_get("/fairs/desk", desk)
+    router.add_post("/fairs/desk", desk)
     router.add_get("/fairs", fairs)
     router.add_get("/export/fairs", export)
     router.add_post(r"/fairs/{id:\d+}/cancel", cancel)
