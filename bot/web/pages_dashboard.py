@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from aiohttp import web
 
+from bot import texts
 from bot.stats import compute_stats
 from bot.store import iso
 from bot.web.context import CONSOLE, render
@@ -14,6 +15,7 @@ DAYS = 14
 OUTCOME_LABELS = {"answer": "直接回答", "suggest": "给了候选", "none": "未回答"}
 DELIVERY_LABELS = {"sent": "已送达", "pending": "待发送", "sending": "发送中", "failed": "失败",
                    "unreachable": "无法送达", "skipped": "超出每日上限", "withdrawn": "已撤回"}  # fmt: skip
+REMINDER_LABELS = {"pending": "待提醒", "queued": "已发出", "dropped": "错过（招聘会已开始）", "cancelled": "已取消"}
 
 
 async def dashboard(request: web.Request) -> web.Response:
@@ -41,7 +43,8 @@ async def dashboard(request: web.Request) -> web.Response:
     }
     return render(
         request, "dashboard.html", stats=stats, days=DAYS, charts=charts, figures=figures,
-        delivery_labels=DELIVERY_LABELS, entries=len(kb.entries),
+        delivery_labels=DELIVERY_LABELS, notice_labels=texts.ANNOUNCE_STATUS, reminder_labels=REMINDER_LABELS,
+        entries=len(kb.entries),
     )  # fmt: skip
 
 
