@@ -371,3 +371,19 @@ async def test_a_fair_is_added_through_the_chats_guided_flow_in_the_page(admin_c
         assert "2026 东莞冬季人才招聘会" in listing
     assert conversation.store.audit_entries()[0]["action"] == "fair.add"
     assert conversation.store.audit_entries()[0]["actor"] == "telegram:1"
+
+
+async def test_a_wechat_admin_gets_a_link_too_and_logging_out_ends_the_session(admin_conversation):
+    conversation = admin_conversation
+    conversation.store.grant_role("wechat", "oAdmin-1", "admin", "telegram:1")
+    reply = conversation.handle(Request("wechat", "oAdmin-1", "command", "console"))[0]
+    async with client_for(conversation) as client:
+        response = await client.post("/login", data={"token": token_of(re.search(r"http\S+", reply.text).group())}, allow_redirects=False)
+        assert response.status == 303
+        csrf = await csrf_of(client)
+        assert "wechat:oAdmin-1" in await (await client.get("/")).text()
+        assert (await client.post("/logout", data={"csrf": csrf}, allow_redirects=False)).status == 303
+        assert conversation.store.db["web_sessions"].count == 0
+        assert (await client.get("/", allow_redirects=False)).status == 303
+    logins = [r for r in conversation.store.audit_entries() if r["action"] == "web.login"]
+    assert logins and logins[0]["actor"] == "wechat:oAdmin-1"

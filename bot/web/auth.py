@@ -111,6 +111,8 @@ async def login_page(request: web.Request) -> web.StreamResponse:
 async def login(request: web.Request) -> web.StreamResponse:
     """POST /login: redeem the link once, open a session, set its cookie."""
     console = request.app[CONSOLE]
+    if (request.content_length or 0) > 4096:  # anyone may post here: no big bodies
+        raise web.HTTPRequestEntityTooLarge(max_size=4096, actual_size=request.content_length or 0)
     form = await request.post()
     owner = links.redeem(console.settings, console.conversation.store, str(form.get("token", "")))
     if owner is None:
