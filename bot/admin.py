@@ -32,6 +32,8 @@ class AdminDesk:
     store: Store
     knowledge: Callable[[], KnowledgeBase]  # the live knowledge base
     reload: Callable[[], None]  # re-index after an FAQ change
+    #: Where the web console is served, once it is (its port may be chosen at start): /console links point there.
+    web_url: str = ""
 
     # -- roles ----------------------------------------------------------------
 
@@ -98,7 +100,7 @@ class AdminDesk:
         actor.require(Role.ADMIN)
         if not self.settings.web_enabled:
             return [Reply(texts.WEB_CONSOLE_OFF)]
-        url = issue_link(self.settings, self.store, actor.channel, actor.user_id)
+        url = issue_link(self.settings, self.store, actor.channel, actor.user_id, self.web_url)
         return [Reply(texts.WEB_CONSOLE_LINK.format(url=url, minutes=int(LINK_VALID.total_seconds() // 60)))]
 
     # -- review -----------------------------------------------------------------

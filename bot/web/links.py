@@ -33,15 +33,15 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_link(settings: Settings, store: Store, channel: str, user_id: str) -> str:
-    """A login link for an admin; PermissionError for anyone else (the link would open nothing)."""
+def issue_link(settings: Settings, store: Store, channel: str, user_id: str, base_url: str = "") -> str:
+    """A login link for an admin (to `base_url`, default the settings'); PermissionError for anyone else."""
     if actor_for(settings, store, channel, user_id).role is not Role.ADMIN:
         raise PermissionError(f"{channel}:{user_id} is not an admin")
     nonce = secrets.token_urlsafe(24)
     token = f"{nonce}.{_signature(_key(settings, store), nonce)}"
     store.add_login_token(token_hash(token), channel, user_id, LINK_VALID)
     store.audit(f"{channel}:{user_id}", "web.link", f"{channel}:{user_id}")
-    return f"{settings.web_base_url}{LOGIN_PATH}?token={token}"
+    return f"{base_url or settings.web_base_url}{LOGIN_PATH}?token={token}"
 
 
 def redeem(settings: Settings, store: Store, token: str) -> tuple[str, str] | None:
