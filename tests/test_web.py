@@ -95,6 +95,17 @@ async def test_an_idle_session_expires(admin_conversation, clock):
         assert (await client.get("/", allow_redirects=False)).status == 303
 
 
+async def test_even_a_busy_session_ends_after_twelve_hours(admin_conversation, clock):
+    async with client_for(admin_conversation) as client:
+        clock.pin(clock.now())
+        await login(client, admin_conversation)
+        for _ in range(24):
+            clock.advance(timedelta(minutes=29))
+            assert (await client.get("/faq", allow_redirects=False)).status == 200
+        clock.advance(timedelta(minutes=29))  # 12 h 5 min after logging in
+        assert (await client.get("/faq", allow_redirects=False)).status == 303
+
+
 async def test_a_revoked_admin_is_out_at_once(admin_conversation):
     async with client_for(admin_conversation) as client:
         csrf = await login(client, admin_conversation)

@@ -67,13 +67,15 @@ class WebStore:
             self.audit(f"{channel}:{external_id}", "web.login", f"{channel}:{external_id}")
         return csrf
 
-    def web_session(self, session_hash: str, idle: timedelta) -> dict | None:
-        """The live session with this hash, touched; None (and deleted) once idle for longer than `idle`."""
+    def web_session(self, session_hash: str, idle: timedelta, longest: timedelta) -> dict | None:
+        """The live session with this hash, touched; None (and deleted) once idle for longer than `idle`
+        or older than `longest`."""
         rows = list(self.db["web_sessions"].rows_where("session_hash = ?", [session_hash]))
         if not rows:
             return None
         now = self.clock.now()
-        if datetime.fromisoformat(rows[0]["last_seen_at"]) < now - idle:
+        row = rows[0]
+        if datetime.fromisoformat(row["last_seen_at"]) < now - idle or datetime.fromisoformat(row["created_at"]) < now - longest:
             self.end_web_session(session_hash)
             return None
         with self.db.atomic():

@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 COOKIE = "gc_session"
 FLASH_COOKIE = "gc_flash"
 IDLE = timedelta(minutes=30)
+LONGEST = timedelta(hours=12)  # then a new link, however busy the session
 PUBLIC = ("/login", "/static/", "/healthz")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -67,7 +68,7 @@ async def gate(request: web.Request, handler: Handler) -> web.StreamResponse:
     console = request.app[CONSOLE]
     store = console.conversation.store
     raw = request.cookies.get(COOKIE, "")
-    session = store.web_session(links.token_hash(raw), IDLE) if raw else None
+    session = store.web_session(links.token_hash(raw), IDLE, LONGEST) if raw else None
     if session is None:
         if request.method in ("GET", "HEAD"):
             raise web.HTTPSeeOther("/login")
@@ -121,7 +122,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     console.conversation.store.open_web_session(links.token_hash(raw), *owner)
     response = web.HTTPSeeOther("/")
     response.set_cookie(COOKIE, raw, path="/", httponly=True, samesite="Lax", secure=secure(request),
-                        max_age=int(timedelta(hours=12).total_seconds()))  # fmt: skip
+                        max_age=int(LONGEST.total_seconds()))  # fmt: skip
     raise response
 
 
