@@ -398,3 +398,30 @@ async def test_a_wechat_admin_gets_a_link_too_and_logging_out_ends_the_session(a
         assert (await client.get("/", allow_redirects=False)).status == 303
     logins = [r for r in conversation.store.audit_entries() if r["action"] == "web.login"]
     assert logins and logins[0]["actor"] == "wechat:oAdmin-1"
+
+
+async def test_an_admin_composes_a_notice_through_the_chats_flow_in_the_page(admin_conversation):
+    conversation = admin_conversation
+    released = []
+    conversation.announcer.on_scheduled = lambda: released.append(True)
+    async with client_for(conversation) as client:
+        csrf = await login(client, conversation)
+        page = await (await client.get("/notices/compose")).text()
+
+        async def say(text: str) -> str:
+            return await (await client.post("/notices/compose", data={"csrf": csrf, "text": text})).text()
+
+        async def press(start: str, end: str, page: str) -> str:
+            [action] = [b for b in re.findall(r'name="button" value="([^"]+)"', page) if b.startswith(start) and b.endswith(end)]
+            return await (await client.post("/notices/compose", data={"csrf": csrf, "button": action})).text()
+
+        page = await say("周六武汉大学专场招聘会，欢迎参加")
+        page = await say("跳过")
+        page = await press("an:city:", ":武汉", page)
+        page = await press("an:topic:", ":", page)
+        page = await press("an:time:", ":now", page)
+        assert "📢 周六武汉大学专场招聘会" in page  # the preview, as students will see it
+        assert conversation.store.announcements(kind="notice") == []
+        page = await press("an:go:", "", page)
+    [notice] = conversation.store.announcements(kind="notice")
+    assert (notice.author, notice.city, notice.status) == ("telegram:1", "武汉", "scheduled") and released

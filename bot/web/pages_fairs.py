@@ -78,8 +78,8 @@ async def desk(request: web.Request) -> web.Response:
     mine = await console.deliver(replies)
     flow = console.store.dialog(actor.channel, actor.user_id)
     active = flow is not None and flow[0] in FLOWS
-    return render(request, "fair_desk.html", replies=mine, active=active,
-                  importing=active and fairs.importing(actor))  # fmt: skip
+    return render(request, "desk.html", replies=mine, active=active, importing=active and fairs.importing(actor),
+                  heading="招聘会", back="/fairs", endpoint="/fairs/desk", prefix="fe:")  # fmt: skip
 
 
 def add_routes(router: web.UrlDispatcher) -> None:

@@ -64,7 +64,32 @@ async def decide(request: web.Request) -> web.Response:
     raise redirect(back, "\n".join(r.text for r in mine))
 
 
+async def compose(request: web.Request) -> web.Response:
+    """GET/POST /notices/compose: the chat's /announce flow step by step in the page (text, link, audience,
+    time, the preview as students will see it, confirm); a photo can only be added in the chat."""
+    console = request.app[CONSOLE]
+    actor, announcer = request[ACTOR], console.conversation.announcer
+    if request.method == "GET":
+        replies = announcer.start(actor)
+    else:
+        form = await request.post()
+        action, text = str(form.get("button", "")), str(form.get("text", "")).strip()
+        flow = console.store.dialog(actor.channel, actor.user_id)
+        if action.startswith("an:"):
+            replies = announcer.on_button(actor, action.removeprefix("an:"))
+        elif flow and flow[0] == "announce" and text:
+            replies = announcer.on_text(actor, text)
+        else:
+            raise redirect("/notices", "这一步已经结束了，请重新开始。")
+    mine = await console.deliver(replies)
+    flow = console.store.dialog(actor.channel, actor.user_id)
+    return render(request, "desk.html", replies=mine, active=flow is not None and flow[0] == "announce",
+                  importing=False, heading="发通知", back="/notices", endpoint="/notices/compose", prefix="an:")  # fmt: skip
+
+
 def add_routes(router: web.UrlDispatcher) -> None:
+    router.add_get("/notices/compose", compose)
+    router.add_post("/notices/compose", compose)
     router.add_get("/notices", notices)
     router.add_get(r"/notices/{id:\d+}", notice)
     router.add_post(r"/notices/{id:\d+}/{verb:approve|reject|stop}", decide)
