@@ -425,3 +425,14 @@ async def test_an_admin_composes_a_notice_through_the_chats_flow_in_the_page(adm
         page = await press("an:go:", "", page)
     [notice] = conversation.store.announcements(kind="notice")
     assert (notice.author, notice.city, notice.status) == ("telegram:1", "武汉", "scheduled") and released
+
+
+async def test_the_default_reminder_leads_are_set_as_with_fairleads(admin_conversation):
+    conversation = admin_conversation
+    async with client_for(conversation) as client:
+        csrf = await login(client, conversation)
+        page = await (await client.post("/fairs/leads", data={"csrf": csrf, "leads": "3h 15m"})).text()
+        assert "3 小时" in page or "3小时" in page
+        assert conversation.store.fair_lead_defaults() == (180, 15)
+        page = await (await client.post("/fairs/leads", data={"csrf": csrf, "leads": "7h"})).text()
+        assert conversation.store.fair_lead_defaults() == (180, 15)  # not one of the choices: refused, unchanged

@@ -21,7 +21,19 @@ async def fairs(request: web.Request) -> web.Response:
     now = store.stamp()
     listed = sorted(store.all_fairs(), key=lambda f: (f.status != "active", f.starts_at < now, f.starts_at))
     reminded = {f.id: len(store.fair_reminder_recipients(f.id)) for f in listed if f.status == "active" and f.starts_at >= now}
-    return render(request, "fairs.html", fairs=listed, reminded=reminded, now=now, kinds=KINDS)
+    leads = console.conversation.fair_editor.leads(request[ACTOR], ())[0].text  # the chat's /fairleads answer
+    return render(request, "fairs.html", fairs=listed, reminded=reminded, now=now, kinds=KINDS, leads=leads)
+
+
+async def set_leads(request: web.Request) -> web.Response:
+    """POST /fairs/leads: the default reminder lead times, as the chat's /fairleads 1d 1h."""
+    console = request.app[CONSOLE]
+    form = await request.post()
+    words = tuple(str(form.get("leads", "")).split()[:8])
+    if not words:
+        raise redirect("/fairs", "请填写提醒时间，例如 1d 1h。")
+    replies = console.conversation.fair_editor.leads(request[ACTOR], words)
+    raise redirect("/fairs", "\n".join(r.text for r in replies))
 
 
 async def export(request: web.Request) -> web.Response:
@@ -86,5 +98,6 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/fairs/desk", desk)
     router.add_post("/fairs/desk", desk)
     router.add_get("/fairs", fairs)
+    router.add_post("/fairs/leads", set_leads)
     router.add_get("/export/fairs", export)
     router.add_post(r"/fairs/{id:\d+}/cancel", cancel)
