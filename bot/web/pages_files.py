@@ -13,11 +13,12 @@ import binascii
 
 from aiohttp import web
 
-from bot.faq_io import SUPPORTED, export_faq, parse_faq_file, summarize
+from bot.faq_io import SUPPORTED, ImportSummary, export_faq, parse_faq_file, summarize
 from bot.tables import MAX_FILE_BYTES, ImportProblems
 from bot.web.auth import redirect
-from bot.web.context import ACTOR, CONSOLE, FLASH, render
+from bot.web.context import ACTOR, CONSOLE, FLASH, Console, render
 from bot.web.pages_faq import fresh
+from knowledge.entries import FaqEntry
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -45,7 +46,8 @@ async def import_page(request: web.Request) -> web.Response:
     return render(request, "faq_import.html", problems=None, summary=None)
 
 
-def _check(console, filename: str, content: bytes):  # noqa: ANN001, ANN202 - small local helper
+def _check(console: Console, filename: str, content: bytes) -> tuple[list[FaqEntry], ImportSummary, ImportSummary]:
+    """The file's entries, and what importing them would change (keeping, or deleting, entries it lacks)."""
     kb = console.conversation.kb
     incoming = parse_faq_file(filename, content, kb.categories)
     return incoming, summarize(kb.entries, incoming, delete_missing=False), summarize(kb.entries, incoming, True)
@@ -66,7 +68,7 @@ async def upload(request: web.Request) -> web.Response:
     return _summary_or_problems(request, console, upload.filename, content)
 
 
-def _summary_or_problems(request: web.Request, console, filename: str, content: bytes) -> web.Response:  # noqa: ANN001
+def _summary_or_problems(request: web.Request, console: Console, filename: str, content: bytes) -> web.Response:
     try:
         _, keep, drop = _check(console, filename, content)
     except ImportProblems as problems:

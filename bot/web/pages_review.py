@@ -16,14 +16,15 @@ from aiohttp import web
 from bot.review import group_questions
 from bot.store import iso
 from bot.web.auth import redirect
-from bot.web.context import ACTOR, CONSOLE, render
+from bot.web.context import ACTOR, CONSOLE, Console, render
 from bot.web.pages_faq import fresh
 
 DAYS = 7
 SHOWN = 50
 
 
-def _since(console, raw: str) -> date:  # noqa: ANN001
+def _since(console: Console, raw: str) -> date:
+    """The day the list starts: the one asked for, else a week ago (as the chat's /unanswered)."""
     try:
         return date.fromisoformat(raw)
     except ValueError:
