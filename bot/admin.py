@@ -18,6 +18,7 @@ from bot.review import QuestionGroup, group_questions
 from bot.settings import Settings
 from bot.stats import compute_stats
 from bot.store import Store, iso
+from bot.web.links import LINK_VALID, issue_link
 from knowledge.entries import MAX_QUESTION_CHARS
 from knowledge.kb import KnowledgeBase
 
@@ -31,6 +32,8 @@ class AdminDesk:
     store: Store
     knowledge: Callable[[], KnowledgeBase]  # the live knowledge base
     reload: Callable[[], None]  # re-index after an FAQ change
+    #: Where the web console is served, once it is (its port may be chosen at start): /console links point there.
+    web_url: str = ""
 
     # -- roles ----------------------------------------------------------------
 
@@ -91,6 +94,14 @@ class AdminDesk:
 
     def _local_date(self, iso: str) -> str:
         return datetime.fromisoformat(iso).astimezone(self.settings.timezone).date().isoformat()
+
+    def console_link(self, actor: Actor) -> list[Reply]:
+        """/console: a single-use link that logs this admin into the web console."""
+        actor.require(Role.ADMIN)
+        if not self.settings.web_enabled:
+            return [Reply(texts.WEB_CONSOLE_OFF)]
+        url = issue_link(self.settings, self.store, actor.channel, actor.user_id, self.web_url)
+        return [Reply(texts.WEB_CONSOLE_LINK.format(url=url, minutes=int(LINK_VALID.total_seconds() // 60)))]
 
     # -- review -----------------------------------------------------------------
 

@@ -240,6 +240,14 @@ class Announcer:
             data = {"token": secrets.token_hex(2), "id": announcement.id}
             self.store.set_dialog(actor.channel, actor.user_id, "reject", data)
             return [Reply(texts.ANNOUNCE_ASK_REASON.format(id=announcement.id), buttons=((self._cancel(data),),))]
+        return self.approve(actor, announcement.id)
+
+    def approve(self, actor: Actor, announcement_id: int) -> list[Reply]:
+        """通过: schedule a pending notice (out of the quiet hours unless urgent); tell its author."""
+        actor.require(Role.ADMIN)
+        announcement = self._announcement(str(announcement_id))
+        if announcement is None or announcement.status != "pending":
+            return [Reply(texts.ANNOUNCE_ALREADY_HANDLED)]
         send_at = self._send_at(
             max(datetime.fromisoformat(announcement.send_at), self.now()), bool(announcement.urgent)
         )
@@ -259,11 +267,19 @@ class Announcer:
         if not reason or reason in ("/skip", "跳过"):
             return [Reply(texts.ANNOUNCE_ASK_REASON.format(id=data["id"]), buttons=((self._cancel(data),),))]
         self.store.clear_dialog(actor.channel, actor.user_id)
-        announcement = self._announcement(str(data["id"]))
+        return self.reject(actor, int(data["id"]), reason)
+
+    def reject(self, actor: Actor, announcement_id: int, reason: str) -> list[Reply]:
+        """驳回 with a reason (required); tell the author why."""
+        actor.require(Role.ADMIN)
+        reason = reason.strip()
+        if not reason:
+            return [Reply(texts.ANNOUNCE_ASK_REASON.format(id=announcement_id))]
+        announcement = self._announcement(str(announcement_id))
         if announcement is None or not self.store.set_announcement(
             announcement.id, actor.key, ("pending",), status="rejected", reason=reason[:300], reviewed_by=actor.key
         ):
-            return self._handled(self._announcement(str(data["id"])))
+            return self._handled(self._announcement(str(announcement_id)))
         return [
             Reply(texts.ANNOUNCE_REJECTED_ADMIN.format(id=announcement.id)),
             Reply(

@@ -28,6 +28,7 @@ from bot import cli_texts as m
 from bot.ops import cli as ops_cli
 from bot.ops.backup import BackupError, RunLock
 from bot.settings import CONSOLE_ADMIN_ID, CONSOLE_USER_ID, Settings, SettingsError
+from bot.web import cli as web_cli
 from bot.wechat import cli as wechat_cli
 from knowledge.entries import KnowledgeError
 
@@ -56,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_fairs.add_parsers(sub)
     wechat_cli.add_parsers(sub)
     ops_cli.add_parsers(sub)
+    web_cli.add_parsers(sub)
     return parser
 
 
@@ -75,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # In a terminal conversation routine INFO lines would drown the chat; a server logs them.
     serving = settings.telegram_token or settings.wechat_enabled
-    interactive = args.command in ("chat", "ask", "admin", "faq", "fairs", "stats", "wechat", *ops_cli.COMMANDS)
+    interactive = args.command in ("chat", "ask", "admin", "faq", "fairs", "stats", "wechat", "web", *ops_cli.COMMANDS)
     interactive = interactive or not serving
     configure_logging("WARNING" if interactive and settings.log_level == "INFO" else settings.log_level,
                       settings.log_format)
@@ -88,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return wechat_cli.run(settings, args)
         if args.command in ops_cli.COMMANDS:
             return ops_cli.run(settings, args)
+        if args.command == "web":
+            return web_cli.run(settings, args)
         if args.command == "ask":
             return _ask(settings, args)
         with RunLock(settings.database_path):  # a restore waits until the bot has stopped
@@ -125,13 +129,19 @@ def database_problem(path: Path) -> str:
 def _chat(settings: Settings) -> int:
     from bot.app import build_conversation
     from bot.console import run_console
+    from bot.web.app import run_console_with_web
 
     # Undecodable input (a terminal in another encoding) becomes U+FFFD, not a crash.
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="replace")
     conversation = build_conversation(settings)
-    try:  # the admin is another person than the student the plain console is: own questions, own data
-        run_console(conversation, user_id=CONSOLE_ADMIN_ID if settings.console_admin else CONSOLE_USER_ID)
+    # The admin is another person than the student the plain console is: own questions, own data.
+    user_id = CONSOLE_ADMIN_ID if settings.console_admin else CONSOLE_USER_ID
+    try:
+        if settings.web_enabled:
+            run_console_with_web(conversation, user_id=user_id)
+        else:
+            run_console(conversation, user_id=user_id)
     finally:
         conversation.store.close()
     return 0

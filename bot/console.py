@@ -9,8 +9,10 @@ the console says so when one is scheduled.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
+import threading
 from pathlib import Path
 from typing import TextIO
 
@@ -94,37 +96,72 @@ def run_console(
 
 
 def _chat(conversation: Conversation, stdin: TextIO, stdout: TextIO, user_id: str) -> None:
-    bot_name = conversation.settings.bot_name
-    print(texts.CONSOLE_BANNER.format(bot_name=bot_name), file=stdout)
-    choices: list[Button] = []
-    for reply in _handle(conversation, Request(CHANNEL, user_id, "command", "start")):
-        print(f"\n{bot_name}> {render(reply, len(choices) + 1)}", file=stdout)
-        choices += reply.all_buttons
+    choices = _welcome(conversation, stdout, user_id)
     while True:
         print(f"\n{PROMPT}", end="", file=stdout, flush=True)
         line = stdin.readline()
         if not line or line.strip() in {"/quit", "/exit"}:
             print("", file=stdout)
             return
-        if not line.strip():
-            continue
-        request = to_request(line, choices, user_id)
-        if isinstance(request, str):
-            print(f"{bot_name}> {request}", file=stdout)
-            continue
-        waiting = conversation.store.waiting_to_send()
-        replies = _handle(conversation, request)
-        new_choices: list[Button] = []
-        for reply in replies:
-            print(
-                f"{bot_name}> {render(reply, len(new_choices) + 1) if reply.to is None else render(reply, 0)}",
-                file=stdout,
-            )
-            if reply.document:
-                print(save_document(reply, Path("exports")), file=stdout)
-            if reply.to is None:  # buttons sent to someone else are theirs to press
-                new_choices += reply.all_buttons
-        if conversation.store.waiting_to_send() > waiting:  # the console has no sender: say so, honestly
-            print(texts.CONSOLE_NOT_DELIVERED, file=stdout)
-        if new_choices:  # numbers refer to the latest buttons shown
-            choices = new_choices
+        choices = _turn(conversation, line, choices, stdout, user_id)
+
+
+async def run_console_async(conversation: Conversation, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
+                            user_id: str = "local") -> None:  # fmt: skip
+    """The same chat inside an event loop (beside the web console): lines are read by a daemon thread, so
+    the conversation (and its SQLite connection) stays on the loop's thread and Ctrl-C never waits for a read."""
+    loop = asyncio.get_running_loop()
+    lines: asyncio.Queue[str] = asyncio.Queue()
+
+    def read() -> None:
+        while True:
+            line = stdin.readline()
+            loop.call_soon_threadsafe(lines.put_nowait, line)
+            if not line:
+                return
+
+    choices = _welcome(conversation, stdout, user_id)
+    threading.Thread(target=read, name="console-stdin", daemon=True).start()
+    while True:
+        print(f"\n{PROMPT}", end="", file=stdout, flush=True)
+        line = await lines.get()
+        if not line or line.strip() in {"/quit", "/exit"}:
+            print("", file=stdout)
+            return
+        choices = _turn(conversation, line, choices, stdout, user_id)
+
+
+def _welcome(conversation: Conversation, stdout: TextIO, user_id: str) -> list[Button]:
+    bot_name = conversation.settings.bot_name
+    print(texts.CONSOLE_BANNER.format(bot_name=bot_name), file=stdout)
+    choices: list[Button] = []
+    for reply in _handle(conversation, Request(CHANNEL, user_id, "command", "start")):
+        print(f"\n{bot_name}> {render(reply, len(choices) + 1)}", file=stdout)
+        choices += reply.all_buttons
+    return choices
+
+
+def _turn(conversation: Conversation, line: str, choices: list[Button], stdout: TextIO, user_id: str) -> list[Button]:
+    """One typed line: print the replies; return the buttons its numbers now refer to."""
+    bot_name = conversation.settings.bot_name
+    if not line.strip():
+        return choices
+    request = to_request(line, choices, user_id)
+    if isinstance(request, str):
+        print(f"{bot_name}> {request}", file=stdout)
+        return choices
+    waiting = conversation.store.waiting_to_send()
+    replies = _handle(conversation, request)
+    new_choices: list[Button] = []
+    for reply in replies:
+        print(
+            f"{bot_name}> {render(reply, len(new_choices) + 1) if reply.to is None else render(reply, 0)}",
+            file=stdout,
+        )
+        if reply.document:
+            print(save_document(reply, Path("exports")), file=stdout)
+        if reply.to is None:  # buttons sent to someone else are theirs to press
+            new_choices += reply.all_buttons
+    if conversation.store.waiting_to_send() > waiting:  # the console has no sender: say so, honestly
+        print(texts.CONSOLE_NOT_DELIVERED, file=stdout)
+    return new_choices or choices  # numbers refer to the latest buttons shown (a reply without any keeps them)

@@ -83,6 +83,7 @@ ADMIN_COMMANDS = frozenset(
         "fairleads",
         "exportfairs",
         "importfairs",
+        "console",
     }
 )
 
@@ -216,6 +217,7 @@ class Conversation:
             "fairleads": lambda: self.fair_editor.leads(actor, args),
             "exportfairs": lambda: self.fair_editor.export(actor, args),
             "importfairs": lambda: self.fair_editor.start_import(actor),
+            "console": lambda: self.admin.console_link(actor),
         }
         return simple[name]()
 

@@ -37,15 +37,20 @@ def group_questions(questions: Sequence[LoggedQuestion]) -> list[QuestionGroup]:
     """Groups of near-identical questions, most frequent (then most recent) first."""
     groups: list[QuestionGroup] = []
     keys: list[str] = []
+    group_of: dict[str, int] = {}  # a text asked again (most are) joins its group without normalising or matching
     for q in questions:
-        key = normalize(q.text).replace(" ", "") or q.text
-        hit = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=SAME_QUESTION) if keys else None
-        if hit:
-            group = groups[hit[2]]
-        else:
-            group = QuestionGroup(q.text)
-            groups.append(group)
-            keys.append(key)
+        index = group_of.get(q.text)
+        if index is None:
+            key = normalize(q.text).replace(" ", "") or q.text
+            hit = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=SAME_QUESTION) if keys else None
+            if hit:
+                index = hit[2]
+            else:
+                groups.append(QuestionGroup(q.text))
+                keys.append(key)
+                index = len(groups) - 1
+            group_of[q.text] = index
+        group = groups[index]
         group.ids.append(q.id)
         if q.text not in group.phrasings:
             group.phrasings.append(q.text)

@@ -104,6 +104,29 @@ def _wechat(env: Mapping[str, str]) -> dict[str, object]:
     return kwargs
 
 
+def _web(env: Mapping[str, str]) -> dict[str, object]:
+    """The WEB_* variables of the admins' web console."""
+    kwargs: dict[str, object] = {}
+    if "WEB_ENABLED" in env:
+        kwargs["web_enabled"] = _bool("WEB_ENABLED", env["WEB_ENABLED"])
+    if "WEB_HOST" in env:
+        kwargs["web_host"] = env["WEB_HOST"]
+    if "WEB_PORT" in env:
+        kwargs["web_port"] = _int("WEB_PORT", env["WEB_PORT"], 0)
+    if "WEB_PUBLIC_URL" in env:
+        url = env["WEB_PUBLIC_URL"].rstrip("/")
+        if not url.startswith(("http://", "https://")):
+            raise SettingsError(f"WEB_PUBLIC_URL must start with http:// or https://, got {url!r}")
+        kwargs["web_public_url"] = url
+    if "WEB_SECRET" in env:
+        if len(env["WEB_SECRET"]) < 16:
+            raise SettingsError("WEB_SECRET must be at least 16 characters (or left empty to generate one)")
+        kwargs["web_secret"] = env["WEB_SECRET"]
+    if "WEB_SECURE_COOKIES" in env:
+        kwargs["web_secure_cookies"] = _bool("WEB_SECURE_COOKIES", env["WEB_SECURE_COOKIES"])
+    return kwargs
+
+
 def _template_fields(raw: str) -> tuple[str, str, str]:
     """'title,text,remark': the template's field names for the notice's first line, its whole text and a hint;
     the first and last may be left empty (the template has no such field), the text's may not."""
@@ -164,6 +187,13 @@ class Settings:
     metrics_host: str = "127.0.0.1"
     metrics_port: int | None = None  # /healthz and /metrics on their own port (WeChat's server serves them too)
     log_format: str = "text"  # or "json": one JSON object a line
+    # The admins' web console (bot/web/), served by the bot's own process.
+    web_enabled: bool = True
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000  # 0: any free port (tests)
+    web_public_url: str = ""  # how admins' browsers reach it (behind a proxy: https://…); '' = http://host:port
+    web_secret: str | None = field(default=None, repr=False)  # signs login links; '' = generated, kept in the DB
+    web_secure_cookies: bool = False  # always mark cookies Secure (also done per request behind X-Forwarded-Proto https)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -220,6 +250,7 @@ class Settings:
             if env["LOG_FORMAT"].lower() not in ("text", "json"):
                 raise SettingsError(f"LOG_FORMAT must be text or json, got {env['LOG_FORMAT']!r}")
             kwargs["log_format"] = env["LOG_FORMAT"].lower()
+        kwargs.update(_web(env))
         if "CLOCK_OFFSET_DAYS" in env:
             try:
                 kwargs["clock_offset_days"] = int(env["CLOCK_OFFSET_DAYS"])
@@ -242,6 +273,11 @@ class Settings:
     def clock(self) -> Clock:
         """A new clock for this process: the machine's time, moved by CLOCK_OFFSET_DAYS."""
         return Clock(timedelta(days=self.clock_offset_days))
+
+    @property
+    def web_base_url(self) -> str:
+        """Where admins' browsers reach the web console (login links point here)."""
+        return self.web_public_url or f"http://{self.web_host}:{self.web_port}"
 
     @property
     def wechat_enabled(self) -> bool:

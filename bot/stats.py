@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -20,6 +19,12 @@ class Stats:
     users: int
     new_users: int
     active_users: int  # asked at least one question in the period
+    rated: int = 0  # answers rated 👍 or 👎
+    disliked: int = 0  # rated 👎
+
+    @property
+    def dislike_rate(self) -> float:
+        return self.disliked / self.rated if self.rated else 0.0
 
     @property
     def total(self) -> int:
@@ -30,20 +35,21 @@ class Stats:
 
 
 def compute_stats(store: Store, timezone: ZoneInfo, now: datetime, days: int = DAYS) -> Stats:
-    """Figures for the last `days` local calendar days, today included."""
+    """Figures for the last `days` local calendar days, today included (counted in SQL: fast at any size)."""
     today = now.astimezone(timezone).date()
     first = today - timedelta(days=days - 1)
-    since = datetime.combine(first, datetime.min.time(), timezone).astimezone(ZoneInfo("UTC"))
-    questions = store.logged_questions(since=iso(since))
-    per_day = Counter(datetime.fromisoformat(q.created_at).astimezone(timezone).date() for q in questions)
-    topics = Counter(q.picked_faq_id or q.faq_id for q in questions if q.outcome == "answer" or q.picked_faq_id)
+    midnights = [
+        iso(datetime.combine(first + timedelta(days=i), datetime.min.time(), timezone)) for i in range(days + 1)
+    ]
+    tallies = store.question_tallies(midnights)
+    topics = [(t, n) for t, n in list(tallies["topics"].items())[:5] if t]
     return Stats(
-        per_day=[
-            ((first + timedelta(days=i)).isoformat(), per_day.get(first + timedelta(days=i), 0)) for i in range(days)
-        ],
-        outcomes=dict(Counter(q.outcome for q in questions)),
-        top_topics=[(t, n) for t, n in topics.most_common(5) if t],
+        per_day=[((first + timedelta(days=i)).isoformat(), n) for i, n in enumerate(tallies["per_day"])],
+        outcomes=tallies["outcomes"],
+        top_topics=topics,
         users=store.count_users(),
-        active_users=len({(q.channel, q.external_id) for q in questions}),
-        new_users=store.count_users(since=iso(since)),
+        active_users=tallies["askers"],
+        new_users=store.count_users(since=midnights[0]),
+        rated=tallies["rated"],
+        disliked=tallies["disliked"],
     )

@@ -56,6 +56,7 @@ from bot.telegram_transport import (
     make_bot,
     telegram_photo,
 )
+from bot.web.app import start_web, stop_web
 
 logger = logging.getLogger(__name__)
 
@@ -355,6 +356,7 @@ async def start_outbox(application: Application, **sender_options: Any) -> Outbo
     application.bot_data["ops"] = await start_server(monitor)
     if wechat:
         wechat.attach(runner)
+    application.bot_data["web"] = await start_web(conversation, runner)  # the admins' web console (bot/web/)
     return runner
 
 
@@ -364,6 +366,7 @@ async def stop_outbox(application: Application) -> None:
     The outbox stops first: its sends on the wire finish while WeChat's client is still open (closed
     under them, a notice that arrived would count as failed and go again). WeChat's last pushes
     may still use the sender's Telegram bot, so that shuts down last."""
+    await stop_web(application.bot_data.pop("web", None))
     runner, bot = application.bot_data.pop("outbox", None) or (None, None)
     ops = application.bot_data.pop("ops", None)
     if ops:

@@ -110,8 +110,14 @@ ADMIN_HELP = (
     "· /synonyms 同义词表，/synonym add｜remove 词 同义词 修改\n"
     "· /addfair 新增招聘会；/editfair 编号 修改；/cancelfair 编号 取消（会通知设了提醒的同学）\n"
     "· /fairleads [1d 1h …] 默认提醒时间；/exportfairs [xlsx｜csv] 导出招聘会；/importfairs 导入\n"
-    "· /unanswered [日期] 没答好的问题；/stats 使用统计；/cancel 取消当前操作"
+    "· /unanswered [日期] 没答好的问题；/stats 使用统计；/cancel 取消当前操作\n"
+    "· /console 网页管理后台的登录链接（一次性，10 分钟内有效）"
 )
+WEB_CONSOLE_LINK = (
+    "网页管理后台登录链接（仅限本人使用，{minutes} 分钟内有效，只能用一次）：\n{url}\n"
+    "请勿转发。链接失效后再发一次 /console 即可。"
+)
+WEB_CONSOLE_OFF = "网页管理后台没有开启（WEB_ENABLED=false）。"
 GRANT_USAGE = "用法：/grant 用户ID admin，或 /grant 用户ID ambassador 城市 [学校]；也可以回复对方转发来的消息发送 /grant ambassador 城市。"
 REVOKE_USAGE = "用法：/revoke 用户ID [admin｜ambassador]；也可以回复对方转发来的消息发送 /revoke。"
 UNKNOWN_CITY = "城市请从这些里选：{cities}"

@@ -83,6 +83,7 @@ def telegram_env(api, tmp_path) -> dict[str, str]:
         "TELEGRAM_API_BASE_URL": api.base_url.removesuffix("/bot"),
         "DATABASE_PATH": str(tmp_path / "bot.db"),
         "CONTACT_PHONE": "0769-12345678",
+        "WEB_PORT": "0",  # the web console on a free port: parallel runs never fight over 8000
         **CLOCK_ENV,
     }
 

@@ -16,12 +16,15 @@ from bot.store.outbox import OutboxStore
 from bot.store.people import PeopleStore
 from bot.store.questions import QuestionStore
 from bot.store.topics import TopicStore
+from bot.store.web import WebStore
 from bot.store.wechat import WeChatStore
 
 logger = logging.getLogger(__name__)
 
 
-class Store(FaqStore, PeopleStore, QuestionStore, OutboxStore, FairStore, WeChatStore, HealthStore, TopicStore):
+class Store(
+    FaqStore, PeopleStore, QuestionStore, OutboxStore, FairStore, WeChatStore, HealthStore, TopicStore, WebStore
+):
     """All persistent state of the bot, behind small intention-revealing methods.
 
     SQLite through sqlite-utils, in WAL mode so that readers never wait for

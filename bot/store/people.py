@@ -42,6 +42,8 @@ PERSONAL_TABLES = (
     "wechat_choices",
     "wechat_follows",
     "conversation_topics",
+    "web_login_tokens",
+    "web_sessions",
 )
 
 
@@ -178,6 +180,8 @@ class PeopleStore:
                 return False
             self.db["roles"].delete((channel, external_id, role))
             self.db.execute("delete from dialogs where channel = ? and external_id = ?", [channel, external_id])
+            if role == "admin":  # their web console sessions end at once (each request checks the role too)
+                self.db.execute("delete from web_sessions where channel = ? and external_id = ?", [channel, external_id])
             self.audit(actor, "role.revoke", f"{channel}:{external_id}", before[0].__dict__, None)
         return True
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
+from typing import Any
 
 import sqlite_utils
 
@@ -117,3 +118,39 @@ class QuestionStore:
     def question(self, question_id: int) -> LoggedQuestion | None:
         rows = list(self.db["question_log"].rows_where("id = ?", [question_id]))
         return LoggedQuestion(**{c: rows[0][c] for c in _COLUMNS}) if rows else None
+
+    def question_tallies(self, day_starts: Sequence[str]) -> dict[str, Any]:
+        """Counts for the usage figures, in SQL over one covering index (100,000 questions: no row is loaded).
+
+        `day_starts`: UTC ISO times of the local midnights of the days counted, oldest first, then the end
+        of the last day. Returns per_day (counts), outcomes, topics (entry id → count: answered, or picked
+        under "did you mean", most asked first), rated, disliked and askers (distinct users)."""
+        per_day, outcomes = [], {}
+        for start, end in zip(day_starts, day_starts[1:], strict=False):
+            rows = self.db.execute(
+                "select outcome, count(*) from question_log indexed by idx_question_log_figures "
+                "where created_at >= ? and created_at < ? group by outcome",
+                [start, end],
+            ).fetchall()
+            per_day.append(sum(n for _, n in rows))
+            for outcome, n in rows:
+                outcomes[outcome] = outcomes.get(outcome, 0) + n
+        period = [day_starts[0], day_starts[-1]]
+        topics = self.db.execute(
+            "select coalesce(nullif(picked_faq_id, ''), faq_id) as topic, count(*) as n, min(created_at) as first "
+            "from question_log indexed by idx_question_log_figures where created_at >= ? and created_at < ? "
+            "and (outcome = 'answer' or coalesce(picked_faq_id, '') != '') group by topic order by n desc, first",
+            period,
+        ).fetchall()
+        rated, disliked = self.db.execute(
+            "select coalesce(sum(coalesce(rating, 0) != 0), 0), coalesce(sum(coalesce(rating, 0) < 0), 0) "
+            "from question_log indexed by idx_question_log_figures where created_at >= ? and created_at < ?",
+            period,
+        ).fetchone()
+        askers = self.db.execute(
+            "select count(*) from (select distinct channel, external_id from question_log "
+            "indexed by idx_question_log_figures where created_at >= ? and created_at < ?)",
+            period,
+        ).fetchone()[0]
+        return {"per_day": per_day, "outcomes": outcomes, "topics": {t: n for t, n, _ in topics}, "rated": rated,
+                "disliked": disliked, "askers": askers}  # fmt: skip

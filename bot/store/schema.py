@@ -284,6 +284,34 @@ def _migration_9(db: sqlite_utils.Database) -> None:
     db["faq_entries"].add_column("answer_en", str, not_null_default="")
 
 
+def _migration_10(db: sqlite_utils.Database) -> None:
+    """The web console: its signing key, single-use login links and sessions (only hashes of the secrets)."""
+    db["web_keys"].create({"name": str, "value": str, "created_at": str}, pk="name", not_null={"value"})
+    db["web_login_tokens"].create(
+        {"token_hash": str, "channel": str, "external_id": str, "created_at": str, "expires_at": str, "used_at": str},
+        pk="token_hash",
+        not_null={"channel", "external_id", "expires_at"},
+    )
+    db["web_sessions"].create(
+        {
+            "session_hash": str,
+            "channel": str,
+            "external_id": str,
+            "csrf": str,  # the token every form of this session carries
+            "created_at": str,
+            "last_seen_at": str,  # idle sessions expire from here
+        },
+        pk="session_hash",
+        not_null={"channel", "external_id", "csrf", "last_seen_at"},
+    )
+    db["web_sessions"].create_index(["channel", "external_id"])
+    # The dashboard's figures read only this index (a day's slice at a time), never the table's rows.
+    db["question_log"].create_index(
+        ["created_at", "outcome", "channel", "external_id", "faq_id", "picked_faq_id", "rating"],
+        index_name="idx_question_log_figures",
+    )
+
+
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_1,
     _migration_2,
@@ -294,4 +322,5 @@ MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_7,
     _migration_8,
     _migration_9,
+    _migration_10,
 )

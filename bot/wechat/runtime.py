@@ -87,6 +87,7 @@ def run_wechat_only(settings: Settings, conversation: Conversation) -> None:
 
 async def _serve(settings: Settings, conversation: Conversation) -> None:
     from bot.app import run_outbox  # bot.app imports the core; kept out of import time here
+    from bot.web.app import start_web, stop_web
 
     monitor = Monitor(settings, conversation.store, channels=(CHANNEL,))
     conversation.on_question = monitor.question
@@ -101,10 +102,12 @@ async def _serve(settings: Settings, conversation: Conversation) -> None:
         outbox = await run_outbox(conversation, {CHANNEL: channel.transport})
         monitor.outbox = outbox
         ops = await start_server(monitor)
+        web = await start_web(conversation, outbox)  # the admins' web console (bot/web/)
         try:
             channel.attach(outbox)
             await stop.wait()
         finally:
+            await stop_web(web)
             await outbox.stop()
             if ops:
                 await ops.cleanup()
