@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from bot import logredact
 from bot.conversation import Conversation
 from bot.delivery import OutgoingMessage
 from bot.flood import FloodGuard
@@ -18,9 +20,12 @@ from knowledge.kb import KnowledgeBase
 logger = logging.getLogger(__name__)
 
 
-def configure_logging(level: str) -> None:
-    """Plain timestamped logs on stderr; jieba's start-up chatter only at DEBUG."""
+def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
+    """Plain timestamped logs on stderr; jieba's start-up chatter only at DEBUG; `secrets` (the bot token)
+    and anything shaped like a Telegram token redacted from every record (PTB and httpx log URLs at DEBUG)."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(level)  # also when handlers were already there (basicConfig then does nothing)
+    logredact.install(secrets)
     logging.getLogger("jieba").setLevel(logging.WARNING if level != "DEBUG" else logging.DEBUG)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("bm25s").setLevel(logging.WARNING)

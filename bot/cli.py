@@ -57,7 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # In a terminal conversation routine INFO lines would drown the chat; a server logs them.
     serving = settings.telegram_token or settings.wechat_enabled
     interactive = args.command in ("chat", "ask", "admin", "faq", "stats", "wechat") or not serving
-    configure_logging("WARNING" if interactive and settings.log_level == "INFO" else settings.log_level)
+    configure_logging(
+        "WARNING" if interactive and settings.log_level == "INFO" else settings.log_level,
+        [s for s in (settings.telegram_token, settings.wechat_app_secret, settings.wechat_token) if s],
+    )
     if getattr(args, "admin", False):
         settings = replace(settings, console_admin=True)
     try:
