@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from bot import texts as t
 from bot.faq_io import SUPPORTED, export_faq, parse_faq_file, placeholder_problem, summarize
+from bot.ids import parse_id
 from bot.permissions import Actor, Role
 from bot.replies import Button, Reply
 from bot.store import NotFoundError, Store
@@ -326,8 +327,11 @@ class Editor:
 
     def _rollback(self, actor: Actor, rest: str) -> list[Reply]:
         entry_id, _, rev = rest.rpartition(":")
+        revision = parse_id(rev)
+        if revision is None:
+            return [Reply(t.ADMIN_STALE)]
         try:
-            self.store.rollback_entry(entry_id, int(rev), actor.key)
+            self.store.rollback_entry(entry_id, revision, actor.key)
         except (NotFoundError, ValueError):
             return [Reply(t.ADMIN_STALE)]
         self.reload()

@@ -37,6 +37,7 @@ from bot.fair_input import OPTIONAL, Refused, end_before_start, lead_code, lead_
 from bot.fair_io import FairRow, export_fairs, parse_fairs_file
 from bot.fair_io import summarize_fairs as summarize
 from bot.fairs import DEFAULT_LEADS, KINDS, LEAD_CHOICES, fair_card, fair_links, lead_labels, reminder_due
+from bot.ids import parse_id
 from bot.permissions import CITIES, Actor, Role
 from bot.replies import Button, Reply
 from bot.settings import Settings
@@ -172,7 +173,7 @@ class FairEditor:
         kind, _, rest = action.partition(":")
         if kind == "x":
             return [Reply(t.DISMISSED_PROMPT)]
-        if kind in ("e", "c", "cx") and rest.isdecimal():
+        if kind in ("e", "c", "cx") and parse_id(rest) is not None:
             return {"e": self.start_edit, "c": self.ask_cancel, "cx": self._cancel_fair}[kind](actor, (rest,))
         flow, data = self.store.dialog(actor.channel, actor.user_id) or ("", {})
         token, _, value = rest.partition(":")
@@ -312,8 +313,11 @@ class FairEditor:
         return [Reply(t.FAIR_EDITED.format(id=after.id, title=after.title) + moved)]
 
     def _cancel_fair(self, actor: Actor, args: tuple[str, ...]) -> list[Reply]:
+        fair_id = parse_id(args[0])
         try:
-            fair = self.store.fair(int(args[0]))
+            if fair_id is None:
+                raise NotFoundError(args[0])
+            fair = self.store.fair(fair_id)
         except NotFoundError:
             return [Reply(t.ADMIN_STALE)]
         if fair.status != "active":
@@ -367,15 +371,18 @@ class FairEditor:
     def _chosen(self, args: tuple[str, ...], command: str) -> tuple[Fair | None, Reply]:
         """The active fair an admin named, or the reply saying what is wrong."""
         raw = args[0].lstrip("#") if args else ""
-        if not raw.isdecimal():
+        if parse_id(raw) is None:
             return None, Reply(t.FAIR_WHICH.format(command=command))
-        fair = self._active(int(raw))
+        fair = self._active(parse_id(raw))
         return fair, Reply(t.FAIR_NOT_ACTIVE.format(id=raw))
 
     def _active(self, fair_id: Any) -> Fair | None:
+        fair_id = parse_id(str(fair_id))
         try:
-            fair = self.store.fair(int(fair_id))
-        except (NotFoundError, TypeError, ValueError):
+            if fair_id is None:
+                return None
+            fair = self.store.fair(fair_id)
+        except NotFoundError:
             return None
         return fair if fair.status == "active" else None
 
