@@ -6,7 +6,6 @@ and sends what it returns. `build_application` wires everything in one place.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import logging
 from collections.abc import Awaitable, Callable, Iterator
@@ -24,7 +23,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import MessageLimit, ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -45,22 +44,21 @@ from bot.outbox_runner import OutboxRunner
 from bot.pacing import SendBudget
 from bot.replies import Reply, Request
 from bot.settings import Settings
+from bot.telegram_retry import answer_guard, relay_guard
 from bot.telegram_transport import (
     FloodAwareRequest,
-    FloodWait,
     TelegramTransport,
     fits_a_caption,
     make_bot,
     telegram_photo,
 )
+from bot.telegram_updates import PerUserUpdates
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 #: Sends a message to a user of another channel: elsewhere(channel, external_id, message).
 Elsewhere = Callable[[str, str, OutgoingMessage], Awaitable[None]]
-#: Longest flood wait an interactive answer sits out before its one retry.
-MAX_ANSWER_WAIT = 10.0
 COMMANDS = tuple(texts.COMMANDS)
 
 
@@ -164,29 +162,15 @@ async def send_replies(
                     if "not modified" in exc.message.lower():  # a double tap: it already shows this
                         continue
                     logger.debug("Could not edit message, sending a new one: %s", exc)  # e.g. too old to edit
-        await _send_reply(chat.get_bot(), chat.id, reply, _flood_safe)
+        await _send_reply(chat.get_bot(), chat.id, reply, answer_guard)
         if reply.document:
             name, content = reply.document
             await chat.send_document(InputFile(content, filename=name))
 
 
-async def _flood_safe(send: Any) -> Any:
-    """Send; on a flood wait (429, the bot's shared limit while a broadcast runs) wait and try once more."""
-    try:
-        return await send()
-    except FloodWait as exc:
-        logger.info("Flood wait of %.1f s on an answer; retrying once", exc.retry_after)
-        await asyncio.sleep(min(exc.retry_after, MAX_ANSWER_WAIT))
-        return await send()
-
-
-async def _once(send: Any) -> Any:
-    return await send()
-
-
 async def _send_reply(bot: Any, chat_id: int, reply: Reply, guard: Callable[[Any], Awaitable[Any]]) -> None:
     """A reply as new messages: its photo with the text as caption when it fits (else the text follows),
-    the text in chunks with the buttons under the last; each send through `guard` (e.g. `_flood_safe`)."""
+    the text in chunks with the buttons under the last; each send through `guard` (bot/telegram_retry.py)."""
     photo = telegram_photo(reply.photo)
     caption = render_caption(reply) if photo else None
     if photo:
@@ -200,15 +184,18 @@ async def _send_reply(bot: Any, chat_id: int, reply: Reply, guard: Callable[[Any
 
 
 async def _send_to(bot: Any, reply: Reply) -> None:
-    """Deliver a reply addressed to another Telegram user; one who never started the bot cannot get it."""
+    """Deliver a reply addressed to another Telegram user, retried through flood waits and network errors;
+    one who never started the bot cannot get it. A failure is logged: the acting user gets no apology for it."""
     channel, user_id = reply.to or ("", "")
     if channel != CHANNEL or not user_id.isdecimal():
         logger.warning("Cannot deliver a reply to %s:%s on Telegram", channel, user_id)
         return
     try:  # an approval request shows the notice's photo as students will see it
-        await _send_reply(bot, int(user_id), reply, _once)
+        await _send_reply(bot, int(user_id), reply, relay_guard)
     except (Forbidden, BadRequest) as exc:
         logger.warning("Could not notify %s: %s", user_id, exc)
+    except TelegramError as exc:
+        logger.warning("Could not notify %s after retries: %s", user_id, exc)
 
 
 def request_from(update: Update, kind: Any, text: str = "", args: tuple[str, ...] = ()) -> Request:
@@ -381,6 +368,8 @@ def build_application(settings: Settings, conversation: Conversation) -> Applica
         # 429s arrive as FloodWait (with the wait) instead of PTB's warning-prone RetryAfter.
         .request(FloodAwareRequest(connection_pool_size=8, on_message=budget.take))
         .context_types(ContextTypes(context=BotContext))
+        # One user's updates in order, different users' side by side: a flood wait stalls only its own.
+        .concurrent_updates(PerUserUpdates())
         .post_init(post_init)
         .post_stop(stop_outbox)
     )
