@@ -153,7 +153,7 @@ class Conversation:
             return self._button(actor, request)
         if request.kind == "file":
             files = self.fair_editor if self.fair_editor.importing(actor) else self.editor
-            return files.receive_file(actor, request.text, request.file)
+            return files.receive_file(actor, request.text, request.file, request.prepared)
         if request.kind == "photo":
             return self._photo(actor, request)
         if request.kind == "other":

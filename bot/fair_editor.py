@@ -132,14 +132,14 @@ class FairEditor:
         dialog = self.store.dialog(actor.channel, actor.user_id)
         return dialog is not None and dialog[0] == "fair_import"
 
-    def receive_file(self, actor: Actor, filename: str, content: bytes) -> list[Reply]:
+    def receive_file(self, actor: Actor, filename: str, content: bytes, prepared: object = None) -> list[Reply]:
         """The fair file: check it whole, then show what it would change and wait for confirmation."""
         actor.require(Role.ADMIN)
         _, data = self.store.dialog(actor.channel, actor.user_id) or ("", {})
         fairs = self.store.all_fairs()
         active = {f.id: f.starts_at for f in fairs if f.status == "active"}  # a moved start must lie ahead
         try:
-            rows = parse_fairs_file(filename, content, self.tz, self.now(), active)
+            rows = parse_fairs_file(filename, content, self.tz, self.now(), active, prepared)
         except ImportProblems as problems:  # nothing changes; the flow waits for a better file
             return self._ask(actor, "fair_import", data, "file", problems.text())
         summary = summarize(fairs, rows)

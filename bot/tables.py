@@ -87,8 +87,15 @@ def check_upload(filename: str, data: bytes, supported: Sequence[str], wanted: s
     return suffix
 
 
-def read_table(suffix: str, data: bytes, limit: int, problems: list[Problem]) -> list[tuple[int, list[Cell]]]:
-    """The non-empty rows of an .xlsx or .csv upload: the header and up to `limit` + 1 more (to see "too many")."""
+def read_table(
+    suffix: str, data: bytes, limit: int, problems: list[Problem], prepared: object = None
+) -> list[tuple[int, list[Cell]]]:
+    """The non-empty rows of an .xlsx or .csv upload: the header and up to `limit` + 1 more (to see "too many").
+
+    `prepared`: the upload already read in a worker thread (bot.uploads.Preread), used when it is this one."""
+    rows = prepared.rows(data, limit, problems) if hasattr(prepared, "rows") else None
+    if rows is not None:
+        return rows
     if suffix == ".xlsx":
         try:
             return read_rows(data, limit + 2)

@@ -6,6 +6,7 @@ and sends what it returns. `build_application` wires everything in one place.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 from collections.abc import Awaitable, Callable, Iterator
@@ -53,6 +54,7 @@ from bot.telegram_transport import (
     telegram_photo,
 )
 from bot.telegram_updates import PerUserUpdates
+from bot.uploads import preread
 
 logger = logging.getLogger(__name__)
 
@@ -248,7 +250,9 @@ async def on_document(update: Update, context: BotContext) -> None:
         await send_replies(update, refusal, elsewhere=context.elsewhere)
         return
     content = bytes(await (await document.get_file()).download_as_bytearray())
-    await send_replies(update, context.conversation.handle(replace(request, file=content)), elsewhere=context.elsewhere)
+    prepared = await asyncio.to_thread(preread, request.text, content)  # the slow part, off the event loop
+    request = replace(request, file=content, prepared=prepared)
+    await send_replies(update, context.conversation.handle(request), elsewhere=context.elsewhere)
 
 
 async def on_text(update: Update, context: BotContext) -> None:
