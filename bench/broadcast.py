@@ -43,7 +43,7 @@ from bot.app import build_conversation  # noqa: E402
 from bot.pacing import SendBudget  # noqa: E402
 from bot.sender import Sender  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.store import Store, utcnow  # noqa: E402
+from bot.store import Store  # noqa: E402
 from bot.telegram_adapter import build_application  # noqa: E402
 from bot.telegram_transport import TelegramTransport, make_bot  # noqa: E402
 from tests.fakebotapi import FakeBotApi, running_application  # noqa: E402
@@ -61,10 +61,10 @@ def prepare(db: Path, recipients: int) -> int:
     for i in range(recipients):
         store.set_subscription("telegram", str(FIRST_CHAT + i), city="东莞")
     announcement_id = store.create_announcement(
-        "telegram:1", "【通知】5 月 20 日东莞人才招聘会 & 返莞实习双选会", "东莞", "", utcnow(), False, "scheduled",
+        "telegram:1", "【通知】5 月 20 日东莞人才招聘会 & 返莞实习双选会", "东莞", "", store.stamp(), False, "scheduled",
         link_text="报名", link_url="https://example.org/fair",
     )  # fmt: skip
-    store.enqueue(announcement_id, daily_cap=10, day_start=utcnow()[:10])
+    store.enqueue(announcement_id, daily_cap=10, day_start=store.stamp()[:10])
     store.close()
     return announcement_id
 

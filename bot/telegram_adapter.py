@@ -370,7 +370,7 @@ def build_application(settings: Settings, conversation: Conversation) -> Applica
         ApplicationBuilder()
         .token(settings.telegram_token)
         # 429s arrive as FloodWait (with the wait) instead of PTB's warning-prone RetryAfter.
-        .request(FloodAwareRequest(connection_pool_size=8, on_message=budget.take))
+        .request(FloodAwareRequest(connection_pool_size=8, on_message=budget.take, on_flood=budget.pause))
         .context_types(ContextTypes(context=BotContext))
         # One user's updates in order, different users' side by side: a flood wait stalls only its own.
         .concurrent_updates(PerUserUpdates())
