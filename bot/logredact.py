@@ -13,6 +13,8 @@ from collections.abc import Iterable
 
 #: A Telegram bot token: the bot's id, a colon, and a secret of 30+ URL-safe characters.
 TOKEN_PATTERN = re.compile(r"\d{3,}:[A-Za-z0-9_-]{30,}")
+#: WeChat's API URLs carry the access token (and the token request the app secret) as query parameters.
+QUERY_SECRET = re.compile(r"((?:access_token|secret)=)[^&\s\"']+")
 MASK = "<redacted>"
 
 
@@ -26,7 +28,7 @@ class RedactSecrets(logging.Filter):
     def redact(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, MASK)
-        return TOKEN_PATTERN.sub(MASK, text)
+        return QUERY_SECRET.sub(r"\1" + MASK, TOKEN_PATTERN.sub(MASK, text))
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:

@@ -27,6 +27,13 @@ def test_token_shaped_strings_and_configured_secrets_are_masked_in_message_args_
     assert text.count(MASK) == 3
 
 
+def test_wechat_query_secrets_are_masked() -> None:
+    url = "https://api.weixin.qq.com/cgi-bin/message/custom/send?access_token=ACCESS_abc-123&x=1"
+    token_url = "https://api.weixin.qq.com/cgi-bin/token?grant_type=client_credential&appid=wx1&secret=s3cr3t"
+    assert RedactSecrets().redact(url).endswith("access_token=<redacted>&x=1")
+    assert RedactSecrets().redact(token_url).endswith("appid=wx1&secret=<redacted>")
+
+
 async def test_a_debug_run_of_the_bot_writes_no_token(start_bot, api) -> None:
     root = logging.getLogger()
     stream = io.StringIO()

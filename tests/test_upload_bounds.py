@@ -79,6 +79,24 @@ def test_an_xlsx_styled_out_to_column_xfd_reads_only_its_real_cells(monkeypatch)
     assert calls <= (4 + xlsx.MAX_BLANK_RUN) * xlsx.MAX_COLUMNS  # not 16,384 cells for each of 1,504 rows
 
 
+def test_a_csv_stops_reading_after_a_long_run_of_empty_lines(monkeypatch) -> None:
+    from bot import tables
+
+    records = 0
+    reader = tables.csv.reader
+
+    def counting(*args, **kwargs):
+        nonlocal records
+        for record in reader(*args, **kwargs):
+            records += 1
+            yield record
+
+    monkeypatch.setattr(tables.csv, "reader", counting)
+    data = (HEADER + GOOD_ROW + ",,,,,\n" * 100_000).encode()  # 600 KB of empty rows
+    assert [e.id for e in parse_faq_file("faq.csv", data, CATEGORIES)] == ["contact"]
+    assert records <= 2 + xlsx.MAX_BLANK_RUN
+
+
 def test_an_xlsx_with_too_many_scattered_blank_rows_is_refused(monkeypatch) -> None:
     monkeypatch.setattr(xlsx, "MAX_BLANK_ROWS", 5)
     workbook = openpyxl.Workbook()
