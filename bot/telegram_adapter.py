@@ -20,7 +20,6 @@ from telegram import (
     InlineKeyboardMarkup,
     InputFile,
     Message,
-    MessageOriginUser,
     Update,
 )
 from telegram.constants import MessageLimit, ParseMode
@@ -43,8 +42,10 @@ from bot.conversation import Conversation, parse_command
 from bot.delivery import OutgoingMessage
 from bot.outbox_runner import OutboxRunner
 from bot.pacing import SendBudget
-from bot.replies import Reply, Request
+from bot.replies import Reply
 from bot.settings import Settings
+from bot.telegram_relay import Relays
+from bot.telegram_requests import request_from
 from bot.telegram_retry import answer_guard, relay_guard
 from bot.telegram_transport import (
     FloodAwareRequest,
@@ -72,9 +73,11 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
         return self.application.bot_data["conversation"]
 
     @property
-    def elsewhere(self) -> Elsewhere | None:
-        """Delivers a reply addressed to a user of another channel this process serves (WeChat), if any."""
-        return self.application.bot_data.get("elsewhere")
+    def outlets(self) -> dict[str, Any]:
+        """Where replies addressed to others go: `elsewhere` delivers to a user of another channel this process
+        serves (WeChat), if any; `relays` sends to another Telegram user in the background."""
+        data = self.application.bot_data
+        return {"elsewhere": data.get("elsewhere"), "relays": data.get("relays")}
 
 
 # -- rendering -----------------------------------------------------------------
@@ -140,7 +143,8 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 
 
 async def send_replies(
-    update: Update, replies: list[Reply], editable: Message | None = None, elsewhere: Elsewhere | None = None
+    update: Update, replies: list[Reply], editable: Message | None = None, elsewhere: Elsewhere | None = None,
+    relays: Relays | None = None,
 ) -> None:
     """Send each reply; a `replace` reply edits `editable` (the pressed message) when it can; one addressed to
     a user of another channel goes through `elsewhere` (an approval result to a WeChat ambassador)."""
@@ -152,7 +156,10 @@ async def send_replies(
             await elsewhere(*reply.to, OutgoingMessage.from_reply(reply))
             continue
         if reply.to is not None:  # meant for someone else: an admin's approval request, an author's result
-            await _send_to(chat.get_bot(), reply)
+            if relays is None:
+                await _send_to(chat.get_bot(), reply)
+            else:  # in the background: its flood waits are not the acting user's to sit out
+                relays.send(":".join(reply.to), partial(_send_to, chat.get_bot(), reply))
             continue
         if reply.replace and editable is not None and not telegram_photo(reply.photo):
             chunks = render_chunks(reply)
@@ -200,35 +207,6 @@ async def _send_to(bot: Any, reply: Reply) -> None:
         logger.warning("Could not notify %s after retries: %s", user_id, exc)
 
 
-def request_from(update: Update, kind: Any, text: str = "", args: tuple[str, ...] = ()) -> Request:
-    user = update.effective_user
-    return Request(
-        channel=CHANNEL,
-        user_id=str(user.id) if user else "0",
-        kind=kind,
-        text=text,
-        args=args,
-        name=user.full_name if user else "",
-        username=(user.username or "") if user else "",
-        target_user_id=_replied_user(update),
-    )
-
-
-def _replied_user(update: Update) -> str:
-    """The user a reply points at: the sender of a forwarded message, or of the replied-to message."""
-    message = update.effective_message
-    replied = message.reply_to_message if message else None
-    if replied is None:
-        return ""
-    origin = replied.forward_origin
-    if isinstance(origin, MessageOriginUser):
-        return str(origin.sender_user.id)
-    own = update.effective_user.id if update.effective_user else None
-    if replied.from_user and not replied.from_user.is_bot and origin is None and replied.from_user.id != own:
-        return str(replied.from_user.id)  # a group-like reply; in a private chat one's own messages are skipped
-    return ""
-
-
 # -- handlers ------------------------------------------------------------------
 
 
@@ -237,7 +215,7 @@ async def on_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     name, args = parse_command(message.text or "") or ("", ()) if message else ("", ())
     await send_replies(
-        update, context.conversation.handle(request_from(update, "command", name, args)), elsewhere=context.elsewhere
+        update, context.conversation.handle(request_from(update, "command", name, args)), **context.outlets
     )
 
 
@@ -247,19 +225,19 @@ async def on_document(update: Update, context: BotContext) -> None:
     request = replace(request_from(update, "file", document.file_name or "upload"), file_size=document.file_size or 0)
     refusal = context.conversation.file_gate(request)
     if refusal is not None:
-        await send_replies(update, refusal, elsewhere=context.elsewhere)
+        await send_replies(update, refusal, **context.outlets)
         return
     content = bytes(await (await document.get_file()).download_as_bytearray())
     prepared = await asyncio.to_thread(preread, request.text, content)  # the slow part, off the event loop
     request = replace(request, file=content, prepared=prepared)
-    await send_replies(update, context.conversation.handle(request), elsewhere=context.elsewhere)
+    await send_replies(update, context.conversation.handle(request), **context.outlets)
 
 
 async def on_text(update: Update, context: BotContext) -> None:
     """Treat free text as a question."""
     text = update.effective_message.text if update.effective_message else ""
     await send_replies(
-        update, context.conversation.handle(request_from(update, "text", text or "")), elsewhere=context.elsewhere
+        update, context.conversation.handle(request_from(update, "text", text or "")), **context.outlets
     )
 
 
@@ -272,7 +250,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         logger.debug("Could not answer callback query: %s", exc)
     replies = context.conversation.handle(request_from(update, "button", query.data or ""))
     editable = query.message if isinstance(query.message, Message) else None
-    await send_replies(update, replies, editable=editable, elsewhere=context.elsewhere)
+    await send_replies(update, replies, editable=editable, **context.outlets)
 
 
 async def on_photo(update: Update, context: BotContext) -> None:
@@ -280,20 +258,20 @@ async def on_photo(update: Update, context: BotContext) -> None:
     message = update.effective_message
     photo = f"{CHANNEL}:{message.photo[-1].file_id}"
     request = replace(request_from(update, "photo", message.caption or ""), photo=photo)
-    await send_replies(update, context.conversation.handle(request), elsewhere=context.elsewhere)
+    await send_replies(update, context.conversation.handle(request), **context.outlets)
 
 
 async def on_caption(update: Update, context: BotContext) -> None:
     """Treat a caption (of a video, say) as the question it usually is ("这个补贴怎么申请")."""
     caption = update.effective_message.caption if update.effective_message else ""
     await send_replies(
-        update, context.conversation.handle(request_from(update, "text", caption or "")), elsewhere=context.elsewhere
+        update, context.conversation.handle(request_from(update, "text", caption or "")), **context.outlets
     )
 
 
 async def on_other(update: Update, context: BotContext) -> None:
     """Reply politely to stickers, voice and anything else that is not text."""
-    await send_replies(update, context.conversation.handle(request_from(update, "other")), elsewhere=context.elsewhere)
+    await send_replies(update, context.conversation.handle(request_from(update, "other")), **context.outlets)
 
 
 async def on_error(update: object, context: BotContext) -> None:
@@ -349,6 +327,9 @@ async def stop_outbox(application: Application) -> None:
     The outbox stops first: its sends on the wire finish while WeChat's client is still open (closed
     under them, a notice that arrived would count as failed and go again). WeChat's last pushes
     may still use the sender's Telegram bot, so that shuts down last."""
+    relays: Relays | None = application.bot_data.get("relays")
+    if relays:
+        await relays.drain()
     runner, bot = application.bot_data.pop("outbox", None) or (None, None)
     if runner:
         await runner.stop()
@@ -383,6 +364,7 @@ def build_application(settings: Settings, conversation: Conversation) -> Applica
     application = builder.build()
     application.bot_data["conversation"] = conversation
     application.bot_data["budget"] = budget
+    application.bot_data["relays"] = Relays()
 
     # Private chats only: in a group the bot would answer every remark as a question.
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE

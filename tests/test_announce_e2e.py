@@ -150,3 +150,12 @@ async def test_the_authors_verdict_survives_flood_waits_and_the_admin_gets_no_ap
     assert str(1) in verdict["text"]
     await ask(api, ADMIN, "/help")  # the admin's next update runs after the approval was fully handled
     assert not [m for m in api.sent(ADMIN) if "出了点问题" in m["text"]]
+
+
+async def test_the_admin_is_not_kept_waiting_while_the_authors_verdict_sits_out_a_flood_wait(api, bot):
+    request = await compose(api)
+    api.fail_next("sendMessage", 429, retry_after=2, chat_id=AMBASSADOR, count=3)  # the outbox's report meets one too
+    await press(api, ADMIN, request, "an:ok:")
+    await ask(api, ADMIN, "/help")  # answered at once: the verdict is retried in the background
+    assert not [m for m in api.sent(AMBASSADOR) if "已审核通过" in m["text"]]
+    await api.wait_for_message(AMBASSADOR, lambda m: "已审核通过" in m["text"], timeout=10)
