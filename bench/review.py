@@ -122,13 +122,14 @@ def main() -> None:
             again, _ = timed(index.groups, since, 10)
             button, _ = timed(index.group_of, since, groups[0].ids[0])
             store.log_question("telegram", "1", "刚刚又有人问了一个问题", "none", None, 0.1)
-            changed, _ = timed(index.group_of, since, groups[0].ids[0])  # the log changed: listed again
+            changed, _ = timed(index.group_of, since, groups[0].ids[0])  # the log changed: the group read again
             new_entry, _ = timed(index.like, groups[0].text)
             store.close()
         print(f"{n:>10} {before:>8.3f} s{label:<4} {listed:>10.3f} s {again:>6.3f} s {button:>6.3f} s"
               f" {changed:>6.3f} s {new_entry:>8.3f} s {total:>7} {before / listed:>18.0f}x"
               f" {before / changed:>21.0f}x")  # fmt: skip
-    print("button*: a press after a new question was logged (the listing is made again); before, every press regrouped")
+    print("button*: a press after a new question was logged (its group's questions read again, no regrouping);"
+          " before, every press regrouped everything")
 
 
 if __name__ == "__main__":

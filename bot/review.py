@@ -12,7 +12,8 @@ Bounded for a big log (100,000 questions in a week, most of them junk):
    their own groups: they count in the total but are far below what the list shows;
 3. only the groups an admin sees (or presses a button of) are read row by row;
 4. `ReviewIndex` keeps each period's listing until the question log changes (a counter that
-   costs nothing to read), so a review button does not regroup.
+   costs nothing to read), and a review button acts on the listing the admin saw, reading only
+   its group's questions: a press never groups again, even when students asked more since.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class _Head:
 class Listing:
     heads: list[_Head]  # most asked first
     total: int  # groups in the period, the rarer unmerged keys included
-    read: dict[int, QuestionGroup] = field(default_factory=dict)  # by first id: groups read row by row
+    read: dict[int, tuple[tuple[int, int], QuestionGroup]] = field(default_factory=dict)  # by first id: as read
 
 
 def merge_similar(keys: list[str]) -> list[list[int]]:
@@ -121,15 +122,27 @@ class ReviewIndex:
         return [self._read(since, listing, head) for head in listing.heads[:limit]], listing.total
 
     def group_of(self, since: str, question_id: int) -> QuestionGroup | None:
-        """The group a listed question leads (its button's handle), or holds; None once it was handled."""
-        listing = self.listing(since)
+        """The group a listed question leads (its button's handle), or holds; None once it was handled.
+
+        A button acts on the list the admin saw: the period's listing as it was made, even when students
+        have asked more since (in a busy week they always have), so a press never groups again; only
+        after a restart is the listing made anew. The group's questions are read as they are now."""
+        cached = self._periods.get(since)
+        listing = cached[1] if cached else self.listing(since)
+        head = self._head(listing, question_id)
+        if head is None and cached is not None and cached[0] != self.store.question_log_version():
+            listing = self.listing(since)  # a button of an older list: look in the current one
+            head = self._head(listing, question_id)
+        group = self._read(since, listing, head) if head else None
+        return group if group and group.ids else None
+
+    def _head(self, listing: Listing, question_id: int) -> _Head | None:
         head = next((h for h in listing.heads if h.first_id == question_id), None)
         if head is None:
             question = self.store.question(question_id)
             key = review_key(question.text) if question else None
             head = next((h for h in listing.heads if key in h.keys), None)
-        group = self._read(since, listing, head) if head else None
-        return group if group and group.ids else None
+        return head
 
     def like(self, text: str, since: str = "0000") -> list[int]:
         """Ids of the questions to review that are `text` asked again (within SAME_QUESTION)."""
@@ -140,9 +153,10 @@ class ReviewIndex:
         return [row[0] for row in self.store.review_rows(since, [k for k, _, _ in hits])]
 
     def _read(self, since: str, listing: Listing, head: _Head) -> QuestionGroup:
-        """The group's questions; read once per listing (a listing lasts until the question log changes)."""
-        if head.first_id in listing.read:
-            return listing.read[head.first_id]
+        """The group's questions as they are now; kept until the question log changes."""
+        version = self.store.question_log_version()
+        if listing.read.get(head.first_id, (None,))[0] == version:
+            return listing.read[head.first_id][1]
         rows = self.store.review_rows(since, head.keys)
         group = QuestionGroup(rows[0][1] if rows else "")
         for question_id, text, outcome, rating, created_at, _ in rows:
@@ -152,5 +166,5 @@ class ReviewIndex:
             group.disliked += (rating or 0) < 0
             group.last_asked = max(group.last_asked, created_at)
         group.phrasings = list(dict.fromkeys(group.phrasings))
-        listing.read[head.first_id] = group
+        listing.read[head.first_id] = (version, group)
         return group
