@@ -313,12 +313,8 @@ class FairEditor:
         return [Reply(t.FAIR_EDITED.format(id=after.id, title=after.title) + moved)]
 
     def _cancel_fair(self, actor: Actor, args: tuple[str, ...]) -> list[Reply]:
-        fair_id = parse_id(args[0])
-        try:
-            if fair_id is None:
-                raise NotFoundError(args[0])
-            fair = self.store.fair(fair_id)
-        except NotFoundError:
+        fair = self._fair(args[0])
+        if fair is None:
             return [Reply(t.ADMIN_STALE)]
         if fair.status != "active":
             return [Reply(t.FAIR_ALREADY_CANCELLED.format(id=fair.id))]
@@ -377,14 +373,16 @@ class FairEditor:
         return fair, Reply(t.FAIR_NOT_ACTIVE.format(id=raw))
 
     def _active(self, fair_id: Any) -> Fair | None:
-        fair_id = parse_id(str(fair_id))
+        fair = self._fair(fair_id)
+        return fair if fair and fair.status == "active" else None
+
+    def _fair(self, raw: Any) -> Fair | None:
+        """The fair an id (typed, or from a button or a flow) names; None for a forged or gone one."""
+        fair_id = parse_id(str(raw))
         try:
-            if fair_id is None:
-                return None
-            fair = self.store.fair(fair_id)
+            return self.store.fair(fair_id) if fair_id is not None else None
         except NotFoundError:
             return None
-        return fair if fair.status == "active" else None
 
     def _preview(self, fair: Fair) -> Reply:
         """The fair as students see it; its link buttons open pages and change nothing."""
