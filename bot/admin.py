@@ -8,13 +8,14 @@ a student is refused and nothing changes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 from bot import texts
+from bot.ids import parse_id
 from bot.permissions import CITIES, Actor, Role
 from bot.replies import Button, Reply, Request
-from bot.review import QuestionGroup, group_questions
+from bot.review import QuestionGroup, ReviewIndex
 from bot.settings import Settings
 from bot.stats import compute_stats
 from bot.store import Store, iso
@@ -34,6 +35,10 @@ class AdminDesk:
     reload: Callable[[], None]  # re-index after an FAQ change
     #: Where the web console is served, once it is (its port may be chosen at start): /console links point there.
     web_url: str = ""
+    review: ReviewIndex = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.review = ReviewIndex(self.store)
 
     # -- roles ----------------------------------------------------------------
 
@@ -112,12 +117,12 @@ class AdminDesk:
             since_day = date.fromisoformat(args[0]) if args else self._today() - timedelta(days=REVIEW_DAYS - 1)
         except ValueError:
             return [Reply(texts.BAD_DATE.format(**texts.examples(self.store.clock.now(), self.settings.timezone)))]
-        groups = self._groups(since_day)
+        groups, total = self.review.groups(self._since(since_day), REVIEW_GROUPS_SHOWN)
         if not groups:
             return [Reply(texts.REVIEW_EMPTY.format(since=since_day.isoformat()))]
-        replies = [Reply(texts.REVIEW_TITLE.format(since=since_day.isoformat(), groups=len(groups)))]
+        replies = [Reply(texts.REVIEW_TITLE.format(since=since_day.isoformat(), groups=total))]
         day = since_day.strftime("%Y%m%d")  # buttons act on the same list the admin saw
-        for group in groups[:REVIEW_GROUPS_SHOWN]:
+        for group in groups:
             handle = f"{day}:{group.ids[0]}"
             others = (
                 "" if len(group.phrasings) == 1 else texts.REVIEW_ALSO.format(others="」「".join(group.phrasings[1:4]))
@@ -178,14 +183,13 @@ class AdminDesk:
         return [Reply(texts.ATTACHED.format(text=group.text, question=entry.question, count=group.count))]
 
     def finish_new_entry_review(self, question_text: str, actor: Actor) -> None:
-        """After an entry was created from a review group, take that group off the list."""
-        for group in group_questions(self.store.questions_to_review("0000")):
-            if question_text in group.phrasings:
-                self.store.mark_reviewed(group.ids, actor.key, "new-entry")
+        """After an entry was created from a review group, take that question, however asked, off the list."""
+        ids = self.review.like(question_text)
+        if ids:
+            self.store.mark_reviewed(ids, actor.key, "new-entry")
 
-    def _groups(self, since_day: date) -> list[QuestionGroup]:
-        since = datetime.combine(since_day, datetime.min.time(), self.settings.timezone).astimezone(UTC)
-        return group_questions(self.store.questions_to_review(iso(since)))
+    def _since(self, since_day: date) -> str:
+        return iso(datetime.combine(since_day, datetime.min.time(), self.settings.timezone).astimezone(UTC))
 
     def _group_of(self, since: str, question_id: str) -> QuestionGroup | None:
         """The group a listed question belongs to, regrouped over the same period the list showed."""
@@ -193,9 +197,8 @@ class AdminDesk:
             since_day = datetime.strptime(since, "%Y%m%d").date()
         except ValueError:
             return None
-        if not question_id.isdecimal():
-            return None
-        return next((g for g in self._groups(since_day) if int(question_id) in g.ids), None)
+        first_id = parse_id(question_id)
+        return None if first_id is None else self.review.group_of(self._since(since_day), first_id)
 
     # -- synonyms -------------------------------------------------------------------
 

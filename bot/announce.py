@@ -24,6 +24,7 @@ from bot import texts
 from bot.delivery import MAX_CAPTION_CHARS, caption_length
 from bot.editor import SKIP_WORDS
 from bot.following import TOPICS
+from bot.ids import parse_id
 from bot.permissions import CITIES, Actor, Role
 from bot.replies import Button, Reply
 from bot.settings import Settings
@@ -352,7 +353,8 @@ class Announcer:
     def _announcement(self, raw: str) -> Announcement | None:
         """A notice written by a person; reminders and digests are the system's, not for these buttons."""
         try:
-            announcement = self.store.announcement(int(raw)) if raw.isdecimal() else None
+            announcement_id = parse_id(raw)
+            announcement = self.store.announcement(announcement_id) if announcement_id is not None else None
         except NotFoundError:
             return None
         return announcement if announcement and announcement.kind == "notice" else None

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot import logredact
 from bot.conversation import Conversation
 from bot.delivery import OutgoingMessage
 from bot.flood import FloodGuard
@@ -35,12 +37,16 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def configure_logging(level: str, log_format: str = "text") -> None:
-    """Timestamped logs on stderr (plain, or JSON lines); jieba's start-up chatter only at DEBUG."""
+def configure_logging(level: str, log_format: str = "text", secrets: Iterable[str] = ()) -> None:
+    """Timestamped logs on stderr (plain, or JSON lines); jieba's start-up chatter only at DEBUG; `secrets`
+    (the bot token) and anything shaped like a Telegram token redacted from every record (PTB and httpx log
+    URLs at DEBUG)."""
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter() if log_format == "json"
                          else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))  # fmt: skip
     logging.basicConfig(level=level, handlers=[handler])
+    logging.getLogger().setLevel(level)  # also when handlers were already there (basicConfig then does nothing)
+    logredact.install(secrets)
     logging.getLogger("jieba").setLevel(logging.WARNING if level != "DEBUG" else logging.DEBUG)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("bm25s").setLevel(logging.WARNING)

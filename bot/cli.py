@@ -79,8 +79,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     serving = settings.telegram_token or settings.wechat_enabled
     interactive = args.command in ("chat", "ask", "admin", "faq", "fairs", "stats", "wechat", "web", *ops_cli.COMMANDS)
     interactive = interactive or not serving
-    configure_logging("WARNING" if interactive and settings.log_level == "INFO" else settings.log_level,
-                      settings.log_format)
+    configure_logging(
+        "WARNING" if interactive and settings.log_level == "INFO" else settings.log_level,
+        settings.log_format,
+        [s for s in (settings.telegram_token, settings.wechat_app_secret, settings.wechat_token) if s],
+    )
     if getattr(args, "admin", False):
         settings = replace(settings, console_admin=True)
     try:

@@ -30,6 +30,7 @@ from bot.fair_editor import FairEditor
 from bot.fairs import FairDesk
 from bot.flood import FloodGuard, Verdict
 from bot.following import TOPICS, Following
+from bot.ids import parse_id
 from bot.permissions import Actor, NotAllowed, Role, actor_for
 from bot.privacy import Privacy
 from bot.replies import Button, Reply, Request
@@ -165,7 +166,7 @@ class Conversation:
             return self._button(actor, request)
         if request.kind == "file":
             files = self.fair_editor if self.fair_editor.importing(actor) else self.editor
-            return files.receive_file(actor, request.text, request.file)
+            return files.receive_file(actor, request.text, request.file, request.prepared)
         if request.kind == "photo":
             return self._photo(actor, request)
         if request.kind == "other":
@@ -310,11 +311,11 @@ class Conversation:
 
     def _resolve(self, request: Request, kind: str, rest: str) -> list[Reply]:
         """A choice under "did you mean": record it for the admins, then answer or apologise."""
-        log_id, _, entry_id = rest.partition(":")
-        entry = self.kb.get(entry_id) if kind == "pick" else None
-        if not log_id.isdecimal() or (kind == "pick" and entry is None):
+        raw_id, _, entry_id = rest.partition(":")
+        log_id, entry = parse_id(raw_id), self.kb.get(entry_id) if kind == "pick" else None
+        if log_id is None or (kind == "pick" and entry is None):
             return [Reply(texts.STALE_BUTTON)]
-        if not self.store.resolve_question(int(log_id), request.channel, request.user_id, entry_id or None):
+        if not self.store.resolve_question(log_id, request.channel, request.user_id, entry_id or None):
             return [Reply(texts.STALE_BUTTON)]
         if entry:
             self.context.remember(request.channel, request.user_id, entry.id)
@@ -323,10 +324,11 @@ class Conversation:
 
     def _rate(self, request: Request, rest: str) -> list[Reply]:
         """👍/👎 under an answer: kept with the question; 👎 puts it on the admins' review list."""
-        log_id, _, value = rest.partition(":")
-        if not log_id.isdecimal() or value not in ("up", "down"):
+        raw_id, _, value = rest.partition(":")
+        log_id = parse_id(raw_id)
+        if log_id is None or value not in ("up", "down"):
             return [Reply(texts.STALE_BUTTON)]
-        if not self.store.rate_question(int(log_id), request.channel, request.user_id, 1 if value == "up" else -1):
+        if not self.store.rate_question(log_id, request.channel, request.user_id, 1 if value == "up" else -1):
             return [Reply(texts.STALE_BUTTON)]
         return [Reply(texts.RATED if value == "up" else texts.RATED_DOWN)]
 

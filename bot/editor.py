@@ -93,12 +93,14 @@ class Editor:
         self.store.audit(actor.key, "faq.export", fmt, None, len(kb.entries))
         return [Reply(t.EXPORTED.format(count=len(kb.entries)), document=(f"faq.{fmt}", content))]
 
-    def receive_file(self, actor: Actor, filename: str, content: bytes) -> list[Reply]:
-        """An uploaded file: check it whole, then show what it would change and wait for confirmation."""
+    def receive_file(self, actor: Actor, filename: str, content: bytes, prepared: object = None) -> list[Reply]:
+        """An uploaded file: check it whole, then show what it would change and wait for confirmation.
+
+        `prepared`: the file already read in a worker thread (bot.uploads)."""
         actor.require(Role.ADMIN)
         kb = self.knowledge()
         try:
-            incoming = parse_faq_file(filename, content, kb.categories, kb.entries)
+            incoming = parse_faq_file(filename, content, kb.categories, kb.entries, prepared)
         except ImportProblems as problems:
             lines = [p.reason for p in problems.problems]
             return [Reply(t.IMPORT_REJECTED.format(count=problems.total, problems="\n".join(lines)))]

@@ -39,6 +39,7 @@ from bot.fair_input import OPTIONAL, Refused, end_before_start, lead_code, lead_
 from bot.fair_io import FairRow, export_fairs, parse_fairs_file
 from bot.fair_io import summarize_fairs as summarize
 from bot.fairs import DEFAULT_LEADS, KINDS, LEAD_CHOICES, fair_card, fair_links, lead_labels, reminder_due
+from bot.ids import parse_id
 from bot.permissions import CITIES, Actor, Role
 from bot.replies import Button, Reply
 from bot.settings import Settings
@@ -133,14 +134,14 @@ class FairEditor:
         dialog = self.store.dialog(actor.channel, actor.user_id)
         return dialog is not None and dialog[0] == "fair_import"
 
-    def receive_file(self, actor: Actor, filename: str, content: bytes) -> list[Reply]:
+    def receive_file(self, actor: Actor, filename: str, content: bytes, prepared: object = None) -> list[Reply]:
         """The fair file: check it whole, then show what it would change and wait for confirmation."""
         actor.require(Role.ADMIN)
         _, data = self.store.dialog(actor.channel, actor.user_id) or ("", {})
         fairs = self.store.all_fairs()
         active = {f.id: f.starts_at for f in fairs if f.status == "active"}  # a moved start must lie ahead
         try:
-            rows = parse_fairs_file(filename, content, self.tz, self.now(), active)
+            rows = parse_fairs_file(filename, content, self.tz, self.now(), active, prepared)
         except ImportProblems as problems:  # nothing changes; the flow waits for a better file
             return self._ask(actor, "fair_import", data, "file", problems.text())
         summary = summarize(fairs, rows)
@@ -174,7 +175,7 @@ class FairEditor:
         kind, _, rest = action.partition(":")
         if kind == "x":
             return [Reply(t.DISMISSED_PROMPT)]
-        if kind in ("e", "c", "cx") and rest.isdecimal():
+        if kind in ("e", "c", "cx") and parse_id(rest) is not None:
             return {"e": self.start_edit, "c": self.ask_cancel, "cx": self._cancel_fair}[kind](actor, (rest,))
         flow, data = self.store.dialog(actor.channel, actor.user_id) or ("", {})
         token, _, value = rest.partition(":")
@@ -320,9 +321,8 @@ class FairEditor:
         return [Reply(t.FAIR_EDITED.format(id=after.id, title=after.title) + moved)]
 
     def _cancel_fair(self, actor: Actor, args: tuple[str, ...]) -> list[Reply]:
-        try:
-            fair = self.store.fair(int(args[0]))
-        except NotFoundError:
+        fair = self._fair(args[0])
+        if fair is None:
             return [Reply(t.ADMIN_STALE)]
         if fair.status != "active":
             return [Reply(t.FAIR_ALREADY_CANCELLED.format(id=fair.id))]
@@ -369,17 +369,22 @@ class FairEditor:
     def _chosen(self, args: tuple[str, ...], command: str) -> tuple[Fair | None, Reply]:
         """The active fair an admin named, or the reply saying what is wrong."""
         raw = args[0].lstrip("#") if args else ""
-        if not raw.isdecimal():
+        if parse_id(raw) is None:
             return None, Reply(t.FAIR_WHICH.format(command=command))
-        fair = self._active(int(raw))
+        fair = self._active(parse_id(raw))
         return fair, Reply(t.FAIR_NOT_ACTIVE.format(id=raw))
 
     def _active(self, fair_id: Any) -> Fair | None:
+        fair = self._fair(fair_id)
+        return fair if fair and fair.status == "active" else None
+
+    def _fair(self, raw: Any) -> Fair | None:
+        """The fair an id (typed, or from a button or a flow) names; None for a forged or gone one."""
+        fair_id = parse_id(str(raw))
         try:
-            fair = self.store.fair(int(fair_id))
-        except (NotFoundError, TypeError, ValueError):
+            return self.store.fair(fair_id) if fair_id is not None else None
+        except NotFoundError:
             return None
-        return fair if fair.status == "active" else None
 
     def _preview(self, fair: Fair) -> Reply:
         """The fair as students see it; its link buttons open pages and change nothing."""

@@ -65,7 +65,7 @@ class FairRow:
 
 
 def parse_fairs_file(
-    filename: str, data: bytes, tz: ZoneInfo, now: datetime, existing_ids: Collection[int]
+    filename: str, data: bytes, tz: ZoneInfo, now: datetime, existing_ids: Collection[int], prepared: object = None
 ) -> list[FairRow]:
     """Read and validate a whole upload; raise ImportProblems naming every problem, or return all fairs.
 
@@ -75,7 +75,7 @@ def parse_fairs_file(
     chat editor); an unchanged past start (a re-imported export) is fine."""
     suffix = check_upload(filename, data, SUPPORTED, ".xlsx 或 .csv")
     problems: list[Problem] = []
-    rows = table_rows(read_table(suffix, data, MAX_FAIRS, problems), LABELS, REQUIRED, problems)
+    rows = table_rows(read_table(suffix, data, MAX_FAIRS, problems, prepared), LABELS, REQUIRED, problems)
     if len(rows) > MAX_FAIRS:
         fail(f"招聘会太多（超过 {MAX_FAIRS} 场），请分批导入")
     starts = existing_ids if isinstance(existing_ids, Mapping) else {}

@@ -22,6 +22,7 @@ from datetime import UTC, datetime, time, timedelta
 from bot import texts
 from bot.announce import quiet_adjusted
 from bot.fair_ics import fair_calendar, ics_filename
+from bot.ids import parse_id
 from bot.permissions import Actor, Role
 from bot.replies import Button, Reply
 from bot.settings import Settings
@@ -292,13 +293,15 @@ class FairDesk:
     def button(self, actor: Actor, action: str) -> list[Reply]:
         kind, _, rest = action.partition(":")
         parts, admin = rest.split(":"), actor.role is Role.ADMIN
-        if kind == "fl" and len(parts) == 3 and parts[0].isdecimal() and (parts[2] in KINDS or not parts[2]):
-            return [self.list(int(parts[0]), parts[1], parts[2], replace=True, admin=admin)]
-        if not parts[0].isdecimal():
+        fair_id = parse_id(parts[0])  # an offset for "fl"
+        if fair_id is None:  # forged or mangled: never a number SQLite cannot hold
             return [Reply(texts.FAIR_STALE_BUTTON)]
-        fair_id = int(parts[0])
-        if kind == "frl" and len(parts) == 2 and parts[1].isdecimal():
-            return [self.toggle(actor, fair_id, int(parts[1]))]
+        if kind == "fl" and len(parts) == 3 and (parts[2] in KINDS or not parts[2]):
+            page = min(fair_id, 10_000)  # past the end shows the last page; page * PAGE_SIZE stays 64-bit
+            return [self.list(page, parts[1], parts[2], replace=True, admin=admin)]
+        lead = parse_id(parts[1]) if len(parts) == 2 else None
+        if kind == "frl" and lead is not None:
+            return [self.toggle(actor, fair_id, lead)]
         simple = {"fd": lambda: self.card(fair_id, admin), "fr": lambda: self.remind(actor, fair_id),
                   "fx": lambda: self.unremind(actor, fair_id), "fc": lambda: self.calendar(actor, fair_id)}  # fmt: skip
         if kind in simple and len(parts) == 1:

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from bot import texts
 from bot.tables import Problem, TableRow, check_upload, clip, fail, finish, read_table, table_rows, write_table
 from knowledge.entries import (
     ID_PATTERN,
@@ -34,6 +35,8 @@ from knowledge.entries import (
 
 SUPPORTED = (".xlsx", ".csv", ".yaml", ".yml")
 MAX_ENTRIES = 2000  # far above any real FAQ; a bigger file is the wrong file
+#: YAML nodes (mappings, lists, scalars) read at most: ~40 an entry, MAX_ENTRIES of them, and room.
+MAX_YAML_NODES = 50 * MAX_ENTRIES
 
 COLUMNS = ("id", "category", "question", "answer", "source", "alternates", "answer_en")
 REQUIRED = ("id", "category", "question", "answer")
@@ -52,19 +55,28 @@ class _Row(NamedTuple):
 
 
 def parse_faq_file(
-    filename: str, data: bytes, categories: Sequence[Category], current: Sequence[FaqEntry] = ()
+    filename: str,
+    data: bytes,
+    categories: Sequence[Category],
+    current: Sequence[FaqEntry] = (),
+    prepared: Any = None,
 ) -> list[FaqEntry]:
     """Read and validate a whole upload; raise ImportProblems naming every problem, or return all entries.
 
     A file without an optional column (an export made before English answers existed)
-    leaves that field of the `current` entries as it is.
+    leaves that field of the `current` entries as it is. `prepared`: the file already read in a
+    worker thread (bot.uploads.Preread).
     """
     suffix = check_upload(filename, data, SUPPORTED, ".xlsx、.csv 或 .yaml")
     problems: list[Problem] = []
     if suffix in (".xlsx", ".csv"):
-        rows = _faq_rows(table_rows(read_table(suffix, data, MAX_ENTRIES, problems), LABELS, REQUIRED, problems))
+        table = read_table(suffix, data, MAX_ENTRIES, problems, prepared)
+        rows = _faq_rows(table_rows(table, LABELS, REQUIRED, problems))
     else:
-        rows = _yaml_rows(data, problems)
+        ours = getattr(prepared, "data", None) is data
+        if ours and prepared.failure is not None:
+            raise prepared.failure
+        rows = _yaml_rows(data, problems, prepared.document if ours else None)
     if len(rows) > MAX_ENTRIES:
         fail(f"条目太多（超过 {MAX_ENTRIES} 条），请分批导入")
     live = {e.id: e for e in current}
@@ -85,15 +97,45 @@ def _faq_rows(rows: list[TableRow]) -> list[_Row]:
     return entries
 
 
-def _yaml_rows(data: bytes, problems: list[Problem]) -> list[_Row]:
-    """Entries from a file shaped like knowledge/faq.yaml; its categories are ignored."""
+class _BoundedLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors and aliases (a few KB of them expand to gigabytes: "billion laughs")
+    and stops after MAX_YAML_NODES nodes, so the work is bounded before anything is built."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._nodes = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _Refused(texts.YAML_NO_ALIASES, event.start_mark)
+        self._nodes += 1
+        if self._nodes > MAX_YAML_NODES:
+            raise _Refused(texts.YAML_TOO_BIG, event.start_mark)
+        return super().compose_node(parent, index)
+
+
+class _Refused(yaml.YAMLError):
+    def __init__(self, reason: str, mark: Any) -> None:
+        super().__init__(reason)
+        self.reason, self.problem_mark = reason, mark
+
+
+def load_yaml(data: bytes) -> Any:
+    """The YAML document, bounded (`_BoundedLoader`); an unreadable one is an ImportProblems for the admin."""
     try:
-        document = yaml.safe_load(data.decode("utf-8-sig"))
+        return yaml.load(data.decode("utf-8-sig"), Loader=_BoundedLoader)  # noqa: S506 (a SafeLoader)
     except UnicodeDecodeError:
         fail("YAML 文件必须是 UTF-8 编码")
     except (yaml.YAMLError, RecursionError) as exc:  # PyYAML recurses once per nesting level
         mark = getattr(exc, "problem_mark", None)
-        fail(f"YAML 格式有误{f'（第 {mark.line + 1} 行附近）' if mark else ''}，请检查缩进和冒号")
+        where = f"（第 {mark.line + 1} 行附近）" if mark else ""
+        fail(exc.reason.format(where=where, limit=MAX_ENTRIES) if isinstance(exc, _Refused) else f"YAML 格式有误{where}，请检查缩进和冒号")
+
+
+def _yaml_rows(data: bytes, problems: list[Problem], document: Any = None) -> list[_Row]:
+    """Entries from a file shaped like knowledge/faq.yaml (`document`: already loaded); its categories are ignored."""
+    document = load_yaml(data) if document is None else document
     entries = document.get("entries") if isinstance(document, dict) else None
     if not isinstance(entries, list):
         fail("YAML 文件里要有 entries 列表（格式同 knowledge/faq.yaml）")

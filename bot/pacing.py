@@ -40,16 +40,40 @@ class SendBudget:
         self.rate, self.clock = rate, clock
         self._interval = 1.0 / rate
         self._tolerance = (max(burst, 1.0) - 1.0) * self._interval
-        self._next_slot = float("-inf")
         self._recent: deque[float] = deque(maxlen=max(1, round(rate)))
         # 5 ms longer than the platform's second, so jitter between its clock and ours does not add one.
         self._window = self._recent.maxlen / rate + 0.005  # type: ignore[operator]
+        self._paused_until = float("-inf")
+        self._settle(clock())
+
+    def _settle(self, at: float) -> None:
+        """From `at` on, go at the paced rate as if the last second had been spent at it: no burst credit.
+
+        At a start, the process before may have sent up to the moment it died, and the platform counts
+        those; after a flood wait, a burst is what drew the 429. Either way the first second is paced."""
+        self._next_slot = at
+        self._recent.clear()
+        self._recent.extend(at - self._window + i * self._interval for i in range(self._recent.maxlen or 1))
 
     def delay(self, now: float | None = None) -> float:
         """Seconds until a paced send may go (0 or less: now)."""
         now = self.clock() if now is None else now
         full = self._recent[0] + self._window if len(self._recent) == self._recent.maxlen else now
-        return max(self._next_slot - self._tolerance, full) - now
+        return max(self._next_slot - self._tolerance, full, self._paused_until) - now
+
+    def pause(self, seconds: float, now: float | None = None) -> None:
+        """The platform asked for a flood wait (a 429's retry_after): no paced send for exactly that long,
+        then the paced rate again, not a catch-up burst. Answers still `take` (they cannot wait)."""
+        now = self.clock() if now is None else now
+        until = now + max(seconds, 0.0)
+        if until > self._paused_until:
+            self._paused_until = until
+            self._settle(until)
+
+    @property
+    def paused_until(self) -> float:
+        """When the current flood wait ends (in the past: none)."""
+        return self._paused_until
 
     def take(self, now: float | None = None) -> None:
         """Record a send: a paced one right after `delay` said go, or an answer that could not wait."""

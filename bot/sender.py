@@ -14,8 +14,9 @@ Why it is shaped like this:
   platform's limits and flood waits concern its own messages only. At most one
   message per chat per `per_chat_interval`; several sends at once so network
   latency does not cap throughput (8 cover ~0.3 s per send at 29/s).
-- 429 pauses the channel's sends (Telegram's flood wait is per bot) and resends the
-  same message without counting an attempt; during a long wait the deliveries in hand
+- 429 pauses the channel's sends (Telegram's flood wait is per bot) for exactly its retry_after,
+  through the channel's `SendBudget`, which then goes on at the paced rate (no catch-up burst),
+  and resends the same message without counting an attempt; during a long wait the deliveries in hand
   go back and none of that channel's is claimed, so other channels keep going and the
   event loop stays free; 403 is final and marks the student
   unreachable; other permanent errors are final; temporary ones back off
@@ -49,6 +50,8 @@ from bot.store import Announcement, Delivery, NotFoundError, Store
 
 logger = logging.getLogger(__name__)
 
+#: The channel whose budget is the default one (shared with its answers); others bring their own.
+DEFAULT_BUDGET_CHANNEL = "telegram"
 #: A flood wait longer than this gives deliveries back instead of holding the workers (seconds).
 LONG_FLOOD_WAIT = 5.0
 
@@ -138,6 +141,10 @@ class Sender:
     async def run(self, stop_event: asyncio.Event) -> None:
         """Resume what a dead process left in flight, then drain until `stop_event` is set."""
         self._stop = stop_event
+        # What was in flight may have arrived just before the stop: those chats wait their interval again.
+        now = self._clock()
+        for chat in self._store.in_flight_chats():
+            self._chat_next[chat] = now + self._per_chat
         resumed = self._store.reset_in_flight()
         if resumed:
             logger.warning("Resuming: %s deliveries were in flight at the last stop; they may arrive twice", resumed)
@@ -170,6 +177,12 @@ class Sender:
     def budget_for(self, channel: str) -> SendBudget:
         """The budget of `channel`'s platform: what sends to its users outside the sender take from."""
         return self._budgets.get(channel, self.budget)
+
+    def _own_budget(self, channel: str) -> SendBudget | None:
+        """`channel`'s budget when it is that platform's alone (a flood wait may pause it), else None."""
+        if channel in self._budgets:
+            return self._budgets[channel]
+        return self.budget if channel == DEFAULT_BUDGET_CHANNEL else None
 
     async def drain_once(self) -> int:
         """Send every delivery that is due, claiming `batch` at a time; return how many were claimed.
@@ -285,9 +298,11 @@ class Sender:
                 return await self._transport.send(d.channel, d.external_id, message)
             except RateLimited as exc:
                 self.stats.rate_limited += 1
+                if own := self._own_budget(d.channel):  # that platform's sends, its answers' too; never another's
+                    own.pause(exc.retry_after)
                 until = self._clock() + max(exc.retry_after, 0.0)
                 if until > self._flood_until.get(d.channel, float("-inf")):
-                    logger.warning("Flood wait: pausing the sender for %.1f s", exc.retry_after)
+                    logger.warning("Flood wait: pausing %s sends for %.1f s", d.channel, exc.retry_after)
                     self._flood_until[d.channel] = until
 
     async def _turn(self, chat: tuple[str, str]) -> None:
@@ -300,13 +315,13 @@ class Sender:
             if self._stop.is_set():
                 raise _Stopped
             now = self._clock()
-            flood_until = self._flood_until.get(chat[0], float("-inf"))
+            budget, own = self.budget_for(chat[0]), self._own_budget(chat[0])  # own: paused by answers' 429s too
+            flood_until = max(self._flood_until.get(chat[0], float("-inf")), own.paused_until if own else float("-inf"))
             if flood_until - now > LONG_FLOOD_WAIT:
                 raise _Deferred(flood_until)
             if flood_until > now:
                 await self._rest(flood_until - now)
                 continue
-            budget = self.budget_for(chat[0])
             wait = max(self._chat_next.get(chat, now) - now, budget.delay(now))
             if wait > 0:
                 await self._sleep(wait)

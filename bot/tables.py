@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, NoReturn, TypeVar
 
-from bot.xlsx import FORMULA_START, Cell, Formula, SheetError, read_rows, write_rows
+from bot.xlsx import FORMULA_START, MAX_BLANK_RUN, Cell, Formula, SheetError, read_rows, write_rows
 
 MACRO_OR_LEGACY = (".xlsm", ".xls", ".xlsb")
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -87,8 +87,15 @@ def check_upload(filename: str, data: bytes, supported: Sequence[str], wanted: s
     return suffix
 
 
-def read_table(suffix: str, data: bytes, limit: int, problems: list[Problem]) -> list[tuple[int, list[Cell]]]:
-    """The non-empty rows of an .xlsx or .csv upload: the header and up to `limit` + 1 more (to see "too many")."""
+def read_table(
+    suffix: str, data: bytes, limit: int, problems: list[Problem], prepared: object = None
+) -> list[tuple[int, list[Cell]]]:
+    """The non-empty rows of an .xlsx or .csv upload: the header and up to `limit` + 1 more (to see "too many").
+
+    `prepared`: the upload already read in a worker thread (bot.uploads.Preread), used when it is this one."""
+    rows = prepared.rows(data, limit, problems) if hasattr(prepared, "rows") else None
+    if rows is not None:
+        return rows
     if suffix == ".xlsx":
         try:
             return read_rows(data, limit + 2)
@@ -160,14 +167,19 @@ def _read_csv(data: bytes, problems: list[Problem], limit: int) -> list[tuple[in
     else:
         fail("无法识别文件编码，请在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”后再上传")
     table: list[tuple[int, list[Cell]]] = []
-    number = 0
+    number = blank_run = 0
     try:
         # A record is one Excel row even when a quoted cell spans several lines.
         for number, record in enumerate(csv.reader(io.StringIO(text, newline="")), 1):
             cells = [_csv_cell(value) for value in record]
             if any(cell and cell.strip() for cell in cells):
                 table.append((number, cells))
+                blank_run = 0
                 if len(table) > limit + 1:
+                    break
+            else:
+                blank_run += 1
+                if blank_run >= MAX_BLANK_RUN:  # empty lines (or commas) to the end: not more content
                     break
     except csv.Error as exc:
         problems.append(

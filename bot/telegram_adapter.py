@@ -20,11 +20,10 @@ from telegram import (
     InlineKeyboardMarkup,
     InputFile,
     Message,
-    MessageOriginUser,
     Update,
 )
 from telegram.constants import MessageLimit, ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -45,17 +44,21 @@ from bot.ops.monitor import Monitor
 from bot.ops.server import start_server
 from bot.outbox_runner import OutboxRunner
 from bot.pacing import SendBudget
-from bot.replies import Reply, Request
+from bot.replies import Reply
 from bot.settings import Settings
+from bot.telegram_relay import Relays
+from bot.telegram_requests import request_from
+from bot.telegram_retry import answer_guard, relay_guard
 from bot.telegram_transport import (
     FloodAwareRequest,
-    FloodWait,
     PollRequest,
     TelegramTransport,
     fits_a_caption,
     make_bot,
     telegram_photo,
 )
+from bot.telegram_updates import PerUserUpdates
+from bot.uploads import preread
 from bot.web.app import start_web, stop_web
 
 logger = logging.getLogger(__name__)
@@ -63,8 +66,6 @@ logger = logging.getLogger(__name__)
 CHANNEL = "telegram"
 #: Sends a message to a user of another channel: elsewhere(channel, external_id, message).
 Elsewhere = Callable[[str, str, OutgoingMessage], Awaitable[None]]
-#: Longest flood wait an interactive answer sits out before its one retry.
-MAX_ANSWER_WAIT = 10.0
 COMMANDS = tuple(texts.COMMANDS)
 
 
@@ -76,9 +77,11 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
         return self.application.bot_data["conversation"]
 
     @property
-    def elsewhere(self) -> Elsewhere | None:
-        """Delivers a reply addressed to a user of another channel this process serves (WeChat), if any."""
-        return self.application.bot_data.get("elsewhere")
+    def outlets(self) -> dict[str, Any]:
+        """Where replies addressed to others go: `elsewhere` delivers to a user of another channel this process
+        serves (WeChat), if any; `relays` sends to another Telegram user in the background."""
+        data = self.application.bot_data
+        return {"elsewhere": data.get("elsewhere"), "relays": data.get("relays")}
 
 
 # -- rendering -----------------------------------------------------------------
@@ -144,7 +147,8 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 
 
 async def send_replies(
-    update: Update, replies: list[Reply], editable: Message | None = None, elsewhere: Elsewhere | None = None
+    update: Update, replies: list[Reply], editable: Message | None = None, elsewhere: Elsewhere | None = None,
+    relays: Relays | None = None,
 ) -> None:
     """Send each reply; a `replace` reply edits `editable` (the pressed message) when it can; one addressed to
     a user of another channel goes through `elsewhere` (an approval result to a WeChat ambassador)."""
@@ -156,7 +160,10 @@ async def send_replies(
             await elsewhere(*reply.to, OutgoingMessage.from_reply(reply))
             continue
         if reply.to is not None:  # meant for someone else: an admin's approval request, an author's result
-            await _send_to(chat.get_bot(), reply)
+            if relays is None:
+                await _send_to(chat.get_bot(), reply)
+            else:  # in the background: its flood waits are not the acting user's to sit out
+                relays.send(":".join(reply.to), partial(_send_to, chat.get_bot(), reply))
             continue
         if reply.replace and editable is not None and not telegram_photo(reply.photo):
             chunks = render_chunks(reply)
@@ -168,29 +175,15 @@ async def send_replies(
                     if "not modified" in exc.message.lower():  # a double tap: it already shows this
                         continue
                     logger.debug("Could not edit message, sending a new one: %s", exc)  # e.g. too old to edit
-        await _send_reply(chat.get_bot(), chat.id, reply, _flood_safe)
+        await _send_reply(chat.get_bot(), chat.id, reply, answer_guard)
         if reply.document:
             name, content = reply.document
             await chat.send_document(InputFile(content, filename=name))
 
 
-async def _flood_safe(send: Any) -> Any:
-    """Send; on a flood wait (429, the bot's shared limit while a broadcast runs) wait and try once more."""
-    try:
-        return await send()
-    except FloodWait as exc:
-        logger.info("Flood wait of %.1f s on an answer; retrying once", exc.retry_after)
-        await asyncio.sleep(min(exc.retry_after, MAX_ANSWER_WAIT))
-        return await send()
-
-
-async def _once(send: Any) -> Any:
-    return await send()
-
-
 async def _send_reply(bot: Any, chat_id: int, reply: Reply, guard: Callable[[Any], Awaitable[Any]]) -> None:
     """A reply as new messages: its photo with the text as caption when it fits (else the text follows),
-    the text in chunks with the buttons under the last; each send through `guard` (e.g. `_flood_safe`)."""
+    the text in chunks with the buttons under the last; each send through `guard` (bot/telegram_retry.py)."""
     photo = telegram_photo(reply.photo)
     caption = render_caption(reply) if photo else None
     if photo:
@@ -204,44 +197,18 @@ async def _send_reply(bot: Any, chat_id: int, reply: Reply, guard: Callable[[Any
 
 
 async def _send_to(bot: Any, reply: Reply) -> None:
-    """Deliver a reply addressed to another Telegram user; one who never started the bot cannot get it."""
+    """Deliver a reply addressed to another Telegram user, retried through flood waits and network errors;
+    one who never started the bot cannot get it. A failure is logged: the acting user gets no apology for it."""
     channel, user_id = reply.to or ("", "")
     if channel != CHANNEL or not user_id.isdecimal():
         logger.warning("Cannot deliver a reply to %s:%s on Telegram", channel, user_id)
         return
     try:  # an approval request shows the notice's photo as students will see it
-        await _send_reply(bot, int(user_id), reply, _once)
+        await _send_reply(bot, int(user_id), reply, relay_guard)
     except (Forbidden, BadRequest) as exc:
         logger.warning("Could not notify %s: %s", user_id, exc)
-
-
-def request_from(update: Update, kind: Any, text: str = "", args: tuple[str, ...] = ()) -> Request:
-    user = update.effective_user
-    return Request(
-        channel=CHANNEL,
-        user_id=str(user.id) if user else "0",
-        kind=kind,
-        text=text,
-        args=args,
-        name=user.full_name if user else "",
-        username=(user.username or "") if user else "",
-        target_user_id=_replied_user(update),
-    )
-
-
-def _replied_user(update: Update) -> str:
-    """The user a reply points at: the sender of a forwarded message, or of the replied-to message."""
-    message = update.effective_message
-    replied = message.reply_to_message if message else None
-    if replied is None:
-        return ""
-    origin = replied.forward_origin
-    if isinstance(origin, MessageOriginUser):
-        return str(origin.sender_user.id)
-    own = update.effective_user.id if update.effective_user else None
-    if replied.from_user and not replied.from_user.is_bot and origin is None and replied.from_user.id != own:
-        return str(replied.from_user.id)  # a group-like reply; in a private chat one's own messages are skipped
-    return ""
+    except TelegramError as exc:
+        logger.warning("Could not notify %s after retries: %s", user_id, exc)
 
 
 # -- handlers ------------------------------------------------------------------
@@ -252,7 +219,7 @@ async def on_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     name, args = parse_command(message.text or "") or ("", ()) if message else ("", ())
     await send_replies(
-        update, context.conversation.handle(request_from(update, "command", name, args)), elsewhere=context.elsewhere
+        update, context.conversation.handle(request_from(update, "command", name, args)), **context.outlets
     )
 
 
@@ -262,17 +229,19 @@ async def on_document(update: Update, context: BotContext) -> None:
     request = replace(request_from(update, "file", document.file_name or "upload"), file_size=document.file_size or 0)
     refusal = context.conversation.file_gate(request)
     if refusal is not None:
-        await send_replies(update, refusal, elsewhere=context.elsewhere)
+        await send_replies(update, refusal, **context.outlets)
         return
     content = bytes(await (await document.get_file()).download_as_bytearray())
-    await send_replies(update, context.conversation.handle(replace(request, file=content)), elsewhere=context.elsewhere)
+    prepared = await asyncio.to_thread(preread, request.text, content)  # the slow part, off the event loop
+    request = replace(request, file=content, prepared=prepared)
+    await send_replies(update, context.conversation.handle(request), **context.outlets)
 
 
 async def on_text(update: Update, context: BotContext) -> None:
     """Treat free text as a question."""
     text = update.effective_message.text if update.effective_message else ""
     await send_replies(
-        update, context.conversation.handle(request_from(update, "text", text or "")), elsewhere=context.elsewhere
+        update, context.conversation.handle(request_from(update, "text", text or "")), **context.outlets
     )
 
 
@@ -285,7 +254,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         logger.debug("Could not answer callback query: %s", exc)
     replies = context.conversation.handle(request_from(update, "button", query.data or ""))
     editable = query.message if isinstance(query.message, Message) else None
-    await send_replies(update, replies, editable=editable, elsewhere=context.elsewhere)
+    await send_replies(update, replies, editable=editable, **context.outlets)
 
 
 async def on_photo(update: Update, context: BotContext) -> None:
@@ -293,20 +262,20 @@ async def on_photo(update: Update, context: BotContext) -> None:
     message = update.effective_message
     photo = f"{CHANNEL}:{message.photo[-1].file_id}"
     request = replace(request_from(update, "photo", message.caption or ""), photo=photo)
-    await send_replies(update, context.conversation.handle(request), elsewhere=context.elsewhere)
+    await send_replies(update, context.conversation.handle(request), **context.outlets)
 
 
 async def on_caption(update: Update, context: BotContext) -> None:
     """Treat a caption (of a video, say) as the question it usually is ("这个补贴怎么申请")."""
     caption = update.effective_message.caption if update.effective_message else ""
     await send_replies(
-        update, context.conversation.handle(request_from(update, "text", caption or "")), elsewhere=context.elsewhere
+        update, context.conversation.handle(request_from(update, "text", caption or "")), **context.outlets
     )
 
 
 async def on_other(update: Update, context: BotContext) -> None:
     """Reply politely to stickers, voice and anything else that is not text."""
-    await send_replies(update, context.conversation.handle(request_from(update, "other")), elsewhere=context.elsewhere)
+    await send_replies(update, context.conversation.handle(request_from(update, "other")), **context.outlets)
 
 
 async def on_error(update: object, context: BotContext) -> None:
@@ -366,6 +335,9 @@ async def stop_outbox(application: Application) -> None:
     The outbox stops first: its sends on the wire finish while WeChat's client is still open (closed
     under them, a notice that arrived would count as failed and go again). WeChat's last pushes
     may still use the sender's Telegram bot, so that shuts down last."""
+    relays: Relays | None = application.bot_data.get("relays")
+    if relays:
+        await relays.drain()
     await stop_web(application.bot_data.pop("web", None))
     runner, bot = application.bot_data.pop("outbox", None) or (None, None)
     ops = application.bot_data.pop("ops", None)
@@ -390,14 +362,20 @@ def build_application(settings: Settings, conversation: Conversation) -> Applica
     channels = (CHANNEL, "wechat") if settings.wechat_enabled else (CHANNEL,)
     monitor = Monitor(settings, conversation.store, channels=channels)
     conversation.on_question = monitor.question
+
+    def flooded(seconds: float) -> None:  # an answer met a 429: the bot's whole budget waits, and it is counted
+        budget.pause(seconds)
+        monitor.flood_wait(CHANNEL)
+
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token)
         # 429s arrive as FloodWait (with the wait) instead of PTB's warning-prone RetryAfter.
-        .request(FloodAwareRequest(connection_pool_size=8, on_message=budget.take,
-                                   on_flood=lambda: monitor.flood_wait(CHANNEL)))  # fmt: skip
+        .request(FloodAwareRequest(connection_pool_size=8, on_message=budget.take, on_flood=flooded))
         .get_updates_request(PollRequest(on_poll=lambda: monitor.seen(CHANNEL)))
         .context_types(ContextTypes(context=BotContext))
+        # One user's updates in order, different users' side by side: a flood wait stalls only its own.
+        .concurrent_updates(PerUserUpdates())
         .post_init(post_init)
         .post_stop(stop_outbox)
     )
@@ -408,6 +386,7 @@ def build_application(settings: Settings, conversation: Conversation) -> Applica
     application.bot_data["conversation"] = conversation
     application.bot_data["budget"] = budget
     application.bot_data["monitor"] = monitor
+    application.bot_data["relays"] = Relays()
 
     # Private chats only: in a group the bot would answer every remark as a question.
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE

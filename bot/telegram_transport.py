@@ -64,16 +64,12 @@ class FloodAwareRequest(HTTPXRequest):
     """HTTPXRequest that reports a 429 as `FloodWait` instead of PTB's warning-prone `RetryAfter`.
 
     With `on_message`, every call that puts a message in a chat is reported before it goes
-    out, so the outbox's budget knows what the answers to students have used.
+    out, so the outbox's budget knows what the answers to students have used; with `on_flood`,
+    a flood wait met by an answer pauses that budget (the limit is the bot's, not the chat's).
     """
 
-    def __init__(
-        self,
-        *args: Any,
-        on_message: Callable[[], None] | None = None,
-        on_flood: Callable[[], None] | None = None,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, on_message: Callable[[], None] | None = None,
+                 on_flood: Callable[[float], None] | None = None, **kwargs: Any) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         self._on_message, self._on_flood = on_message, on_flood
 
@@ -87,7 +83,7 @@ class FloodAwareRequest(HTTPXRequest):
             except (ValueError, KeyError, TypeError):
                 return code, payload  # no retry_after: PTB makes it a NetworkError, i.e. a back-off
             if self._on_flood:
-                self._on_flood()
+                self._on_flood(seconds)
             raise FloodWait(seconds)
         return code, payload
 

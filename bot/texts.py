@@ -516,3 +516,8 @@ BUTTON_FORGET_YES = "确定删除"
 BUTTON_FORGET_NO = "先不删"
 FORGOTTEN = "已删除你的全部数据 🙂 之后如需帮助，随时发消息给我。"
 FORGET_KEPT = "好的，数据保持不变。"
+
+# -- uploads ---------------------------------------------------------------------
+YAML_NO_ALIASES = "YAML 文件里不能使用锚点和别名（& 和 *）{where}，请把内容直接写出来后再上传"
+YAML_TOO_BIG = "YAML 文件的内容太多{where}（最多 {limit} 条问答），请分批导入"
+SHEET_TOO_MANY_BLANK_ROWS = "表格里有太多空行（读到第 {row} 行仍没有读完），请删掉多余的空行后重新上传"

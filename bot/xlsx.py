@@ -19,9 +19,17 @@ import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
+from bot import texts
+
 logger = logging.getLogger(__name__)
 
 MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
+#: Columns read from a row; our tables have about a dozen, and a header further right is not ours.
+MAX_COLUMNS = 64
+#: Reading stops after this many empty rows in a row (cells styled down to row 1,048,576) …
+MAX_BLANK_RUN = 1000
+#: … and an upload scattering more empty rows than this among its rows is refused.
+MAX_BLANK_ROWS = 10_000
 # Text Excel would evaluate if typed as is; such cells are written with Excel's own
 # "this is text" marker (quotePrefix), the same one a leading ' sets when typing.
 FORMULA_START = ("=", "+", "-", "@")
@@ -58,13 +66,24 @@ def read_rows(data: bytes, limit: int) -> list[tuple[int, list[Cell]]]:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # some writers record a wrong used range; read what is really there
         rows: list[tuple[int, list[Cell]]] = []
-        # iter_rows yields the gaps as empty rows, so counting from 1 gives Excel's row numbers.
-        for number, row in enumerate(sheet.iter_rows(), 1):
+        blank_run = 0
+        # iter_rows yields the gaps as empty rows, so counting from 1 gives Excel's row numbers. Every row is
+        # cut to MAX_COLUMNS: one styled cell at column XFD would otherwise pad each row to 16,384 cells.
+        for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), 1):
             cells = [_cell_text(cell) for cell in row]
+            while cells and cells[-1] is None:  # trailing empty cells
+                cells.pop()
             if any(cell and cell.strip() for cell in cells):
                 rows.append((number, cells))
+                blank_run = 0
                 if len(rows) >= limit:
                     break
+            else:
+                blank_run += 1
+                if blank_run >= MAX_BLANK_RUN:  # formatting to the end of the sheet, not more content
+                    break
+            if number >= limit + MAX_BLANK_ROWS:
+                raise SheetError(texts.SHEET_TOO_MANY_BLANK_ROWS.format(row=number))
         return rows
     except SheetError:
         raise

@@ -126,3 +126,36 @@ async def test_a_student_pressing_a_forged_approve_button_sends_nothing(api, bot
     assert (await api.wait_for_message(WUHAN[0]))["text"] == texts.NOT_ALLOWED
     assert bot.store.announcement(1).status == "pending"
     assert bot.store.delivery_counts(1) == {}
+
+
+async def compose(api: FakeBotApi) -> dict:
+    """An ambassador's notice submitted; the admin's approval request."""
+    await ask(api, AMBASSADOR, "/announce")
+    await ask(api, AMBASSADOR, "武汉站校园招聘会本周六在武汉大学举行")
+    topic = await ask(api, AMBASSADOR, "跳过")
+    when = await press(api, AMBASSADOR, topic, "an:topic:")
+    await press(api, AMBASSADOR, when, "an:time:")
+    summary = await api.wait_for_message(AMBASSADOR)
+    await press(api, AMBASSADOR, summary, "an:go:")
+    await api.wait_for_message(ADMIN)  # who asks, and for whom
+    return await api.wait_for_message(ADMIN)
+
+
+async def test_the_authors_verdict_survives_flood_waits_and_the_admin_gets_no_apology(api, bot):
+    request = await compose(api)
+    api.fail_next("sendMessage", 429, retry_after=1, count=2, chat_id=AMBASSADOR)  # a broadcast is running
+    approved = await press(api, ADMIN, request, "an:ok:")
+    assert "已通过" in approved["text"]
+    verdict = await api.wait_for_message(AMBASSADOR, lambda m: "通过" in m["text"], timeout=10)
+    assert str(1) in verdict["text"]
+    await ask(api, ADMIN, "/help")  # the admin's next update runs after the approval was fully handled
+    assert not [m for m in api.sent(ADMIN) if "出了点问题" in m["text"]]
+
+
+async def test_the_admin_is_not_kept_waiting_while_the_authors_verdict_sits_out_a_flood_wait(api, bot):
+    request = await compose(api)
+    api.fail_next("sendMessage", 429, retry_after=2, chat_id=AMBASSADOR, count=3)  # the outbox's report meets one too
+    await press(api, ADMIN, request, "an:ok:")
+    await ask(api, ADMIN, "/help")  # answered at once: the verdict is retried in the background
+    assert not [m for m in api.sent(AMBASSADOR) if "已审核通过" in m["text"]]
+    await api.wait_for_message(AMBASSADOR, lambda m: "已审核通过" in m["text"], timeout=10)

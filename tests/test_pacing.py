@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 
 import pytest
@@ -108,5 +109,48 @@ async def test_the_bots_answers_are_counted_in_the_budget_the_outbox_uses(api, t
                 api.send_text(student, "生活补贴怎么申请")
                 await api.wait_for_message(student)
             assert budget.delay() > 0  # two answers used this second's two slots: the outbox waits
+    finally:
+        store.close()
+
+
+def test_a_restarted_sender_does_not_burst_on_top_of_the_last_second_before_the_stop() -> None:
+    """The process before sent at the full rate until it died; the platform still counts those sends."""
+    clock = Clock()
+    before = paced_sends(SendBudget(29, clock=clock), clock, until=1005.0)
+    after = paced_sends(SendBudget(29, clock=clock), clock, until=1010.0)  # a new process, at once
+    assert most_in_a_second(before + after) <= 30
+    assert min(b - a for a, b in zip(after, after[1:], strict=False)) >= 1 / 29 - 1e-9  # paced from the first send
+    assert 140 <= len(after) <= 146  # and it still gets the whole rate
+
+
+def test_a_flood_wait_pauses_exactly_as_long_as_asked_then_goes_on_at_the_paced_rate() -> None:
+    clock = Clock()
+    budget = SendBudget(29, clock=clock)
+    before = paced_sends(budget, clock, until=1002.0)
+    budget.pause(1.0)  # the 429 came at 1002.0
+    after = paced_sends(budget, clock, until=1006.0)
+    assert before[-1] < 1002.0 and 1003.0 <= after[0] < 1003.0 + 2 / 29  # no longer than asked
+    assert most_in_a_second(after) <= 29  # and no catch-up burst after it
+    assert 85 <= len(after) <= 88
+
+
+async def test_a_flood_wait_met_by_an_answer_pauses_the_outbox_too(api, telegram_env, kb, seed, clock) -> None:
+    """Telegram's limit is the bot's: the broadcast must not keep sending into a flood wait an answer met."""
+    settings = Settings.from_env(telegram_env)
+    store = Store.open(settings.database_path, clock)
+    store.seed_faq(*seed)
+    application = build_application(settings, build_conversation(settings, store, kb))
+    budget: SendBudget = application.bot_data["budget"]
+    try:
+        async with running_application(application):
+            api.fail_next("sendMessage", 429, retry_after=3)
+            api.send_text(501, "生活补贴怎么申请")
+            await api.wait_for_call("sendMessage", lambda c: c.status == 429)
+            for _ in range(300):  # until the bot has read the 429 (the server logs it before answering)
+                if budget.delay() > 1.0:
+                    break
+                await asyncio.sleep(0.01)
+            assert budget.delay() > 1.0  # the outbox waits out the same flood wait
+            await api.wait_for_message(501, timeout=10)
     finally:
         store.close()

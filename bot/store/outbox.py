@@ -260,6 +260,10 @@ class OutboxStore:
 
     # -- deliveries: the sender's side ---------------------------------------------------
 
+    def in_flight_chats(self) -> list[tuple[str, str]]:
+        """(channel, external_id) of the deliveries marked in flight ('sending')."""
+        return self.db.execute("select distinct channel, external_id from deliveries where status = 'sending'").fetchall()
+
     def reset_in_flight(self) -> int:
         """At start-up: deliveries that were being sent when the process died go back to pending."""
         with self.db.atomic():

@@ -9,6 +9,8 @@ from typing import Any
 
 import sqlite_utils
 
+from knowledge.text import normalize
+
 
 @dataclass(frozen=True)
 class LoggedQuestion:
@@ -28,6 +30,11 @@ class LoggedQuestion:
 
 
 _COLUMNS = [f.name for f in fields(LoggedQuestion)]
+
+
+def review_key(text: str) -> str:
+    """What two ways of asking share when they are one question but for punctuation, case and script."""
+    return normalize(text).replace(" ", "") or text
 
 
 class QuestionStore:
@@ -56,6 +63,7 @@ class QuestionStore:
                     "score": score,
                     "suggestions": json.dumps(list(suggestions)),
                     "created_at": self.stamp(),
+                    "review_key": review_key(text),
                 }
             )
         return int(table.last_pk)
@@ -101,6 +109,49 @@ class QuestionStore:
             order_by="id",
         )
         return [LoggedQuestion(**{c: r[c] for c in _COLUMNS}) for r in rows]
+
+    _TO_REVIEW = "created_at >= ? and reviewed_at is null and (outcome in ('none', 'suggest') or rating < 0)"
+
+    def review_heads(self, since: str, limit: int) -> tuple[list[tuple[str, int, int, str, int]], int]:
+        """The `limit` most asked review keys from `since` on, most recent first among equals, as
+        (key, count, first id, last asked, answers rated 👎), and how many keys there are in all.
+        One aggregate query over a covering index: no row of the table is read."""
+        query = (f"select review_key, count(*) as n, min(id), max(created_at) as last, total(rating < 0), "
+                 f"count(*) over () from question_log where {self._TO_REVIEW} "
+                 f"group by review_key order by n desc, last desc limit ?")  # fmt: skip
+        rows = self.db.execute(query, [since, limit]).fetchall()
+        return [(k, n, i, last, int(d)) for k, n, i, last, d, _ in rows], rows[0][5] if rows else 0
+
+    def review_rows(self, since: str, keys: Sequence[str]) -> list[tuple[int, str, str, int | None, str, str]]:
+        """(id, text, outcome, rating, created_at, review_key) of the questions to review with these keys."""
+        if not keys:
+            return []
+        marks = ", ".join("?" * len(keys))
+        query = (f"select id, text, outcome, rating, created_at, review_key from question_log "
+                 f"where review_key in ({marks}) and {self._TO_REVIEW} order by id")  # fmt: skip
+        return self.db.execute(query, [*keys, since]).fetchall()
+
+    def review_keys_sized(self, since: str, shortest: int, longest: int) -> list[str]:
+        """The distinct review keys to review from `since` on whose length is within [shortest, longest]."""
+        query = (f"select distinct review_key from question_log "
+                 f"where length(review_key) between ? and ? and {self._TO_REVIEW}")  # fmt: skip
+        return [k for (k,) in self.db.execute(query, [shortest, longest, since]).fetchall()]
+
+    def question_log_version(self) -> tuple[int, int]:
+        """Changes whenever the question log does, at no cost: a counter bumped by temporary triggers for this
+        connection's writes, and SQLite's data_version for other processes' (the CLI's purge)."""
+        conn = self.db.conn
+        if not getattr(self, "_question_log_triggers", False):
+            conn.execute("create temp table if not exists question_log_version (v integer not null)")
+            if conn.execute("select count(*) from temp.question_log_version").fetchone()[0] == 0:
+                conn.execute("insert into temp.question_log_version values (0)")
+            for op in ("insert", "update", "delete"):
+                conn.execute(f"create temp trigger if not exists question_log_{op} after {op} on main.question_log "
+                             f"begin update question_log_version set v = v + 1; end")  # fmt: skip
+            self._question_log_triggers = True
+        (version,) = conn.execute("select v from temp.question_log_version").fetchone()
+        (data_version,) = conn.execute("pragma data_version").fetchone()
+        return version, data_version
 
     def mark_reviewed(self, question_ids: Sequence[int], actor: str, action: str) -> int:
         """Take questions off the review list (attached as an alternate, or dismissed); audited."""

@@ -312,6 +312,17 @@ def _migration_10(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_11(db: sqlite_utils.Database) -> None:
+    """Each logged question's review key (its normalised text), indexed: the review list groups in SQL."""
+    from bot.store.questions import review_key
+
+    db["question_log"].add_column("review_key", str)
+    rows = db.execute("select id, text from question_log").fetchall()
+    db.conn.executemany("update question_log set review_key = ? where id = ?", [(review_key(t), i) for i, t in rows])
+    # Covering: the review list's aggregate reads the index alone, never the table.
+    db["question_log"].create_index(["review_key", "created_at", "reviewed_at", "outcome", "rating"])
+
+
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_1,
     _migration_2,
@@ -323,4 +334,5 @@ MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_8,
     _migration_9,
     _migration_10,
+    _migration_11,
 )

@@ -16,6 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.faq_io import placeholder_problem
+from bot.ids import parse_id
 from bot.permissions import Actor
 from bot.store import NotFoundError
 from bot.web.auth import redirect
@@ -179,8 +180,11 @@ async def faq_restore(request: web.Request) -> web.Response:
     console = request.app[CONSOLE]
     entry_id = request.match_info["id"]
     form = await request.post()
+    revision = parse_id(str(form.get("revision", "")))  # a forged 40-digit number is "no such version"
     try:
-        console.store.rollback_entry(entry_id, int(str(form.get("revision", ""))), request[ACTOR].key)
+        if revision is None:
+            raise ValueError(form.get("revision"))
+        console.store.rollback_entry(entry_id, revision, request[ACTOR].key)
     except (NotFoundError, ValueError):
         raise redirect(f"/faq/{entry_id}/history", "没有这个版本。") from None
     console.conversation.reload_knowledge()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot import texts
+from bot.ids import parse_id
 from bot.store import NotFoundError
 from bot.web.auth import redirect
 from bot.web.context import ACTOR, CONSOLE, render
@@ -34,7 +35,7 @@ async def notice(request: web.Request) -> web.Response:
     console = request.app[CONSOLE]
     store = console.store
     try:
-        announcement = store.announcement(int(request.match_info["id"]))
+        announcement = store.announcement(_id(request))
     except NotFoundError:
         raise web.HTTPNotFound(text="没有这条通知。") from None
     return render(
@@ -49,7 +50,7 @@ async def decide(request: web.Request) -> web.Response:
     console = request.app[CONSOLE]
     form = await request.post()
     actor, announcer = request[ACTOR], console.conversation.announcer
-    announcement_id, verb = int(request.match_info["id"]), request.match_info["verb"]
+    announcement_id, verb = _id(request), request.match_info["verb"]
     if verb == "approve":
         replies = announcer.approve(actor, announcement_id)
     elif verb == "reject":
@@ -85,6 +86,14 @@ async def compose(request: web.Request) -> web.Response:
     flow = console.store.dialog(actor.channel, actor.user_id)
     return render(request, "desk.html", replies=mine, active=flow is not None and flow[0] == "announce",
                   importing=False, heading="发通知", back="/notices", endpoint="/notices/compose", prefix="an:")  # fmt: skip
+
+
+def _id(request: web.Request) -> int:
+    """The notice's id from the path; a number no notice can have (40 digits) is a 404, not an OverflowError."""
+    announcement_id = parse_id(request.match_info["id"])
+    if announcement_id is None:
+        raise web.HTTPNotFound(text="没有这条通知。")
+    return announcement_id
 
 
 def add_routes(router: web.UrlDispatcher) -> None:

@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot.review import group_questions
 from bot.store import iso
 from bot.web.auth import redirect
 from bot.web.context import ACTOR, CONSOLE, Console, render
@@ -38,12 +37,12 @@ async def unanswered(request: web.Request) -> web.Response:
     kb = console.conversation.kb
     since_day = _since(console, request.query.get("since", ""))
     since = datetime.combine(since_day, datetime.min.time(), console.settings.timezone).astimezone(UTC)
-    groups = group_questions(console.store.questions_to_review(iso(since)))
+    groups, total = console.conversation.admin.review.groups(iso(since), SHOWN)  # the chat's review list
     rows = []
-    for group in groups[:SHOWN]:
+    for group in groups:
         guesses = [e for e in (kb.get(s.entry_id) for s in kb.ask(group.text).scored[:3]) if e]
         rows.append((group, guesses))
-    return render(request, "unanswered.html", rows=rows, total=len(groups), since=since_day.isoformat(),
+    return render(request, "unanswered.html", rows=rows, total=total, since=since_day.isoformat(),
                   handle_day=since_day.strftime("%Y%m%d"), entries=kb.entries)  # fmt: skip
 
 

@@ -74,7 +74,7 @@ class FakeBotApi:
         self._seen_msgs: set[int] = set()
         self._seen_calls: set[int] = set()
         self._queries: dict[str, bool] = {}  # callback_query id -> answered
-        self._failures: defaultdict[str, list[tuple[int, str, int | None]]] = defaultdict(list)
+        self._failures: defaultdict[str, list[tuple[int, str, int | None, int | None]]] = defaultdict(list)
         self._blocked: set[int] = set()
         self._missing: set[int] = set()
         self._delays: dict[str, float] = {}
@@ -248,15 +248,16 @@ class FakeBotApi:
         description: str | None = None,
         retry_after: int | None = None,
         count: int = 1,
+        chat_id: int | None = None,
     ) -> None:
-        """Answer the next ``count`` calls of ``method`` with an error (429 defaults to 1 s)."""
+        """Answer the next ``count`` calls of ``method`` (to ``chat_id`` if given) with an error (429 defaults to 1 s)."""
         if error_code == 429 and retry_after is None:
             retry_after = 1
         description = description or {
             400: "Bad Request", 403: "Forbidden: bot was blocked by the user",
             429: f"Too Many Requests: retry after {retry_after}", 500: "Internal Server Error",
             502: "Bad Gateway"}.get(error_code, "Error")  # fmt: skip
-        self._failures[method.lower()] += [(error_code, description, retry_after)] * count
+        self._failures[method.lower()] += [(error_code, description, retry_after, chat_id)] * count
 
     def block_user(self, chat_id: int) -> None:
         self._blocked.add(chat_id)
@@ -406,8 +407,12 @@ class FakeBotApi:
 
     def _check_faults(self, method: str, p: JSON) -> None:
         lower = method.lower()
-        if self._failures.get(lower):
-            raise ApiError(*self._failures[lower].pop(0))
+        failures = self._failures.get(lower, [])
+        target = p.get("chat_id")
+        for i, (code, description, retry_after, chat_id) in enumerate(failures):
+            if chat_id is None or str(chat_id) == str(target):
+                del failures[i]
+                raise ApiError(code, description, retry_after)
         if "chat_id" not in p:
             return
         chat_id = self._chat_id(p)
