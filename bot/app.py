@@ -37,7 +37,7 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def configure_logging(level: str, log_format: str = "text", secrets: Iterable[str] = ()) -> None:
+def configure_logging(level: str, secrets: Iterable[str] = (), *, log_format: str = "text") -> None:
     """Timestamped logs on stderr (plain, or JSON lines); jieba's start-up chatter only at DEBUG; `secrets`
     (the bot token) and anything shaped like a Telegram token redacted from every record (PTB and httpx log
     URLs at DEBUG)."""

@@ -81,8 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     interactive = interactive or not serving
     configure_logging(
         "WARNING" if interactive and settings.log_level == "INFO" else settings.log_level,
-        settings.log_format,
         [s for s in (settings.telegram_token, settings.wechat_app_secret, settings.wechat_token) if s],
+        log_format=settings.log_format,
     )
     if getattr(args, "admin", False):
         settings = replace(settings, console_admin=True)

@@ -100,7 +100,7 @@ class Editor:
         actor.require(Role.ADMIN)
         kb = self.knowledge()
         try:
-            incoming = parse_faq_file(filename, content, kb.categories, kb.entries, prepared)
+            incoming = parse_faq_file(filename, content, kb.categories, kb.entries, prepared=prepared)
         except ImportProblems as problems:
             lines = [p.reason for p in problems.problems]
             return [Reply(t.IMPORT_REJECTED.format(count=problems.total, problems="\n".join(lines)))]

@@ -59,6 +59,7 @@ def parse_faq_file(
     data: bytes,
     categories: Sequence[Category],
     current: Sequence[FaqEntry] = (),
+    *,
     prepared: Any = None,
 ) -> list[FaqEntry]:
     """Read and validate a whole upload; raise ImportProblems naming every problem, or return all entries.

@@ -116,7 +116,7 @@ def test_a_file_read_ahead_gives_what_reading_it_in_place_gives(name, data) -> N
 
     prepared = preread(name, data)
     assert isinstance(prepared, Preread)
-    assert parse_faq_file(name, data, CATEGORIES, prepared) == parse_faq_file(name, data, CATEGORIES)
+    assert parse_faq_file(name, data, CATEGORIES, prepared=prepared) == parse_faq_file(name, data, CATEGORIES)
 
 
 ADMIN, STUDENT = 500, 600

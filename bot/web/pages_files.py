@@ -49,7 +49,7 @@ async def import_page(request: web.Request) -> web.Response:
 def _check(console: Console, filename: str, content: bytes) -> tuple[list[FaqEntry], ImportSummary, ImportSummary]:
     """The file's entries, and what importing them would change (keeping, or deleting, entries it lacks)."""
     kb = console.conversation.kb
-    incoming = parse_faq_file(filename, content, kb.categories)
+    incoming = parse_faq_file(filename, content, kb.categories, kb.entries)
     return incoming, summarize(kb.entries, incoming, delete_missing=False), summarize(kb.entries, incoming, True)
 
 
