@@ -32,6 +32,14 @@ def _base_url(raw: str) -> str:
     return url
 
 
+def _web_url(name: str, raw: str) -> str:
+    """An http(s) root URL without its trailing slash."""
+    url = raw.rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise SettingsError(f"{name} must start with http:// or https://, got {url!r}")
+    return url
+
+
 def _bool(name: str, raw: str) -> bool:
     value = raw.strip().lower()
     if value in ("1", "true", "yes", "on"):
@@ -89,10 +97,7 @@ def _wechat(env: Mapping[str, str]) -> dict[str, object]:
         if name in env and len(env[name]) != 43:
             raise SettingsError(f"{name} must be the 43 characters WeChat shows, got {len(env[name])}")
     if "WECHAT_API_BASE_URL" in env:
-        url = env["WECHAT_API_BASE_URL"].rstrip("/")
-        if not url.startswith(("http://", "https://")):
-            raise SettingsError(f"WECHAT_API_BASE_URL must start with http:// or https://, got {url!r}")
-        kwargs["wechat_api_base_url"] = url
+        kwargs["wechat_api_base_url"] = _web_url("WECHAT_API_BASE_URL", env["WECHAT_API_BASE_URL"])
     if "WECHAT_PORT" in env:
         kwargs["wechat_port"] = _int("WECHAT_PORT", env["WECHAT_PORT"], 1)
     if "WECHAT_PATH" in env:
@@ -114,10 +119,7 @@ def _web(env: Mapping[str, str]) -> dict[str, object]:
     if "WEB_PORT" in env:
         kwargs["web_port"] = _int("WEB_PORT", env["WEB_PORT"], 0)
     if "WEB_PUBLIC_URL" in env:
-        url = env["WEB_PUBLIC_URL"].rstrip("/")
-        if not url.startswith(("http://", "https://")):
-            raise SettingsError(f"WEB_PUBLIC_URL must start with http:// or https://, got {url!r}")
-        kwargs["web_public_url"] = url
+        kwargs["web_public_url"] = _web_url("WEB_PUBLIC_URL", env["WEB_PUBLIC_URL"])
     if "WEB_SECRET" in env:
         if len(env["WEB_SECRET"]) < 16:
             raise SettingsError("WEB_SECRET must be at least 16 characters (or left empty to generate one)")

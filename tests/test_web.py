@@ -174,6 +174,8 @@ async def test_every_page_renders_with_security_headers(admin_conversation):
             assert response.status == 200, path
             assert "script-src 'self'" in response.headers["Content-Security-Policy"]
             assert response.headers["Referrer-Policy"] == "no-referrer"
+            title = re.search(r"<title>(.*?)</title>", await response.text(), re.S).group(1)
+            assert "<" not in title and len(title) < 60, (path, title)  # a title, not markup
         assert (await client.get("/static/chart.umd.min.js")).status == 200
 
 
