@@ -60,6 +60,13 @@ def test_restore_is_refused_while_the_bot_runs(store, settings, clock, tmp_path)
         restore(backup, settings.database_path, clock.now())
 
 
+def test_a_console_chat_may_run_beside_the_bot_but_nothing_runs_during_a_restore(settings) -> None:
+    with RunLock(settings.database_path), RunLock(settings.database_path):  # the bot, and an admin's console
+        pass
+    with RunLock(settings.database_path, shared=False), pytest.raises(BackupError, match="正在恢复备份"):
+        RunLock(settings.database_path).__enter__()
+
+
 @pytest.mark.parametrize("content", [b"", b"not a database at all" * 100])
 def test_a_damaged_or_foreign_file_is_refused_and_nothing_changes(store, settings, clock, tmp_path, content) -> None:
     bad = tmp_path / "bot-20300101-000000.db"

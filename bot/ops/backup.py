@@ -124,7 +124,7 @@ def restore(backup: Path, database: Path, now: datetime) -> Path:
     backup API) to a temporary file next to the database and renamed over it, and the old
     database's WAL files go with it, so a crash half-way leaves either the old or the new."""
     checked = check_backup(backup)
-    with RunLock(database, purpose="恢复备份"):
+    with RunLock(database, purpose="恢复备份", shared=False):
         kept = database.with_name(f"{database.name}.before-restore-{now.astimezone(UTC):%Y%m%d-%H%M%S}")
         if database.exists():
             take_copy(database, kept)
@@ -149,22 +149,25 @@ def take_copy(source: Path, target: Path) -> None:
 
 
 class RunLock:
-    """An exclusive lock on `<database>.lock` for as long as the bot runs (or a restore works).
+    """A lock on `<database>.lock`: shared while a bot or a console chat uses the database (several may),
+    exclusive while a restore replaces it (alone).
 
     flock: released by the kernel when the process dies, so a crash never leaves it stale."""
 
-    def __init__(self, database: Path, purpose: str = "运行机器人") -> None:
+    def __init__(self, database: Path, purpose: str = "运行机器人", shared: bool = True) -> None:
         self.path = Path(str(database) + ".lock")
-        self.purpose = purpose
+        self.purpose, self.shared = purpose, shared
         self._fd: int | None = None
 
     def __enter__(self) -> RunLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, (fcntl.LOCK_SH if self.shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
+            if self.shared:  # only a restore holds it exclusively
+                raise BackupError(f"正在恢复备份（{self.path} 已被锁定），请等恢复完成后再{self.purpose}") from None
             raise BackupError(f"机器人正在使用数据库（{self.path} 已被锁定），无法{self.purpose}；请先停止机器人") from None
         self._fd = fd
         return self
