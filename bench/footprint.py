@@ -101,10 +101,15 @@ def measure(code_root: Path, runs: int, floor: bool = False) -> dict[str, tuple[
                     if p.is_file():
                         p.unlink()
                 for start in ("first start", "restart"):
-                    r = _run([sys.executable, "-c", _WRAP, sys.executable, "-m", "bot", "ask", QUESTION], code_root, cwd)
+                    r = _run(
+                        [sys.executable, "-c", _WRAP, sys.executable, "-m", "bot", "ask", QUESTION], code_root, cwd
+                    )
                     add(f"`python -m bot ask` ({start})", r["time"], r["rss"])
-            imp = _run([sys.executable, "-c", _PROBE.format(**{**(FLOOR if floor else BOT), "build": "", "ask": "1"}),
-                        db], code_root, cwd)
+            imp = _run(
+                [sys.executable, "-c", _PROBE.format(**{**(FLOOR if floor else BOT), "build": "", "ask": "1"}), db],
+                code_root,
+                cwd,
+            )
             add("import only", imp["import"], imp["rss"])
     return {k: (statistics.median(s for s, _ in v), max(m for _, m in v)) for k, v in figures.items()}
 
@@ -134,7 +139,9 @@ def main() -> None:
             if name not in figures:
                 continue
             seconds, rss = figures[name]
-            ratio = f"  x{seconds / base[name][0]:.2f} time, x{rss / base[name][1]:.2f} RSS" if figures is not base else ""
+            ratio = (
+                f"  x{seconds / base[name][0]:.2f} time, x{rss / base[name][1]:.2f} RSS" if figures is not base else ""
+            )
             print(f"  {label:<24} {seconds:7.3f} s  peak {rss:6.0f} MB{ratio}")
 
 
