@@ -16,6 +16,7 @@ from bot.flood import FloodGuard
 from bot.outbox_runner import Channels, OutboxRunner
 from bot.settings import Settings
 from bot.store import Store
+from knowledge import index_cache
 from knowledge.entries import DEFAULT_FAQ_PATH, DEFAULT_LEXICON_PATH, Lexicon, load_faq, load_lexicon
 from knowledge.kb import KnowledgeBase
 
@@ -70,6 +71,7 @@ def build_knowledge(settings: Settings, store: Store, faq_path: Path = DEFAULT_F
         live_lexicon(lexicon, store),
         settings.answer_threshold,
         settings.suggest_threshold,
+        cache_path=settings.database_path.parent / index_cache.FILE_NAME,
     )
 
 
