@@ -119,3 +119,16 @@ def test_build_knowledge_keeps_the_cache_beside_the_database(settings, store, an
     analysed.clear()
     build_knowledge(settings, store)
     assert analysed == []
+
+
+def test_new_vocabulary_from_an_admin_is_cached_for_the_next_start(seed, analysed, tmp_path):
+    path = tmp_path / index_cache.FILE_NAME
+    kb = _build(seed, path)
+    lexicon = replace(
+        kb.lexicon, synonyms={**kb.lexicon.synonyms, "见习": (*kb.lexicon.synonyms.get("见习", ()), "试岗")}
+    )
+    kb.replace_lexicon(lexicon)
+    analysed.clear()
+    restarted = _build(seed, path, lexicon=lexicon)
+    assert analysed == []
+    assert _answers(restarted) == _answers(kb)
