@@ -1,6 +1,6 @@
 """Start-up footprint: import time, time to the first answer and peak memory, this tree against the last release.
 
-Usage: python bench/footprint.py [--release 2b5a9bf] [--runs 3]
+Usage: python bench/footprint.py [--release 2b5a9bf] [--runs 3] [--entries 10000]
 
 Every figure comes from a fresh subprocess (same interpreter and venv), with an empty data
 folder for a first start and the same folder again for a restart:
@@ -14,7 +14,8 @@ Rows: (a) this working tree, (b) the previous release (`git archive <commit>` in
 folder, run with PYTHONPATH set to it), (c) the floor: a rapidfuzz-only bot that loads
 knowledge/faq.yaml and answers with rapidfuzz.process.extractOne. Times are the median of
 --runs, peak RSS the largest. Ratios are against the release measured in the same run.
-Asserts nothing.
+With --entries N, also the build + first answer of a synthetic base of N entries
+(bench/match_speed.py's generator), once each, first start and restart. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -114,6 +115,41 @@ def measure(code_root: Path, runs: int, floor: bool = False) -> dict[str, tuple[
     return {k: (statistics.median(s for s, _ in v), max(m for _, m in v)) for k, v in figures.items()}
 
 
+_LARGE = r"""
+import importlib.util, inspect, json, random, resource, sys, time
+from pathlib import Path
+from bot.settings import Settings
+from knowledge.entries import Category, load_faq, load_lexicon
+from knowledge.kb import KnowledgeBase
+spec = importlib.util.spec_from_file_location("match_speed", sys.argv[2])
+generator = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(generator)  # the code measured is already imported from PYTHONPATH
+_, seed = load_faq()
+entries = seed + generator.synthetic_entries(seed, int(sys.argv[3]) - len(seed), random.Random(20231))
+settings = Settings()
+cache = {"cache_path": Path(sys.argv[1])} if "cache_path" in inspect.signature(KnowledgeBase).parameters else {}
+started = time.perf_counter()
+kb = KnowledgeBase([Category("c", "c")], entries, load_lexicon(), settings.answer_threshold,
+                   settings.suggest_threshold, **cache)
+answer = kb.ask(QUESTION).faq_id
+print(json.dumps({"time": time.perf_counter() - started,
+                  "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+""".replace("QUESTION", repr(QUESTION))
+
+
+def measure_large(code_root: Path, entries: int) -> dict[str, tuple[float, float]]:
+    figures = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        cwd = Path(tmp)
+        (cwd / "data").mkdir()
+        args = [sys.executable, "-c", _LARGE, str(cwd / "data" / "index-cache.bin")]
+        args += [str(ROOT / "bench" / "match_speed.py"), str(entries)]
+        for start in ("first start", "restart"):
+            r = _run(args, code_root, cwd)
+            figures[f"{entries:,} entries: build + first ask ({start})"] = (r["time"], r["rss"])
+    return figures
+
+
 def release_tree(commit: str, into: Path) -> Path:
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit], capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
@@ -124,13 +160,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--release", default="2b5a9bf", help="the previous release's commit")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--entries", type=int, default=0, help="also a synthetic base of this many entries")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
+        release = release_tree(args.release, Path(tmp))
         rows = {
             "this tree": measure(ROOT, args.runs),
-            f"release {args.release}": measure(release_tree(args.release, Path(tmp)), args.runs),
+            f"release {args.release}": measure(release, args.runs),
             "floor (rapidfuzz only)": measure(ROOT, args.runs, floor=True),
         }
+        if args.entries:
+            rows["this tree"].update(measure_large(ROOT, args.entries))
+            rows[f"release {args.release}"].update(measure_large(release, args.entries))
     base = rows[f"release {args.release}"]
     print(f"start-up footprint, seed knowledge base, question {QUESTION!r}; median of {args.runs} runs")
     for name in base:
