@@ -8,16 +8,18 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import logredact
-from bot.conversation import Conversation
-from bot.delivery import OutgoingMessage
-from bot.flood import FloodGuard
-from bot.outbox_runner import Channels, OutboxRunner
 from bot.settings import Settings
 from bot.store import Store
+from knowledge import index_cache
 from knowledge.entries import DEFAULT_FAQ_PATH, DEFAULT_LEXICON_PATH, Lexicon, load_faq, load_lexicon
 from knowledge.kb import KnowledgeBase
+
+if TYPE_CHECKING:  # imported where used: `python -m bot ask` needs none of the chat (nor openpyxl under it)
+    from bot.conversation import Conversation
+    from bot.outbox_runner import OutboxRunner
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +72,7 @@ def build_knowledge(settings: Settings, store: Store, faq_path: Path = DEFAULT_F
         live_lexicon(lexicon, store),
         settings.answer_threshold,
         settings.suggest_threshold,
+        cache_path=settings.database_path.parent / index_cache.FILE_NAME,
     )
 
 
@@ -83,6 +86,9 @@ def build_conversation(settings: Settings, store: Store | None = None, kb: Knowl
 
     Tests pass a ready `kb` to share one index between many fresh databases.
     """
+    from bot.conversation import Conversation
+    from bot.flood import FloodGuard
+
     store = store or Store.open(settings.database_path, settings.clock())
     if kb is None:
         kb = build_knowledge(settings, store)  # seeds the FAQ and the synonym table
@@ -95,6 +101,9 @@ async def run_outbox(
     conversation: Conversation, transports: dict[str, object], **sender_options: object
 ) -> OutboxRunner:
     """Start the outbox (scheduler + sender) over every channel's transport, and connect the core's hooks."""
+    from bot.delivery import OutgoingMessage
+    from bot.outbox_runner import Channels, OutboxRunner
+
     render = lambda a: OutgoingMessage.from_reply(conversation.render_notice(a))  # noqa: E731
     runner = OutboxRunner(conversation.settings, conversation.store, Channels(transports), render, **sender_options)
     await runner.start()

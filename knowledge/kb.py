@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
+from knowledge import index_cache
 from knowledge.analyzer import Analyzer
 from knowledge.entries import Category, FaqEntry, Lexicon
 from knowledge.matcher import MatchIndex, Scored
@@ -80,11 +82,21 @@ class KnowledgeBase:
         lexicon: Lexicon,
         answer_threshold: float,
         suggest_threshold: float,
+        cache_path: Path | None = None,
     ) -> None:
+        """`cache_path`: where the analysed phrasings are kept between starts (knowledge/index_cache.py)."""
         self.answer_threshold = answer_threshold
         self.suggest_threshold = suggest_threshold
+        self.cache_path = cache_path
         analyzer = Analyzer(lexicon)
-        self._snapshot = _Snapshot(MatchIndex(entries, analyzer), {e.id: e for e in entries}, list(categories))
+        cached = index_cache.load(cache_path, lexicon) if cache_path else None
+        index = MatchIndex(entries, analyzer, cached=cached)
+        self._snapshot = _Snapshot(index, {e.id: e for e in entries}, list(categories))
+        self._save_cache(stale=cached is None or index.fresh > 0 or len(cached) != len(index.analysed()))
+
+    def _save_cache(self, stale: bool = True) -> None:
+        if self.cache_path and stale:
+            index_cache.save(self.cache_path, self.lexicon, self.index.analysed())
 
     def replace_entries(self, entries: Sequence[FaqEntry], categories: Sequence[Category] | None = None) -> None:
         """Build an index for new entries, then swap it in with one assignment.
@@ -105,6 +117,7 @@ class KnowledgeBase:
         previous = self._snapshot
         index = MatchIndex(previous.index.entries, Analyzer(lexicon))
         self._snapshot = _Snapshot(index, previous.by_id, previous.categories)
+        self._save_cache()
 
     @property
     def analyzer(self) -> Analyzer:

@@ -33,7 +33,7 @@ from __future__ import annotations
 import functools
 import math
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import bm25s
@@ -103,6 +103,14 @@ class _Analysed:
     vocabulary: _Vocabulary
 
 
+#: What an entry's analysis depends on (the texts `_analyse` reads): the key of the on-disk cache.
+EntryText = tuple[str, tuple[str, ...], str]
+
+
+def entry_text(entry: FaqEntry) -> EntryText:
+    return (entry.question, tuple(entry.alternates), entry.answer)
+
+
 def _analyse(entry: FaqEntry, analyzer: Analyzer) -> _Analysed:
     analyses = [a for a in map(analyzer.analyze, entry.phrasings) if not a.empty]
     return _Analysed(
@@ -124,8 +132,18 @@ class _Vocabulary:
 class MatchIndex:
     """An immutable index over a list of entries; build a new one when entries change."""
 
-    def __init__(self, entries: Sequence[FaqEntry], analyzer: Analyzer, previous: MatchIndex | None = None) -> None:
-        """Index `entries`; entries unchanged since `previous` reuse its analysis, so an edit re-indexes fast."""
+    def __init__(
+        self,
+        entries: Sequence[FaqEntry],
+        analyzer: Analyzer,
+        previous: MatchIndex | None = None,
+        cached: Mapping[EntryText, _Analysed] | None = None,
+    ) -> None:
+        """Index `entries`; entries unchanged since `previous` reuse its analysis, so an edit re-indexes fast.
+
+        `cached`: analyses read from disk (knowledge/index_cache.py), made with this analyzer's
+        code and lexicon, by entry text; `fresh` counts the entries that had to be analysed.
+        """
         self.analyzer = analyzer
         self.entries = list(entries)
         # Per entry, only compact data (interned feature strings, pinyin), not whole
@@ -134,8 +152,12 @@ class MatchIndex:
         reuse = previous._analysed if previous is not None and previous.analyzer is analyzer else {}
         raw: list[tuple[int, tuple[str, ...], str]] = []
         self._vocabularies: list[_Vocabulary] = []
+        self.fresh = 0
         for i, entry in enumerate(self.entries):
-            analysed = reuse.get(entry) or _analyse(entry, analyzer)
+            analysed = reuse.get(entry) or (cached.get(entry_text(entry)) if cached else None)
+            if analysed is None:
+                analysed = _analyse(entry, analyzer)
+                self.fresh += 1
             self._analysed[entry] = analysed
             raw.extend((i, features, pinyin) for features, pinyin in analysed.phrasings)
             self._vocabularies.append(analysed.vocabulary)
@@ -162,6 +184,10 @@ class MatchIndex:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def analysed(self) -> dict[EntryText, _Analysed]:
+        """Every entry's analysis by its text: what the on-disk cache holds."""
+        return {entry_text(e): a for e, a in self._analysed.items()}
 
     def idf(self, feature: str) -> float:
         """Weight of a question feature; one no entry uses weighs the most.
