@@ -55,6 +55,10 @@ class PeopleStore:
     def touch_user(self, channel: str, external_id: str, name: str = "", username: str = "") -> None:
         """Record that a user was seen now (first_seen is kept from the first time)."""
         now = self.stamp()
+        with self.writing():
+            self._touch_user(channel, external_id, name, username, now)
+
+    def _touch_user(self, channel: str, external_id: str, name: str, username: str, now: str) -> None:
         self.db.execute(
             """
             insert into users (channel, external_id, name, username, first_seen, last_seen)
@@ -71,7 +75,6 @@ class PeopleStore:
             "update subscriptions set reachable = 1 where channel = ? and external_id = ? and reachable = 0",
             [channel, external_id],
         )
-        self.db.conn.commit()
 
     def user(self, channel: str, external_id: str) -> dict[str, Any]:
         try:
@@ -138,8 +141,12 @@ class PeopleStore:
     # -- roles --------------------------------------------------------------
 
     def roles_of(self, channel: str, external_id: str) -> list[RoleGrant]:
-        rows = self.db["roles"].rows_where("channel = ? and external_id = ?", [channel, external_id], order_by="role")
-        return [RoleGrant(**r) for r in rows]
+        # Plain SQL: asked for every message, where sqlite-utils' rows_where first looks the table up (3 queries).
+        rows = self.db.execute(
+            "select * from roles where channel = ? and external_id = ? order by role", [channel, external_id]
+        )
+        columns = [c[0] for c in rows.description]
+        return [RoleGrant(**dict(zip(columns, row, strict=True))) for row in rows.fetchall()]
 
     def role_grants(self) -> list[RoleGrant]:
         """Everyone with a role, with their display name when the bot has seen them."""
