@@ -52,9 +52,10 @@ class Store(
         """One commit for all the writes of one incoming message (seen, topic, question logged...)
         instead of one each. Blocks that must be all or nothing still run in `db.atomic()`, a savepoint
         here. After an error the writes done are committed as well, as if each had committed alone.
-        Everything runs on the event loop's thread and holds the write lock only for the message's
-        own work (a few ms); nothing is sent before the batch ends, so the outbox still marks a
-        delivery sent only after its send."""
+        Everything runs on the event loop's thread, synchronously: a batch never spans an `await` (other
+        tasks' writes would join it) and holds the write lock only for the message's own work (a few
+        ms). Nothing is sent before the batch ends, so the outbox still marks a delivery sent only
+        after its send."""
         if self.db.conn.in_transaction:  # nested: the open transaction commits it
             yield
             return

@@ -56,25 +56,22 @@ class PeopleStore:
         """Record that a user was seen now (first_seen is kept from the first time)."""
         now = self.stamp()
         with self.writing():
-            self._touch_user(channel, external_id, name, username, now)
-
-    def _touch_user(self, channel: str, external_id: str, name: str, username: str, now: str) -> None:
-        self.db.execute(
-            """
-            insert into users (channel, external_id, name, username, first_seen, last_seen)
-            values (?, ?, ?, ?, ?, ?)
-            on conflict (channel, external_id) do update set
-                name = coalesce(nullif(excluded.name, ''), users.name),
-                username = coalesce(nullif(excluded.username, ''), users.username),
-                last_seen = excluded.last_seen
-            """,
-            [channel, external_id, name, username, now, now],
-        )
-        # Writing to the bot again makes a student who had blocked it reachable again.
-        self.db.execute(
-            "update subscriptions set reachable = 1 where channel = ? and external_id = ? and reachable = 0",
-            [channel, external_id],
-        )
+            self.db.execute(
+                """
+                insert into users (channel, external_id, name, username, first_seen, last_seen)
+                values (?, ?, ?, ?, ?, ?)
+                on conflict (channel, external_id) do update set
+                    name = coalesce(nullif(excluded.name, ''), users.name),
+                    username = coalesce(nullif(excluded.username, ''), users.username),
+                    last_seen = excluded.last_seen
+                """,
+                [channel, external_id, name, username, now, now],
+            )
+            # Writing to the bot again makes a student who had blocked it reachable again.
+            self.db.execute(
+                "update subscriptions set reachable = 1 where channel = ? and external_id = ? and reachable = 0",
+                [channel, external_id],
+            )
 
     def user(self, channel: str, external_id: str) -> dict[str, Any]:
         try:
