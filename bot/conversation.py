@@ -137,15 +137,16 @@ class Conversation:
         verdict = Verdict.OK if actor.role is Role.ADMIN else self.flood.check(actor.key)
         if verdict is Verdict.DROP:  # do no work at all for a flood
             return []
-        self.store.touch_user(request.channel, request.user_id, clean(request.name), clean(request.username))
-        if verdict is Verdict.WARN:
-            return [Reply(texts.FLOOD)]
-        self._refresh_knowledge()
-        try:
-            return self._route(actor, request)
-        except NotAllowed as refusal:
-            logger.warning("Refused %s %r to %s", request.kind, request.text[:40], actor.key)
-            return [Reply(texts.NOT_AMBASSADOR if refusal.needed is Role.AMBASSADOR else texts.NOT_ALLOWED)]
+        with self.store.batch():  # one commit for the message: seen, its topic, its question logged
+            self.store.touch_user(request.channel, request.user_id, clean(request.name), clean(request.username))
+            if verdict is Verdict.WARN:
+                return [Reply(texts.FLOOD)]
+            self._refresh_knowledge()
+            try:
+                return self._route(actor, request)
+            except NotAllowed as refusal:
+                logger.warning("Refused %s %r to %s", request.kind, request.text[:40], actor.key)
+                return [Reply(texts.NOT_AMBASSADOR if refusal.needed is Role.AMBASSADOR else texts.NOT_ALLOWED)]
 
     def file_gate(self, request: Request) -> list[Reply] | None:
         """Before a channel downloads an upload: the refusal or size complaint to send, or None to go ahead."""

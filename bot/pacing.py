@@ -14,7 +14,7 @@ Two rules together (why both):
 - a sliding window never lets more than `rate` messages (paced or not) into any
   second, which is how Telegram counts, so catching up never eats the headroom.
 
-The `limits` library (used for the students' flood guard) cannot say *when* the
+The `limits` library (which the students' flood guard used) cannot say *when* the
 next slot frees up, nor record a message that goes out over the limit, which is
 what interactive answers do; hence these few lines by hand.
 """

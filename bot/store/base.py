@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlite_utils
@@ -35,6 +37,35 @@ class Store(
         self.db = db
         self.clock = clock or Clock()
 
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Statements that belong together: in a transaction of their own, or in the one already open
+        (a `batch()`, a caller's `db.atomic()`), which commits them with the rest."""
+        if self.db.conn.in_transaction:
+            yield
+            return
+        with self.db.atomic():
+            yield
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """One commit for all the writes of one incoming message (seen, topic, question logged...)
+        instead of one each. Blocks that must be all or nothing still run in `db.atomic()`, a savepoint
+        here. After an error the writes done are committed as well, as if each had committed alone.
+        Everything runs on the event loop's thread, synchronously: a batch never spans an `await` (other
+        tasks' writes would join it) and holds the write lock only for the message's own work (a few
+        ms). Nothing is sent before the batch ends, so the outbox still marks a delivery sent only
+        after its send."""
+        if self.db.conn.in_transaction:  # nested: the open transaction commits it
+            yield
+            return
+        self.db.conn.execute("BEGIN")  # else sqlite-utils' execute() commits each statement; deferred: no lock yet
+        try:
+            yield
+        finally:
+            if self.db.conn.in_transaction:  # a sqlite-utils table operation may have committed it already
+                self.db.conn.commit()
+
     def stamp(self) -> str:
         """Now, on the store's clock, as the store keeps times."""
         return schema.iso(self.clock.now())
@@ -43,11 +74,19 @@ class Store(
     def open(cls, path: Path | str, clock: Clock | None = None) -> Store:
         """Open (creating if needed) the database at `path`, in WAL mode, migrated.
 
+        `synchronous = NORMAL`, on purpose: in WAL mode a commit then writes the log without waiting
+        for the disk (fsync at checkpoints only). That is durable against the bot crashing or being
+        killed (the log is in the OS's hands); a power loss or OS crash can lose the last commits
+        but never corrupts the database. FULL would fsync on every commit, i.e. every question. The
+        outbox's guarantees hold either way: a delivery is marked sent only after its send, so a
+        commit lost to a power cut means at most a message sent twice, never one lost.
+
         `clock` is the one every part of the bot reads "now" from (tests pin or move it)."""
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             db = sqlite_utils.Database(path)
             db.enable_wal()
+            db.execute("PRAGMA synchronous = NORMAL")
         else:
             db = sqlite_utils.Database(memory=True)
         db.execute("PRAGMA foreign_keys = ON")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -40,6 +41,7 @@ def review_key(text: str) -> str:
 class QuestionStore:
     db: sqlite_utils.Database
     audit: Callable[..., None]
+    writing: Callable[[], AbstractContextManager[None]]
 
     def log_question(
         self,
@@ -52,21 +54,18 @@ class QuestionStore:
         suggestions: Sequence[str] = (),
     ) -> int:
         """Keep what a student asked and what the bot did, for the admins' review."""
-        with self.db.atomic():
-            table = self.db["question_log"].insert(
-                {
-                    "channel": channel,
-                    "external_id": external_id,
-                    "text": text,
-                    "outcome": outcome,
-                    "faq_id": faq_id,
-                    "score": score,
-                    "suggestions": json.dumps(list(suggestions)),
-                    "created_at": self.stamp(),
-                    "review_key": review_key(text),
-                }
+        # Plain SQL, committed with the message's other writes (see Store.batch).
+        with self.writing():
+            cursor = self.db.execute(
+                """
+                insert into question_log
+                    (channel, external_id, text, outcome, faq_id, score, suggestions, created_at, review_key)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [channel, external_id, text, outcome, faq_id, score, json.dumps(list(suggestions)), self.stamp(),
+                 review_key(text)],
             )
-        return int(table.last_pk)
+        return int(cursor.lastrowid)
 
     def _update_own_question(self, question_id: int, channel: str, external_id: str, **values: object) -> bool:
         """Update a logged question only if it is the caller's own (a forged id changes nothing)."""

@@ -8,7 +8,8 @@ never given to another message meanwhile; numbers never wrap around onto a live 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -50,6 +51,7 @@ Offer = tuple[str, str, bool]
 class WeChatStore:
     db: sqlite_utils.Database
     clock: Clock
+    writing: Callable[[], AbstractContextManager[None]]
 
     def _iso(self, when: datetime | None) -> str:
         """`iso`, with None meaning now (callers pass an event's time when they know it)."""
@@ -60,10 +62,12 @@ class WeChatStore:
 
         One atomic insert-or-ignore, so two processes racing on one retry agree on who handles it."""
         now = self.clock.now()
-        cursor = self.db.execute("insert or ignore into wechat_seen (key, seen_at) values (?, ?)", [key, self._iso(now)])
-        seen = cursor.rowcount == 0
-        self.db.execute("delete from wechat_seen where seen_at < ?", [self._iso(now - timedelta(hours=SEEN_HOURS))])
-        self.db.conn.commit()
+        with self.writing():  # one commit for the claim and the clean-up
+            cursor = self.db.execute(
+                "insert or ignore into wechat_seen (key, seen_at) values (?, ?)", [key, self._iso(now)]
+            )
+            seen = cursor.rowcount == 0
+            self.db.execute("delete from wechat_seen where seen_at < ?", [self._iso(now - timedelta(hours=SEEN_HOURS))])
         return seen
 
     def forget_seen(self, key: str) -> None:
@@ -93,7 +97,7 @@ class WeChatStore:
                                                        if c.n not in gone])  # fmt: skip
 
     def _number(self, channel: str, external_id: str, offers: Sequence[Offer], pushed: bool) -> int:
-        with self.db.atomic():
+        with self.writing():  # all or nothing; within a turn's batch, part of it
             live = self._live_choices(channel, external_id)
             kept = live if pushed else [c for c in live if c.pushed]
             if pushed:  # the oldest pushed messages lapse beyond MAX_PUSHED
@@ -112,10 +116,13 @@ class WeChatStore:
             self.db.execute(f"delete from wechat_choices {where}", [channel, external_id])
             return
         rows = [[c.n, c.action, c.label, c.confirm, c.pushed, c.at] for c in sorted(choices, key=lambda c: c.n)]
-        self.db["wechat_choices"].upsert(
-            {"channel": channel, "external_id": external_id, "updated_at": self.stamp(),
-             "actions": json.dumps(rows, ensure_ascii=False)}, pk=("channel", "external_id"),
-        )  # fmt: skip
+        self.db.execute(  # plain SQL: sqlite-utils' upsert first looks the table up (8 queries)
+            """
+            insert into wechat_choices (channel, external_id, actions, updated_at) values (?, ?, ?, ?)
+            on conflict (channel, external_id) do update set actions = excluded.actions, updated_at = excluded.updated_at
+            """,
+            [channel, external_id, json.dumps(rows, ensure_ascii=False), self.stamp()],
+        )
 
     def _live_choices(self, channel: str, external_id: str) -> list[Choice]:
         row = self.db.execute(

@@ -147,10 +147,11 @@ class Inbound:
             self.store.touch_user(CHANNEL, openid)  # the user wrote: WeChat's 48 hours start again
             return (html.escape(request),)
         try:
-            replies = self.conversation.handle(request)
-            own = [self._without_file(r) for r in replies if r.to is None or r.to == (CHANNEL, request.user_id)]
-            rendered = render(own)
-            first = self.store.number_turn(CHANNEL, request.user_id, rendered.offers)
+            with self.store.batch():  # the turn and its numbered choices: one commit
+                replies = self.conversation.handle(request)
+                own = [self._without_file(r) for r in replies if r.to is None or r.to == (CHANNEL, request.user_id)]
+                rendered = render(own)
+                first = self.store.number_turn(CHANNEL, request.user_id, rendered.offers)
             rendered = render(own, first) if first != 1 else rendered
         except Exception:
             logger.exception("Unhandled error while handling %s", request)
