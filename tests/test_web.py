@@ -51,6 +51,16 @@ async def csrf_of(client, path="/faq") -> str:
 # -- login links and sessions ------------------------------------------------------------------
 
 
+async def edit_form(client, conversation, csrf: str, entry_id: str, **changes: str) -> dict[str, str]:
+    """The FAQ edit form as the page serves it (with its base fingerprint), the entry's fields, then `changes`."""
+    page = await (await client.get(f"/faq/{entry_id}")).text()
+    base = re.search(r'name="base" value="([^"]*)"', page).group(1)
+    entry = conversation.kb.get(entry_id)
+    return {"csrf": csrf, "base": base, "category": entry.category, "question": entry.question,
+            "answer": entry.answer, "source": entry.source, "alternates": "\n".join(entry.alternates),
+            **changes}  # fmt: skip
+
+
 async def test_a_link_opens_one_session_and_only_once(admin_conversation):
     async with client_for(admin_conversation) as client:
         token = token_of(issue_link(admin_conversation.settings, admin_conversation.store, *ADMIN))
@@ -183,12 +193,8 @@ async def test_an_answer_edit_changes_the_next_answer_and_is_audited(admin_conve
     conversation = admin_conversation
     async with client_for(conversation) as client:
         csrf = await login(client, conversation)
-        page = await (await client.get("/faq/sanzhi-yifu")).text()
-        base = re.search(r'name="base" value="([^"]*)"', page).group(1)
-        entry = conversation.kb.get("sanzhi-yifu")
-        form = {"csrf": csrf, "base": base, "category": entry.category, "question": entry.question,
-                "answer": "新答案：每人补贴 999 元，电话 {contact_phone}", "source": entry.source,
-                "alternates": "\n".join(entry.alternates), "action": "preview"}  # fmt: skip
+        form = await edit_form(client, conversation, csrf, "sanzhi-yifu",
+                               answer="新答案：每人补贴 999 元，电话 {contact_phone}", action="preview")  # fmt: skip
         preview = await client.post("/faq/sanzhi-yifu", data=form)
         assert "999 元，电话 0769-12345678" in await preview.text()  # filled in, as students will see it
         assert "999" not in conversation.kb.get("sanzhi-yifu").answer  # a preview saves nothing
@@ -204,15 +210,13 @@ async def test_a_stale_edit_does_not_overwrite_someone_elses(admin_conversation)
     conversation = admin_conversation
     async with client_for(conversation) as client:
         csrf = await login(client, conversation)
-        page = await (await client.get("/faq/sanzhi-yifu")).text()
-        base = re.search(r'name="base" value="([^"]*)"', page).group(1)
-        entry = conversation.kb.get("sanzhi-yifu")
+        form = await edit_form(client, conversation, csrf, "sanzhi-yifu", answer="我的答案", source="",
+                               alternates="", action="save")  # fmt: skip
         from dataclasses import replace
 
+        entry = conversation.kb.get("sanzhi-yifu")
         conversation.store.save_entry(replace(entry, answer="别人刚改的答案"), "telegram:2")
         conversation.reload_knowledge()
-        form = {"csrf": csrf, "base": base, "category": entry.category, "question": entry.question,
-                "answer": "我的答案", "source": "", "alternates": "", "action": "save"}  # fmt: skip
         response = await client.post("/faq/sanzhi-yifu", data=form)
         assert response.status == 409
         assert conversation.kb.get("sanzhi-yifu").answer == "别人刚改的答案"
