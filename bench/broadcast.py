@@ -8,7 +8,7 @@ enforced: 30 messages/s per bot, 1/s per chat; a send over either gets a 429.
 
 Run 1, steady: the Sender with the Telegram transport drains one notice to every
 recipient (a few of them blocked the bot or deleted their chat), while the real bot
-Application (bot.app + bot.telegram_adapter, same database, same event loop, as in
+Application (bot.app + bot.channels.telegram.adapter, same database, same event loop, as in
 production) answers a student's question every --ask-every seconds. The two share
 one SendBudget as in production: answers take their slot at once, the broadcast
 gets the rest of --rate. Prints messages/s against the 30/s limit (the broadcast
@@ -40,12 +40,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.app import build_conversation  # noqa: E402
-from bot.pacing import SendBudget  # noqa: E402
-from bot.sender import Sender  # noqa: E402
+from bot.channels.telegram.adapter import build_application  # noqa: E402
+from bot.channels.telegram.transport import TelegramTransport, make_bot  # noqa: E402
+from bot.notices.pacing import SendBudget  # noqa: E402
+from bot.notices.sender import Sender  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.store import Store  # noqa: E402
-from bot.telegram_adapter import build_application  # noqa: E402
-from bot.telegram_transport import TelegramTransport, make_bot  # noqa: E402
 from tests.fakebotapi import FakeBotApi, running_application  # noqa: E402
 
 TOKEN = "123456:BENCH-token"

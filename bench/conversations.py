@@ -8,7 +8,7 @@ switch, X last turn out of scope. Correct means what it means for single
 questions (knowledge/evaluation.py): answered with an expected entry, or for
 `expect: []` not answered.
 
-- ours: every turn goes through the bot's context (bot/context.py), one fresh
+- ours: every turn goes through the bot's context (bot/faq/context.py), one fresh
   user per conversation, on an in-memory database;
 - last turn alone: the knowledge base without context, as before conversations;
 - baseline: rapidfuzz WRatio on the last turn alone (bench/faq_accuracy.py).
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.faq_accuracy import Baseline, pct  # noqa: E402
-from bot.context import Context  # noqa: E402
+from bot.faq.context import Context  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.store import Store  # noqa: E402
 from knowledge.entries import load_faq, load_lexicon  # noqa: E402

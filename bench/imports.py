@@ -22,7 +22,7 @@ from openpyxl.styles import Font
 
 sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH: an older checkout there wins
 
-from bot.faq_io import parse_faq_file  # noqa: E402
+from bot.faq.files import parse_faq_file  # noqa: E402
 from bot.tables import ImportProblems  # noqa: E402
 from knowledge.entries import Category  # noqa: E402
 

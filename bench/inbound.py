@@ -2,7 +2,7 @@
 
 Usage: python bench/inbound.py [--students 10000] [--seconds 5] [--rates 10,20,40,80,160,320]
 
-A child process runs the bot's WeChat app (bot.wechat.inbound.build_wechat_app over the real
+A child process runs the bot's WeChat app (bot.channels.wechat.inbound.build_wechat_app over the real
 conversation core, a fresh SQLite database seeded with the FAQ and `--students` students already
 registered) on a loopback port. This process posts signed text-message callbacks, as WeChat's
 servers do, from students picked at random, open loop: request i is sent at i / rate whatever
@@ -49,8 +49,8 @@ def serve(folder: str, students: int, ready) -> None:  # the child process
     from aiohttp import web
 
     from bot.app import build_conversation
+    from bot.channels.wechat.inbound import build_wechat_app
     from bot.settings import Settings
-    from bot.wechat.inbound import build_wechat_app
 
     settings = Settings.from_env({
         "DATABASE_PATH": f"{folder}/bot.db", "CONTACT_PHONE": "0769-12345678",

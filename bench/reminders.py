@@ -42,13 +42,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler  # noqa: E402
 from apscheduler.triggers.date import DateTrigger  # noqa: E402
 
 from bot.app import build_conversation  # noqa: E402
-from bot.delivery import OutgoingMessage  # noqa: E402
-from bot.fairs import DEFAULT_LEADS, reminder_due  # noqa: E402
+from bot.channels.telegram.transport import TelegramTransport, make_bot  # noqa: E402
+from bot.fairs.desk import DEFAULT_LEADS, reminder_due  # noqa: E402
+from bot.notices.delivery import OutgoingMessage  # noqa: E402
+from bot.notices.pacing import SendBudget  # noqa: E402
 from bot.outbox_runner import OutboxRunner  # noqa: E402
-from bot.pacing import SendBudget  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.store import Store, iso, parse_iso  # noqa: E402
-from bot.telegram_transport import TelegramTransport, make_bot  # noqa: E402
 from jobs.reminders import ReminderJobs  # noqa: E402
 from tests.fakebotapi import FakeBotApi  # noqa: E402
 

@@ -32,7 +32,7 @@ from rapidfuzz import fuzz, process
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.review import SAME_QUESTION, QuestionGroup, ReviewIndex  # noqa: E402
+from bot.faq.review import SAME_QUESTION, QuestionGroup, ReviewIndex  # noqa: E402
 from bot.store import LoggedQuestion, Store  # noqa: E402
 from bot.store.questions import review_key  # noqa: E402
 from knowledge.text import normalize  # noqa: E402
@@ -44,7 +44,7 @@ HANZI = "的一是不了人我在有他这中大来上国个到说们为子和�
 
 
 def baseline_groups(questions: Sequence[LoggedQuestion]) -> list[QuestionGroup]:
-    """The previous bot/review.py group_questions, unchanged: every question against every group so far."""
+    """The previous bot/faq/review.py group_questions, unchanged: every question against every group so far."""
     groups: list[QuestionGroup] = []
     keys: list[str] = []
     for q in questions:

@@ -101,7 +101,7 @@ async def run_outbox(
     conversation: Conversation, transports: dict[str, object], **sender_options: object
 ) -> OutboxRunner:
     """Start the outbox (scheduler + sender) over every channel's transport, and connect the core's hooks."""
-    from bot.delivery import OutgoingMessage
+    from bot.notices.delivery import OutgoingMessage
     from bot.outbox_runner import Channels, OutboxRunner
 
     render = lambda a: OutgoingMessage.from_reply(conversation.render_notice(a))  # noqa: E731

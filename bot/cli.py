@@ -5,8 +5,8 @@
   the console chat, so a fresh clone works with no set-up at all.
 - `chat`: the console chat, always.
 - `ask`: print how the knowledge base answers questions, for admins checking it.
-- `admin`, `faq`, `stats`: the admins' tools (bot/cli_admin.py); `fairs`: fair files (bot/cli_fairs.py).
-- `wechat menu`: publish the WeChat custom menu (bot/wechat/cli.py).
+- `admin`, `faq`, `stats`: the admins' tools (bot/cli_admin.py); `fairs`: fair files (bot/fairs/cli.py).
+- `wechat menu`: publish the WeChat custom menu (bot/channels/wechat/cli.py).
 """
 
 from __future__ import annotations
@@ -23,13 +23,14 @@ from typing import TYPE_CHECKING
 
 from dotenv import load_dotenv
 
-from bot import cli_admin, cli_fairs
+from bot import cli_admin
 from bot import cli_texts as m
+from bot.channels.wechat import cli as wechat_cli
+from bot.fairs import cli as cli_fairs
 from bot.ops import cli as ops_cli
 from bot.ops.backup import BackupError, RunLock
 from bot.settings import CONSOLE_ADMIN_ID, CONSOLE_USER_ID, Settings, SettingsError
 from bot.web import cli as web_cli
-from bot.wechat import cli as wechat_cli
 from knowledge.entries import KnowledgeError
 
 if TYPE_CHECKING:
@@ -131,7 +132,7 @@ def database_problem(path: Path) -> str:
 
 def _chat(settings: Settings) -> int:
     from bot.app import build_conversation
-    from bot.console import run_console
+    from bot.channels.console.chat import run_console
     from bot.web.app import run_console_with_web
 
     # Undecodable input (a terminal in another encoding) becomes U+FFFD, not a crash.
@@ -154,7 +155,7 @@ def _telegram(settings: Settings) -> int:
     from telegram import Update
 
     from bot.app import build_conversation
-    from bot.telegram_adapter import build_application
+    from bot.channels.telegram.adapter import build_application
 
     conversation = build_conversation(settings)
     application = build_application(settings, conversation)
@@ -168,7 +169,7 @@ def _telegram(settings: Settings) -> int:
 
 def _wechat(settings: Settings) -> int:
     from bot.app import build_conversation
-    from bot.wechat.runtime import run_wechat_only
+    from bot.channels.wechat.channel import run_wechat_only
 
     conversation = build_conversation(settings)
     logger.info("Starting %s on WeChat only (no Telegram token)", settings.bot_name)
@@ -233,7 +234,7 @@ def _ask_conversations(settings: Settings, kb: KnowledgeBase, conversations: lis
 
     The contexts live in a database of their own in memory: checking never touches the bot's conversations.
     """
-    from bot.context import Context
+    from bot.faq.context import Context
     from bot.store import Store
 
     scratch = Store.open(":memory:", settings.clock())

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import cli_texts as m
-from bot.permissions import CITIES
+from bot.people.permissions import CITIES
 from bot.settings import Settings
 
 ACTOR = "cli"
@@ -73,11 +73,11 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         if args.command == "admin":
             return _admin(store, settings, args)
         if args.command == "fairs":
-            from bot import cli_fairs
+            from bot.fairs import cli as cli_fairs
 
             return cli_fairs.run(settings, store, args)
         if args.command == "stats":
-            from bot.admin import format_stats
+            from bot.faq.admin import format_stats
 
             print(format_stats(store, settings, store.clock.now()))
             return 0
@@ -132,7 +132,7 @@ def resolve_user(store: Any, channel: str, raw: str) -> tuple[str, str]:
 
 def _faq(store: Any, settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import build_knowledge
-    from bot.faq_io import export_faq, parse_faq_file, summarize
+    from bot.faq.files import export_faq, parse_faq_file, summarize
     from bot.tables import ImportProblems
 
     kb = build_knowledge(settings, store)

@@ -21,18 +21,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from bot import texts
-from bot.admin import AdminDesk
-from bot.announce import Announcer
-from bot.context import Context
-from bot.editor import Editor
-from bot.fair_editor import FLOWS as FAIR_FLOWS
-from bot.fair_editor import FairEditor
-from bot.fairs import FairDesk
+from bot.fairs.desk import FairDesk
+from bot.fairs.editor import FLOWS as FAIR_FLOWS
+from bot.fairs.editor import FairEditor
+from bot.faq.admin import AdminDesk
+from bot.faq.context import Context
+from bot.faq.editor import Editor
 from bot.flood import FloodGuard, Verdict
-from bot.following import TOPICS, Following
 from bot.ids import parse_id
-from bot.permissions import Actor, NotAllowed, Role, actor_for
-from bot.privacy import Privacy
+from bot.notices.announce import Announcer
+from bot.notices.following import TOPICS, Following
+from bot.people.permissions import Actor, NotAllowed, Role, actor_for
+from bot.people.privacy import Privacy
 from bot.replies import Button, Reply, Request
 from bot.settings import Settings
 from bot.store import Announcement, Store

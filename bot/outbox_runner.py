@@ -13,8 +13,8 @@ from typing import Any
 
 from bot import texts
 from bot.clock import machine_now
-from bot.delivery import DeliveryError, OutgoingMessage, PermanentFailure, RateLimited, TemporaryFailure
-from bot.sender import Sender
+from bot.notices.delivery import DeliveryError, OutgoingMessage, PermanentFailure, RateLimited, TemporaryFailure
+from bot.notices.sender import Sender
 from bot.settings import Settings
 from bot.store import Announcement, Store
 from bot.store.outbox import DONE

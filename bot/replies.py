@@ -83,4 +83,4 @@ class Request:
     file: bytes = b""
     file_size: int = 0  # known before the download, so a refusal costs no download
     photo: str | None = None  # the channel's file id prefixed by the channel: 'telegram:AgAC…'
-    prepared: object = None  # the file already read in a worker thread (bot.uploads.Preread), if it was
+    prepared: object = None  # the file already read in a worker thread (bot.channels.uploads.Preread), if it was

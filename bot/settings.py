@@ -167,7 +167,7 @@ class Settings:
     # Messages/s the bot sends at most, answers and notices together: Telegram allows ~30,
     # one is left for an answer that arrives when the second is full.
     send_rate_per_second: float = 29.0
-    # WeChat Official Account (公众号): on when token, app id and secret are set (bot/wechat/).
+    # WeChat Official Account (公众号): on when token, app id and secret are set (bot/channels/wechat/).
     wechat_token: str | None = field(default=None, repr=False)  # the 令牌 of the developer server URL
     wechat_app_id: str | None = None
     wechat_app_secret: str | None = field(default=None, repr=False)

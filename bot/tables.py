@@ -1,6 +1,6 @@
 """Reading and writing admins' spreadsheets: whole-file validation with row numbers.
 
-Knows tables, not what their columns mean: bot.faq_io (the FAQ) and bot.fair_io (job
+Knows tables, not what their columns mean: bot.faq.files (the FAQ) and bot.fairs.files (job
 fairs) decide that, and both read and write through here. An upload is checked whole
 before anything is returned and every problem is reported at once, numbered by the
 row the admin sees in Excel, so a sheet is fixed in one round instead of one upload
@@ -92,7 +92,7 @@ def read_table(
 ) -> list[tuple[int, list[Cell]]]:
     """The non-empty rows of an .xlsx or .csv upload: the header and up to `limit` + 1 more (to see "too many").
 
-    `prepared`: the upload already read in a worker thread (bot.uploads.Preread), used when it is this one."""
+    `prepared`: the upload already read in a worker thread (bot.channels.uploads.Preread), used when it is this one."""
     rows = prepared.rows(data, limit, problems) if hasattr(prepared, "rows") else None
     if rows is not None:
         return rows

@@ -406,7 +406,7 @@ ICS_REGISTER = "报名：{url}"
 ICS_CANCELLED = "【已取消】"
 ICS_ALARM = "招聘会提醒：{title}"
 
-# -- admins manage job fairs (bot/fair_editor.py) -----------------------------------------
+# -- admins manage job fairs (bot/fairs/editor.py) -----------------------------------------
 
 FAIR_ADD_START = "新增招聘会（随时可发送 /cancel 取消）。"
 FAIR_PROMPTS = {
@@ -483,7 +483,7 @@ BUTTON_FAIR_MANAGE = "⚙️ 管理 {n}"
 BUTTON_FAIR_EDIT = "✏️ 修改"
 BUTTON_FAIR_CANCEL = "❌ 取消招聘会"
 
-# -- WeChat Official Account (bot/wechat/) ---------------------------------------------------
+# -- WeChat Official Account (bot/channels/wechat/) ---------------------------------------------------
 WECHAT_TITLE = "【{title}】"
 WECHAT_CHOICE = "回复 {n}：{label}"  # a button, as a numbered line the student answers with the digit
 WECHAT_CONFIRM_WORD = "确认"

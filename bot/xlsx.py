@@ -1,7 +1,7 @@
 """The .xlsx side of bot.tables: a guarded sheet reader and a plain writer.
 
 Knows workbooks, not tables' columns, FAQ entries or fairs: bot.tables reads rows of text
-through here, and bot.faq_io and bot.fair_io decide what the columns mean. An
+through here, and bot.faq.files and bot.fairs.files decide what the columns mean. An
 uploaded workbook is untrusted, so macro-enabled packages, zip bombs and formulas
 are refused before anything in it is believed. XML bombs are openpyxl's job: it
 parses through defusedxml whenever that is installed (openpyxl.DEFUSEDXML).

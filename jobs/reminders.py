@@ -22,7 +22,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import machine_now
-from bot.fairs import DIGEST_AT, DIGEST_WEEKDAY, digest_window
+from bot.fairs.desk import DIGEST_AT, DIGEST_WEEKDAY, digest_window
 from bot.settings import Settings
 from bot.store import Store, iso, parse_iso
 from jobs.outbox import release_due

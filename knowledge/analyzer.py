@@ -155,7 +155,7 @@ def _syllables(word: str) -> tuple[str, ...]:
 def _place_words(dictionary: str | None) -> frozenset[str]:
     """Words jieba's dictionary tags as place names ('ns').
 
-    What jieba.posseg's word_tag_tab says is 'ns' (tests/test_analyzer.py checks the bundled
+    What jieba.posseg's word_tag_tab says is 'ns' (tests/knowledge/test_analyzer.py checks the bundled
     dictionary), without importing posseg's HMM tables or holding 349,000 tags: 0.6 s and
     ~100 MB less at start. One regular expression over the file: 0.05 s.
     """

@@ -15,11 +15,11 @@ import os
 import pytest
 
 from bot.app import build_conversation
+from bot.channels.telegram.adapter import build_application, start_outbox, stop_outbox
 from bot.clock import Clock
 from bot.conversation import Conversation
 from bot.settings import Settings
 from bot.store import Store
-from bot.telegram_adapter import build_application, start_outbox, stop_outbox
 from knowledge.entries import load_faq, load_lexicon
 from knowledge.kb import KnowledgeBase
 from tests.fakebotapi import FakeBotApi, running_application

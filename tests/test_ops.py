@@ -20,10 +20,10 @@ import aiohttp
 import pytest
 
 from bot.app import JsonFormatter
-from bot.delivery import OutgoingMessage
+from bot.notices.delivery import OutgoingMessage
+from bot.notices.pacing import SendBudget
+from bot.notices.sender import Sender
 from bot.ops.backup import BackupError, RunLock, backups, check_backup, prune, restore, take_backup
-from bot.pacing import SendBudget
-from bot.sender import Sender
 from bot.store import Store
 from jobs.backups import backup_due, nightly_backup
 from knowledge.entries import FaqEntry

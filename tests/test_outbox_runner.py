@@ -59,9 +59,9 @@ class _Channel:
 
 
 async def test_withdrawing_a_wechat_notice_uses_wechats_budget_not_telegrams(settings, store, clock):
-    from bot.delivery import OutgoingMessage
+    from bot.notices.delivery import OutgoingMessage
+    from bot.notices.pacing import SendBudget
     from bot.outbox_runner import Channels, OutboxRunner
-    from bot.pacing import SendBudget
 
     openids = [f"o_{n}" for n in range(40)]
     for openid in openids:
@@ -86,11 +86,11 @@ async def test_withdrawing_a_wechat_notice_uses_wechats_budget_not_telegrams(set
 
 async def test_a_wechat_push_to_a_telegram_admin_counts_against_telegrams_budget(tmp_path, store, conversation, clock):
     """An approval request pushed from WeChat goes out through the outbox's Telegram bot: it takes a slot."""
-    from bot.delivery import OutgoingMessage
+    from bot.channels.wechat.channel import WeChatChannel
+    from bot.notices.delivery import OutgoingMessage
+    from bot.notices.pacing import SendBudget
     from bot.outbox_runner import Channels, OutboxRunner
-    from bot.pacing import SendBudget
     from bot.settings import Settings
-    from bot.wechat.runtime import WeChatChannel
 
     settings = Settings.from_env({"DATABASE_PATH": str(tmp_path / "bot.db"), "WECHAT_TOKEN": "t",
                                   "WECHAT_APP_ID": "wx0123456789abcdef", "WECHAT_APP_SECRET": "s"})  # fmt: skip
@@ -116,7 +116,7 @@ class _Flaky(_Channel):
         self.failures = failures
 
     async def delete(self, channel, external_id, message_id):
-        from bot.delivery import TemporaryFailure
+        from bot.notices.delivery import TemporaryFailure
 
         if self.failures:
             self.failures -= 1
@@ -137,7 +137,7 @@ def _withdrawn_notice(store, students, city: str = "武汉") -> int:
 
 
 async def test_a_deletion_that_failed_for_a_passing_reason_is_tried_again(settings, store):
-    from bot.delivery import OutgoingMessage
+    from bot.notices.delivery import OutgoingMessage
     from bot.outbox_runner import DELETE_TRIES, Channels, OutboxRunner
 
     notice = _withdrawn_notice(store, ["11", "12"])
@@ -171,7 +171,7 @@ class _Recording:
 
 
 async def test_the_final_report_is_a_new_message_with_only_the_lines_that_count(settings, store, clock):
-    from bot.delivery import OutgoingMessage
+    from bot.notices.delivery import OutgoingMessage
     from bot.outbox_runner import Channels, OutboxRunner
 
     now = clock.now().isoformat(timespec="seconds")

@@ -15,7 +15,7 @@ def test_the_readme_states_the_real_length_limit_of_a_message():
 
 
 def test_the_readme_describes_the_wechat_menu_of_menu_yaml():
-    menu = yaml.safe_load((ROOT / "bot/wechat/menu.yaml").read_text(encoding="utf-8"))
+    menu = yaml.safe_load((ROOT / "bot/channels/wechat/menu.yaml").read_text(encoding="utf-8"))
     described = README[README.index("python -m bot wechat menu` publishes") :].split("\n5.")[0]
     for top in menu["button"]:
         assert top["name"] in described

@@ -5,9 +5,9 @@ import html
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.channels.telegram.adapter import render_chunks
 from bot.conversation import Conversation
 from bot.replies import Reply, Request
-from bot.telegram_adapter import render_chunks
 from knowledge.kb import KnowledgeBase
 
 ANY_TEXT = st.text(st.characters(codec="utf-8"), max_size=400)

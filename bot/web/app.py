@@ -18,7 +18,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.conversation import Conversation
-from bot.delivery import OutgoingMessage
+from bot.notices.delivery import OutgoingMessage
 from bot.settings import CONSOLE_ADMIN_ID, CONSOLE_USER_ID, Settings
 from bot.web import (
     auth,
@@ -120,7 +120,7 @@ def run_console_with_web(conversation: Conversation, user_id: str = CONSOLE_USER
 
     The operator at this terminal is the local admin of the web console: a login link for them
     ('console:local') is printed. The chat itself keeps the settings it was started with."""
-    from bot.console import run_console_async
+    from bot.channels.console.chat import run_console_async
 
     async def main() -> None:
         operator = replace(conversation.settings, console_admin=True)

@@ -17,7 +17,7 @@ from urllib.parse import quote, unquote
 
 from aiohttp import web
 
-from bot.permissions import Role, actor_for
+from bot.people.permissions import Role, actor_for
 from bot.web import links
 from bot.web.context import ACTOR, CONSOLE, CSRF, FLASH, render
 

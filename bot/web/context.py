@@ -13,8 +13,8 @@ import jinja2
 from aiohttp import web
 
 from bot.conversation import Conversation
-from bot.delivery import OutgoingMessage
-from bot.permissions import Actor
+from bot.notices.delivery import OutgoingMessage
+from bot.people.permissions import Actor
 from bot.replies import Reply
 from bot.settings import Settings
 from bot.store import Store

@@ -13,7 +13,7 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from bot.permissions import Role, actor_for
+from bot.people.permissions import Role, actor_for
 from bot.settings import Settings
 from bot.store import Store
 

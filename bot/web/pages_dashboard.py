@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from aiohttp import web
 
 from bot import texts
-from bot.stats import compute_stats
+from bot.faq.stats import compute_stats
 from bot.store import iso
 from bot.web.context import CONSOLE, render
 

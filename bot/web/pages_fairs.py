@@ -1,11 +1,11 @@
-"""招聘会: the fairs list, export, and cancel through the chat's fair desk (bot/fair_editor.py), so the
+"""招聘会: the fairs list, export, and cancel through the chat's fair desk (bot/fairs/editor.py), so the
 students who set reminders are told once and their reminders are cancelled, as from the chat."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from bot.fair_editor import FLOWS
+from bot.fairs.editor import FLOWS
 from bot.tables import MAX_FILE_BYTES
 from bot.web.auth import redirect
 from bot.web.context import ACTOR, CONSOLE, render

@@ -15,9 +15,9 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.faq_io import placeholder_problem
+from bot.faq.files import placeholder_problem
 from bot.ids import parse_id
-from bot.permissions import Actor
+from bot.people.permissions import Actor
 from bot.store import NotFoundError
 from bot.web.auth import redirect
 from bot.web.context import ACTOR, CONSOLE, Console, render

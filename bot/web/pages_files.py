@@ -1,5 +1,5 @@
 """FAQ import and export as files: the same whole-file validation, row-numbered problems and summary
-as the chat (bot/faq_io.py), applied in one transaction after the admin confirms what they saw.
+as the chat (bot/faq/files.py), applied in one transaction after the admin confirms what they saw.
 
 The confirmation re-posts the file itself (base64, in the form) with the FAQ version it was checked
 against: it is checked again on apply, and if the FAQ changed meanwhile the new summary is shown
@@ -13,7 +13,7 @@ import binascii
 
 from aiohttp import web
 
-from bot.faq_io import SUPPORTED, ImportSummary, export_faq, parse_faq_file, summarize
+from bot.faq.files import SUPPORTED, ImportSummary, export_faq, parse_faq_file, summarize
 from bot.tables import MAX_FILE_BYTES, ImportProblems
 from bot.web.auth import redirect
 from bot.web.context import ACTOR, CONSOLE, FLASH, Console, render

@@ -1,6 +1,6 @@
 """通知审批: the approval queue (通过/驳回), every notice's delivery report, cancel and withdraw.
 
-The decisions are the announcer's own (bot/announce.py): the same status guards against a double
+The decisions are the announcer's own (bot/notices/announce.py): the same status guards against a double
 or stale press, the same audit entries, the same message to the author (sent through the running
 outbox's transports), and an approved notice is released to the outbox at once.
 """

@@ -1,5 +1,5 @@
 """角色, 同义词, 操作日志: roles granted and revoked with each user's channel, the matcher's synonym
-vocabulary, and the audit log. Changes go through the chat's own desk (bot/admin.py): the same checks
+vocabulary, and the audit log. Changes go through the chat's own desk (bot/faq/admin.py): the same checks
 (cities, admins from ADMIN_IDS cannot be revoked here), the same audit entries, the same re-indexing.
 """
 
@@ -10,7 +10,7 @@ import json
 from aiohttp import web
 
 from bot import texts
-from bot.permissions import CITIES
+from bot.people.permissions import CITIES
 from bot.replies import Request
 from bot.web.auth import redirect
 from bot.web.context import ACTOR, CONSOLE, render

@@ -1,4 +1,4 @@
-"""待处理问题: what the FAQ did not answer well, near-identical questions grouped (bot/review.py), with
+"""待处理问题: what the FAQ did not answer well, near-identical questions grouped (bot/faq/review.py), with
 attach-as-phrasing, new entry and dismiss, one group or many at once.
 
 Each action goes through the chat's own review actions (AdminDesk.review_button), so the rules, the

@@ -1,0 +1,1 @@
+"""The console chat: the same conversation in a terminal, buttons as numbered choices."""

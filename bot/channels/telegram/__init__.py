@@ -1,0 +1,1 @@
+"""Telegram: long polling in, HTML messages and inline keyboards out (python-telegram-bot)."""

@@ -1,0 +1,1 @@
+"""Notices: following (cities, topics, invites), announcements, and their delivery (sender, pacing)."""

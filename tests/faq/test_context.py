@@ -1,0 +1,116 @@
+"""Conversation context (bot/faq/context.py): follow-ups understood against the entry last answered or offered."""
+
+import copy
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot import texts
+from bot.app import build_conversation
+from bot.faq.context import TOPIC_MINUTES
+from bot.replies import Request
+from bot.store import Store
+
+
+def say(conversation, text, user="7", channel="test"):
+    [reply] = conversation.handle(Request(channel, user, "text", text))
+    return reply
+
+
+def not_answered(reply) -> bool:
+    """No entry's answer (a "did you mean" or "sorry, I don't know" instead)."""
+    return not reply.title
+
+
+@pytest.fixture
+def pinned(clock):
+    return clock.pin(datetime(2026, 12, 3, 6, tzinfo=UTC))
+
+
+def test_a_follow_up_is_answered_from_the_entry_the_conversation_is_about(conversation):
+    first = say(conversation, "三支一扶是什么")
+    assert first.title.startswith("什么是“三支一扶”")
+    follow_up = say(conversation, "那要满足啥条件")
+    assert follow_up.title == first.title
+    logged = conversation.store.logged_questions()
+    assert {(q.text, q.outcome, q.faq_id) for q in logged} >= {("那要满足啥条件", "answer", "sanzhi-yifu")}
+
+
+def test_without_a_conversation_the_same_follow_up_is_not_answered(conversation):
+    assert say(conversation, "那要满足啥条件").title == ""
+
+
+def test_a_follow_up_asking_a_detail_the_letter_lacks_says_so_and_gives_the_phone(conversation):
+    say(conversation, "三支一扶是什么")
+    reply = say(conversation, "去哪里报名")
+    assert reply.title.startswith("什么是“三支一扶”")
+    assert reply.text.startswith("公函里没有写报名或申请方式的细节") and "0769-12345678" in reply.text.split("\n")[0]
+    plain = say(conversation, "那要满足啥条件")  # conditions: the answer itself sends students to the phone
+    assert not plain.text.startswith("公函里")
+
+
+def test_a_question_naming_another_programme_switches_the_topic(conversation):
+    say(conversation, "实习补贴有多少")
+    assert say(conversation, "三支一扶是什么").title.startswith("什么是“三支一扶”")
+    assert say(conversation, "要满足啥条件").title.startswith("什么是“三支一扶”")
+
+
+@pytest.mark.parametrize("question", ["东莞明天天气怎么样", "深圳有没有", "上海的呢", "推荐一部电影", "房价多少"])
+def test_an_out_of_scope_follow_up_stays_out(conversation, question):
+    say(conversation, "实习补贴有多少")
+    assert not_answered(say(conversation, question))
+
+
+def test_small_talk_after_an_answer_stays_small_talk(conversation):
+    say(conversation, "实习补贴有多少")
+    assert say(conversation, "好的谢谢").text == texts.SMALLTALK["thanks"]
+
+
+def test_the_topic_belongs_to_one_user(conversation):
+    say(conversation, "三支一扶是什么", user="7")
+    assert say(conversation, "那要满足啥条件", user="8").title == ""
+
+
+def test_a_restart_keeps_the_conversation(settings, store, kb, seed, clock):
+    store.seed_faq(*seed)
+    say(build_conversation(settings, store, copy.copy(kb)), "三支一扶是什么")
+    store.close()
+    reopened = Store.open(settings.database_path, clock)
+    try:
+        after = build_conversation(settings, reopened, copy.copy(kb))
+        assert say(after, "那要满足啥条件").title.startswith("什么是“三支一扶”")
+    finally:
+        reopened.close()
+
+
+def test_the_topic_expires_after_a_quiet_while(conversation, pinned):
+    say(conversation, "三支一扶是什么")
+    pinned.advance(timedelta(minutes=TOPIC_MINUTES - 1))
+    assert say(conversation, "要满足啥条件").title  # answered, and the topic is fresh again
+    pinned.advance(timedelta(minutes=TOPIC_MINUTES + 1))
+    assert say(conversation, "要满足啥条件").title == ""
+
+
+def test_an_entry_opened_from_the_menu_is_the_topic(conversation):
+    conversation.handle(Request("test", "7", "button", "faq:campus-ambassador"))
+    assert say(conversation, "长沙有没有").title.startswith("东莞市“校园大使”")
+
+
+def test_a_question_of_common_words_only_is_not_taken_for_an_empty_message(conversation):
+    alone = say(conversation, "总共几个")
+    assert alone.text == conversation._fill(texts.NO_ANSWER)
+    say(conversation, "校园大使在哪些城市")
+    assert say(conversation, "总共几个").title.startswith("东莞市“校园大使”")
+    assert say(conversation, "🙂🙂").text == texts.EMPTY
+
+
+def test_forget_me_forgets_the_topic(conversation, store):
+    say(conversation, "三支一扶是什么")
+    store.forget_user("test", "7")
+    assert store.topic("test", "7", timedelta(minutes=TOPIC_MINUTES)) is None
+
+
+def test_a_question_asking_straight_out_for_a_missing_detail_is_told_so_too(conversation):
+    reply = say(conversation, "三支一扶报名需要什么材料")
+    assert reply.title.startswith("什么是“三支一扶”")
+    assert reply.text.startswith("公函里没有写所需材料的细节")

@@ -1,0 +1,54 @@
+"""Accuracy targets on labelled student questions (deterministic, so thresholds are fair).
+
+faq_dev.jsonl is the team's shared sample. The others were each written by a
+different author who never saw the knowledge base: holdout (tuned against),
+blind (first looked at after tuning), blind2 (looked at once, after all
+tuning; its first figures are in the closing note of issue 2), blind3 (300
+questions, long and colloquial ones first, measured untouched at 88.3% in-scope,
+then used to find the swapped-characters gap), blind4 (331 questions: written
+Cantonese, descriptions of a programme, code-mixed English, questions about the
+bot itself; measured untouched at 75.1% in-scope, then used to find issue 11's
+gaps). All six guard against regressions now; an honest check of a future
+change needs a new set.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from knowledge.evaluation import GROUPS, evaluate, load_cases
+
+ROOT = Path(__file__).resolve().parents[2]
+SETS = {
+    "dev": ROOT.parent / "shared" / "eval" / "faq_dev.jsonl",
+    "holdout": ROOT / "tests" / "data" / "faq_holdout.jsonl",
+    "blind": ROOT / "tests" / "data" / "faq_blind.jsonl",
+    "blind2": ROOT / "tests" / "data" / "faq_blind2.jsonl",
+    "blind3": ROOT / "tests" / "data" / "faq_blind3.jsonl",
+    "blind4": ROOT / "tests" / "data" / "faq_blind4.jsonl",
+}
+#: Where a set is still below the target: a floor at the measured level, so it can only get better.
+FLOORS = {("blind3", "in-scope Chinese"): 0.93, ("blind4", "in-scope Chinese"): 0.92}
+
+
+def answered(kb):
+    def answer(question: str):
+        outcome = kb.ask(question)
+        return (outcome.faq_id if outcome.kind == "answer" else None), outcome
+
+    return answer
+
+
+@pytest.mark.parametrize("name", list(SETS))
+@pytest.mark.parametrize("group", list(GROUPS))
+def test_accuracy_meets_the_target(kb, name, group):
+    if not SETS[name].exists():
+        pytest.skip(f"{SETS[name]} is not here (CI and developers have ../shared beside the clone)")
+    kinds, target = GROUPS[group]
+    target = FLOORS.get((name, group), target)
+    tally = evaluate(answered(kb), load_cases([SETS[name]]))
+    rate = tally.rate(kinds)
+    if rate is None:
+        pytest.skip(f"{name} has no {group} questions")
+    misses = [f"{c['q']} -> {o.kind}:{o.faq_id}" for c, o in tally.misses if c["kind"] in kinds]
+    assert rate >= target, f"{group} on {name}: {rate:.1%} < {target:.0%}; misses: {misses}"
