@@ -101,9 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with RunLock(settings.database_path):  # a restore waits until the bot has stopped
             if args.command == "chat" or not (settings.telegram_token or settings.wechat_enabled):
                 return _chat(settings)
-            if not settings.telegram_token:
-                return _wechat(settings)
-            return _telegram(settings)  # and WeChat beside it when configured
+            return _serve(settings)
     except BackupError as exc:  # the lock: another bot runs on this database, or a restore is under way
         print(str(exc), file=sys.stderr)
         return 2
@@ -131,52 +129,17 @@ def database_problem(path: Path) -> str:
 
 
 def _chat(settings: Settings) -> int:
-    from bot.app import build_conversation
-    from bot.channels.console.chat import run_console
-    from bot.web.app import run_console_with_web
+    from bot.app import run_chat
 
-    # Undecodable input (a terminal in another encoding) becomes U+FFFD, not a crash.
-    if hasattr(sys.stdin, "reconfigure"):
-        sys.stdin.reconfigure(errors="replace")
-    conversation = build_conversation(settings)
     # The admin is another person than the student the plain console is: own questions, own data.
-    user_id = CONSOLE_ADMIN_ID if settings.console_admin else CONSOLE_USER_ID
-    try:
-        if settings.web_enabled:
-            run_console_with_web(conversation, user_id=user_id)
-        else:
-            run_console(conversation, user_id=user_id)
-    finally:
-        conversation.store.close()
+    run_chat(settings, user_id=CONSOLE_ADMIN_ID if settings.console_admin else CONSOLE_USER_ID)
     return 0
 
 
-def _telegram(settings: Settings) -> int:
-    from telegram import Update
+def _serve(settings: Settings) -> int:
+    from bot.app import run_bot
 
-    from bot.app import build_conversation
-    from bot.channels.telegram.adapter import build_application
-
-    conversation = build_conversation(settings)
-    application = build_application(settings, conversation)
-    logger.info("Starting %s on Telegram (long polling)", settings.bot_name)
-    try:
-        application.run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
-    finally:
-        conversation.store.close()
-    return 0
-
-
-def _wechat(settings: Settings) -> int:
-    from bot.app import build_conversation
-    from bot.channels.wechat.channel import run_wechat_only
-
-    conversation = build_conversation(settings)
-    logger.info("Starting %s on WeChat only (no Telegram token)", settings.bot_name)
-    try:
-        run_wechat_only(settings, conversation)
-    finally:
-        conversation.store.close()
+    run_bot(settings)  # every configured channel: Telegram, WeChat, or both in one process
     return 0
 
 

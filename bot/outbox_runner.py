@@ -1,7 +1,8 @@
 """Runs the outbox in the bot's event loop: the scheduler releases, the sender drains, authors see progress.
 
 Channel-agnostic: it is given a transport (one per channel, joined by `Channels`) and the core's
-rendering of a notice. Started and stopped by the channel's application hooks.
+rendering of a notice. Part of the runtime (bot/app.py), which starts it after the channels have
+opened and stops it after they have stopped receiving.
 """
 
 from __future__ import annotations
@@ -82,6 +83,15 @@ class OutboxRunner:
         """Release what is due right away (an approved "send now" should not wait for the next tick)."""
         if release_due(self.store, self.settings, self.store.clock.now()):
             self.sender.wake()
+
+    async def push(self, channel: str, external_id: str, message: OutgoingMessage) -> None:
+        """A message outside the outbox (the rest of a long answer, an approval request to an admin) to a user on
+        any channel the process serves, at once; it counts against that platform's rate, like the outbox's sends."""
+        self.sender.budget_for(channel).take()
+        try:
+            await self.transport.send(channel, external_id, message)  # type: ignore[attr-defined]
+        except DeliveryError as exc:
+            logger.warning("Could not push a message to %s:%s: %s", channel, external_id, exc.reason)
 
     async def stop(self) -> None:
         self.scheduler.shutdown(wait=False)

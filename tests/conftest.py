@@ -15,14 +15,14 @@ import os
 import pytest
 
 from bot.app import build_conversation
-from bot.channels.telegram.adapter import build_application, start_outbox, stop_outbox
 from bot.clock import Clock
 from bot.conversation import Conversation
 from bot.settings import Settings
 from bot.store import Store
 from knowledge.entries import load_faq, load_lexicon
 from knowledge.kb import KnowledgeBase
-from tests.fakebotapi import FakeBotApi, running_application
+from tests.fakebotapi import FakeBotApi
+from tests.running import running_bot
 
 
 @pytest.fixture(scope="session")
@@ -98,15 +98,9 @@ def start_bot(telegram_env, kb, seed, clock):
         store = Store.open(settings.database_path, clock)
         store.seed_faq(*seed)
         conversation = build_conversation(settings, store, knowledge or copy.copy(kb))
-        application = build_application(settings, conversation)
         try:
-            async with running_application(application):
-                if outbox:  # what post_init does under run_polling
-                    await start_outbox(application)
-                try:
-                    yield conversation
-                finally:
-                    await stop_outbox(application)
+            async with running_bot(conversation, outbox=outbox):
+                yield conversation
         finally:
             store.close()
 

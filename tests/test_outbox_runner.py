@@ -103,7 +103,7 @@ async def test_a_wechat_push_to_a_telegram_admin_counts_against_telegrams_budget
     try:
         await wechat.push("telegram", "1", OutgoingMessage("请审核"))
     finally:
-        await wechat.stop()
+        await wechat.close()
     assert transports["telegram"].sent == [("1", "请审核")]
     assert telegram_budget.delay() > 0  # the slot is taken: the broadcast waits for the next one
 

@@ -1,17 +1,13 @@
 """The web console's aiohttp application, and starting it inside the bot's process.
 
-One call from each runtime starts it on WEB_HOST:WEB_PORT beside the channels: `start_web`
-from the Telegram adapter's and WeChat's start-up (same loop, core, store, knowledge base and
-outbox), `run_console_with_web` for the console chat. A port already taken is logged and the
-bot runs on without its web console: students' answers never depend on it.
+The runtime (bot/app.py) starts it with `start_web` on WEB_HOST:WEB_PORT beside the channels (same
+loop, core, store, knowledge base and outbox), or beside the console chat. A port already taken is
+logged and the bot runs on without its web console: students' answers never depend on it.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import sys
 from dataclasses import replace
 from typing import Any
 
@@ -19,7 +15,7 @@ from aiohttp import web
 
 from bot.conversation import Conversation
 from bot.notices.delivery import OutgoingMessage
-from bot.settings import CONSOLE_ADMIN_ID, CONSOLE_USER_ID, Settings
+from bot.settings import Settings
 from bot.web import (
     auth,
     pages_dashboard,
@@ -31,7 +27,6 @@ from bot.web import (
     pages_review,
 )
 from bot.web.context import CONSOLE, HERE, Console, Notify
-from bot.web.links import issue_link
 
 logger = logging.getLogger(__name__)
 
@@ -113,26 +108,3 @@ async def start_web(conversation: Conversation, outbox: Any = None, settings: Se
 async def stop_web(server: WebServer | None) -> None:
     if server is not None:
         await server.stop()
-
-
-def run_console_with_web(conversation: Conversation, user_id: str = CONSOLE_USER_ID) -> None:
-    """`make run` without a token: the console chat, and the web console beside it in the same loop.
-
-    The operator at this terminal is the local admin of the web console: a login link for them
-    ('console:local') is printed. The chat itself keeps the settings it was started with."""
-    from bot.channels.console.chat import run_console_async
-
-    async def main() -> None:
-        operator = replace(conversation.settings, console_admin=True)
-        server = await start_web(conversation, settings=operator)
-        if server is not None:
-            link = issue_link(server.settings, conversation.store, "console", CONSOLE_ADMIN_ID)
-            print(f"网页管理后台：{server.url}\n本机管理员登录链接（10 分钟内有效，只能用一次）：{link}\n", flush=True)
-        try:
-            await run_console_async(conversation, user_id=user_id)
-        finally:
-            await stop_web(server)
-
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(main())
-    print("", file=sys.stdout)

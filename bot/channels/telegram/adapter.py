@@ -15,7 +15,6 @@ from functools import partial
 from typing import Any
 
 from telegram import (
-    BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
@@ -37,16 +36,13 @@ from telegram.ext import (
 )
 
 from bot import texts
-from bot.app import run_outbox
 from bot.channels.telegram.relay import Relays
 from bot.channels.telegram.requests import request_from
 from bot.channels.telegram.retry import answer_guard, relay_guard
 from bot.channels.telegram.transport import (
     FloodAwareRequest,
     PollRequest,
-    TelegramTransport,
     fits_a_caption,
-    make_bot,
     telegram_photo,
 )
 from bot.channels.telegram.updates import PerUserUpdates
@@ -55,11 +51,8 @@ from bot.conversation import Conversation, parse_command
 from bot.notices.delivery import OutgoingMessage
 from bot.notices.pacing import SendBudget
 from bot.ops.monitor import Monitor
-from bot.ops.server import start_server
-from bot.outbox_runner import OutboxRunner
 from bot.replies import Reply
 from bot.settings import Settings
-from bot.web.app import start_web, stop_web
 
 logger = logging.getLogger(__name__)
 
@@ -288,80 +281,15 @@ async def on_error(update: object, context: BotContext) -> None:
             logger.warning("Could not send the error apology", exc_info=True)
 
 
-async def post_init(application: Application) -> None:
-    """Publish the command menu; tell the core what an invite link looks like here; start the outbox."""
-    await application.bot.set_my_commands([BotCommand(name, texts.COMMANDS[name]) for name in COMMANDS])
-    conversation: Conversation = application.bot_data["conversation"]
-    conversation.invite_link_formats["telegram"] = f"https://t.me/{application.bot.username}?start={{code}}"
-    await start_outbox(application)
-
-
-async def start_outbox(application: Application, **sender_options: Any) -> OutboxRunner:
-    """The outbox, and WeChat's server when configured (one process, loop, core and outbox for both).
-
-    The sender gets a Bot of its own (own connection pool, flood-aware) and the answers' `SendBudget`."""
-    conversation: Conversation = application.bot_data["conversation"]
-    settings = conversation.settings
-    wechat = None
-    if settings.wechat_enabled:
-        from bot.channels.wechat.channel import WeChatChannel
-
-        wechat = WeChatChannel(settings, conversation, application.bot_data["monitor"])
-        await wechat.start()
-        application.bot_data["wechat"] = wechat
-        application.bot_data["transports"] = {"wechat": wechat.transport}
-        application.bot_data["elsewhere"] = wechat.push
-    bot = make_bot(settings.telegram_token or "", settings.telegram_api_base_url)
-    await bot.initialize()
-    sender_options.setdefault("budget", application.bot_data["budget"])
-    if wechat:  # WeChat counts its own messages: a budget of its own, not Telegram's
-        sender_options.setdefault("channel_budgets", {"wechat": SendBudget(settings.send_rate_per_second)})
-    # Other channels running in this process (WeChat) put their transports in bot_data["transports"].
-    transports = {CHANNEL: TelegramTransport(bot), **application.bot_data.get("transports", {})}
-    runner = await run_outbox(conversation, transports, **sender_options)
-    application.bot_data["outbox"] = (runner, bot)
-    monitor: Monitor = application.bot_data["monitor"]
-    monitor.outbox = runner
-    application.bot_data["ops"] = await start_server(monitor)
-    if wechat:
-        wechat.attach(runner)
-    application.bot_data["web"] = await start_web(conversation, runner)  # the admins' web console (bot/web/)
-    return runner
-
-
-async def stop_outbox(application: Application) -> None:
-    """Stop sending cleanly (what was in flight is resumed at the next start); stop WeChat's server.
-
-    The outbox stops first: its sends on the wire finish while WeChat's client is still open (closed
-    under them, a notice that arrived would count as failed and go again). WeChat's last pushes
-    may still use the sender's Telegram bot, so that shuts down last."""
-    relays: Relays | None = application.bot_data.get("relays")
-    if relays:
-        await relays.drain()
-    await stop_web(application.bot_data.pop("web", None))
-    runner, bot = application.bot_data.pop("outbox", None) or (None, None)
-    ops = application.bot_data.pop("ops", None)
-    if ops:
-        await ops.cleanup()
-    if runner:
-        await runner.stop()
-    wechat = application.bot_data.pop("wechat", None)
-    application.bot_data.pop("elsewhere", None)
-    if wechat:
-        await wechat.stop()
-    if bot:
-        await bot.shutdown()
-
-
-def build_application(settings: Settings, conversation: Conversation) -> Application:
-    """The Telegram application with every handler registered, ready to poll."""
+def build_application(settings: Settings, conversation: Conversation, monitor: Monitor | None = None) -> Application:
+    """The Telegram application with every handler registered, ready to poll; the runtime (bot/app.py) runs it."""
     if not settings.telegram_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     # One budget for the bot's messages/s: answers take from it first, the outbox gets the rest.
     budget = SendBudget(settings.send_rate_per_second)
-    channels = (CHANNEL, "wechat") if settings.wechat_enabled else (CHANNEL,)
-    monitor = Monitor(settings, conversation.store, channels=channels)
-    conversation.on_question = monitor.question
+    if monitor is None:
+        monitor = Monitor(settings, conversation.store, channels=(CHANNEL,))
+        conversation.on_question = monitor.question
 
     def flooded(seconds: float) -> None:  # an answer met a 429: the bot's whole budget waits, and it is counted
         budget.pause(seconds)
@@ -376,8 +304,6 @@ def build_application(settings: Settings, conversation: Conversation) -> Applica
         .context_types(ContextTypes(context=BotContext))
         # One user's updates in order, different users' side by side: a flood wait stalls only its own.
         .concurrent_updates(PerUserUpdates())
-        .post_init(post_init)
-        .post_stop(stop_outbox)
     )
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url

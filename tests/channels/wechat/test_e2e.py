@@ -23,11 +23,11 @@ import pytest
 
 from bot import texts
 from bot.app import build_conversation
-from bot.channels.telegram.adapter import build_application, start_outbox, stop_outbox
 from bot.settings import Settings
 from bot.store import Store
-from tests.fakebotapi import inline_buttons, running_application
+from tests.fakebotapi import inline_buttons
 from tests.fakewechat import FakeWeChat
+from tests.running import running_bot
 from tests.wechat_client import WeChatClient, new_aes_key
 
 TOKEN, AMBASSADOR, ADMIN, TELEGRAM_STUDENT = "wx-callback-token", 3, 1, 7001
@@ -219,17 +219,12 @@ async def test_stopping_the_bot_lets_a_wechat_notice_on_the_wire_arrive_once(
     store.set_subscription("wechat", NEAR, city="武汉")
     wechat.interact(NEAR)
     wechat.send_delay = 1.0
-    application = build_application(settings, build_conversation(settings, store, copy.copy(kb)))
     try:
-        async with running_application(application):
-            runner = await start_outbox(application)
-            try:
-                now = clock.now().isoformat(timespec="seconds")
-                notice = store.create_announcement(f"telegram:{ADMIN}", "通知", "武汉", "", now, False, "scheduled")
-                runner.release_now()
-                await until(lambda: wechat.calls_to("message/custom/send"))  # on the wire, answered in 1 s
-            finally:
-                await stop_outbox(application)
+        async with running_bot(build_conversation(settings, store, copy.copy(kb))) as runtime:
+            now = clock.now().isoformat(timespec="seconds")
+            notice = store.create_announcement(f"telegram:{ADMIN}", "通知", "武汉", "", now, False, "scheduled")
+            runtime.outbox.release_now()
+            await until(lambda: wechat.calls_to("message/custom/send"))  # on the wire, answered in 1 s
         [delivery] = store.db["deliveries"].rows_where("announcement_id = ?", [notice])
         assert (delivery["status"], delivery["attempts"]) == ("sent", 1)
         assert len(wechat.sent_texts(NEAR)) == 1
