@@ -30,14 +30,11 @@ WELCOME = (
     "· 校园大使在哪些城市？\n\n"
     "也可以在下面的选项里按分类浏览。"
 )
+#: /help: a block for each role the user has, with the /help lines of its families (bot/routes.py).
 HELP = (
     "怎么用{bot_name}：\n"
     "· 直接发文字提问，错别字、繁体、粤语都没关系，用英文问会用英文回答；\n"
-    "· /faq 按分类浏览常见问题；\n"
-    "· /subscribe 选择读书城市和想收到的通知，/mysubs 查看；\n"
-    "· /fairs 近期招聘会（可设提醒、加入日历），/myfairs 我的提醒；\n"
-    "· /mydata 查看机器人保存的关于你的信息，也可以一键删除；\n"
-    "· /help 查看本说明。\n\n"
+    "{lines}\n\n"
     "答不上来的问题会记录下来供工作人员参考；着急的话请致电 {contact_phone}。"
 )
 MENU_TITLE = "请选择想了解的分类："
@@ -76,17 +73,7 @@ ERROR = "抱歉，我这边出了点问题 🙏 请稍后再试；着急的话�
 BUTTON_MENU = "📚 分类浏览"
 BUTTON_BACK = "⬅️ 返回分类"
 
-COMMANDS = {
-    "start": "开始使用",
-    "faq": "按分类浏览常见问题",
-    "subscribe": "选择关注的城市和通知",
-    "mysubs": "查看我的关注",
-    "fairs": "近期招聘会",
-    "myfairs": "我的招聘会提醒",
-    "mydata": "查看/删除我的数据",
-    "help": "使用说明",
-}
-AMBASSADOR_HELP = "校园大使指令：/announce 发布通知，/announcements 查看发布记录，/invite 我的邀请方式。"
+AMBASSADOR_HELP = "校园大使指令：{lines}。"
 
 CONSOLE_BANNER = (
     "{bot_name} 本地控制台（无 Telegram 令牌时的聊天模式）。\n"
@@ -101,18 +88,8 @@ CONSOLE_BAD_CHOICE_ONE = "没有这个编号，请输入 1，或直接打字提�
 # -- admins and ambassadors --------------------------------------------------------
 
 NOT_ALLOWED = "抱歉，这个操作只有管理员可以使用 🙏 有问题可以直接打字问我。"
-ADMIN_HELP = (
-    "管理员指令：\n"
-    "· /grant 用户ID admin｜ambassador 城市 [学校] 授予角色（也可回复对方转发来的消息）\n"
-    "· /revoke 用户ID [admin｜ambassador] 撤销角色；/roles 查看名单\n"
-    "· /add 新增条目；/edit 编号 修改；/delete 编号 删除；/history 编号 历史与回滚\n"
-    "· /export [xlsx｜csv｜yaml] 导出知识库；直接发送文件即可导入（控制台里用 /upload 文件路径）\n"
-    "· /synonyms 同义词表，/synonym add｜remove 词 同义词 修改\n"
-    "· /addfair 新增招聘会；/editfair 编号 修改；/cancelfair 编号 取消（会通知设了提醒的同学）\n"
-    "· /fairleads [1d 1h …] 默认提醒时间；/exportfairs [xlsx｜csv] 导出招聘会；/importfairs 导入\n"
-    "· /unanswered [日期] 没答好的问题；/stats 使用统计；/cancel 取消当前操作\n"
-    "· /console 网页管理后台的登录链接（一次性，10 分钟内有效）"
-)
+ADMIN_HELP = "管理员指令：\n{lines}"
+HELP_BLOCKS = {0: HELP, 1: AMBASSADOR_HELP, 2: ADMIN_HELP}  # by role: student, ambassador, admin
 WEB_CONSOLE_LINK = (
     "网页管理后台登录链接（仅限本人使用，{minutes} 分钟内有效，只能用一次）：\n{url}\n"
     "请勿转发。链接失效后再发一次 /console 即可。"

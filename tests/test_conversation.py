@@ -5,9 +5,10 @@ import dataclasses
 import re
 
 from bot import texts
-from bot.conversation import MAX_QUESTION_CHARS, Conversation, parse_command
+from bot.conversation import Conversation, parse_command
 from bot.replies import Request
 from knowledge.kb import Outcome, Suggestion
+from knowledge.text import MAX_QUESTION_CHARS
 
 
 def say(conversation: Conversation, text: str, user: str = "7"):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from bot import texts
 from bot.people.permissions import CITIES, Actor, Role
 from bot.replies import Button, Reply
-from bot.store import Store
+from bot.store import Announcement, Store
 
 #: Notice topics students can follow (id → label).
 TOPICS = {"fairs": "招聘会", "internship": "实习见习", "policy": "政策解读", "events": "活动"}
@@ -96,3 +96,21 @@ class Following:
     def _describe(city: str, topics: set[str]) -> str:
         labels = "、".join(label for t, label in TOPICS.items() if t in topics) or texts.NOTHING
         return texts.MY_SUBSCRIPTIONS.format(city=city or texts.NOTHING, topics=labels)
+
+
+def notice_reply(announcement: Announcement) -> Reply:
+    """A notice as students get it: its photo, the text, its link, and a button to stop that kind of notice."""
+    rows: list[tuple[Button, ...]] = []
+    if announcement.link_url:
+        rows.append((Button(announcement.link_text, url=announcement.link_url),))
+    if announcement.topic in TOPICS:
+        stop = Button(texts.BUTTON_STOP_TOPIC.format(topic=TOPICS[announcement.topic]), f"unsub:topic:{announcement.topic}")
+    else:
+        label = (
+            texts.BUTTON_STOP_ALL
+            if announcement.city == "*"
+            else texts.BUTTON_STOP_CITY.format(city=announcement.city)
+        )
+        stop = Button(label, "unsub:city")
+    rows.append((stop,))
+    return Reply(texts.NOTICE_PREFIX + announcement.text, buttons=tuple(rows), photo=announcement.photo or None)

@@ -162,7 +162,7 @@ def test_moving_a_fair_moves_the_reminders_and_tells_each_student_once(bot):
     press(bot, STUDENT, f"fr:{fair_id}")  # the default lead times: a day and an hour before
     press(bot, OTHER, f"fr:{fair_id}")
     changed, released = [], []
-    bot.fairs.editor.on_changed, bot.fairs.editor.on_notices = (lambda: changed.append(1)), (lambda: released.append(1))
+    bot.fair_editor.on_changed, bot.fair_editor.on_notices = (lambda: changed.append(1)), (lambda: released.append(1))
 
     preview, fields = command(bot, ADMIN, "editfair", str(fair_id))
     assert "12月3日（周四）14:00—17:00" in preview.text and f"#{fair_id}" in fields.text
@@ -301,7 +301,7 @@ def test_a_valid_upload_shows_a_summary_and_applies_on_confirmation_and_moves_re
     fair_id = add_fair(bot)
     press(bot, STUDENT, f"fr:{fair_id}")
     released = []
-    bot.fairs.editor.on_notices = lambda: released.append(1)
+    bot.fair_editor.on_notices = lambda: released.append(1)
     command(bot, ADMIN, "importfairs")
     data = csv_file(
         f"{fair_id},东莞人才招聘会,,现场,2026-12-03 15:00,2026-12-03 18:00,东莞,东莞国际会展中心,,,,",

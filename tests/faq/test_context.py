@@ -98,7 +98,7 @@ def test_an_entry_opened_from_the_menu_is_the_topic(conversation):
 
 def test_a_question_of_common_words_only_is_not_taken_for_an_empty_message(conversation):
     alone = say(conversation, "总共几个")
-    assert alone.text == conversation._fill(texts.NO_ANSWER)
+    assert alone.text == conversation.answers.fill(texts.NO_ANSWER)
     say(conversation, "校园大使在哪些城市")
     assert say(conversation, "总共几个").title.startswith("东莞市“校园大使”")
     assert say(conversation, "🙂🙂").text == texts.EMPTY

@@ -52,6 +52,7 @@ from bot.notices.delivery import OutgoingMessage
 from bot.notices.pacing import SendBudget
 from bot.ops.monitor import Monitor
 from bot.replies import Reply
+from bot.routes import TABLE
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,8 @@ logger = logging.getLogger(__name__)
 CHANNEL = "telegram"
 #: Sends a message to a user of another channel: elsewhere(channel, external_id, message).
 Elsewhere = Callable[[str, str, OutgoingMessage], Awaitable[None]]
-COMMANDS = tuple(texts.COMMANDS)
+#: The commands in Telegram's menu (bot/routes.py); any other command reaches the core too, as unknown or not.
+COMMANDS = tuple(name for name, _ in TABLE.menu())
 
 
 class BotContext(CallbackContext[ExtBot, dict, dict, dict]):

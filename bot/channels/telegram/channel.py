@@ -14,14 +14,14 @@ from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot import texts
-from bot.channels.telegram.adapter import CHANNEL, COMMANDS, build_application
+from bot.channels.telegram.adapter import CHANNEL, build_application
 from bot.channels.telegram.relay import Relays
 from bot.channels.telegram.transport import TelegramTransport, make_bot
 from bot.conversation import Conversation
 from bot.notices.pacing import SendBudget
 from bot.ops.monitor import Monitor
 from bot.outbox_runner import OutboxRunner
+from bot.routes import TABLE
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class TelegramChannel:
         """Connect, publish the command menu, tell the core what an invite link looks like here; the outbox's Bot."""
         application = self.application
         await application.initialize()
-        await application.bot.set_my_commands([BotCommand(name, texts.COMMANDS[name]) for name in COMMANDS])
+        await application.bot.set_my_commands([BotCommand(name, text) for name, text in TABLE.menu()])
         self.conversation.invite_link_formats[CHANNEL] = f"https://t.me/{application.bot.username}?start={{code}}"
         settings = self.conversation.settings
         bot = make_bot(settings.telegram_token or "", settings.telegram_api_base_url)

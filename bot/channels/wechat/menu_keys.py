@@ -2,20 +2,16 @@
 
 The push side publishes the menu with these keys; the inbound side turns a
 CLICK event's EventKey into the core request named here: (kind, text), kind
-'command' (text is the command name) or 'button' (text is the action).
+'command' (text is the command name) or 'button' (text is the action). The keys
+are declared with the commands they run (bot/routes.py).
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
+from bot.routes import TABLE
+
 MenuAction = tuple[Literal["command", "button"], str]
 
-MENU_KEYS: dict[str, MenuAction] = {
-    "CMD_FAQ": ("command", "faq"),
-    "CMD_FAIRS": ("command", "fairs"),
-    "CMD_MYFAIRS": ("command", "myfairs"),
-    "CMD_SUBSCRIBE": ("command", "subscribe"),
-    "CMD_MYSUBS": ("command", "mysubs"),
-    "CMD_HELP": ("command", "help"),
-}
+MENU_KEYS: dict[str, MenuAction] = {key: ("command", name) for key, name in TABLE.wechat_keys().items()}
