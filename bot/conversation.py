@@ -26,6 +26,7 @@ from bot.notices.announce import Announcer
 from bot.notices.following import Following, notice_reply
 from bot.people.permissions import Actor, NotAllowed, Role, actor_for
 from bot.people.privacy import Privacy
+from bot.people.roles import RoleDesk
 from bot.replies import Reply, Request
 from bot.routes import TABLE
 from bot.settings import Settings
@@ -58,6 +59,7 @@ class Conversation:
     kb: KnowledgeBase
     flood: FloodGuard
     admin: AdminDesk = field(init=False)
+    roles: RoleDesk = field(init=False)
     editor: Editor = field(init=False)
     following: Following = field(init=False)
     announcer: Announcer = field(init=False)
@@ -74,6 +76,7 @@ class Conversation:
 
     def __post_init__(self) -> None:
         self.admin = AdminDesk(self.settings, self.store, lambda: self.kb, self.reload_knowledge)
+        self.roles = RoleDesk(self.settings, self.store)
         self.editor = Editor(
             self.store,
             lambda: self.kb,

@@ -22,14 +22,14 @@ ROLES = Family(
         "· /revoke 用户ID [admin｜ambassador] 撤销角色；/roles 查看名单"
     ),
     commands=(
-        Command("grant", lambda core, actor, request: core.admin.grant(actor, request)),
-        Command("revoke", lambda core, actor, request: core.admin.revoke(actor, request)),
-        Command("roles", lambda core, actor, request: core.admin.roles(actor)),
+        Command("grant", lambda core, actor, request: core.roles.grant(actor, request)),
+        Command("revoke", lambda core, actor, request: core.roles.revoke(actor, request)),
+        Command("roles", lambda core, actor, request: core.roles.roles(actor)),
     ),
 )
 
 CONSOLE = Family(
     Role.ADMIN,
     help="· /console 网页管理后台的登录链接（一次性，10 分钟内有效）",
-    commands=(Command("console", lambda core, actor, request: core.admin.console_link(actor)),),
+    commands=(Command("console", lambda core, actor, request: core.roles.console_link(actor)),),
 )

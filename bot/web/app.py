@@ -72,7 +72,7 @@ class WebServer:
             self.settings = replace(self.settings, web_port=port)
             self.app[CONSOLE].settings = self.settings
             self.url = self.settings.web_base_url
-        self.app[CONSOLE].conversation.admin.web_url = self.url  # the chat's /console links point here
+        self.app[CONSOLE].conversation.roles.web_url = self.url  # the chat's /console links point here
         logger.info("Web console on %s", self.url)
 
     async def stop(self) -> None:

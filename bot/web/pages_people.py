@@ -1,5 +1,5 @@
 """角色, 同义词, 操作日志: roles granted and revoked with each user's channel, the matcher's synonym
-vocabulary, and the audit log. Changes go through the chat's own desk (bot/faq/admin.py): the same checks
+vocabulary, and the audit log. Changes go through the chat's own desks (bot/people/roles.py, bot/faq/admin.py): the same checks
 (cities, admins from ADMIN_IDS cannot be revoked here), the same audit entries, the same re-indexing.
 """
 
@@ -34,7 +34,7 @@ async def change_role(request: web.Request) -> web.Response:
     role = str(form.get("role", ""))
     if channel not in CHANNELS or not target or len(target) > 64:
         raise redirect("/roles", "请填写渠道和用户 ID。")
-    actor, desk = request[ACTOR], console.conversation.admin
+    actor, desk = request[ACTOR], console.conversation.roles
     if request.match_info["verb"] == "grant":
         args = (role, str(form.get("city", "")), *str(form.get("campus", "")).split())
         replies = desk.grant(actor, Request(channel, actor.user_id, "command", "grant", args, target_user_id=target))

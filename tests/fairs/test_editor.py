@@ -32,7 +32,7 @@ TOKENED = {"k", "ct", "f", "save", "more", "imp", "cancel", "sk", "rest"}
 def bot(conversation):
     """User 1 an admin from settings, user 3 an ambassador; both fair desks on the fixed clock."""
     conversation.settings = replace(conversation.settings, admin_ids=frozenset({1}))
-    conversation.admin.settings = conversation.settings
+    conversation.admin.settings = conversation.roles.settings = conversation.settings
     conversation.store.grant_role("telegram", AMBASSADOR, "ambassador", "cli", city="武汉")
     conversation.store.clock.pin(NOW)
     return conversation

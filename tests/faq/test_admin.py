@@ -20,7 +20,7 @@ ADMIN, STUDENT, AMBASSADOR = "1", "2", "3"
 def bot(conversation):
     """The seeded conversation, with user 1 an admin from settings and user 3 an ambassador."""
     conversation.settings = replace(conversation.settings, admin_ids=frozenset({1}))
-    conversation.admin.settings = conversation.settings
+    conversation.admin.settings = conversation.roles.settings = conversation.settings
     conversation.store.grant_role("telegram", AMBASSADOR, "ambassador", "cli", city="武汉")
     return conversation
 

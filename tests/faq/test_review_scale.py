@@ -44,7 +44,7 @@ class CountingProcess:
 @pytest.fixture
 def bot(conversation):
     conversation.settings = replace(conversation.settings, admin_ids=frozenset({1}))
-    conversation.admin.settings = conversation.settings
+    conversation.admin.settings = conversation.roles.settings = conversation.settings
     return conversation
 
 
