@@ -17,11 +17,13 @@ from bot import texts
 from bot.fairs.desk import FairDesk
 from bot.fairs.editor import FLOWS as FAIR_FLOWS
 from bot.fairs.editor import FairEditor
+from bot.faq import texts as faq_texts
 from bot.faq.admin import AdminDesk
 from bot.faq.answers import Answers
 from bot.faq.context import Context
 from bot.faq.editor import Editor
 from bot.flood import FloodGuard, Verdict
+from bot.notices import texts as notice_texts
 from bot.notices.announce import Announcer
 from bot.notices.following import Following, notice_reply
 from bot.people.permissions import Actor, NotAllowed, Role, actor_for
@@ -112,14 +114,14 @@ class Conversation:
                 return self.route(actor, request)
             except NotAllowed as refusal:
                 logger.warning("Refused %s %r to %s", request.kind, request.text[:40], actor.key)
-                return [Reply(texts.NOT_AMBASSADOR if refusal.needed is Role.AMBASSADOR else texts.NOT_ALLOWED)]
+                return [Reply(notice_texts.NOT_AMBASSADOR if refusal.needed is Role.AMBASSADOR else texts.NOT_ALLOWED)]
 
     def file_gate(self, request: Request) -> list[Reply] | None:
         """Before a channel downloads an upload: the refusal or size complaint to send, or None to go ahead."""
         if actor_for(self.settings, self.store, request.channel, request.user_id).role is not Role.ADMIN:
             return self.handle(request)  # the core's refusal, counted like any other message
         if request.file_size > MAX_FILE_BYTES:
-            return [Reply(texts.FILE_TOO_BIG.format(limit=MAX_FILE_BYTES // 2**20))]
+            return [Reply(faq_texts.FILE_TOO_BIG.format(limit=MAX_FILE_BYTES // 2**20))]
         return None
 
     def route(self, actor: Actor, request: Request) -> list[Reply]:

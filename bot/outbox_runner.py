@@ -12,8 +12,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from bot import texts
 from bot.clock import machine_now
+from bot.notices import texts as notice_texts
 from bot.notices.delivery import DeliveryError, OutgoingMessage, PermanentFailure, RateLimited, TemporaryFailure
 from bot.notices.sender import Sender
 from bot.settings import Settings
@@ -102,7 +102,7 @@ class OutboxRunner:
     async def _progress(self, announcement_id: int, counts: dict[str, int]) -> None:
         """One message to the author, edited as it goes: 已发送 1200/5000."""
         done, total = sum(counts.get(s, 0) for s in DONE), sum(counts.values())
-        await self._show(announcement_id, texts.ANNOUNCE_PROGRESS.format(id=announcement_id, done=done, total=total))
+        await self._show(announcement_id, notice_texts.ANNOUNCE_PROGRESS.format(id=announcement_id, done=done, total=total))
 
     async def _finished(self, announcement_id: int, counts: dict[str, int], errors: dict[str, int]) -> None:
         """The final report, as a new message (it notifies; an edit would not): delivered, and only the
@@ -113,13 +113,13 @@ class OutboxRunner:
             label = _label(error)
             if label not in UNREACHABLE_LABELS:  # those are the unreachable line's: not said twice
                 labels[label] = labels.get(label, 0) + n
-        lines = [texts.ANNOUNCE_REPORT.format(id=announcement_id, sent=counts.get("sent", 0))]
-        for status, line in texts.ANNOUNCE_REPORT_LINES.items():
+        lines = [notice_texts.ANNOUNCE_REPORT.format(id=announcement_id, sent=counts.get("sent", 0))]
+        for status, line in notice_texts.ANNOUNCE_REPORT_LINES.items():
             if counts.get(status, 0):
                 lines.append(line.format(n=counts[status]))
         if counts.get("failed", 0) and labels:
             reasons = "；".join(f"{label} ×{n}" for label, n in labels.items())
-            lines.append(texts.ANNOUNCE_FAILURE_REASONS.format(reasons=reasons))
+            lines.append(notice_texts.ANNOUNCE_FAILURE_REASONS.format(reasons=reasons))
         await self._show(announcement_id, "\n".join(lines), new_message=True)
 
     async def _show(self, announcement_id: int, text: str, new_message: bool = False) -> None:
@@ -167,24 +167,24 @@ class OutboxRunner:
             if self.store.sent_deliveries(announcement_id):
                 continue  # some wait for another try
             counts = self.store.withdrawal_counts(announcement_id)
-            await self._show(announcement_id, texts.ANNOUNCE_WITHDRAW_REPORT.format(
+            await self._show(announcement_id, notice_texts.ANNOUNCE_WITHDRAW_REPORT.format(
                 id=announcement_id, deleted=counts.get("deleted", 0), kept=counts.get("kept", 0),
                 unsent=counts.get("unsent", 0)))  # fmt: skip
 
 
 #: Reasons that make a delivery `unreachable` (its own line in the report), not `failed`.
-UNREACHABLE_LABELS = (texts.DELIVERY_ERRORS["unreachable"], texts.DELIVERY_ERRORS["unfollowed"])
+UNREACHABLE_LABELS = (notice_texts.DELIVERY_ERRORS["unreachable"], notice_texts.DELIVERY_ERRORS["unfollowed"])
 
 
 def _label(error: str) -> str:
     """A platform's error text as the Chinese reason an author can understand (raw text goes to the log)."""
     lowered = error.lower()
     if "blocked" in lowered or "forbidden" in lowered or "deactivated" in lowered:
-        return texts.DELIVERY_ERRORS["unreachable"]
+        return notice_texts.DELIVERY_ERRORS["unreachable"]
     if "unfollowed" in lowered or "blacklisted" in lowered:  # WeChat 43004 / 43019
-        return texts.DELIVERY_ERRORS["unfollowed"]
+        return notice_texts.DELIVERY_ERRORS["unfollowed"]
     if "48-hour window" in lowered:
-        return texts.DELIVERY_ERRORS["window"]
+        return notice_texts.DELIVERY_ERRORS["window"]
     if "chat not found" in lowered or "user not found" in lowered:
-        return texts.DELIVERY_ERRORS["chat not found"]
-    return texts.DELIVERY_ERRORS["other"]
+        return notice_texts.DELIVERY_ERRORS["chat not found"]
+    return notice_texts.DELIVERY_ERRORS["other"]

@@ -54,6 +54,7 @@ def test_example_times_in_prompts_are_always_ahead_of_the_clock(offset_days) -> 
     from zoneinfo import ZoneInfo
 
     from bot import texts
+    from bot.fairs import texts as fair_texts
 
     tz = ZoneInfo("Asia/Shanghai")
     now = Clock(timedelta(days=offset_days)).now()
@@ -61,4 +62,4 @@ def test_example_times_in_prompts_are_always_ahead_of_the_clock(offset_days) -> 
     for key in ("when", "next_day", "soon"):
         assert datetime.strptime(found[key], "%Y-%m-%d %H:%M").replace(tzinfo=tz) > now
     assert datetime.strptime(found["day"], "%Y-%m-%d").date() < now.astimezone(tz).date()
-    assert "{" not in texts.FAIR_BAD_TIME.format(**found) and found["when"] in texts.FAIR_BAD_TIME.format(**found)
+    assert "{" not in fair_texts.FAIR_BAD_TIME.format(**found) and found["when"] in fair_texts.FAIR_BAD_TIME.format(**found)

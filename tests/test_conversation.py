@@ -6,6 +6,10 @@ import re
 
 from bot import texts
 from bot.conversation import Conversation, parse_command
+from bot.fairs import texts as fair_texts
+from bot.faq import texts as faq_texts
+from bot.notices import texts as notice_texts
+from bot.people import texts as people_texts
 from bot.replies import Request
 from knowledge.kb import Outcome, Suggestion
 from knowledge.text import MAX_QUESTION_CHARS
@@ -65,7 +69,7 @@ def test_an_unsure_question_offers_did_you_mean_buttons_and_a_tap_answers(conver
     [reply] = say(conversation, "补贴")
     picks = [b for b in reply.all_buttons if b.action.startswith("pick:")]
     assert 1 <= len(picks) <= 3
-    assert reply.text == (texts.SUGGEST if len(picks) > 1 else texts.SUGGEST_ONE)
+    assert reply.text == (faq_texts.SUGGEST if len(picks) > 1 else faq_texts.SUGGEST_ONE)
     [logged] = conversation.store.logged_questions("suggest")
     assert logged.text == "补贴"
     assert reply.all_buttons[-1].action == f"none:{logged.id}"
@@ -102,9 +106,9 @@ def test_an_out_of_scope_question_gets_no_policy_answer_but_the_menu_and_phone(c
 
 
 def test_greetings_and_thanks_get_small_talk_not_a_policy_answer(conversation):
-    assert say(conversation, "你好")[0].text == texts.SMALLTALK["greeting"].format(bot_name="莞才助手")
+    assert say(conversation, "你好")[0].text == faq_texts.SMALLTALK["greeting"].format(bot_name="莞才助手")
     assert say(conversation, "在吗？")[0].text.startswith("你好呀")
-    assert say(conversation, "谢谢！")[0].text == texts.SMALLTALK["thanks"]
+    assert say(conversation, "谢谢！")[0].text == faq_texts.SMALLTALK["thanks"]
     assert conversation.store.logged_questions() == []
 
 
@@ -180,14 +184,17 @@ def test_one_suggestion_is_offered_as_one_not_as_a_list(conversation, monkeypatc
     one = Outcome("suggest", score=0.5, suggestions=(Suggestion(entry.id, entry.question, 0.5),))
     monkeypatch.setattr(conversation.kb, "ask", lambda text: one)
     [reply] = say(conversation, "补贴")
-    assert reply.text == texts.SUGGEST_ONE and [b.label for b in reply.all_buttons][0] == entry.question
+    assert reply.text == faq_texts.SUGGEST_ONE and [b.label for b in reply.all_buttons][0] == entry.question
+
+
+TEXTS = (texts, faq_texts, notice_texts, fair_texts, people_texts)
 
 
 def test_user_facing_texts_speak_of_choices_not_buttons_or_taps():
     """The same texts reach WeChat, where buttons are numbered lines: no "点下面的按钮" there."""
     telegram_only = re.compile(r"按钮|点下面|点上面|点一下|点「|点“")
     found = []
-    for name, value in vars(texts).items():
+    for name, value in [item for module in TEXTS for item in vars(module).items()]:
         if not name.isupper() or name.startswith(("CONSOLE_", "BUTTON_")) or name == "WECHAT_TEMPLATE_REMARK_LINK":
             continue  # the console's own lines; button labels; a template message's link, which is tapped
         for text in value.values() if isinstance(value, dict) else [value]:
@@ -209,5 +216,5 @@ def test_an_english_question_about_an_entry_without_english_says_so_and_answers_
     conversation.store.save_entry(dataclasses.replace(entry, answer_en=""), "admin:1")
     conversation.reload_knowledge()
     [reply] = say(conversation, "How much is the internship subsidy in Dongguan?")
-    assert reply.text.startswith(texts.NO_ENGLISH_ANSWER) and "9000元" in reply.text
+    assert reply.text.startswith(faq_texts.NO_ENGLISH_ANSWER) and "9000元" in reply.text
     assert conversation.store.faq_entry("internship-subsidy").answer_en == ""

@@ -30,14 +30,14 @@ async def test_withdrawing_a_sent_notice_deletes_it_and_reports_to_the_author(ap
 
 
 def test_failure_reasons_read_as_chinese_the_author_understands():
-    from bot import texts
+    from bot.notices import texts as notice_texts
     from bot.outbox_runner import _label
 
-    assert _label("Forbidden: bot was blocked by the user") == texts.DELIVERY_ERRORS["unreachable"]
-    assert _label("Bad Request: chat not found") == texts.DELIVERY_ERRORS["chat not found"]
-    assert _label("the student unfollowed the account (43004)") == texts.DELIVERY_ERRORS["unfollowed"]
-    assert _label("outside the 48-hour window and no template configured") == texts.DELIVERY_ERRORS["window"]
-    assert _label("Internal Server Error") == texts.DELIVERY_ERRORS["other"]
+    assert _label("Forbidden: bot was blocked by the user") == notice_texts.DELIVERY_ERRORS["unreachable"]
+    assert _label("Bad Request: chat not found") == notice_texts.DELIVERY_ERRORS["chat not found"]
+    assert _label("the student unfollowed the account (43004)") == notice_texts.DELIVERY_ERRORS["unfollowed"]
+    assert _label("outside the 48-hour window and no template configured") == notice_texts.DELIVERY_ERRORS["window"]
+    assert _label("Internal Server Error") == notice_texts.DELIVERY_ERRORS["other"]
 
 
 class _Channel:

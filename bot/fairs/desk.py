@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from bot import texts
+from bot.fairs import texts as fair_texts
 from bot.fairs.ics import fair_calendar, ics_filename
 from bot.ids import parse_id
 from bot.notices.announce import quiet_adjusted
@@ -30,7 +31,7 @@ from bot.store import Announcement, Fair, NotFoundError, Store, iso
 from bot.store.fairs import ASKED
 
 #: Fair kinds as stored (key) and shown (value).
-KINDS = texts.FAIR_KINDS
+KINDS = fair_texts.FAIR_KINDS
 #: Lead times a student can pick, in minutes.
 LEAD_CHOICES = (1440, 180, 60, 15)
 #: Until an admin changes them: a day and an hour before.
@@ -44,8 +45,8 @@ DIGEST_WEEKDAY, DIGEST_AT = 0, time(9, 0)
 
 def lead_label(minutes: int) -> str:
     """1440 → '1 天', 180 → '3 小时', 15 → '15 分钟'."""
-    unit = next(unit for unit in sorted(texts.FAIR_LEAD_UNITS, reverse=True) if minutes % unit == 0)
-    return texts.FAIR_LEAD_UNITS[unit].format(n=minutes // unit)
+    unit = next(unit for unit in sorted(fair_texts.FAIR_LEAD_UNITS, reverse=True) if minutes % unit == 0)
+    return fair_texts.FAIR_LEAD_UNITS[unit].format(n=minutes // unit)
 
 
 def lead_labels(leads: Sequence[int] | set[int]) -> str:
@@ -87,9 +88,9 @@ def reminder_due(start: datetime, lead: int, settings: Settings) -> datetime:
 def fair_when(fair: Fair, tz: object) -> str:
     """'12月1日（周二）09:30—11:30', the end with its date when it is another day."""
     start, end = fair.start.astimezone(tz), fair.end.astimezone(tz)  # type: ignore[arg-type]
-    day = texts.FAIR_DAY.format(month=start.month, day=start.day, weekday=texts.WEEKDAYS[start.weekday()])
+    day = fair_texts.FAIR_DAY.format(month=start.month, day=start.day, weekday=fair_texts.WEEKDAYS[start.weekday()])
     until = (end.strftime("%H:%M") if end.date() == start.date()
-             else texts.FAIR_OTHER_DAY_END.format(month=end.month, day=end.day, time=f"{end:%H:%M}"))  # fmt: skip
+             else fair_texts.FAIR_OTHER_DAY_END.format(month=end.month, day=end.day, time=f"{end:%H:%M}"))  # fmt: skip
     return f"{day}{start:%H:%M}—{until}"
 
 
@@ -97,20 +98,20 @@ def fair_where(fair: Fair) -> str:
     if fair.kind == "onsite":
         return "·".join(part for part in (fair.city, fair.venue) if part)
     kind = KINDS.get(fair.kind, fair.kind)
-    return texts.FAIR_ONLINE_WHERE.format(kind=kind, city=fair.city) if fair.city else kind
+    return fair_texts.FAIR_ONLINE_WHERE.format(kind=kind, city=fair.city) if fair.city else kind
 
 
 def fair_card(fair: Fair, tz: object) -> str:
     """Everything a student needs to decide whether to go, in a few lines."""
     lines = [
-        texts.FAIR_CARD_HEAD.format(kind=KINDS.get(fair.kind, fair.kind), title=fair.title),
+        fair_texts.FAIR_CARD_HEAD.format(kind=KINDS.get(fair.kind, fair.kind), title=fair.title),
         f"🕒 {fair_when(fair, tz)}",
         f"📍 {fair_where(fair)}",
     ]
     if fair.organiser:
-        lines.append(texts.FAIR_ORGANISER.format(organiser=fair.organiser))
+        lines.append(fair_texts.FAIR_ORGANISER.format(organiser=fair.organiser))
     if fair.audience:
-        lines.append(texts.FAIR_AUDIENCE.format(audience=fair.audience))
+        lines.append(fair_texts.FAIR_AUDIENCE.format(audience=fair.audience))
     if fair.description:
         lines.append(fair.description)
     return "\n".join(lines)
@@ -119,9 +120,9 @@ def fair_card(fair: Fair, tz: object) -> str:
 def fair_links(fair: Fair) -> list[tuple[Button, ...]]:
     rows = []
     if fair.register_url:
-        rows.append((Button(texts.BUTTON_FAIR_REGISTER, url=fair.register_url),))
+        rows.append((Button(fair_texts.BUTTON_FAIR_REGISTER, url=fair.register_url),))
     if fair.link and fair.kind != "onsite":
-        rows.append((Button(texts.BUTTON_FAIR_WATCH, url=fair.link),))
+        rows.append((Button(fair_texts.BUTTON_FAIR_WATCH, url=fair.link),))
     return rows
 
 
@@ -153,30 +154,30 @@ class FairDesk:
         if fairs:
             blocks = [f"{n}. " + fair_card(f, self.tz) for n, f in enumerate(fairs, page * PAGE_SIZE + 1)]
             pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
-            text = texts.FAIRS_TITLE.format(total=total, page=page + 1, pages=pages) + "\n\n" + "\n\n".join(blocks)
+            text = fair_texts.FAIRS_TITLE.format(total=total, page=page + 1, pages=pages) + "\n\n" + "\n\n".join(blocks)
             for n, f in enumerate(fairs, page * PAGE_SIZE + 1):
-                rows.append((Button(texts.BUTTON_FAIR_REMIND.format(n=n), f"fr:{f.id}"),
-                             Button(texts.BUTTON_FAIR_CALENDAR.format(n=n), f"fc:{f.id}"),
-                             *([Button(texts.BUTTON_FAIR_MANAGE.format(n=n), f"fd:{f.id}")] if admin else [])))  # fmt: skip
+                rows.append((Button(fair_texts.BUTTON_FAIR_REMIND.format(n=n), f"fr:{f.id}"),
+                             Button(fair_texts.BUTTON_FAIR_CALENDAR.format(n=n), f"fc:{f.id}"),
+                             *([Button(fair_texts.BUTTON_FAIR_MANAGE.format(n=n), f"fd:{f.id}")] if admin else [])))  # fmt: skip
                 if f.register_url:  # students sign up from the list, not only from the reminder
-                    rows.append((Button(texts.BUTTON_FAIR_REGISTER_N.format(n=n), url=f.register_url),))
+                    rows.append((Button(fair_texts.BUTTON_FAIR_REGISTER_N.format(n=n), url=f.register_url),))
         else:
-            text = texts.FAIRS_NONE_FILTERED if (city or kind) else texts.FAIRS_NONE
+            text = fair_texts.FAIRS_NONE_FILTERED if (city or kind) else fair_texts.FAIRS_NONE
         paging = []
         here = city_token(city)
         if page > 0:
-            paging.append(Button(texts.BUTTON_PREVIOUS, f"fl:{page - 1}:{here}:{kind}"))
+            paging.append(Button(fair_texts.BUTTON_PREVIOUS, f"fl:{page - 1}:{here}:{kind}"))
         if (page + 1) * PAGE_SIZE < total:
-            paging.append(Button(texts.BUTTON_NEXT, f"fl:{page + 1}:{here}:{kind}"))
+            paging.append(Button(fair_texts.BUTTON_NEXT, f"fl:{page + 1}:{here}:{kind}"))
         if paging:
             rows.append(tuple(paging))
         cities = self.store.fair_cities(now)
         if len(cities) > 1 or city:
             options = ["", *cities[:5]] if city in ("", *cities[:5]) else ["", city, *cities[:4]]
-            rows.append(tuple(self._choice(c or texts.FILTER_ALL_CITIES, c == city, f"fl:0:{city_token(c)}:{kind}")
+            rows.append(tuple(self._choice(c or fair_texts.FILTER_ALL_CITIES, c == city, f"fl:0:{city_token(c)}:{kind}")
                               for c in options))  # fmt: skip
         if total or city or kind:  # no fairs at all: nothing to filter
-            rows.append(tuple(self._choice(KINDS.get(k, texts.FILTER_ALL_KINDS), k == kind, f"fl:0:{here}:{k}")
+            rows.append(tuple(self._choice(KINDS.get(k, fair_texts.FILTER_ALL_KINDS), k == kind, f"fl:0:{here}:{k}")
                               for k in ["", *KINDS]))  # fmt: skip
         return Reply(text, buttons=tuple(rows), replace=replace)
 
@@ -187,12 +188,12 @@ class FairDesk:
     def card(self, fair_id: int, admin: bool = False) -> Reply:
         fair = self._fair(fair_id)
         if fair is None:
-            return Reply(texts.FAIR_GONE)
-        rows = [*fair_links(fair), (Button(texts.BUTTON_FAIR_REMIND.format(n=""), f"fr:{fair.id}"),
-                                    Button(texts.BUTTON_FAIR_CALENDAR.format(n=""), f"fc:{fair.id}"))]  # fmt: skip
+            return Reply(fair_texts.FAIR_GONE)
+        rows = [*fair_links(fair), (Button(fair_texts.BUTTON_FAIR_REMIND.format(n=""), f"fr:{fair.id}"),
+                                    Button(fair_texts.BUTTON_FAIR_CALENDAR.format(n=""), f"fc:{fair.id}"))]  # fmt: skip
         if admin:  # handled by bot/fairs/editor.py
-            rows.append((Button(texts.BUTTON_FAIR_EDIT, f"fe:e:{fair.id}"),
-                         Button(texts.BUTTON_FAIR_CANCEL, f"fe:c:{fair.id}")))  # fmt: skip
+            rows.append((Button(fair_texts.BUTTON_FAIR_EDIT, f"fe:e:{fair.id}"),
+                         Button(fair_texts.BUTTON_FAIR_CANCEL, f"fe:c:{fair.id}")))  # fmt: skip
         return Reply(fair_card(fair, self.tz), buttons=tuple(rows))
 
     # -- reminders ---------------------------------------------------------------------------
@@ -204,10 +205,10 @@ class FairDesk:
         """Set the student's reminders of a fair (the defaults, or `leads`); show what is set, with toggles."""
         fair = self._fair(fair_id)
         if fair is None:
-            return Reply(texts.FAIR_GONE)
+            return Reply(fair_texts.FAIR_GONE)
         now = self.now()
         if fair.start <= now:
-            return Reply(texts.FAIR_STARTED.format(title=fair.title))
+            return Reply(fair_texts.FAIR_STARTED.format(title=fair.title))
         if leads is None and self._pending(actor, fair.id):  # 提醒我 again: keep what the student picked
             return self._reminder_menu(actor, fair, replace)
         wanted = self.default_leads() if leads is None else leads
@@ -216,7 +217,7 @@ class FairDesk:
         if leads is None and not ahead:  # the default leads have passed: the nearest one still ahead
             nearest = [m for m in LEAD_CHOICES if reminder_due(fair.start, m, self.settings) > now][-1:]
             if not nearest:
-                return Reply(texts.FAIR_ABOUT_TO_START.format(title=fair.title))
+                return Reply(fair_texts.FAIR_ABOUT_TO_START.format(title=fair.title))
             ahead = {m: iso(reminder_due(fair.start, m, self.settings)) for m in nearest}
         self.store.set_reminders(fair.id, actor.channel, actor.user_id, ahead)
         self.on_changed(sorted(set(ahead.values())))
@@ -224,7 +225,7 @@ class FairDesk:
 
     def toggle(self, actor: Actor, fair_id: int, lead: int) -> Reply:
         if lead not in LEAD_CHOICES:
-            return Reply(texts.FAIR_STALE_BUTTON)
+            return Reply(fair_texts.FAIR_STALE_BUTTON)
         return self.remind(actor, fair_id, sorted(self._pending(actor, fair_id) ^ {lead}, reverse=True), replace=True)
 
     def _pending(self, actor: Actor, fair_id: int) -> set[int]:
@@ -236,40 +237,40 @@ class FairDesk:
         pending = self._pending(actor, fair.id)
         if pending:
             leads = lead_labels(pending)
-            text = texts.FAIR_REMINDERS_SET.format(title=fair.title, when=fair_when(fair, self.tz), leads=leads)
+            text = fair_texts.FAIR_REMINDERS_SET.format(title=fair.title, when=fair_when(fair, self.tz), leads=leads)
         else:
-            text = texts.FAIR_REMINDERS_NONE.format(title=fair.title, when=fair_when(fair, self.tz))
+            text = fair_texts.FAIR_REMINDERS_NONE.format(title=fair.title, when=fair_when(fair, self.tz))
         now = self.now()
         toggles = tuple(
-            self._choice(texts.FAIR_LEAD.format(lead=lead_label(m)), m in pending, f"frl:{fair.id}:{m}")
+            self._choice(fair_texts.FAIR_LEAD.format(lead=lead_label(m)), m in pending, f"frl:{fair.id}:{m}")
             for m in LEAD_CHOICES
             if fair.start - timedelta(minutes=m) > now or m in pending
         )
         rows = [toggles[:2], toggles[2:]] if toggles else []
         if pending:
-            rows.append((Button(texts.BUTTON_FAIR_UNREMIND, f"fx:{fair.id}"),))
+            rows.append((Button(fair_texts.BUTTON_FAIR_UNREMIND, f"fx:{fair.id}"),))
         return Reply(text, buttons=tuple(r for r in rows if r), replace=replace)
 
     def unremind(self, actor: Actor, fair_id: int) -> Reply:
         fair = self._fair(fair_id, active_only=False)
         if fair is None:
-            return Reply(texts.FAIR_GONE)
+            return Reply(fair_texts.FAIR_GONE)
         self.store.cancel_reminders(fair_id, actor.channel, actor.user_id)
-        return Reply(texts.FAIR_UNREMINDED.format(title=fair.title),
-                     buttons=((Button(texts.BUTTON_FAIR_REMIND.format(n=""), f"fr:{fair.id}"),),))  # fmt: skip
+        return Reply(fair_texts.FAIR_UNREMINDED.format(title=fair.title),
+                     buttons=((Button(fair_texts.BUTTON_FAIR_REMIND.format(n=""), f"fr:{fair.id}"),),))  # fmt: skip
 
     def mine(self, actor: Actor) -> Reply:
         """/myfairs: the fairs the student asked about, each with a way to stop its reminders."""
         fairs = self.store.my_fairs(actor.channel, actor.user_id, iso(self.now()))
         if not fairs:
-            return Reply(texts.MYFAIRS_NONE, buttons=((Button(texts.BUTTON_FAIRS, "fl:0::"),),))
+            return Reply(fair_texts.MYFAIRS_NONE, buttons=((Button(texts.BUTTON_FAIRS, "fl:0::"),),))
         blocks, rows = [], []
         for n, fair in enumerate(fairs, 1):
             leads = self._reminders_state(actor, fair)
             blocks.append(f"{n}. {fair_card(fair, self.tz)}\n⏰ {leads}")
-            rows.append((Button(texts.BUTTON_FAIR_UNREMIND_N.format(n=n), f"fx:{fair.id}"),
-                         Button(texts.BUTTON_FAIR_CALENDAR.format(n=n), f"fc:{fair.id}")))  # fmt: skip
-        return Reply(texts.MYFAIRS_TITLE + "\n\n" + "\n\n".join(blocks), buttons=tuple(rows))
+            rows.append((Button(fair_texts.BUTTON_FAIR_UNREMIND_N.format(n=n), f"fx:{fair.id}"),
+                         Button(fair_texts.BUTTON_FAIR_CALENDAR.format(n=n), f"fc:{fair.id}")))  # fmt: skip
+        return Reply(fair_texts.MYFAIRS_TITLE + "\n\n" + "\n\n".join(blocks), buttons=tuple(rows))
 
     def _reminders_state(self, actor: Actor, fair: Fair) -> str:
         """What /myfairs says of a fair's reminders: those still to come, else sent or dropped (never sent)."""
@@ -277,25 +278,25 @@ class FairDesk:
         pending = self._pending(actor, fair.id)
         if pending:
             return lead_labels(pending)
-        return texts.FAIR_REMINDERS_SENT if "queued" in statuses else texts.FAIR_REMINDERS_DROPPED
+        return fair_texts.FAIR_REMINDERS_SENT if "queued" in statuses else fair_texts.FAIR_REMINDERS_DROPPED
 
     def calendar(self, actor: Actor, fair_id: int) -> Reply:
         """The .ics file; its alarms are the lead times the student picked for this fair, else the defaults."""
         fair = self._fair(fair_id, active_only=False)
         if fair is None:
-            return Reply(texts.FAIR_GONE)
+            return Reply(fair_texts.FAIR_GONE)
         picked = {r.lead_minutes for r in self.store.reminders_for(actor.channel, actor.user_id, fair.id)}
         now = self.now()  # an alarm whose time has passed would ring at once on import: left out
         alarms = sorted(m for m in picked or self.default_leads() if fair.start - timedelta(minutes=m) > now)
         document = (ics_filename(fair), fair_calendar(fair, self.settings.timezone, alarms))
-        return Reply(texts.FAIR_CALENDAR.format(title=fair.title), document=document)
+        return Reply(fair_texts.FAIR_CALENDAR.format(title=fair.title), document=document)
 
     def button(self, actor: Actor, action: str) -> list[Reply]:
         kind, _, rest = action.partition(":")
         parts, admin = rest.split(":"), actor.role is Role.ADMIN
         fair_id = parse_id(parts[0])  # an offset for "fl"
         if fair_id is None:  # forged or mangled: never a number SQLite cannot hold
-            return [Reply(texts.FAIR_STALE_BUTTON)]
+            return [Reply(fair_texts.FAIR_STALE_BUTTON)]
         if kind == "fl" and len(parts) == 3 and (parts[2] in KINDS or not parts[2]):
             page = min(fair_id, 10_000)  # past the end shows the last page; page * PAGE_SIZE stays 64-bit
             return [self.list(page, parts[1], parts[2], replace=True, admin=admin)]
@@ -306,7 +307,7 @@ class FairDesk:
                   "fx": lambda: self.unremind(actor, fair_id), "fc": lambda: self.calendar(actor, fair_id)}  # fmt: skip
         if kind in simple and len(parts) == 1:
             return [simple[kind]()]
-        return [Reply(texts.FAIR_STALE_BUTTON)]
+        return [Reply(fair_texts.FAIR_STALE_BUTTON)]
 
     def _fair(self, fair_id: int, active_only: bool = True) -> Fair | None:
         try:
@@ -324,17 +325,17 @@ class FairDesk:
         fair = self.store.fair(int(announcement.fair_id))
         if announcement.kind == "reminder":
             lead = self._time_left(fair, int(announcement.topic or 0))
-            text = texts.FAIR_REMINDER.format(lead=lead) + "\n" + fair_card(fair, self.tz)
+            text = fair_texts.FAIR_REMINDER.format(lead=lead) + "\n" + fair_card(fair, self.tz)
             if fair.register_url:  # in the text too: a WeChat template message carries no buttons
-                text += "\n" + texts.FAIR_REGISTER_LINE.format(url=fair.register_url)
-            rows = [*fair_links(fair), (Button(texts.BUTTON_FAIR_CALENDAR.format(n=""), f"fc:{fair.id}"),
-                                        Button(texts.BUTTON_FAIR_UNREMIND, f"fx:{fair.id}"))]  # fmt: skip
+                text += "\n" + fair_texts.FAIR_REGISTER_LINE.format(url=fair.register_url)
+            rows = [*fair_links(fair), (Button(fair_texts.BUTTON_FAIR_CALENDAR.format(n=""), f"fc:{fair.id}"),
+                                        Button(fair_texts.BUTTON_FAIR_UNREMIND, f"fx:{fair.id}"))]  # fmt: skip
             return Reply(text, buttons=tuple(rows))
         if fair.status == "cancelled":
-            return Reply(texts.FAIR_CANCELLED.format(title=fair.title, when=fair_when(fair, self.tz)),
+            return Reply(fair_texts.FAIR_CANCELLED.format(title=fair.title, when=fair_when(fair, self.tz)),
                          buttons=((Button(texts.BUTTON_FAIRS, "fl:0::"),),))  # fmt: skip
-        text = texts.FAIR_CHANGED + "\n" + fair_card(fair, self.tz)
-        return Reply(text, buttons=(*fair_links(fair), (Button(texts.BUTTON_FAIR_UNREMIND, f"fx:{fair.id}"),)))
+        text = fair_texts.FAIR_CHANGED + "\n" + fair_card(fair, self.tz)
+        return Reply(text, buttons=(*fair_links(fair), (Button(fair_texts.BUTTON_FAIR_UNREMIND, f"fx:{fair.id}"),)))
 
     def _time_left(self, fair: Fair, lead: int) -> str:
         """The reminder's lead time, or the real time left when it goes out late (the bot was down)."""
@@ -351,7 +352,7 @@ class FairDesk:
     def render_digest(self, announcement: Announcement) -> Reply:
         fairs = self.digest_fairs(announcement)
         lines = [f"{n}. {f.title}\n   🕒 {fair_when(f, self.tz)}  📍 {fair_where(f)}" for n, f in enumerate(fairs, 1)]
-        text = texts.FAIR_DIGEST.format(count=len(fairs)) + "\n\n" + "\n".join(lines)
+        text = fair_texts.FAIR_DIGEST.format(count=len(fairs)) + "\n\n" + "\n".join(lines)
         rows = [(Button(texts.BUTTON_FAIRS, "fl:0::"),),
-                (Button(texts.BUTTON_STOP_TOPIC.format(topic=texts.FAIRS_TOPIC), "unsub:topic:fairs"),)]  # fmt: skip
+                (Button(texts.BUTTON_STOP_TOPIC.format(topic=fair_texts.FAIRS_TOPIC), "unsub:topic:fairs"),)]  # fmt: skip
         return Reply(text, buttons=tuple(rows))

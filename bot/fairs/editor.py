@@ -34,11 +34,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import texts as t
+from bot.fairs import texts as fair_texts
 from bot.fairs.apply import apply_fair_rows
 from bot.fairs.desk import DEFAULT_LEADS, KINDS, LEAD_CHOICES, fair_card, fair_links, lead_labels, reminder_due
 from bot.fairs.fields import OPTIONAL, Refused, end_before_start, lead_code, lead_minutes, parse_field
 from bot.fairs.files import FairRow, export_fairs, parse_fairs_file
 from bot.fairs.files import summarize_fairs as summarize
+from bot.faq import texts as faq_texts
 from bot.ids import parse_id
 from bot.people.permissions import CITIES, Actor, Role
 from bot.replies import Button, Reply
@@ -49,7 +51,7 @@ from bot.tables import ImportProblems
 FLOWS = ("fair_add", "fair_edit", "fair_import")
 #: What the add flow asks, in order ("place" is the venue of an onsite fair, else its link).
 ADD_STEPS = ("title", "kind", "starts_at", "ends_at", "city", "place", *OPTIONAL)
-EDITABLE = tuple(t.FAIR_FIELD_BUTTONS)
+EDITABLE = tuple(fair_texts.FAIR_FIELD_BUTTONS)
 CITY_CHOICES = ("东莞", *CITIES)
 DISMISS = Button(t.BUTTON_CANCEL, "fe:x")
 
@@ -70,7 +72,7 @@ class FairEditor:
 
     def _field_prompt(self, step: str) -> str:
         """What to ask for `step`, with examples made from today's date."""
-        return t.FAIR_PROMPTS[step].format(**t.examples(self.now(), self.tz))
+        return fair_texts.FAIR_PROMPTS[step].format(**t.examples(self.now(), self.tz))
 
     @property
     def tz(self) -> ZoneInfo:
@@ -80,7 +82,7 @@ class FairEditor:
 
     def start_add(self, actor: Actor) -> list[Reply]:
         actor.require(Role.ADMIN)
-        return self._begin(actor, "fair_add", {"fair": {}}, "title", t.FAIR_ADD_START + "\n" + self._field_prompt("title"))
+        return self._begin(actor, "fair_add", {"fair": {}}, "title", fair_texts.FAIR_ADD_START + "\n" + self._field_prompt("title"))
 
     def start_edit(self, actor: Actor, args: tuple[str, ...]) -> list[Reply]:
         actor.require(Role.ADMIN)
@@ -95,8 +97,8 @@ class FairEditor:
         if fair is None:
             return [refusal]
         count = len(self.store.fair_reminder_recipients(fair.id))
-        confirm = Button(t.BUTTON_FAIR_CANCEL_CONFIRM, f"fe:cx:{fair.id}")
-        text = t.FAIR_CONFIRM_CANCEL.format(id=fair.id, count=count)
+        confirm = Button(fair_texts.BUTTON_FAIR_CANCEL_CONFIRM, f"fe:cx:{fair.id}")
+        text = fair_texts.FAIR_CONFIRM_CANCEL.format(id=fair.id, count=count)
         return [self._preview(fair), Reply(text, buttons=((confirm, DISMISS),))]
 
     def leads(self, actor: Actor, args: tuple[str, ...]) -> list[Reply]:
@@ -107,23 +109,23 @@ class FairEditor:
         wanted = [lead_minutes(w) for w in words]
         for word, minutes in zip(words, wanted, strict=True):
             if minutes not in LEAD_CHOICES:
-                return [Reply(t.FAIR_LEADS_BAD.format(value=word, choices=choices))]
+                return [Reply(fair_texts.FAIR_LEADS_BAD.format(value=word, choices=choices))]
         if not wanted:
             current = self.store.fair_lead_defaults() or DEFAULT_LEADS
-            return [Reply(t.FAIR_LEADS.format(leads=lead_labels(current), choices=choices))]
+            return [Reply(fair_texts.FAIR_LEADS.format(leads=lead_labels(current), choices=choices))]
         leads = sorted({m for m in wanted if m is not None}, reverse=True)
         self.store.set_fair_lead_defaults(actor.key, leads)
-        return [Reply(t.FAIR_LEADS_SET.format(leads=lead_labels(leads)))]
+        return [Reply(fair_texts.FAIR_LEADS_SET.format(leads=lead_labels(leads)))]
 
     def export(self, actor: Actor, args: tuple[str, ...]) -> list[Reply]:
         actor.require(Role.ADMIN)
         fmt = (args[0] if args else "xlsx").lower().lstrip(".")
         if fmt not in ("xlsx", "csv"):
-            return [Reply(t.FAIR_EXPORT_FORMATS)]
+            return [Reply(fair_texts.FAIR_EXPORT_FORMATS)]
         fairs = [f for f in self.store.all_fairs() if f.status == "active"]
         content = export_fairs(fairs, self.tz, fmt)
         self.store.audit(actor.key, "fair.export", fmt, None, len(fairs))
-        return [Reply(t.FAIR_EXPORTED.format(count=len(fairs)), document=(f"fairs.{fmt}", content))]
+        return [Reply(fair_texts.FAIR_EXPORTED.format(count=len(fairs)), document=(f"fairs.{fmt}", content))]
 
     def start_import(self, actor: Actor) -> list[Reply]:
         actor.require(Role.ADMIN)
@@ -147,9 +149,9 @@ class FairEditor:
         summary = summarize(fairs, rows)
         if not summary.has_changes:
             self.store.clear_dialog(actor.channel, actor.user_id)
-            return [Reply(t.FAIR_IMPORT_NOTHING)]
+            return [Reply(fair_texts.FAIR_IMPORT_NOTHING)]
         data = {"rows": [{"id": r.id, "values": r.values} for r in rows], "version": _version(fairs)}
-        return self._begin(actor, "fair_import", data, "confirm", t.IMPORT_SUMMARY.format(summary=summary.text()))
+        return self._begin(actor, "fair_import", data, "confirm", faq_texts.IMPORT_SUMMARY.format(summary=summary.text()))
 
     # -- inside a flow ------------------------------------------------------------------
 
@@ -174,7 +176,7 @@ class FairEditor:
         actor.require(Role.ADMIN)
         kind, _, rest = action.partition(":")
         if kind == "x":
-            return [Reply(t.DISMISSED_PROMPT)]
+            return [Reply(faq_texts.DISMISSED_PROMPT)]
         if kind in ("e", "c", "cx") and parse_id(rest) is not None:
             return {"e": self.start_edit, "c": self.ask_cancel, "cx": self._cancel_fair}[kind](actor, (rest,))
         flow, data = self.store.dialog(actor.channel, actor.user_id) or ("", {})
@@ -229,22 +231,22 @@ class FairEditor:
             rows = tuple(tuple(cities[i : i + 4]) for i in range(0, len(cities), 4))
             return Reply(self._field_prompt(step), buttons=(*rows, cancel))
         if step == "field":
-            buttons = [Button(label, f"fe:f:{token}:{name}") for name, label in t.FAIR_FIELD_BUTTONS.items()]
+            buttons = [Button(label, f"fe:f:{token}:{name}") for name, label in fair_texts.FAIR_FIELD_BUTTONS.items()]
             rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
-            return Reply(t.FAIR_CHOOSE_FIELD.format(id=data["id"]), buttons=(*rows, cancel))
+            return Reply(fair_texts.FAIR_CHOOSE_FIELD.format(id=data["id"]), buttons=(*rows, cancel))
         if step == "confirm":
             action, label, text = (
-                ("imp", t.BUTTON_IMPORT, t.USE_BUTTONS)
+                ("imp", faq_texts.BUTTON_IMPORT, t.USE_BUTTONS)
                 if flow == "fair_import"
-                else ("save", t.BUTTON_SAVE, t.CONFIRM_SAVE)
+                else ("save", faq_texts.BUTTON_SAVE, faq_texts.CONFIRM_SAVE)
             )
-            more = (Button(t.BUTTON_FAIR_MORE, f"fe:more:{token}"),) if flow == "fair_edit" else ()
+            more = (Button(fair_texts.BUTTON_FAIR_MORE, f"fe:more:{token}"),) if flow == "fair_edit" else ()
             return Reply(text, buttons=((Button(label, f"fe:{action}:{token}"), *more), cancel))
         if step == "file":
-            return self._with_cancel(data, t.FAIR_IMPORT_ASK)
-        keep = t.FAIR_KEEP_DURATION if flow == "fair_edit" and step == "ends_at" else ""
+            return self._with_cancel(data, fair_texts.FAIR_IMPORT_ASK)
+        keep = fair_texts.FAIR_KEEP_DURATION if flow == "fair_edit" and step == "ends_at" else ""
         if flow == "fair_add" and step in OPTIONAL:
-            skips = (Button(t.BUTTON_SKIP, f"fe:sk:{token}"), Button(t.BUTTON_SKIP_REST, f"fe:rest:{token}"))
+            skips = (Button(faq_texts.BUTTON_SKIP, f"fe:sk:{token}"), Button(faq_texts.BUTTON_SKIP_REST, f"fe:rest:{token}"))
             return Reply(self._field_prompt(step), buttons=(skips, cancel))
         return self._with_cancel(data, self._field_prompt(step) + keep)
 
@@ -277,7 +279,7 @@ class FairEditor:
         values = self._candidate(flow, data)
         if values is None:
             self.store.clear_dialog(actor.channel, actor.user_id)
-            return [Reply(t.FAIR_NOT_ACTIVE.format(id=data.get("id", "")))]
+            return [Reply(fair_texts.FAIR_NOT_ACTIVE.format(id=data.get("id", "")))]
         problem = self._problem(flow, data, values)
         if problem:
             return self._ask(actor, flow, data, *problem)
@@ -287,7 +289,7 @@ class FairEditor:
         """(field, why) when the fair as it would be saved breaks a rule (e.g. the time passed while waiting)."""
         moved = flow == "fair_add" or "starts_at" in data["changes"]
         if moved and values["starts_at"] <= iso(self.now()):
-            return "starts_at", t.FAIR_PAST_TIME
+            return "starts_at", fair_texts.FAIR_PAST_TIME
         if values["ends_at"] <= values["starts_at"]:
             return "ends_at", end_before_start(parse_iso(values["starts_at"]), self.tz)
         if not values[_place(values["kind"])]:
@@ -308,29 +310,29 @@ class FairEditor:
         self.store.clear_dialog(actor.channel, actor.user_id)
         if flow == "fair_add":
             fair_id = self.store.add_fair(actor.key, values)
-            return [Reply(t.FAIR_SAVED.format(id=fair_id, title=values["title"]))]
+            return [Reply(fair_texts.FAIR_SAVED.format(id=fair_id, title=values["title"]))]
         before = self.store.fair(data["id"])
         changes = {k: v for k, v in data["changes"].items() if getattr(before, k) != v}
         try:
             after = self.store.update_fair(actor.key, before.id, changes, due=self._due, now=iso(self.now()))
         except NotFoundError:  # cancelled a moment ago
-            return [Reply(t.FAIR_NOT_ACTIVE.format(id=before.id))]
+            return [Reply(fair_texts.FAIR_NOT_ACTIVE.format(id=before.id))]
         self.on_changed()
         told = self._told_of_move(after.id) if after.starts_at != before.starts_at else 0
-        moved = t.FAIR_MOVED_TOLD.format(count=told) if told else ""
-        return [Reply(t.FAIR_EDITED.format(id=after.id, title=after.title) + moved)]
+        moved = fair_texts.FAIR_MOVED_TOLD.format(count=told) if told else ""
+        return [Reply(fair_texts.FAIR_EDITED.format(id=after.id, title=after.title) + moved)]
 
     def _cancel_fair(self, actor: Actor, args: tuple[str, ...]) -> list[Reply]:
         fair = self._fair(args[0])
         if fair is None:
             return [Reply(t.ADMIN_STALE)]
         if fair.status != "active":
-            return [Reply(t.FAIR_ALREADY_CANCELLED.format(id=fair.id))]
+            return [Reply(fair_texts.FAIR_ALREADY_CANCELLED.format(id=fair.id))]
         told = self.store.cancel_fair(actor.key, fair.id)  # the notice is written with the cancellation
         if told:
             self.on_notices()
         self.on_changed()
-        return [Reply(t.FAIR_CANCELLED_ADMIN.format(id=fair.id, title=fair.title, count=len(told)))]
+        return [Reply(fair_texts.FAIR_CANCELLED_ADMIN.format(id=fair.id, title=fair.title, count=len(told)))]
 
     def _import(self, actor: Actor, data: dict[str, Any]) -> list[Reply]:
         """Apply exactly what was shown, in one transaction; if the fairs changed since, show the new summary."""
@@ -338,21 +340,21 @@ class FairEditor:
         fairs = self.store.all_fairs()
         current = {f.id: f for f in fairs if f.status == "active"}
         if any(r.id is not None and r.id not in current for r in rows):  # cancelled meanwhile: check the file again
-            return self._ask(actor, "fair_import", data, "file", t.FAIR_IMPORT_GONE)
+            return self._ask(actor, "fair_import", data, "file", fair_texts.FAIR_IMPORT_GONE)
         summary = summarize(fairs, rows)
         if _version(fairs) != data["version"]:
             if not summary.has_changes:
                 self.store.clear_dialog(actor.channel, actor.user_id)
-                return [Reply(t.FAIR_IMPORT_NOTHING)]
+                return [Reply(fair_texts.FAIR_IMPORT_NOTHING)]
             data["version"] = _version(fairs)
-            shown = t.FAIR_IMPORT_CHANGED + "\n" + t.IMPORT_SUMMARY.format(summary=summary.text())
+            shown = fair_texts.FAIR_IMPORT_CHANGED + "\n" + faq_texts.IMPORT_SUMMARY.format(summary=summary.text())
             return self._begin(actor, "fair_import", data, "confirm", shown)
         apply_fair_rows(self.store, self.settings, actor.key, rows, summary)
         self.store.clear_dialog(actor.channel, actor.user_id)
         self.on_changed()
         for fair_id in summary.moved:
             self._told_of_move(fair_id)
-        return [Reply(t.FAIR_IMPORTED.format(summary=summary.text()))]
+        return [Reply(fair_texts.FAIR_IMPORTED.format(summary=summary.text()))]
 
     # -- small helpers ----------------------------------------------------------------------
 
@@ -370,9 +372,9 @@ class FairEditor:
         """The active fair an admin named, or the reply saying what is wrong."""
         raw = args[0].lstrip("#") if args else ""
         if parse_id(raw) is None:
-            return None, Reply(t.FAIR_WHICH.format(command=command))
+            return None, Reply(fair_texts.FAIR_WHICH.format(command=command))
         fair = self._active(parse_id(raw))
-        return fair, Reply(t.FAIR_NOT_ACTIVE.format(id=raw))
+        return fair, Reply(fair_texts.FAIR_NOT_ACTIVE.format(id=raw))
 
     def _active(self, fair_id: Any) -> Fair | None:
         fair = self._fair(fair_id)

@@ -14,8 +14,10 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts as t
+from bot.fairs import texts as fair_texts
 from bot.fairs.desk import KINDS
 from bot.fairs.files import DEFAULT_MAX_CHARS, MAX_CHARS, _is_web_link, wall_time_exists
+from bot.faq import texts as faq_texts
 from bot.faq.editor import SKIP_WORDS
 from bot.store import iso
 
@@ -69,41 +71,41 @@ def parse_field(
     if field == "kind":
         kind = {label: key for key, label in KINDS.items()}.get(text, text)
         if kind not in KINDS:
-            raise Refused(t.FAIR_BAD_KIND)
+            raise Refused(fair_texts.FAIR_BAD_KIND)
         return kind
     if field == "starts_at":
         when = parse_local(text, tz, now)
         if when is None:
-            raise Refused(t.FAIR_BAD_TIME.format(**t.examples(now, tz)))
+            raise Refused(fair_texts.FAIR_BAD_TIME.format(**t.examples(now, tz)))
         if when <= now:
-            raise Refused(t.FAIR_PAST_TIME)
+            raise Refused(fair_texts.FAIR_PAST_TIME)
         return iso(when)
     if field == "ends_at":
         if start is None:  # never asked before the start; refuse rather than guess
-            raise Refused(t.FAIR_BAD_TIME.format(**t.examples(now, tz)))
+            raise Refused(fair_texts.FAIR_BAD_TIME.format(**t.examples(now, tz)))
         local = start.astimezone(tz)
         if skipped and length is not None:
             return iso(start + length)
         when = parse_local(text, tz, local, local.date())
         if when is None:
-            raise Refused(t.FAIR_BAD_END.format(**t.examples(now, tz)))
+            raise Refused(fair_texts.FAIR_BAD_END.format(**t.examples(now, tz)))
         if when <= start:
             raise Refused(end_before_start(start, tz))
         return iso(when)
     if field in ("link", "register_url"):
         if not _is_web_link(text) or len(text) > DEFAULT_MAX_CHARS:
-            raise Refused(t.FAIR_BAD_URL)
+            raise Refused(fair_texts.FAIR_BAD_URL)
         return text
-    limit, name = MAX_CHARS.get(field, DEFAULT_MAX_CHARS), t.FAIR_FIELD_LABELS[field]
+    limit, name = MAX_CHARS.get(field, DEFAULT_MAX_CHARS), fair_texts.FAIR_FIELD_LABELS[field]
     if not text:
-        raise Refused(t.FIELD_EMPTY.format(field=name))
+        raise Refused(faq_texts.FIELD_EMPTY.format(field=name))
     if len(text) > limit:
-        raise Refused(t.FIELD_TOO_LONG.format(field=name, limit=limit))
+        raise Refused(faq_texts.FIELD_TOO_LONG.format(field=name, limit=limit))
     return text
 
 
 def end_before_start(start: datetime, tz: ZoneInfo) -> str:
-    return t.FAIR_END_BEFORE_START.format(start=f"{start.astimezone(tz):%m-%d %H:%M}")
+    return fair_texts.FAIR_END_BEFORE_START.format(start=f"{start.astimezone(tz):%m-%d %H:%M}")
 
 
 def lead_minutes(text: str) -> int | None:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event
 
-from bot import texts
+from bot.fairs import texts as fair_texts
 from bot.store.fairs import Fair
 from bot.store.schema import parse_iso
 
@@ -44,7 +44,7 @@ def fair_calendar(fair: Fair, tz: ZoneInfo, alarms: Sequence[int] = (60,)) -> by
     event.add("sequence", _sequence(fair))
     event.add("dtstart", start)
     event.add("dtend", end)
-    event.add("summary", (texts.ICS_CANCELLED if cancelled else "") + fair.title)
+    event.add("summary", (fair_texts.ICS_CANCELLED if cancelled else "") + fair.title)
     location = _location(fair)
     if location:
         event.add("location", location)
@@ -59,7 +59,7 @@ def fair_calendar(fair: Fair, tz: ZoneInfo, alarms: Sequence[int] = (60,)) -> by
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("trigger", timedelta(minutes=-minutes))
-        alarm.add("description", texts.ICS_ALARM.format(title=fair.title))
+        alarm.add("description", fair_texts.ICS_ALARM.format(title=fair.title))
         event.add_component(alarm)
     calendar.add_component(event)
     # The zone's rules for the years the fair touches: enough for any client, and short.
@@ -100,10 +100,10 @@ def _location(fair: Fair) -> str:
 def _description(fair: Fair) -> str:
     """Who runs it and for whom (worded as on the fair's card), what it is, and the links, which phones make tappable."""
     lines = (
-        fair.organiser and texts.FAIR_ORGANISER.format(organiser=fair.organiser),
-        fair.audience and texts.FAIR_AUDIENCE.format(audience=fair.audience),
+        fair.organiser and fair_texts.FAIR_ORGANISER.format(organiser=fair.organiser),
+        fair.audience and fair_texts.FAIR_AUDIENCE.format(audience=fair.audience),
         fair.description,
-        fair.link and fair.kind != "onsite" and texts.ICS_ONLINE_LINK.format(link=fair.link),
-        fair.register_url and texts.ICS_REGISTER.format(url=fair.register_url),
+        fair.link and fair.kind != "onsite" and fair_texts.ICS_ONLINE_LINK.format(link=fair.link),
+        fair.register_url and fair_texts.ICS_REGISTER.format(url=fair.register_url),
     )
     return "\n".join(line for line in lines if line)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 from bot import texts
+from bot.faq import texts as faq_texts
 from bot.faq.review import QuestionGroup, ReviewIndex
 from bot.faq.stats import compute_stats
 from bot.ids import parse_id
@@ -45,22 +46,22 @@ class AdminDesk:
         try:
             since_day = date.fromisoformat(args[0]) if args else self._today() - timedelta(days=REVIEW_DAYS - 1)
         except ValueError:
-            return [Reply(texts.BAD_DATE.format(**texts.examples(self.store.clock.now(), self.settings.timezone)))]
+            return [Reply(faq_texts.BAD_DATE.format(**texts.examples(self.store.clock.now(), self.settings.timezone)))]
         groups, total = self.review.groups(self._since(since_day), REVIEW_GROUPS_SHOWN)
         if not groups:
-            return [Reply(texts.REVIEW_EMPTY.format(since=since_day.isoformat()))]
-        replies = [Reply(texts.REVIEW_TITLE.format(since=since_day.isoformat(), groups=total))]
+            return [Reply(faq_texts.REVIEW_EMPTY.format(since=since_day.isoformat()))]
+        replies = [Reply(faq_texts.REVIEW_TITLE.format(since=since_day.isoformat(), groups=total))]
         day = since_day.strftime("%Y%m%d")  # buttons act on the same list the admin saw
         for group in groups:
             handle = f"{day}:{group.ids[0]}"
             others = (
-                "" if len(group.phrasings) == 1 else texts.REVIEW_ALSO.format(others="」「".join(group.phrasings[1:4]))
+                "" if len(group.phrasings) == 1 else faq_texts.REVIEW_ALSO.format(others="」「".join(group.phrasings[1:4]))
             )
-            line = texts.REVIEW_LINE.format(text=group.text, count=group.count, detail=_detail(group)) + others
+            line = faq_texts.REVIEW_LINE.format(text=group.text, count=group.count, detail=_detail(group)) + others
             actions = (
-                Button(texts.BUTTON_ATTACH, f"rv:a:{handle}"),
-                Button(texts.BUTTON_NEW_ENTRY, f"rv:n:{handle}"),
-                Button(texts.BUTTON_DISMISS, f"rv:d:{handle}"),
+                Button(faq_texts.BUTTON_ATTACH, f"rv:a:{handle}"),
+                Button(faq_texts.BUTTON_NEW_ENTRY, f"rv:n:{handle}"),
+                Button(faq_texts.BUTTON_DISMISS, f"rv:d:{handle}"),
             )
             replies.append(Reply(line, buttons=(actions,)))
         return replies
@@ -71,45 +72,45 @@ class AdminDesk:
         kind, since, question_id, target = (action.split(":") + ["", "", ""])[:4]
         group = self._group_of(since, question_id)
         if group is None:
-            return [Reply(texts.REVIEW_GONE)]
+            return [Reply(faq_texts.REVIEW_GONE)]
         handle = f"{since}:{question_id}"
         if kind == "a":  # the matcher's best guesses, and a way to any entry through its category
             kb = self.knowledge()
             guesses = [e for e in (kb.get(s.entry_id) for s in kb.ask(group.text).scored[:3]) if e]
             rows = [(Button(e.question, f"rv:t:{handle}:{e.id}"),) for e in guesses]
             rows += [
-                (Button(texts.BUTTON_BY_CATEGORY.format(title=c.title), f"rv:c:{handle}:{c.id}"),)
+                (Button(faq_texts.BUTTON_BY_CATEGORY.format(title=c.title), f"rv:c:{handle}:{c.id}"),)
                 for c in kb.categories
             ]
-            return [Reply(texts.ATTACH_CHOOSE.format(text=group.text), buttons=tuple(rows))]
+            return [Reply(faq_texts.ATTACH_CHOOSE.format(text=group.text), buttons=tuple(rows))]
         if kind == "c":
             entries = self.knowledge().in_category(target)
             rows = tuple((Button(e.question, f"rv:t:{handle}:{e.id}"),) for e in entries)
             return (
-                [Reply(texts.ATTACH_CHOOSE.format(text=group.text), buttons=rows)]
+                [Reply(faq_texts.ATTACH_CHOOSE.format(text=group.text), buttons=rows)]
                 if rows
-                else [Reply(texts.REVIEW_GONE)]
+                else [Reply(faq_texts.REVIEW_GONE)]
             )
         if kind == "t":
             return self._attach(actor, group, target)
         if kind == "d":
             self.store.mark_reviewed(group.ids, actor.key, "dismiss")
-            return [Reply(texts.DISMISSED.format(text=group.text, count=group.count))]
+            return [Reply(faq_texts.DISMISSED.format(text=group.text, count=group.count))]
         if kind == "n":
             return ("new", group.text)
-        return [Reply(texts.REVIEW_GONE)]
+        return [Reply(faq_texts.REVIEW_GONE)]
 
     def _attach(self, actor: Actor, group: QuestionGroup, entry_id: str) -> list[Reply]:
         """Every distinct way the group was asked becomes a phrasing of the entry."""
         entry = self.knowledge().get(entry_id)
         if entry is None:
-            return [Reply(texts.REVIEW_GONE)]
+            return [Reply(faq_texts.REVIEW_GONE)]
         new = [p for p in group.phrasings if p not in entry.alternates and len(p) <= MAX_QUESTION_CHARS]
         if new:
             self.store.save_entry(replace(entry, alternates=(*entry.alternates, *new)), actor.key)
             self.reload()
         self.store.mark_reviewed(group.ids, actor.key, "attach")
-        return [Reply(texts.ATTACHED.format(text=group.text, question=entry.question, count=group.count))]
+        return [Reply(faq_texts.ATTACHED.format(text=group.text, question=entry.question, count=group.count))]
 
     def finish_new_entry_review(self, question_text: str, actor: Actor) -> None:
         """After an entry was created from a review group, take that question, however asked, off the list."""
@@ -137,14 +138,14 @@ class AdminDesk:
         if not args:
             table = self.store.synonyms()
             lines = [f"{canonical}：{'、'.join(variants)}" for canonical, variants in table.items()]
-            return [Reply(texts.SYNONYMS_TITLE + "\n" + "\n".join(lines) + "\n\n" + texts.SYNONYM_USAGE)]
+            return [Reply(faq_texts.SYNONYMS_TITLE + "\n" + "\n".join(lines) + "\n\n" + faq_texts.SYNONYM_USAGE)]
         if len(args) != 3 or args[0] not in ("add", "remove") or args[1] == args[2] or max(map(len, args[1:])) > 20:
-            return [Reply(texts.SYNONYM_USAGE)]
+            return [Reply(faq_texts.SYNONYM_USAGE)]
         action, canonical, variant = args
         if not self.store.set_synonym(canonical, variant, action == "add", actor.key):
-            return [Reply(texts.SYNONYM_UNCHANGED.format(canonical=canonical, variant=variant))]
+            return [Reply(faq_texts.SYNONYM_UNCHANGED.format(canonical=canonical, variant=variant))]
         self.reload()
-        done = texts.SYNONYM_ADDED if action == "add" else texts.SYNONYM_REMOVED
+        done = faq_texts.SYNONYM_ADDED if action == "add" else faq_texts.SYNONYM_REMOVED
         return [Reply(done.format(canonical=canonical, variant=variant))]
 
     # -- statistics ---------------------------------------------------------------
@@ -163,8 +164,8 @@ def format_stats(store: Store, settings: Settings, now: datetime) -> str:
     bar_unit = max((n for _, n in figures.per_day), default=0) / 20 or 1
     per_day = "\n".join(f"{day[5:]} {'▇' * round(n / bar_unit)} {n}" for day, n in figures.per_day)
     titles = {e.id: e.question for e in store.faq_entries()}  # topics by their title, as students see them
-    topics = "、".join(f"{titles.get(t, t)}×{n}" for t, n in figures.top_topics) or texts.STATS_NO_TOPICS
-    return texts.STATS.format(
+    topics = "、".join(f"{titles.get(t, t)}×{n}" for t, n in figures.top_topics) or faq_texts.STATS_NO_TOPICS
+    return faq_texts.STATS.format(
         days=len(figures.per_day),
         per_day=per_day,
         total=figures.total,
@@ -179,7 +180,7 @@ def format_stats(store: Store, settings: Settings, now: datetime) -> str:
 
 
 def _detail(group: QuestionGroup) -> str:
-    parts = [f"{texts.REVIEW_DETAIL.get(o, o)} {n}" for o, n in group.outcomes.items() if o != "answer"]
+    parts = [f"{faq_texts.REVIEW_DETAIL.get(o, o)} {n}" for o, n in group.outcomes.items() if o != "answer"]
     if group.disliked:
-        parts.append(texts.REVIEW_DISLIKED.format(n=group.disliked))
+        parts.append(faq_texts.REVIEW_DISLIKED.format(n=group.disliked))
     return "，".join(parts)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bot import texts
+from bot.faq import texts as faq_texts
 from bot.faq.context import Context
 from bot.ids import parse_id
 from bot.replies import Button, Reply, Request
@@ -85,7 +86,7 @@ class Answers:
         if entry:
             self.context.remember(request.channel, request.user_id, entry.id)
             return [self.answer(entry)]
-        return [Reply(self.fill(texts.NONE_OF_THESE), buttons=self.menu_buttons())]
+        return [Reply(self.fill(faq_texts.NONE_OF_THESE), buttons=self.menu_buttons())]
 
     def _rate(self, request: Request, rest: str) -> list[Reply]:
         """👍/👎 under an answer: kept with the question; 👎 puts it on the admins' review list."""
@@ -95,11 +96,11 @@ class Answers:
             return [Reply(texts.STALE_BUTTON)]
         if not self.store.rate_question(log_id, request.channel, request.user_id, 1 if value == "up" else -1):
             return [Reply(texts.STALE_BUTTON)]
-        return [Reply(texts.RATED if value == "up" else texts.RATED_DOWN)]
+        return [Reply(faq_texts.RATED if value == "up" else faq_texts.RATED_DOWN)]
 
     def menu(self) -> Reply:
         """The category list; moving inside it changes the same message."""
-        return Reply(texts.MENU_TITLE, buttons=self.menu_buttons(nav=True))
+        return Reply(faq_texts.MENU_TITLE, buttons=self.menu_buttons(nav=True))
 
     def category(self, category_id: str) -> Reply:
         """The questions of one category, one button each, and a way back."""
@@ -109,7 +110,7 @@ class Answers:
             return Reply(texts.STALE_BUTTON, buttons=self.menu_buttons())
         rows = tuple((Button(e.question, f"faq:{e.id}"),) for e in entries)
         return Reply(
-            texts.CATEGORY_TITLE.format(title=titles[category_id]),
+            faq_texts.CATEGORY_TITLE.format(title=titles[category_id]),
             buttons=(*rows, (Button(texts.BUTTON_BACK, "nav:menu"),)),
         )
 
@@ -127,7 +128,7 @@ class Answers:
         outcome = understood.outcome
         self.on_question(request.channel, outcome.kind, time.perf_counter() - started)
         if outcome.kind == "smalltalk":
-            return [Reply(self.fill(texts.SMALLTALK[outcome.intent or "ok"]))]
+            return [Reply(self.fill(faq_texts.SMALLTALK[outcome.intent or "ok"]))]
         if outcome.empty:
             return [Reply(texts.EMPTY, buttons=self.menu_buttons())]
         log_id = self._log(request, text, outcome)
@@ -136,11 +137,11 @@ class Answers:
                                 english=outcome.english)]
         if outcome.kind == "suggest":
             rows = tuple((Button(s.question, f"pick:{log_id}:{s.faq_id}"),) for s in outcome.suggestions)
-            ask = texts.SUGGEST if len(rows) > 1 else texts.SUGGEST_ONE  # one suggestion is not "these"
-            return [Reply(ask, buttons=(*rows, (Button(texts.SUGGEST_NONE_OF_THESE, f"none:{log_id}"),)))]
+            ask = faq_texts.SUGGEST if len(rows) > 1 else faq_texts.SUGGEST_ONE  # one suggestion is not "these"
+            return [Reply(ask, buttons=(*rows, (Button(faq_texts.SUGGEST_NONE_OF_THESE, f"none:{log_id}"),)))]
         # Sharing nothing with the FAQ (the weather) is out of scope; unclear (总共几个) or close is "not answered".
         in_scope = understood.vague or outcome.score >= OUT_OF_SCOPE_BELOW
-        no_answer = texts.NO_ANSWER if in_scope else texts.OUT_OF_SCOPE
+        no_answer = faq_texts.NO_ANSWER if in_scope else faq_texts.OUT_OF_SCOPE
         return [Reply(self.fill(no_answer), buttons=self.menu_buttons())]
 
     def answer(self, entry: FaqEntry, log_id: int | None = None, note: str = "", english: bool = False) -> Reply:
@@ -150,15 +151,15 @@ class Answers:
         """
         body = entry.render_answer(self.settings.placeholders, english)
         if english and not entry.answer_en:
-            body = texts.NO_ENGLISH_ANSWER + "\n\n" + body
+            body = faq_texts.NO_ENGLISH_ANSWER + "\n\n" + body
         body = (note + "\n\n" if note else "") + body
         if entry.source:
-            body += "\n\n" + texts.ANSWER_SOURCE.format(source=entry.source)
+            body += "\n\n" + faq_texts.ANSWER_SOURCE.format(source=entry.source)
         rows: tuple[tuple[Button, ...], ...] = ((Button(texts.BUTTON_MENU, "menu"),),)
         if entry.id == JOB_FAIRS_ENTRY:  # the answer about job fairs leads to the coming ones
             rows = ((Button(texts.BUTTON_FAIRS, "fl:0::"),), *rows)
         if log_id is not None:
-            rating = (Button(texts.RATE_UP, f"rate:{log_id}:up"), Button(texts.RATE_DOWN, f"rate:{log_id}:down"))
+            rating = (Button(faq_texts.RATE_UP, f"rate:{log_id}:up"), Button(faq_texts.RATE_DOWN, f"rate:{log_id}:down"))
             rows = (rating, *rows)
         return Reply(body, title=entry.question, buttons=rows)
 

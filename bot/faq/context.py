@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from bot import texts
+from bot.faq import texts as faq_texts
 from bot.store import Store
 from knowledge import followup
 from knowledge.kb import KnowledgeBase, Outcome
@@ -41,8 +41,8 @@ class Understood:
         """What to say before the answer: that the letter has no such detail, and whom to call."""
         if not self.missing:
             return ""
-        aspects = "、".join(texts.DETAIL_ASPECTS[a] for a in self.missing)
-        return texts.FOLLOWUP_NO_DETAIL.format(aspects=aspects, **placeholders)
+        aspects = "、".join(faq_texts.DETAIL_ASPECTS[a] for a in self.missing)
+        return faq_texts.FOLLOWUP_NO_DETAIL.format(aspects=aspects, **placeholders)
 
 
 def has_words(text: str) -> bool:

@@ -23,6 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import texts as t
+from bot.faq import texts as faq_texts
 from bot.faq.files import SUPPORTED, export_faq, parse_faq_file, placeholder_problem, summarize
 from bot.faq.history import History
 from bot.faq.lookup import COMMANDS, choices_reply, find, taken_phrasings
@@ -57,7 +58,7 @@ class Editor:
     def start_add(self, actor: Actor, question: str = "") -> list[Reply]:
         actor.require(Role.ADMIN)
         data = {"entry": {"question": question} if question else {}, "from_review": question}
-        return self._begin(actor, "add", data, "id", [Reply(t.ASK_ID)])
+        return self._begin(actor, "add", data, "id", [Reply(faq_texts.ASK_ID)])
 
     def start_edit(self, actor: Actor, args: tuple[str, ...]) -> list[Reply]:
         actor.require(Role.ADMIN)
@@ -72,8 +73,8 @@ class Editor:
         entry, which = self._entry("delete", args)
         if entry is None:
             return [which]
-        confirm = Button(t.BUTTON_DELETE, f"ed:del:{entry.id}")
-        return [self._preview(entry), Reply(t.CONFIRM_DELETE.format(id=entry.id), buttons=((confirm, DISMISS),))]
+        confirm = Button(faq_texts.BUTTON_DELETE, f"ed:del:{entry.id}")
+        return [self._preview(entry), Reply(faq_texts.CONFIRM_DELETE.format(id=entry.id), buttons=((confirm, DISMISS),))]
 
     def history(self, actor: Actor, args: tuple[str, ...]) -> list[Reply]:
         actor.require(Role.ADMIN)
@@ -87,11 +88,11 @@ class Editor:
         actor.require(Role.ADMIN)
         fmt = (args[0] if args else "xlsx").lower().lstrip(".")
         if f".{fmt}" not in SUPPORTED or fmt == "yml":
-            return [Reply(t.EXPORT_FORMATS)]
+            return [Reply(faq_texts.EXPORT_FORMATS)]
         kb = self.knowledge()
         content = export_faq(kb.entries, kb.categories, fmt)
         self.store.audit(actor.key, "faq.export", fmt, None, len(kb.entries))
-        return [Reply(t.EXPORTED.format(count=len(kb.entries)), document=(f"faq.{fmt}", content))]
+        return [Reply(faq_texts.EXPORTED.format(count=len(kb.entries)), document=(f"faq.{fmt}", content))]
 
     def receive_file(self, actor: Actor, filename: str, content: bytes, prepared: object = None) -> list[Reply]:
         """An uploaded file: check it whole, then show what it would change and wait for confirmation.
@@ -103,17 +104,17 @@ class Editor:
             incoming = parse_faq_file(filename, content, kb.categories, kb.entries, prepared=prepared)
         except ImportProblems as problems:
             lines = [p.reason for p in problems.problems]
-            return [Reply(t.IMPORT_REJECTED.format(count=problems.total, problems="\n".join(lines)))]
+            return [Reply(faq_texts.IMPORT_REJECTED.format(count=problems.total, problems="\n".join(lines)))]
         keep = summarize(kb.entries, incoming, delete_missing=False)
         drop = summarize(kb.entries, incoming, delete_missing=True)
         if not drop.has_changes:
-            return [Reply(t.IMPORT_NOTHING)]
+            return [Reply(faq_texts.IMPORT_NOTHING)]
         data = {
             "entries": [e.as_dict() for e in incoming],
             "version": self.store.faq_version(),
             "offer_delete": bool(drop.deleted),
         }
-        return self._begin(actor, "import", data, "confirm", [Reply(t.IMPORT_SUMMARY.format(summary=keep.text()))])
+        return self._begin(actor, "import", data, "confirm", [Reply(faq_texts.IMPORT_SUMMARY.format(summary=keep.text()))])
 
     # -- inside a flow ----------------------------------------------------------------
 
@@ -124,7 +125,7 @@ class Editor:
         """/cancel: leave whatever flow the user is in (students have none)."""
         had = self.store.dialog(actor.channel, actor.user_id) is not None
         self.store.clear_dialog(actor.channel, actor.user_id)
-        return [Reply(t.CANCELLED if had else t.NOTHING_TO_CANCEL)]
+        return [Reply(t.CANCELLED if had else faq_texts.NOTHING_TO_CANCEL)]
 
     def on_text(self, actor: Actor, text: str) -> list[Reply]:
         """The admin typed something while a flow waits for it; each field is checked as it arrives."""
@@ -133,9 +134,9 @@ class Editor:
         step, text = data.get("step"), text.strip()
         if flow == "add" and step == "id":
             problem = (
-                t.BAD_ID
+                faq_texts.BAD_ID
                 if not ID_PATTERN.match(text)
-                else t.ID_TAKEN.format(id=text)
+                else faq_texts.ID_TAKEN.format(id=text)
                 if self.knowledge().get(text)
                 else None
             )
@@ -151,7 +152,7 @@ class Editor:
             self._set(flow, data, step, text)
         elif step == "source":
             if len(text) > MAX_SOURCE_CHARS:
-                return [self._with_cancel(data, t.FIELD_TOO_LONG.format(field="来源", limit=MAX_SOURCE_CHARS))]
+                return [self._with_cancel(data, faq_texts.FIELD_TOO_LONG.format(field="来源", limit=MAX_SOURCE_CHARS))]
             self._set(flow, data, "source", "" if text in SKIP_WORDS else text)
         elif step in ("alternates", "alt_add") or (step == "confirm" and data.get("adding")):
             # Phrasings may come one message at a time: each adds to the list and shows the preview again.
@@ -159,7 +160,7 @@ class Editor:
             new = [] if skipped else [a.strip() for a in re.split(r"[\n|]", text) if a.strip()]
             too_long = [a for a in new if len(a) > MAX_QUESTION_CHARS]
             if too_long:
-                return [self._with_cancel(data, t.FIELD_TOO_LONG.format(field="问法", limit=MAX_QUESTION_CHARS))]
+                return [self._with_cancel(data, faq_texts.FIELD_TOO_LONG.format(field="问法", limit=MAX_QUESTION_CHARS))]
             entry_id = data.get("id") or data.get("entry", {}).get("id", "")
             taken = taken_phrasings(self.knowledge(), entry_id, new)
             self._set(flow, data, "alt_add", [a for a in new if a not in taken])
@@ -175,7 +176,7 @@ class Editor:
         actor.require(Role.ADMIN)
         kind, _, rest = action.partition(":")
         if kind == "x":
-            return [Reply(t.DISMISSED_PROMPT)]
+            return [Reply(faq_texts.DISMISSED_PROMPT)]
         if kind == "del":
             return self._delete(actor, rest)
         if kind == "pick":
@@ -222,9 +223,9 @@ class Editor:
         if flow == "edit":
             return self._prompt(data)
         if flow == "import":
-            imp = [Button(t.BUTTON_IMPORT, f"ed:imp:{data['token']}:keep")]
+            imp = [Button(faq_texts.BUTTON_IMPORT, f"ed:imp:{data['token']}:keep")]
             if data["offer_delete"]:
-                imp.append(Button(t.BUTTON_IMPORT_DELETE, f"ed:imp:{data['token']}:delete"))
+                imp.append(Button(faq_texts.BUTTON_IMPORT_DELETE, f"ed:imp:{data['token']}:delete"))
             return [replace(replies[0], buttons=(*((b,) for b in imp), (self._cancel(data),)))]
         return [replace(r, buttons=((self._cancel(data),),)) for r in replies]
 
@@ -235,10 +236,10 @@ class Editor:
             current = self._candidate("edit", data)
             alternates = current.alternates[:90] if current else ()
             rows = tuple((Button(a[:60], f"ed:rm:{data['token']}:{_short_hash(a)}"),) for a in alternates)
-            return [Reply(t.ASK_REMOVE, buttons=(*rows, (self._cancel(data),)))]
+            return [Reply(faq_texts.ASK_REMOVE, buttons=(*rows, (self._cancel(data),)))]
         if field == "category":
             return self._prompt(data)
-        return [self._with_cancel(data, t.PROMPTS[field].format())]
+        return [self._with_cancel(data, faq_texts.PROMPTS[field].format())]
 
     def _next(self, actor: Actor, flow: str, data: dict[str, Any]) -> list[Reply]:
         """Ask for the next missing field, or show the preview to confirm."""
@@ -251,32 +252,32 @@ class Editor:
         try:
             candidate = self._candidate(flow, data)
         except KnowledgeError as exc:  # a rule the per-step checks do not know yet
-            return [self._with_cancel(data, t.INVALID.format(reason=str(exc).rsplit(": ", 1)[-1]))]
+            return [self._with_cancel(data, faq_texts.INVALID.format(reason=str(exc).rsplit(": ", 1)[-1]))]
         if candidate is None:
             self.store.clear_dialog(actor.channel, actor.user_id)
-            return [Reply(t.ENTRY_GONE.format(id=data.get("id", "")))]
+            return [Reply(faq_texts.ENTRY_GONE.format(id=data.get("id", "")))]
         data["step"] = "confirm"
         self.store.set_dialog(actor.channel, actor.user_id, flow, data)
-        more = t.MORE_ALTERNATES if data.get("adding") else ""
-        save = Button(t.BUTTON_SAVE, f"ed:save:{data['token']}")
-        return [self._preview(candidate), Reply(t.CONFIRM_SAVE + more, buttons=((save, self._cancel(data)),))]
+        more = faq_texts.MORE_ALTERNATES if data.get("adding") else ""
+        save = Button(faq_texts.BUTTON_SAVE, f"ed:save:{data['token']}")
+        return [self._preview(candidate), Reply(faq_texts.CONFIRM_SAVE + more, buttons=((save, self._cancel(data)),))]
 
     def _prompt(self, data: dict[str, Any]) -> list[Reply]:
         """Ask (again) for what the current step needs, with its buttons."""
         step, token = data.get("step"), data["token"]
         if step == "category":
             rows = tuple((Button(c.title, f"ed:cat:{token}:{c.id}"),) for c in self.knowledge().categories)
-            return [Reply(t.ASK_CATEGORY, buttons=(*rows, (self._cancel(data),)))]
+            return [Reply(faq_texts.ASK_CATEGORY, buttons=(*rows, (self._cancel(data),)))]
         if step == "field":
-            rows = tuple((Button(t.FIELD_NAMES[f], f"ed:f:{token}:{f}"),) for f in FIELDS)
-            return [Reply(t.CHOOSE_FIELD.format(id=data["id"]), buttons=(*rows, (self._cancel(data),)))]
+            rows = tuple((Button(faq_texts.FIELD_NAMES[f], f"ed:f:{token}:{f}"),) for f in FIELDS)
+            return [Reply(faq_texts.CHOOSE_FIELD.format(id=data["id"]), buttons=(*rows, (self._cancel(data),)))]
         if step == "confirm" and "entries" not in data:
-            save = Button(t.BUTTON_SAVE, f"ed:save:{token}")
-            return [Reply(t.CONFIRM_SAVE, buttons=((save, self._cancel(data)),))]
-        if step in t.PROMPTS:
-            return [self._with_cancel(data, t.PROMPTS[step].format())]
+            save = Button(faq_texts.BUTTON_SAVE, f"ed:save:{token}")
+            return [Reply(faq_texts.CONFIRM_SAVE, buttons=((save, self._cancel(data)),))]
+        if step in faq_texts.PROMPTS:
+            return [self._with_cancel(data, faq_texts.PROMPTS[step].format())]
         if step == "id":
-            return [self._with_cancel(data, t.ASK_ID)]
+            return [self._with_cancel(data, faq_texts.ASK_ID)]
         return [self._with_cancel(data, t.USE_BUTTONS)]
 
     def _set(self, flow: str, data: dict[str, Any], field: str, value: Any) -> None:
@@ -314,17 +315,17 @@ class Editor:
         try:
             new = self._candidate(flow, data)
         except KnowledgeError as exc:  # a rule the per-step checks do not know yet
-            return [self._with_cancel(data, t.INVALID.format(reason=str(exc).rsplit(": ", 1)[-1]))]
+            return [self._with_cancel(data, faq_texts.INVALID.format(reason=str(exc).rsplit(": ", 1)[-1]))]
         self.store.clear_dialog(actor.channel, actor.user_id)
         if new is None:
-            return [Reply(t.ENTRY_GONE.format(id=data.get("id", "")))]
+            return [Reply(faq_texts.ENTRY_GONE.format(id=data.get("id", "")))]
         if flow == "add" and self.knowledge().get(new.id):
-            return [Reply(t.ID_TAKEN.format(id=new.id))]
+            return [Reply(faq_texts.ID_TAKEN.format(id=new.id))]
         self.store.save_entry(new, actor.key)
         self.reload()
         if data.get("from_review"):
             self.on_saved_from_review(data["from_review"], actor)
-        return [Reply(t.SAVED.format(id=new.id))]
+        return [Reply(faq_texts.SAVED.format(id=new.id))]
 
     def _delete(self, actor: Actor, entry_id: str) -> list[Reply]:
         try:
@@ -332,7 +333,7 @@ class Editor:
         except NotFoundError:
             return [Reply(t.ADMIN_STALE)]
         self.reload()
-        return [Reply(t.DELETED.format(id=entry_id))]
+        return [Reply(faq_texts.DELETED.format(id=entry_id))]
 
     def _import(self, actor: Actor, data: dict[str, Any], delete_missing: bool) -> list[Reply]:
         """Apply exactly what was shown; if the FAQ changed since, show the new summary instead."""
@@ -342,13 +343,13 @@ class Editor:
             summary = summarize(current, incoming, delete_missing=False)
             offer_delete = bool(summarize(current, incoming, delete_missing=True).deleted)
             data.update(version=self.store.faq_version(), offer_delete=offer_delete)
-            shown = [Reply(t.IMPORT_SUMMARY.format(summary=summary.text()))]
-            return [Reply(t.IMPORT_CHANGED_MEANWHILE), *self._begin(actor, "import", data, "confirm", shown)]
+            shown = [Reply(faq_texts.IMPORT_SUMMARY.format(summary=summary.text()))]
+            return [Reply(faq_texts.IMPORT_CHANGED_MEANWHILE), *self._begin(actor, "import", data, "confirm", shown)]
         summary = summarize(self.knowledge().entries, incoming, delete_missing=delete_missing)
         self.store.apply_import(incoming, summary.deleted, actor.key)
         self.store.clear_dialog(actor.channel, actor.user_id)
         self.reload()
-        return [Reply(t.IMPORTED.format(summary=summary.text()))]
+        return [Reply(faq_texts.IMPORTED.format(summary=summary.text()))]
 
     # -- small helpers ----------------------------------------------------------------------
 
@@ -360,14 +361,14 @@ class Editor:
 
     def _preview(self, entry: FaqEntry) -> Reply:
         """The entry as students will see it, without its buttons (they would act, not preview); its English answer under it."""
-        english = "\n\n" + t.ENGLISH_PREVIEW.format(answer=entry.answer_en) if entry.answer_en else ""
+        english = "\n\n" + faq_texts.ENGLISH_PREVIEW.format(answer=entry.answer_en) if entry.answer_en else ""
         return replace(self.render(entry), text=self.render(entry).text + english, buttons=())
 
     def _entry(self, command: str, args: tuple[str, ...]) -> tuple[FaqEntry | None, Reply]:
         """The entry an admin named by id, title or keywords; else the reply (usage, or choices to pick from)."""
         query = " ".join(args).strip()
         if not query:
-            return None, Reply(t.WHICH_ENTRY.format(command=f"/{command}"))
+            return None, Reply(faq_texts.WHICH_ENTRY.format(command=f"/{command}"))
         entry, choices = find(self.knowledge(), query)
         return entry, choices_reply(command, query, choices)
 
@@ -380,10 +381,10 @@ class Editor:
     def _ask_taken(self, actor: Actor, flow: str, data: dict[str, Any], taken: dict[str, str]) -> list[Reply]:
         data.update(step="taken", taken=list(taken))
         self.store.set_dialog(actor.channel, actor.user_id, flow, data)
-        lines = "\n".join(t.PHRASING_TAKEN_LINE.format(phrasing=p, owner=o) for p, o in taken.items())
-        keep = Button(t.BUTTON_PHRASING_KEEP, f"ed:alt:{data['token']}:keep")
-        drop = Button(t.BUTTON_PHRASING_DROP, f"ed:alt:{data['token']}:drop")
-        return [Reply(t.PHRASING_TAKEN.format(lines=lines), buttons=((keep, drop), (self._cancel(data),)))]
+        lines = "\n".join(faq_texts.PHRASING_TAKEN_LINE.format(phrasing=p, owner=o) for p, o in taken.items())
+        keep = Button(faq_texts.BUTTON_PHRASING_KEEP, f"ed:alt:{data['token']}:keep")
+        drop = Button(faq_texts.BUTTON_PHRASING_DROP, f"ed:alt:{data['token']}:drop")
+        return [Reply(faq_texts.PHRASING_TAKEN.format(lines=lines), buttons=((keep, drop), (self._cancel(data),)))]
 
 
 def _field_problem(field: str, text: str) -> str | None:
@@ -392,9 +393,9 @@ def _field_problem(field: str, text: str) -> str | None:
         field, ("答案", MAX_ANSWER_CHARS)
     )
     if not text:
-        return t.FIELD_EMPTY.format(field=name)
+        return faq_texts.FIELD_EMPTY.format(field=name)
     if len(text) > limit:
-        return t.FIELD_TOO_LONG.format(field=name, limit=limit)
+        return faq_texts.FIELD_TOO_LONG.format(field=name, limit=limit)
     return placeholder_problem(text) if field in ("answer", "answer_en") else None
 
 

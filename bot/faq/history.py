@@ -18,6 +18,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import texts as t
+from bot.faq import texts as faq_texts
 from bot.people.permissions import Actor, Role
 from bot.replies import Button, Reply
 from bot.store import NotFoundError, Store
@@ -39,19 +40,19 @@ def describe_change(before: FaqEntry | None, after: FaqEntry | None) -> str:
     if before is None and after is None:
         return ""
     if before is None:
-        return t.CHANGE_CREATED.format(question=_clip(after.question))  # type: ignore[union-attr]
+        return faq_texts.CHANGE_CREATED.format(question=_clip(after.question))  # type: ignore[union-attr]
     if after is None:
-        return t.CHANGE_DELETED
+        return faq_texts.CHANGE_DELETED
     parts = [
-        t.CHANGE_FIELD.format(field=t.CHANGE_FIELDS[name], old=_clip(getattr(before, name)), new=_clip(getattr(after, name)))
+        faq_texts.CHANGE_FIELD.format(field=faq_texts.CHANGE_FIELDS[name], old=_clip(getattr(before, name)), new=_clip(getattr(after, name)))
         for name in ("question", "answer", "category", "source")
         if getattr(before, name) != getattr(after, name)
     ]  # fmt: skip
     added = len(set(after.alternates) - set(before.alternates))
     removed = len(set(before.alternates) - set(after.alternates))
     if added or removed:
-        parts.append(t.CHANGE_ALTERNATES.format(added=added, removed=removed))
-    return "；".join(parts) or t.CHANGE_NOTHING
+        parts.append(faq_texts.CHANGE_ALTERNATES.format(added=added, removed=removed))
+    return "；".join(parts) or faq_texts.CHANGE_NOTHING
 
 
 @dataclass
@@ -65,22 +66,22 @@ class History:
         actor.require(Role.ADMIN)
         revisions = self.store.entry_history(entry_id) if entry_id else []
         if not revisions:
-            return [Reply(t.NO_HISTORY.format(id=entry_id or "?"))]
+            return [Reply(faq_texts.NO_HISTORY.format(id=entry_id or "?"))]
         current = self._current(entry_id)
-        lines, rows, offered = [t.HISTORY_TITLE.format(id=entry_id)], [], [current]
+        lines, rows, offered = [faq_texts.HISTORY_TITLE.format(id=entry_id)], [], [current]
         for r in revisions[:HISTORY_SHOWN]:
             when = datetime.fromisoformat(r.created_at).astimezone(self.timezone).strftime("%Y-%m-%d %H:%M")
-            action = t.ACTIONS.get(r.action, r.action)
-            lines.append(t.HISTORY_LINE.format(rev=r.id, when=when, action=action, actor=r.actor))
+            action = faq_texts.ACTIONS.get(r.action, r.action)
+            lines.append(faq_texts.HISTORY_LINE.format(rev=r.id, when=when, action=action, actor=r.actor))
             lines.append("   " + describe_change(r.before, r.after))
             if r.after is not None and r.after not in offered:
                 offered.append(r.after)
-                rows.append((Button(t.BUTTON_ROLLBACK.format(rev=r.id), f"ed:rb:{entry_id}:{r.id}"),))
+                rows.append((Button(faq_texts.BUTTON_ROLLBACK.format(rev=r.id), f"ed:rb:{entry_id}:{r.id}"),))
         first = revisions[-1]  # the original: the entry before its first revision (nothing if an admin created it)
         if first.before is not None and first.before not in offered:
-            rows.append((Button(t.BUTTON_ROLLBACK_ORIGINAL, f"ed:rbo:{entry_id}:{first.id}"),))
+            rows.append((Button(faq_texts.BUTTON_ROLLBACK_ORIGINAL, f"ed:rbo:{entry_id}:{first.id}"),))
         if not rows:
-            lines.append(t.HISTORY_NOTHING_TO_RESTORE)
+            lines.append(faq_texts.HISTORY_NOTHING_TO_RESTORE)
         return [Reply("\n".join(lines), buttons=(*rows, (DISMISS,)))]
 
     def ask(self, actor: Actor, rest: str, original: bool) -> list[Reply]:
@@ -90,8 +91,8 @@ class History:
         if revision is None or target is None or target == self._current(entry_id):
             return [Reply(t.ADMIN_STALE)]
         kind = "rbook" if original else "rbok"
-        confirm = Button(t.BUTTON_ROLLBACK_CONFIRM, f"ed:{kind}:{entry_id}:{revision.id}")
-        text = (t.CONFIRM_ROLLBACK_ORIGINAL if original else t.CONFIRM_ROLLBACK).format(rev=revision.id, id=entry_id)
+        confirm = Button(faq_texts.BUTTON_ROLLBACK_CONFIRM, f"ed:{kind}:{entry_id}:{revision.id}")
+        text = (faq_texts.CONFIRM_ROLLBACK_ORIGINAL if original else faq_texts.CONFIRM_ROLLBACK).format(rev=revision.id, id=entry_id)
         return [self.preview(target), Reply(text, buttons=((confirm, DISMISS),))]
 
     def restore(self, actor: Actor, rest: str, original: bool) -> list[Reply]:
@@ -104,7 +105,7 @@ class History:
         except NotFoundError:
             return [Reply(t.ADMIN_STALE)]
         self.reload()
-        done = t.ROLLED_BACK_ORIGINAL if original else t.ROLLED_BACK
+        done = faq_texts.ROLLED_BACK_ORIGINAL if original else faq_texts.ROLLED_BACK
         return [Reply(done.format(id=entry_id, rev=revision.id))]
 
     def _target(self, rest: str, original: bool) -> tuple[str, Revision | None, FaqEntry | None]:

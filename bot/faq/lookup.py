@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot import texts as t
+from bot.faq import texts as faq_texts
 from bot.replies import Button, Reply
 from knowledge.entries import FaqEntry
 from knowledge.kb import KnowledgeBase
@@ -39,9 +40,9 @@ def find(kb: KnowledgeBase, query: str) -> tuple[FaqEntry | None, list[FaqEntry]
 def choices_reply(command: str, query: str, entries: list[FaqEntry]) -> Reply:
     """Which entry? The closest ones as choices (numbered lines on WeChat)."""
     if not entries:
-        return Reply(t.ENTRY_NOT_FOUND.format(query=query, command=f"/{command}"))
+        return Reply(faq_texts.ENTRY_NOT_FOUND.format(query=query, command=f"/{command}"))
     rows = tuple((Button(f"{e.question[:40]}（{e.id}）", f"ed:pick:{command}:{e.id}"),) for e in entries)
-    return Reply(t.ENTRY_CHOICES.format(query=query), buttons=(*rows, (Button(t.BUTTON_CANCEL, "ed:x"),)))
+    return Reply(faq_texts.ENTRY_CHOICES.format(query=query), buttons=(*rows, (Button(t.BUTTON_CANCEL, "ed:x"),)))
 
 
 def taken_phrasings(kb: KnowledgeBase, entry_id: str, phrasings: Iterable[str]) -> dict[str, str]:

@@ -23,6 +23,7 @@ from typing import Any
 from bot import texts
 from bot.faq.editor import SKIP_WORDS
 from bot.ids import parse_id
+from bot.notices import texts as notice_texts
 from bot.notices.delivery import MAX_CAPTION_CHARS, caption_length
 from bot.notices.following import TOPICS
 from bot.people.permissions import CITIES, Actor, Role
@@ -35,7 +36,7 @@ _LINK = re.compile(r"^(.{1,30}?)\s+(https?://\S{3,300})$")
 
 
 #: The longest text a notice with a photo may have: the caption less the notice's prefix.
-MAX_PHOTO_TEXT_CHARS = MAX_CAPTION_CHARS - caption_length(texts.NOTICE_PREFIX)
+MAX_PHOTO_TEXT_CHARS = MAX_CAPTION_CHARS - caption_length(notice_texts.NOTICE_PREFIX)
 
 
 def quiet_adjusted(when: datetime, quiet: tuple[time, time], tz: Any) -> datetime:
@@ -71,7 +72,7 @@ class Announcer:
         actor.require(Role.AMBASSADOR)
         data = {"token": secrets.token_hex(2), "step": "text"}
         self.store.set_dialog(actor.channel, actor.user_id, "announce", data)
-        return [Reply(texts.ANNOUNCE_ASK_TEXT, buttons=((self._cancel(data),),))]
+        return [Reply(notice_texts.ANNOUNCE_ASK_TEXT, buttons=((self._cancel(data),),))]
 
     def on_text(self, actor: Actor, text: str) -> list[Reply]:
         actor.require(Role.AMBASSADOR)
@@ -81,25 +82,25 @@ class Announcer:
             return self._reject(actor, data, text)
         step = data.get("step")
         if step == "text":
-            refusal = _text_refusal(text, bool(data.get("photo")), texts.ANNOUNCE_CAPTION_LIMIT)
+            refusal = _text_refusal(text, bool(data.get("photo")), notice_texts.ANNOUNCE_CAPTION_LIMIT)
             if refusal:
                 return [Reply(refusal, buttons=((self._cancel(data),),))]
             data.update(text=text, step="link")
-            return self._save(actor, data, texts.ANNOUNCE_ASK_LINK)
+            return self._save(actor, data, notice_texts.ANNOUNCE_ASK_LINK)
         if step == "link":
             if text not in SKIP_WORDS:
                 match = _LINK.match(text)
                 if not match:
-                    return [Reply(texts.ANNOUNCE_BAD_LINK, buttons=((self._cancel(data),),))]
+                    return [Reply(notice_texts.ANNOUNCE_BAD_LINK, buttons=((self._cancel(data),),))]
                 data.update(link_text=match.group(1), link_url=match.group(2))
             return self._audience(actor, data)
         if step == "time":
             try:
                 local = datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=self.settings.timezone)
             except ValueError:
-                return [Reply(self._examples(texts.ANNOUNCE_BAD_TIME), buttons=self._time_buttons(actor, data))]
+                return [Reply(self._examples(notice_texts.ANNOUNCE_BAD_TIME), buttons=self._time_buttons(actor, data))]
             if not self.now() < local < self.now() + timedelta(days=60):
-                return [Reply(self._examples(texts.ANNOUNCE_BAD_TIME), buttons=self._time_buttons(actor, data))]
+                return [Reply(self._examples(notice_texts.ANNOUNCE_BAD_TIME), buttons=self._time_buttons(actor, data))]
             data["send_at"] = iso(local)
             return self._preview(actor, data)
         return [Reply(texts.USE_BUTTONS, buttons=((self._cancel(data),),))]
@@ -114,16 +115,16 @@ class Announcer:
         if flow != "announce":
             return [Reply(texts.NOT_TEXT)]
         if data.get("step") != "text":
-            return [Reply(texts.ANNOUNCE_PHOTO_NOT_NOW, buttons=((self._cancel(data),),))]
+            return [Reply(notice_texts.ANNOUNCE_PHOTO_NOT_NOW, buttons=((self._cancel(data),),))]
         caption = caption.strip()
         if not caption:
             data["photo"] = photo
-            return self._save(actor, data, texts.ANNOUNCE_PHOTO_ASK_TEXT.format(limit=MAX_PHOTO_TEXT_CHARS))
-        refusal = _text_refusal(caption, True, texts.ANNOUNCE_CAPTION_LIMIT_AGAIN)
+            return self._save(actor, data, notice_texts.ANNOUNCE_PHOTO_ASK_TEXT.format(limit=MAX_PHOTO_TEXT_CHARS))
+        refusal = _text_refusal(caption, True, notice_texts.ANNOUNCE_CAPTION_LIMIT_AGAIN)
         if refusal:
             return [Reply(refusal, buttons=((self._cancel(data),),))]
         data.update(text=caption, photo=photo, step="link")
-        return self._save(actor, data, texts.ANNOUNCE_ASK_LINK)
+        return self._save(actor, data, notice_texts.ANNOUNCE_ASK_LINK)
 
     def on_button(self, actor: Actor, action: str) -> list[Reply]:
         kind, _, rest = action.partition(":")
@@ -142,10 +143,10 @@ class Announcer:
         step = data.get("step")
         if kind == "city" and step == "city" and actor.role is Role.ADMIN and (value == "*" or value in CITIES):
             data.update(city=value, step="topic")
-            return self._save(actor, data, texts.ANNOUNCE_ASK_TOPIC, self._topic_buttons(data))
+            return self._save(actor, data, notice_texts.ANNOUNCE_ASK_TOPIC, self._topic_buttons(data))
         if kind == "topic" and step == "topic" and (value == "" or value in TOPICS):
             data.update(topic=value, step="time")
-            return self._save(actor, data, self._examples(texts.ANNOUNCE_ASK_TIME), self._time_buttons(actor, data))
+            return self._save(actor, data, self._examples(notice_texts.ANNOUNCE_ASK_TIME), self._time_buttons(actor, data))
         if kind == "time" and step == "time" and value in ("now", "urgent"):
             if value == "urgent":
                 actor.require(Role.ADMIN)
@@ -160,14 +161,14 @@ class Announcer:
             data["step"] = "city"
             rows = [Button(c, f"an:city:{data['token']}:{c}") for c in CITIES]
             buttons = (
-                (Button(texts.ANNOUNCE_EVERYONE, f"an:city:{data['token']}:*"),),
+                (Button(notice_texts.ANNOUNCE_EVERYONE, f"an:city:{data['token']}:*"),),
                 tuple(rows[:3]),
                 tuple(rows[3:]),
             )
-            return self._save(actor, data, texts.ANNOUNCE_ASK_CITY, (*buttons, (self._cancel(data),)))
+            return self._save(actor, data, notice_texts.ANNOUNCE_ASK_CITY, (*buttons, (self._cancel(data),)))
         grant = next(g for g in self.store.roles_of(actor.channel, actor.user_id) if g.role == "ambassador")
         data.update(city=grant.city, step="topic")
-        return self._save(actor, data, texts.ANNOUNCE_ASK_TOPIC_CITY.format(city=grant.city), self._topic_buttons(data))
+        return self._save(actor, data, notice_texts.ANNOUNCE_ASK_TOPIC_CITY.format(city=grant.city), self._topic_buttons(data))
 
     def _preview(self, actor: Actor, data: dict[str, Any]) -> list[Reply]:
         data["step"] = "confirm"
@@ -175,8 +176,8 @@ class Announcer:
         notice = _links_only(self.render_notice(_draft(actor, data)))  # its 🔕 would act on the author, not preview
         count = len(self.store.audience(data["city"], data.get("topic", "")))
         when = self._local(datetime.fromisoformat(data["send_at"]), urgent=data.get("urgent", False))
-        go = Button(texts.ANNOUNCE_CONFIRM, f"an:go:{data['token']}")
-        summary = texts.ANNOUNCE_SUMMARY.format(audience=_audience_label(data), count=count, when=when)
+        go = Button(notice_texts.ANNOUNCE_CONFIRM, f"an:go:{data['token']}")
+        summary = notice_texts.ANNOUNCE_SUMMARY.format(audience=_audience_label(data), count=count, when=when)
         return [notice, Reply(summary, buttons=((go, self._cancel(data)),))]
 
     def _submit(self, actor: Actor, data: dict[str, Any]) -> list[Reply]:
@@ -196,23 +197,23 @@ class Announcer:
             self.on_scheduled()
             at = datetime.fromisoformat(send_at)
             if at <= self.now():  # 立即发送, and not held by the quiet hours: no timestamp to read
-                return [Reply(texts.ANNOUNCE_SENDING_NOW.format(id=announcement_id))]
-            return [Reply(texts.ANNOUNCE_SCHEDULED.format(id=announcement_id, when=self._local(at)))]
+                return [Reply(notice_texts.ANNOUNCE_SENDING_NOW.format(id=announcement_id))]
+            return [Reply(notice_texts.ANNOUNCE_SCHEDULED.format(id=announcement_id, when=self._local(at)))]
         announcement = self.store.announcement(announcement_id)
         author = self._name(actor)
         review = _review_buttons(announcement_id)
-        request = texts.APPROVAL_REQUEST.format(author=author, audience=_audience_label(announcement.__dict__))
+        request = notice_texts.APPROVAL_REQUEST.format(author=author, audience=_audience_label(announcement.__dict__))
         to_admins = []
         for admin in self._admins():
             to_admins += [Reply(request, to=admin), self._for_review(announcement, review, admin)]
-        return [Reply(texts.ANNOUNCE_SUBMITTED.format(id=announcement_id)), *to_admins]
+        return [Reply(notice_texts.ANNOUNCE_SUBMITTED.format(id=announcement_id)), *to_admins]
 
     def _for_review(
         self, announcement: Announcement, review: tuple[Button, ...], admin: tuple[str, str] | None
     ) -> Reply:
         """The notice as students will see it, its link's address spelled out, and the review buttons."""
         notice = _links_only(self.render_notice(announcement))
-        text = notice.text + (texts.APPROVAL_LINK.format(url=announcement.link_url) if announcement.link_url else "")
+        text = notice.text + (notice_texts.APPROVAL_LINK.format(url=announcement.link_url) if announcement.link_url else "")
         return Reply(text, buttons=(*notice.buttons, review), to=admin, photo=notice.photo)
 
     def _name(self, actor: Actor) -> str:
@@ -222,10 +223,10 @@ class Announcer:
     def _handled(self, announcement: Announcement | None) -> list[Reply]:
         """A decision someone else already took: who, and what it is now (nothing changes)."""
         if announcement is None:
-            return [Reply(texts.ANNOUNCE_ALREADY_HANDLED)]
+            return [Reply(notice_texts.ANNOUNCE_ALREADY_HANDLED)]
         who = self.store.display_name(*_who(announcement.reviewed_by or announcement.author))
-        status = texts.ANNOUNCE_STATUS.get(announcement.status, announcement.status)
-        return [Reply(texts.ANNOUNCE_HANDLED_BY.format(id=announcement.id, who=who, status=status))]
+        status = notice_texts.ANNOUNCE_STATUS.get(announcement.status, announcement.status)
+        return [Reply(notice_texts.ANNOUNCE_HANDLED_BY.format(id=announcement.id, who=who, status=status))]
 
     # -- approval, cancel, withdraw ------------------------------------------------------
 
@@ -237,10 +238,10 @@ class Announcer:
         if kind == "no":
             current = self.store.dialog(actor.channel, actor.user_id)
             if current and current[0] != "reject":  # do not throw away an unfinished edit or notice
-                return [Reply(texts.FINISH_FLOW_FIRST)]
+                return [Reply(notice_texts.FINISH_FLOW_FIRST)]
             data = {"token": secrets.token_hex(2), "id": announcement.id}
             self.store.set_dialog(actor.channel, actor.user_id, "reject", data)
-            return [Reply(texts.ANNOUNCE_ASK_REASON.format(id=announcement.id), buttons=((self._cancel(data),),))]
+            return [Reply(notice_texts.ANNOUNCE_ASK_REASON.format(id=announcement.id), buttons=((self._cancel(data),),))]
         return self.approve(actor, announcement.id)
 
     def approve(self, actor: Actor, announcement_id: int) -> list[Reply]:
@@ -248,7 +249,7 @@ class Announcer:
         actor.require(Role.ADMIN)
         announcement = self._announcement(str(announcement_id))
         if announcement is None or announcement.status != "pending":
-            return [Reply(texts.ANNOUNCE_ALREADY_HANDLED)]
+            return [Reply(notice_texts.ANNOUNCE_ALREADY_HANDLED)]
         send_at = self._send_at(
             max(datetime.fromisoformat(announcement.send_at), self.now()), bool(announcement.urgent)
         )
@@ -259,14 +260,14 @@ class Announcer:
         when = self._local(datetime.fromisoformat(send_at))
         self.on_scheduled()
         return [
-            Reply(texts.ANNOUNCE_APPROVED_ADMIN.format(id=announcement.id, when=when)),
-            Reply(texts.ANNOUNCE_APPROVED_AUTHOR.format(id=announcement.id, when=when), to=_who(announcement.author)),
+            Reply(notice_texts.ANNOUNCE_APPROVED_ADMIN.format(id=announcement.id, when=when)),
+            Reply(notice_texts.ANNOUNCE_APPROVED_AUTHOR.format(id=announcement.id, when=when), to=_who(announcement.author)),
         ]
 
     def _reject(self, actor: Actor, data: dict[str, Any], reason: str) -> list[Reply]:
         actor.require(Role.ADMIN)
         if not reason or reason in ("/skip", "跳过"):
-            return [Reply(texts.ANNOUNCE_ASK_REASON.format(id=data["id"]), buttons=((self._cancel(data),),))]
+            return [Reply(notice_texts.ANNOUNCE_ASK_REASON.format(id=data["id"]), buttons=((self._cancel(data),),))]
         self.store.clear_dialog(actor.channel, actor.user_id)
         return self.reject(actor, int(data["id"]), reason)
 
@@ -275,16 +276,16 @@ class Announcer:
         actor.require(Role.ADMIN)
         reason = reason.strip()
         if not reason:
-            return [Reply(texts.ANNOUNCE_ASK_REASON.format(id=announcement_id))]
+            return [Reply(notice_texts.ANNOUNCE_ASK_REASON.format(id=announcement_id))]
         announcement = self._announcement(str(announcement_id))
         if announcement is None or not self.store.set_announcement(
             announcement.id, actor.key, ("pending",), status="rejected", reason=reason[:300], reviewed_by=actor.key
         ):
             return self._handled(self._announcement(str(announcement_id)))
         return [
-            Reply(texts.ANNOUNCE_REJECTED_ADMIN.format(id=announcement.id)),
+            Reply(notice_texts.ANNOUNCE_REJECTED_ADMIN.format(id=announcement.id)),
             Reply(
-                texts.ANNOUNCE_REJECTED_AUTHOR.format(id=announcement.id, reason=reason[:300]),
+                notice_texts.ANNOUNCE_REJECTED_AUTHOR.format(id=announcement.id, reason=reason[:300]),
                 to=_who(announcement.author),
             ),
         ]
@@ -299,11 +300,11 @@ class Announcer:
         if self.store.set_announcement(
             announcement.id, actor.key, ("pending", "scheduled"), status="cancelled", **stopped_by
         ):
-            return [Reply(texts.ANNOUNCE_CANCELLED.format(id=announcement.id))]
+            return [Reply(notice_texts.ANNOUNCE_CANCELLED.format(id=announcement.id))]
         if self.store.set_announcement(announcement.id, actor.key, ("sending", "sent"), status="withdrawn"):
             self.store.cancel_pending(announcement.id)
-            return [Reply(texts.ANNOUNCE_WITHDRAWN.format(id=announcement.id))]
-        return [Reply(texts.ANNOUNCE_ALREADY_HANDLED)]
+            return [Reply(notice_texts.ANNOUNCE_WITHDRAWN.format(id=announcement.id))]
+        return [Reply(notice_texts.ANNOUNCE_ALREADY_HANDLED)]
 
     def list(self, actor: Actor) -> list[Reply]:
         """/announcements: for admins first every notice waiting for approval, with 通过/驳回 (on any channel, also
@@ -317,21 +318,21 @@ class Announcer:
             if a.id in shown:
                 continue
             counts = self.store.delivery_counts(a.id)
-            line = texts.ANNOUNCE_LINE.format(
-                id=a.id, status=texts.ANNOUNCE_STATUS.get(a.status, a.status), audience=_audience_label(a.__dict__),
+            line = notice_texts.ANNOUNCE_LINE.format(
+                id=a.id, status=notice_texts.ANNOUNCE_STATUS.get(a.status, a.status), audience=_audience_label(a.__dict__),
                 when=self._local(datetime.fromisoformat(a.send_at)) if a.send_at else "-",
                 sent=counts.get("sent", 0), unreachable=counts.get("unreachable", 0), failed=counts.get("failed", 0),
                 preview=a.text[:40], reason=f"（{a.reason}）" if a.reason else "",
             )  # fmt: skip
             stop = a.status in ("pending", "scheduled", "sending", "sent")
-            replies.append(Reply(line, buttons=((Button(texts.BUTTON_STOP, f"an:stop:{a.id}"),),) if stop else ()))
-        return replies or [Reply(texts.ANNOUNCE_NONE)]
+            replies.append(Reply(line, buttons=((Button(notice_texts.BUTTON_STOP, f"an:stop:{a.id}"),),) if stop else ()))
+        return replies or [Reply(notice_texts.ANNOUNCE_NONE)]
 
     def _pending(self, announcement: Announcement) -> Reply:
         """A notice waiting for approval as an admin reviews it: who, for whom, the notice, 通过/驳回."""
         review = self._for_review(announcement, _review_buttons(announcement.id), None)
         author = self.store.display_name(*_who(announcement.author))
-        head = texts.ANNOUNCE_PENDING.format(id=announcement.id, author=author,
+        head = notice_texts.ANNOUNCE_PENDING.format(id=announcement.id, author=author,
                                              audience=_audience_label(announcement.__dict__))  # fmt: skip
         return replace(review, text=f"{head}\n{review.text}")
 
@@ -365,14 +366,14 @@ class Announcer:
 
     def _topic_buttons(self, data: dict[str, Any]) -> tuple[tuple[Button, ...], ...]:
         token = data["token"]
-        rows = [(Button(texts.ANNOUNCE_ALL_TOPICS, f"an:topic:{token}:"),)]
+        rows = [(Button(notice_texts.ANNOUNCE_ALL_TOPICS, f"an:topic:{token}:"),)]
         rows += [(Button(label, f"an:topic:{token}:{t}"),) for t, label in TOPICS.items()]
         return (*rows, (self._cancel(data),))
 
     def _time_buttons(self, actor: Actor, data: dict[str, Any]) -> tuple[tuple[Button, ...], ...]:
-        rows = [(Button(texts.ANNOUNCE_NOW, f"an:time:{data['token']}:now"),)]
+        rows = [(Button(notice_texts.ANNOUNCE_NOW, f"an:time:{data['token']}:now"),)]
         if actor.role is Role.ADMIN:
-            rows.append((Button(texts.ANNOUNCE_URGENT, f"an:time:{data['token']}:urgent"),))
+            rows.append((Button(notice_texts.ANNOUNCE_URGENT, f"an:time:{data['token']}:urgent"),))
         return (*rows, (self._cancel(data),))
 
     @staticmethod
@@ -386,7 +387,7 @@ def _links_only(notice: Reply) -> Reply:
 
 
 def _review_buttons(announcement_id: int) -> tuple[Button, ...]:
-    return (Button(texts.BUTTON_APPROVE, f"an:ok:{announcement_id}"), Button(texts.BUTTON_REJECT, f"an:no:{announcement_id}"))
+    return (Button(notice_texts.BUTTON_APPROVE, f"an:ok:{announcement_id}"), Button(notice_texts.BUTTON_REJECT, f"an:no:{announcement_id}"))
 
 
 def _draft(actor: Actor, data: dict[str, Any]) -> Announcement:
@@ -400,15 +401,15 @@ def _draft(actor: Actor, data: dict[str, Any]) -> Announcement:
 def _text_refusal(text: str, with_photo: bool, caption_limit: str) -> str:
     """Why `text` cannot be a notice's text ('' when it can): empty, too long, too long for a caption."""
     if not text or len(text) > MAX_NOTICE_CHARS:
-        return texts.ANNOUNCE_TEXT_LIMIT.format(limit=MAX_NOTICE_CHARS)
+        return notice_texts.ANNOUNCE_TEXT_LIMIT.format(limit=MAX_NOTICE_CHARS)
     if with_photo and caption_length(text) > MAX_PHOTO_TEXT_CHARS:
         return caption_limit.format(limit=MAX_PHOTO_TEXT_CHARS, count=caption_length(text))
     return ""
 
 
 def _audience_label(data: dict[str, Any]) -> str:
-    city = texts.ANNOUNCE_EVERYONE if data["city"] == "*" else data["city"]
-    return f"{city} · {TOPICS.get(data.get('topic') or '', texts.ANNOUNCE_ALL_TOPICS)}"
+    city = notice_texts.ANNOUNCE_EVERYONE if data["city"] == "*" else data["city"]
+    return f"{city} · {TOPICS.get(data.get('topic') or '', notice_texts.ANNOUNCE_ALL_TOPICS)}"
 
 
 def _who(key: str) -> tuple[str, str]:

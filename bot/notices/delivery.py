@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot import texts
+from bot.notices import texts as notice_texts
 from bot.replies import Reply
 from bot.store import Announcement
 
@@ -74,7 +74,7 @@ class OutgoingMessage:
         return cls(text, buttons, links[0] if links else None, reply.photo)
 
     @classmethod
-    def from_announcement(cls, a: Announcement, stop_label: str = texts.BUTTON_STOP_KIND) -> OutgoingMessage:
+    def from_announcement(cls, a: Announcement, stop_label: str = notice_texts.BUTTON_STOP_KIND) -> OutgoingMessage:
         """A plain rendering: the text, its link, and a button to stop this kind of notice."""
         stop = f"unsub:topic:{a.topic}" if a.topic else "unsub:city"
         link = (a.link_text or a.link_url, a.link_url) if a.link_url else None

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot import texts
+from bot.notices import texts as notice_texts
 from bot.people.permissions import CITIES, Actor, Role
 from bot.replies import Button, Reply
 from bot.store import Announcement, Store
@@ -36,12 +37,12 @@ class Following:
             Button(("✅ " if t in topics else "⬜ ") + label, f"sub:topic:{t}") for t, label in TOPICS.items()
         ]
         rows = (tuple(city_buttons[:3]), tuple(city_buttons[3:]), tuple(topic_buttons[:2]), tuple(topic_buttons[2:]))
-        return Reply(texts.SUBSCRIBE_MENU + "\n" + self._describe(city, topics), buttons=rows, replace=replace)
+        return Reply(notice_texts.SUBSCRIBE_MENU + "\n" + self._describe(city, topics), buttons=rows, replace=replace)
 
     def my_subscriptions(self, actor: Actor) -> list[Reply]:
         sub = self.store.subscription(actor.channel, actor.user_id)
         city, topics = (sub.city, set(sub.topics)) if sub else ("", set())
-        return [Reply(self._describe(city, topics), buttons=((Button(texts.BUTTON_CHANGE_SUBS, "sub:menu"),),))]
+        return [Reply(self._describe(city, topics), buttons=((Button(notice_texts.BUTTON_CHANGE_SUBS, "sub:menu"),),))]
 
     def button(self, actor: Actor, action: str) -> list[Reply]:
         """sub:… toggles (the menu changes in place) and unsub:… from under a notice."""
@@ -61,11 +62,11 @@ class Following:
         what, _, value = value.partition(":")
         if what == "city":
             self.store.set_subscription(actor.channel, actor.user_id, city="")
-            return [Reply(texts.UNSUBSCRIBED_CITY, buttons=((Button(texts.BUTTON_CHANGE_SUBS, "sub:menu"),),))]
+            return [Reply(notice_texts.UNSUBSCRIBED_CITY, buttons=((Button(notice_texts.BUTTON_CHANGE_SUBS, "sub:menu"),),))]
         if what == "topic" and value in TOPICS:
             self.store.set_subscription(actor.channel, actor.user_id, topics=[t for t in topics if t != value])
-            reply = texts.UNSUBSCRIBED_TOPIC.format(topic=TOPICS[value])
-            return [Reply(reply, buttons=((Button(texts.BUTTON_CHANGE_SUBS, "sub:menu"),),))]
+            reply = notice_texts.UNSUBSCRIBED_TOPIC.format(topic=TOPICS[value])
+            return [Reply(reply, buttons=((Button(notice_texts.BUTTON_CHANGE_SUBS, "sub:menu"),),))]
         return [Reply(texts.STALE_BUTTON)]
 
     def follow_invite(self, actor: Actor, code: str) -> Reply | None:
@@ -80,7 +81,7 @@ class Following:
         current = self.store.subscription(actor.channel, actor.user_id)
         city = current.city if current and current.city else grant.city
         self.store.set_subscription(actor.channel, actor.user_id, city=city, referred_by=owner)
-        return Reply(texts.FOLLOWED_INVITE.format(city=city))
+        return Reply(notice_texts.FOLLOWED_INVITE.format(city=city))
 
     def invite(self, actor: Actor) -> list[Reply]:
         """An ambassador's personal link (on WeChat: their QR code's invite code) and how many joined through it."""
@@ -89,13 +90,13 @@ class Following:
         count = self.store.referral_count(actor.key)
         link = self.invite_link(actor.channel, code)
         if link is None:
-            return [Reply(texts.INVITE_QR.format(code=code, count=count))]
-        return [Reply(texts.INVITE.format(link=link, count=count))]
+            return [Reply(notice_texts.INVITE_QR.format(code=code, count=count))]
+        return [Reply(notice_texts.INVITE.format(link=link, count=count))]
 
     @staticmethod
     def _describe(city: str, topics: set[str]) -> str:
         labels = "、".join(label for t, label in TOPICS.items() if t in topics) or texts.NOTHING
-        return texts.MY_SUBSCRIPTIONS.format(city=city or texts.NOTHING, topics=labels)
+        return notice_texts.MY_SUBSCRIPTIONS.format(city=city or texts.NOTHING, topics=labels)
 
 
 def notice_reply(announcement: Announcement) -> Reply:
@@ -107,10 +108,10 @@ def notice_reply(announcement: Announcement) -> Reply:
         stop = Button(texts.BUTTON_STOP_TOPIC.format(topic=TOPICS[announcement.topic]), f"unsub:topic:{announcement.topic}")
     else:
         label = (
-            texts.BUTTON_STOP_ALL
+            notice_texts.BUTTON_STOP_ALL
             if announcement.city == "*"
-            else texts.BUTTON_STOP_CITY.format(city=announcement.city)
+            else notice_texts.BUTTON_STOP_CITY.format(city=announcement.city)
         )
         stop = Button(label, "unsub:city")
     rows.append((stop,))
-    return Reply(texts.NOTICE_PREFIX + announcement.text, buttons=tuple(rows), photo=announcement.photo or None)
+    return Reply(notice_texts.NOTICE_PREFIX + announcement.text, buttons=tuple(rows), photo=announcement.photo or None)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot import texts
+from bot.people import texts as people_texts
 from bot.people.permissions import CITIES, Actor, Role
 from bot.replies import Reply, Request
 from bot.settings import Settings
@@ -28,17 +29,17 @@ class RoleDesk:
         actor.require(Role.ADMIN)
         target, args = _target(request)
         if not target or not args or args[0] not in ("admin", "ambassador"):
-            return [Reply(texts.GRANT_USAGE)]
+            return [Reply(people_texts.GRANT_USAGE)]
         role, city, campus = args[0], "", ""
         if role == "ambassador":
             if len(args) < 2 or args[1] not in CITIES:
-                return [Reply(texts.UNKNOWN_CITY.format(cities="、".join(CITIES)))]
+                return [Reply(people_texts.UNKNOWN_CITY.format(cities="、".join(CITIES)))]
             city, campus = args[1], " ".join(args[2:])
         self.store.grant_role(request.channel, target, role, actor.key, city=city, campus=campus)
         where = f"（{city}{' ' + campus if campus else ''}）" if city else ""
         return [
             Reply(
-                texts.GRANTED.format(who=self._who(request.channel, target), role=texts.ROLE_NAMES[role], where=where)
+                people_texts.GRANTED.format(who=self._who(request.channel, target), role=people_texts.ROLE_NAMES[role], where=where)
             )
         ]
 
@@ -46,27 +47,27 @@ class RoleDesk:
         actor.require(Role.ADMIN)
         target, args = _target(request)
         if not target or (args and args[0] not in ("admin", "ambassador")):
-            return [Reply(texts.REVOKE_USAGE)]
+            return [Reply(people_texts.REVOKE_USAGE)]
         who = self._who(request.channel, target)
         roles = [args[0]] if args else ["admin", "ambassador"]
         if "admin" in roles and self.settings.is_configured_admin(request.channel, target):
-            return [Reply(texts.CANNOT_REVOKE_CONFIGURED.format(who=who))]
+            return [Reply(people_texts.CANNOT_REVOKE_CONFIGURED.format(who=who))]
         done = [r for r in roles if self.store.revoke_role(request.channel, target, r, actor.key)]
         if not done:
-            return [Reply(texts.NOT_REVOKED.format(who=who, role="、".join(texts.ROLE_NAMES[r] for r in roles)))]
-        return [Reply(texts.REVOKED.format(who=who, role="、".join(texts.ROLE_NAMES[r] for r in done)))]
+            return [Reply(people_texts.NOT_REVOKED.format(who=who, role="、".join(people_texts.ROLE_NAMES[r] for r in roles)))]
+        return [Reply(people_texts.REVOKED.format(who=who, role="、".join(people_texts.ROLE_NAMES[r] for r in done)))]
 
     def roles(self, actor: Actor) -> list[Reply]:
         actor.require(Role.ADMIN)
         grants = self.store.role_grants()
         configured = texts.ROLES_CONFIGURED.format(ids="、".join(map(str, sorted(self.settings.admin_ids))) or "无")
         if not grants:
-            return [Reply(texts.ROLES_EMPTY + "\n" + configured)]
+            return [Reply(people_texts.ROLES_EMPTY + "\n" + configured)]
         lines = [
-            texts.ROLES_LINE.format(
+            people_texts.ROLES_LINE.format(
                 name=g.name or "未见过",
                 who=f"{g.channel}:{g.external_id}",
-                role=texts.ROLE_NAMES.get(g.role, g.role),
+                role=people_texts.ROLE_NAMES.get(g.role, g.role),
                 where=f"·{g.city}{' ' + g.campus if g.campus else ''}" if g.city else "",
                 when=self._local_date(g.granted_at),
                 by=g.granted_by,
@@ -86,9 +87,9 @@ class RoleDesk:
         """/console: a single-use link that logs this admin into the web console."""
         actor.require(Role.ADMIN)
         if not self.settings.web_enabled:
-            return [Reply(texts.WEB_CONSOLE_OFF)]
+            return [Reply(people_texts.WEB_CONSOLE_OFF)]
         url = issue_link(self.settings, self.store, actor.channel, actor.user_id, self.web_url)
-        return [Reply(texts.WEB_CONSOLE_LINK.format(url=url, minutes=int(LINK_VALID.total_seconds() // 60)))]
+        return [Reply(people_texts.WEB_CONSOLE_LINK.format(url=url, minutes=int(LINK_VALID.total_seconds() // 60)))]
 
 
 def _target(request: Request) -> tuple[str | None, tuple[str, ...]]:

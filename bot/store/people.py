@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlite_utils
 
-from bot import texts
+from bot.notices import texts as notice_texts
 from bot.store.schema import NotFoundError
 
 #: Minutes after which an untouched admin flow is over.
@@ -99,7 +99,7 @@ class PeopleStore:
         name = self.user_name(channel, external_id)
         if name:
             return name
-        return texts.NAMELESS.format(channel=texts.CHANNEL_NAMES.get(channel, channel), tail=external_id[-4:])
+        return notice_texts.NAMELESS.format(channel=notice_texts.CHANNEL_NAMES.get(channel, channel), tail=external_id[-4:])
 
     def last_seen(self, channel: str, external_id: str) -> str | None:
         """When the user last wrote or did anything (UTC ISO), or None for someone never seen."""

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 from aiohttp import web
 
-from bot import texts
 from bot.faq.stats import compute_stats
+from bot.notices import texts as notice_texts
 from bot.store import iso
 from bot.web.context import CONSOLE, render
 
@@ -43,7 +43,7 @@ async def dashboard(request: web.Request) -> web.Response:
     }
     return render(
         request, "dashboard.html", stats=stats, days=DAYS, charts=charts, figures=figures,
-        delivery_labels=DELIVERY_LABELS, notice_labels=texts.ANNOUNCE_STATUS, reminder_labels=REMINDER_LABELS,
+        delivery_labels=DELIVERY_LABELS, notice_labels=notice_texts.ANNOUNCE_STATUS, reminder_labels=REMINDER_LABELS,
         entries=len(kb.entries),
     )  # fmt: skip
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot import texts
 from bot.ids import parse_id
+from bot.notices import texts as notice_texts
 from bot.store import NotFoundError
 from bot.web.auth import redirect
 from bot.web.context import ACTOR, CONSOLE, render
@@ -27,7 +27,7 @@ async def notices(request: web.Request) -> web.Response:
     rows = [(a, store.delivery_counts(a.id)) for a in latest]
     previews = {a.id: console.conversation.render_notice(a) for a in pending}
     return render(request, "notices.html", pending=pending, rows=rows, previews=previews,
-                  status_names=texts.ANNOUNCE_STATUS)  # fmt: skip
+                  status_names=notice_texts.ANNOUNCE_STATUS)  # fmt: skip
 
 
 async def notice(request: web.Request) -> web.Response:
@@ -41,7 +41,7 @@ async def notice(request: web.Request) -> web.Response:
     return render(
         request, "notice.html", a=announcement, preview=console.conversation.render_notice(announcement),
         counts=store.delivery_counts(announcement.id), errors=store.delivery_errors(announcement.id),
-        withdrawal=store.withdrawal_counts(announcement.id), status_names=texts.ANNOUNCE_STATUS,
+        withdrawal=store.withdrawal_counts(announcement.id), status_names=notice_texts.ANNOUNCE_STATUS,
     )  # fmt: skip
 
 

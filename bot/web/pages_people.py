@@ -9,7 +9,7 @@ import json
 
 from aiohttp import web
 
-from bot import texts
+from bot.people import texts as people_texts
 from bot.people.permissions import CITIES
 from bot.replies import Request
 from bot.web.auth import redirect
@@ -23,7 +23,7 @@ async def roles(request: web.Request) -> web.Response:
     """GET /roles: who has which role, on which channel; forms to grant and revoke."""
     console = request.app[CONSOLE]
     return render(request, "roles.html", grants=console.store.role_grants(), configured=sorted(console.settings.admin_ids),
-                  role_names=texts.ROLE_NAMES, cities=CITIES, channels=CHANNELS)  # fmt: skip
+                  role_names=people_texts.ROLE_NAMES, cities=CITIES, channels=CHANNELS)  # fmt: skip
 
 
 async def change_role(request: web.Request) -> web.Response:

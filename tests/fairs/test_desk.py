@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from icalendar import Calendar
 
-from bot import texts
+from bot.fairs import texts as fair_texts
 from bot.fairs.desk import PAGE_SIZE, fair_when, reminder_due
+from bot.notices import texts as notice_texts
 from bot.replies import Request
 from bot.settings import Settings
 from bot.store import iso
@@ -67,12 +68,12 @@ def test_the_list_pages_and_filters_by_city_and_kind(bot):
     [live] = send(bot, "button", "fl:0::livestream")
     assert "直播带岗" in live.text and "共 1 场" in live.text
     [nothing] = send(bot, "button", "fl:0:广州:online")
-    assert nothing.text == texts.FAIRS_NONE_FILTERED
+    assert nothing.text == fair_texts.FAIRS_NONE_FILTERED
 
 
 def test_no_fairs_says_so_politely(bot):
     [reply] = send(bot, "command", "fairs")
-    assert reply.text == texts.FAIRS_NONE
+    assert reply.text == fair_texts.FAIRS_NONE
     assert reply.buttons == ()  # nothing to filter or page
 
 
@@ -92,7 +93,7 @@ def test_remind_me_sets_the_default_reminders_and_lets_the_student_pick(bot):
 
 def test_a_fair_starting_soon_gets_only_the_reminders_still_ahead(bot):
     fair = add_fair(bot.store, days=0, hours=2)  # starts now+0 days → already begun
-    assert send(bot, "button", f"fr:{fair}")[0].text == texts.FAIR_STARTED.format(title="东莞人才招聘会")
+    assert send(bot, "button", f"fr:{fair}")[0].text == fair_texts.FAIR_STARTED.format(title="东莞人才招聘会")
     soon = bot.store.add_fair("telegram:1", {"title": "午后场", "kind": "online", "city": "东莞",
                                              "link": "https://example.org", "starts_at": iso(NOW + timedelta(hours=5)),
                                              "ends_at": iso(NOW + timedelta(hours=7))})  # fmt: skip
@@ -104,24 +105,24 @@ def test_a_fair_starting_soon_gets_only_the_reminders_still_ahead(bot):
 def test_myfairs_lists_what_the_student_asked_for_and_cancels_a_reminder(bot):
     fair = add_fair(bot.store)
     other = add_fair(bot.store, "另一场", days=5)
-    assert send(bot, "command", "myfairs")[0].text == texts.MYFAIRS_NONE
+    assert send(bot, "command", "myfairs")[0].text == fair_texts.MYFAIRS_NONE
     send(bot, "button", f"fr:{fair}")
     [mine] = send(bot, "command", "myfairs")
     assert "东莞人才招聘会" in mine.text and "另一场" not in mine.text
     assert f"fx:{fair}" in actions(mine)
     send(bot, "button", f"fx:{fair}")
     assert bot.store.reminders_for("telegram", STUDENT, fair) == []
-    assert send(bot, "command", "myfairs")[0].text == texts.MYFAIRS_NONE
+    assert send(bot, "command", "myfairs")[0].text == fair_texts.MYFAIRS_NONE
     assert other
 
 
 def test_a_cancelled_or_unknown_fair_cannot_be_reminded(bot):
     fair = add_fair(bot.store)
     bot.store.cancel_fair("telegram:1", fair)
-    assert send(bot, "button", f"fr:{fair}")[0].text == texts.FAIR_GONE
-    assert send(bot, "button", "fr:999")[0].text == texts.FAIR_GONE
-    assert send(bot, "button", "fr:abc")[0].text == texts.FAIR_STALE_BUTTON  # points to /fairs, not /faq
-    assert send(bot, "button", "fl:x::")[0].text == texts.FAIR_STALE_BUTTON
+    assert send(bot, "button", f"fr:{fair}")[0].text == fair_texts.FAIR_GONE
+    assert send(bot, "button", "fr:999")[0].text == fair_texts.FAIR_GONE
+    assert send(bot, "button", "fr:abc")[0].text == fair_texts.FAIR_STALE_BUTTON  # points to /fairs, not /faq
+    assert send(bot, "button", "fl:x::")[0].text == fair_texts.FAIR_STALE_BUTTON
     assert bot.store.reminders_for("telegram", STUDENT) == []
 
 
@@ -164,7 +165,7 @@ def test_reminder_batches_stay_out_of_the_admins_announcement_list(bot):
     fair = add_fair(bot.store)
     send(bot, "button", f"fr:{fair}")
     assert bot.store.release_reminders(iso(NOW + timedelta(days=2)))
-    assert send(bot, "command", "announcements", user="1")[0].text == texts.ANNOUNCE_NONE
+    assert send(bot, "command", "announcements", user="1")[0].text == notice_texts.ANNOUNCE_NONE
     [batch] = [a.id for a in bot.store.announcements(5)]
     send(bot, "button", f"an:stop:{batch}", user="1")  # a forged button cannot stop a reminder batch
     assert bot.store.announcement(batch).status == "sending"
@@ -200,7 +201,7 @@ def test_long_or_odd_city_names_keep_every_button_within_telegrams_64_bytes(bot)
     assert "冒号场" in colon.text and "共 1 场" in colon.text
     [unknown] = send(bot, "button", "fl:0:#0123456789ab:")  # a digest of no city with coming fairs: no filter
     assert "共 8 场" in unknown.text
-    assert send(bot, "button", "fl:0::fair")[0].text == texts.FAIR_STALE_BUTTON  # a forged kind
+    assert send(bot, "button", "fl:0::fair")[0].text == fair_texts.FAIR_STALE_BUTTON  # a forged kind
 
 
 def test_pressing_remind_me_again_keeps_the_students_own_choice(bot):
@@ -220,7 +221,7 @@ def test_stopping_after_a_reminder_went_out_stops_everything(bot):
     bot.store.clock.pin(NOW + timedelta(days=2))
     [mine] = send(bot, "command", "myfairs")
     send(bot, "button", next(a for a in actions(mine) if a.startswith("fx:")))
-    assert send(bot, "command", "myfairs")[0].text == texts.MYFAIRS_NONE
+    assert send(bot, "command", "myfairs")[0].text == fair_texts.MYFAIRS_NONE
     assert bot.store.cancel_fair("telegram:1", fair) == []  # nobody left to tell
 
 

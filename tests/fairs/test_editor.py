@@ -14,8 +14,10 @@ import openpyxl
 import pytest
 
 from bot import texts
+from bot.fairs import texts as fair_texts
 from bot.fairs.desk import fair_card, reminder_due
 from bot.fairs.fields import parse_local
+from bot.faq import texts as faq_texts
 from bot.replies import Request
 from bot.settings import Settings
 from bot.store import iso
@@ -86,22 +88,22 @@ def state(bot):
 
 
 def test_an_admin_adds_a_fair_step_by_step_and_students_find_it_in_the_list(bot):
-    assert texts.FAIR_PROMPTS["title"] in command(bot, ADMIN, "addfair")[0].text
+    assert fair_texts.FAIR_PROMPTS["title"] in command(bot, ADMIN, "addfair")[0].text
     say(bot, ADMIN, "2026 东莞冬季人才招聘会")
     [kinds] = say(bot, ADMIN, "随便")  # a kind must be one of the three: asked again, with the buttons
-    assert kinds.text == texts.FAIR_BAD_KIND and any(b.action.endswith(":onsite") for b in kinds.all_buttons)
+    assert kinds.text == fair_texts.FAIR_BAD_KIND and any(b.action.endswith(":onsite") for b in kinds.all_buttons)
     press(bot, ADMIN, "fe:k:onsite")
     say(bot, ADMIN, "12月1日 9:30")
     say(bot, ADMIN, "11：30")  # the same day; a full-width colon is fine
     [cities] = press(bot, ADMIN, "fe:ct:东莞")
-    assert texts.FAIR_PROMPTS["venue"] == cities.text
+    assert fair_texts.FAIR_PROMPTS["venue"] == cities.text
     say(bot, ADMIN, "东莞国际会展中心 3 号馆")
     say(bot, ADMIN, "东莞市人力资源和社会保障局")
     say(bot, ADMIN, "跳过")
     command(bot, ADMIN, "skip")
     preview, confirm = say(bot, ADMIN, "https://example.com/signup")
     assert bot.store.all_fairs() == []  # nothing written before confirmation
-    assert confirm.text == texts.CONFIRM_SAVE
+    assert confirm.text == faq_texts.CONFIRM_SAVE
     assert [b.url for b in preview.all_buttons] == ["https://example.com/signup"]
     [saved] = press(bot, ADMIN, "fe:save")
     [fair] = bot.store.all_fairs()
@@ -120,17 +122,17 @@ def test_a_bad_time_or_link_is_asked_again_and_a_cancelled_flow_saves_nothing(bo
     command(bot, ADMIN, "addfair")
     say(bot, ADMIN, "线上双选会")
     press(bot, ADMIN, "fe:k:online")
-    assert say(bot, ADMIN, "下周一上午")[0].text == texts.FAIR_BAD_TIME.format(**texts.examples(NOW, bot.settings.timezone))
-    assert say(bot, ADMIN, "2026-02-30 09:00")[0].text == texts.FAIR_BAD_TIME.format(**texts.examples(NOW, bot.settings.timezone))  # no such day
-    assert say(bot, ADMIN, "2025-12-01 09:00")[0].text == texts.FAIR_PAST_TIME
+    assert say(bot, ADMIN, "下周一上午")[0].text == fair_texts.FAIR_BAD_TIME.format(**texts.examples(NOW, bot.settings.timezone))
+    assert say(bot, ADMIN, "2026-02-30 09:00")[0].text == fair_texts.FAIR_BAD_TIME.format(**texts.examples(NOW, bot.settings.timezone))  # no such day
+    assert say(bot, ADMIN, "2025-12-01 09:00")[0].text == fair_texts.FAIR_PAST_TIME
     say(bot, ADMIN, "2026-12-01 09:30")
     assert "晚于开始时间" in say(bot, ADMIN, "09:00")[0].text
     say(bot, ADMIN, "2026-12-02 12:00")  # an end on another day
     say(bot, ADMIN, "深圳")  # a city typed, not picked
-    assert say(bot, ADMIN, "live.example.com")[0].text == texts.FAIR_BAD_URL
-    assert say(bot, ADMIN, "javascript:alert(1)")[0].text == texts.FAIR_BAD_URL
+    assert say(bot, ADMIN, "live.example.com")[0].text == fair_texts.FAIR_BAD_URL
+    assert say(bot, ADMIN, "javascript:alert(1)")[0].text == fair_texts.FAIR_BAD_URL
     [asked] = say(bot, ADMIN, "https://live.example.com/fair")
-    assert asked.text == texts.FAIR_PROMPTS["organiser"]
+    assert asked.text == fair_texts.FAIR_PROMPTS["organiser"]
     assert command(bot, ADMIN, "cancel")[0].text == texts.CANCELLED
     assert bot.store.all_fairs() == [] and bot.store.dialog("telegram", ADMIN) is None
     assert say(bot, ADMIN, "三支一扶")[0].title  # the admin is back to asking questions
@@ -168,7 +170,7 @@ def test_moving_a_fair_moves_the_reminders_and_tells_each_student_once(bot):
     assert "12月3日（周四）14:00—17:00" in preview.text and f"#{fair_id}" in fields.text
     press(bot, ADMIN, "fe:f:starts_at")
     [end] = say(bot, ADMIN, "12-04 15:00")
-    assert texts.FAIR_KEEP_DURATION.strip() in end.text
+    assert fair_texts.FAIR_KEEP_DURATION.strip() in end.text
     preview, _ = say(bot, ADMIN, "跳过")  # the fair keeps its three hours
     assert "12月4日（周五）15:00—18:00" in preview.text
     assert bot.store.fair(fair_id).starts_at == iso(START)  # nothing written before confirmation
@@ -232,7 +234,7 @@ def test_changing_the_kind_asks_for_what_the_new_kind_needs(bot):
     command(bot, ADMIN, "editfair", str(fair_id))
     press(bot, ADMIN, "fe:f:kind")
     [asked] = press(bot, ADMIN, "fe:k:livestream")
-    assert asked.text == texts.FAIR_PROMPTS["link"]
+    assert asked.text == fair_texts.FAIR_PROMPTS["link"]
     say(bot, ADMIN, "https://live.example.com/1")
     press(bot, ADMIN, "fe:save")
     assert (bot.store.fair(fair_id).kind, bot.store.fair(fair_id).link) == ("livestream", "https://live.example.com/1")
@@ -248,14 +250,14 @@ def test_cancelling_a_fair_tells_its_students_once_and_stops_their_reminders(bot
     assert bot.store.fair(fair_id).status == "active"  # nothing before confirmation
     [done] = press(bot, ADMIN, f"fe:cx:{fair_id}")
     assert "1 位" in done.text
-    assert press(bot, ADMIN, f"fe:cx:{fair_id}")[0].text == texts.FAIR_ALREADY_CANCELLED.format(id=fair_id)
+    assert press(bot, ADMIN, f"fe:cx:{fair_id}")[0].text == fair_texts.FAIR_ALREADY_CANCELLED.format(id=fair_id)
     assert bot.store.fair(fair_id).status == "cancelled"
     assert change_notices(bot, STUDENT) == [(f"fair:{fair_id}:cancel",)]
     assert bot.store.reminders_for("telegram", STUDENT, fair_id) == []
     assert len(bot.store.reminders_for("telegram", STUDENT, keep)) == 2  # other fairs untouched
     [listing] = command(bot, STUDENT, "fairs")
     assert "另一场" in listing.text and "东莞人才招聘会" not in listing.text
-    assert command(bot, ADMIN, "editfair", str(fair_id))[0].text == texts.FAIR_NOT_ACTIVE.format(id=fair_id)
+    assert command(bot, ADMIN, "editfair", str(fair_id))[0].text == fair_texts.FAIR_NOT_ACTIVE.format(id=fair_id)
 
 
 def test_admins_reach_edit_and_cancel_from_the_list_and_students_do_not(bot):
@@ -286,7 +288,7 @@ def test_admins_set_the_default_reminder_times_from_the_allowed_ones(bot):
 def test_an_upload_with_a_bad_row_changes_nothing_and_names_the_row(bot):
     add_fair(bot)
     before = bot.store.all_fairs()
-    assert command(bot, ADMIN, "importfairs")[0].text == texts.FAIR_IMPORT_ASK
+    assert command(bot, ADMIN, "importfairs")[0].text == fair_texts.FAIR_IMPORT_ASK
     data = csv_file(
         ",秋季双选会,东莞市人社局,现场,2026-12-05 09:00,2026-12-05 12:00,东莞,会展中心,,,,",
         ",线上宣讲,,线上,明天上午,2026-12-06 12:00,东莞,,https://live.example.com,,,",
@@ -330,7 +332,7 @@ def test_an_import_confirmed_after_the_fairs_changed_is_shown_again_not_applied(
     old_token = bot.store.dialog("telegram", ADMIN)[1]["token"]
     bot.store.update_fair("telegram:5", fair_id, {"venue": "松山湖"})  # another admin, meanwhile
     [again] = press(bot, ADMIN, "fe:imp")
-    assert again.text.startswith(texts.FAIR_IMPORT_CHANGED) and "修改 1 场" in again.text
+    assert again.text.startswith(fair_texts.FAIR_IMPORT_CHANGED) and "修改 1 场" in again.text
     assert bot.store.fair(fair_id).title == "东莞人才招聘会"
     assert send(bot, ADMIN, "button", f"fe:imp:{old_token}")[0].text == texts.ADMIN_STALE
     press(bot, ADMIN, "fe:imp")
@@ -352,9 +354,9 @@ def test_an_export_imports_back_unchanged(bot, fmt):
     before = bot.store.all_fairs()
     command(bot, ADMIN, "importfairs")
     [back] = send(bot, ADMIN, "file", name, file=content)
-    assert back.text == texts.FAIR_IMPORT_NOTHING
+    assert back.text == fair_texts.FAIR_IMPORT_NOTHING
     assert bot.store.all_fairs() == before and bot.store.dialog("telegram", ADMIN) is None
-    assert command(bot, ADMIN, "exportfairs", "yaml")[0].text == texts.FAIR_EXPORT_FORMATS
+    assert command(bot, ADMIN, "exportfairs", "yaml")[0].text == fair_texts.FAIR_EXPORT_FORMATS
 
 
 def test_an_upload_outside_the_fair_import_is_still_the_faqs(bot):
@@ -425,14 +427,14 @@ def test_optional_steps_of_addfair_have_skip_and_skip_the_rest_buttons(bot):
     say(bot, ADMIN, "11:30")
     press(bot, ADMIN, "fe:ct:东莞")
     [organiser] = say(bot, ADMIN, "会展中心")
-    assert organiser.text == texts.FAIR_PROMPTS["organiser"]
+    assert organiser.text == fair_texts.FAIR_PROMPTS["organiser"]
     labels = [b.label for b in organiser.all_buttons]
-    assert texts.BUTTON_SKIP in labels and texts.BUTTON_SKIP_REST in labels
+    assert faq_texts.BUTTON_SKIP in labels and faq_texts.BUTTON_SKIP_REST in labels
     [audience] = press(bot, ADMIN, "fe:sk")  # skip this one: the next optional step
-    assert audience.text == texts.FAIR_PROMPTS["audience"]
+    assert audience.text == fair_texts.FAIR_PROMPTS["audience"]
     say(bot, ADMIN, "应届毕业生")
     preview, confirm = press(bot, ADMIN, "fe:rest")  # skip the rest: straight to the preview
-    assert confirm.text == texts.CONFIRM_SAVE and "应届毕业生" in preview.text
+    assert confirm.text == faq_texts.CONFIRM_SAVE and "应届毕业生" in preview.text
     press(bot, ADMIN, "fe:save")
     [fair] = bot.store.all_fairs()
     assert (fair.organiser, fair.audience, fair.description, fair.register_url) == ("", "应届毕业生", "", "")
@@ -440,6 +442,6 @@ def test_optional_steps_of_addfair_have_skip_and_skip_the_rest_buttons(bot):
 
 def test_skip_buttons_are_not_offered_on_required_steps(bot):
     [title] = command(bot, ADMIN, "addfair")
-    assert texts.BUTTON_SKIP not in [b.label for b in title.all_buttons]
+    assert faq_texts.BUTTON_SKIP not in [b.label for b in title.all_buttons]
     assert press(bot, ADMIN, "fe:sk")[0].text == texts.ADMIN_STALE
     assert bot.store.dialog("telegram", ADMIN)[1]["step"] == "title"

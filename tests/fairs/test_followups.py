@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from icalendar import Calendar
 
-from bot import texts
+from bot.fairs import texts as fair_texts
 from bot.replies import Request
 from bot.store import iso
 
@@ -42,8 +42,8 @@ def test_myfairs_says_a_reminder_dropped_after_a_restart_was_not_sent(bot):
     bot.store.clock.pin(later)
     assert bot.store.release_reminders(iso(later)) == []  # dropped, not sent late
     [mine] = send(bot, "command", "myfairs")
-    assert texts.FAIR_REMINDERS_SENT not in mine.text
-    assert texts.FAIR_REMINDERS_DROPPED in mine.text
+    assert fair_texts.FAIR_REMINDERS_SENT not in mine.text
+    assert fair_texts.FAIR_REMINDERS_DROPPED in mine.text
 
 
 def test_myfairs_says_sent_only_for_a_reminder_that_went_out(bot):
@@ -53,7 +53,7 @@ def test_myfairs_says_sent_only_for_a_reminder_that_went_out(bot):
     bot.store.clock.pin(later)
     assert bot.store.release_reminders(iso(later))
     [mine] = send(bot, "command", "myfairs")
-    assert texts.FAIR_REMINDERS_SENT in mine.text and texts.FAIR_REMINDERS_DROPPED not in mine.text
+    assert fair_texts.FAIR_REMINDERS_SENT in mine.text and fair_texts.FAIR_REMINDERS_DROPPED not in mine.text
 
 
 def test_remind_me_on_a_fair_under_an_hour_away_falls_back_to_the_nearest_lead_ahead(bot):
@@ -68,7 +68,7 @@ def test_remind_me_on_a_fair_about_to_start_says_so_clearly(bot):
     fair = add_fair(bot.store, NOW + timedelta(minutes=10))
     [reply] = send(bot, "button", f"fr:{fair}")
     assert bot.store.reminders_for("telegram", STUDENT, fair) == []
-    assert reply.text == texts.FAIR_ABOUT_TO_START.format(title="东莞人才招聘会")
+    assert reply.text == fair_texts.FAIR_ABOUT_TO_START.format(title="东莞人才招聘会")
     assert "按钮" not in reply.text
 
 

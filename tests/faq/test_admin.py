@@ -11,6 +11,8 @@ import pytest
 
 from bot import texts
 from bot.app import build_conversation
+from bot.faq import texts as faq_texts
+from bot.people import texts as people_texts
 from bot.replies import Request
 
 ADMIN, STUDENT, AMBASSADOR = "1", "2", "3"
@@ -146,7 +148,7 @@ def test_admin_grants_an_ambassador_by_id_and_revokes_by_reply(bot):
 
 def test_grant_needs_a_known_city_and_a_target(bot):
     assert command(bot, ADMIN, "grant", "42", "ambassador", "火星")[0].text.startswith("城市请从")
-    assert command(bot, ADMIN, "grant", "ambassador", "武汉")[0].text == texts.GRANT_USAGE
+    assert command(bot, ADMIN, "grant", "ambassador", "武汉")[0].text == people_texts.GRANT_USAGE
     assert bot.store.roles_of("telegram", "42") == []
 
 
@@ -169,7 +171,7 @@ def test_admin_adds_an_entry_step_by_step_and_the_next_student_question_gets_it(
     press(bot, ADMIN, "ed:cat:talent")
     say(bot, ADMIN, "东莞有没有人才住房补贴？")
     [ask_source] = say(bot, ADMIN, "来函没有提到人才住房补贴，详情请致电{contact_phone}。")
-    assert ask_source.text == texts.PROMPTS["source"]  # the source is asked for, and may be skipped
+    assert ask_source.text == faq_texts.PROMPTS["source"]  # the source is asked for, and may be skipped
     say(bot, ADMIN, "东人社函〔2023〕56号")
     preview, confirm = say(bot, ADMIN, "人才公寓\n人才房补贴")
     assert preview.title == "东莞有没有人才住房补贴？" and "0769-12345678" in preview.text
@@ -289,7 +291,7 @@ def test_an_upload_confirmed_after_the_faq_changed_is_shown_again_not_applied(bo
     bot.store.grant_role("telegram", "7", "admin", "cli")
     edit_answer(bot, "sanzhi-yifu", "别人刚改的答案", user="7")  # another admin changes the FAQ meanwhile
     replies = press(bot, ADMIN, "ed:imp:keep")
-    assert replies[0].text == texts.IMPORT_CHANGED_MEANWHILE
+    assert replies[0].text == faq_texts.IMPORT_CHANGED_MEANWHILE
     assert bot.kb.get("contact").question != "怎么联系人社局？"
     press(bot, ADMIN, "ed:imp:keep")
     assert bot.kb.get("contact").question == "怎么联系人社局？"
@@ -371,7 +373,7 @@ def test_export_sends_a_spreadsheet_that_imports_back_unchanged(bot):
     name, content = reply.document
     assert name == "faq.xlsx"
     [back] = send(bot, ADMIN, "file", name, file=content)
-    assert back.text == texts.IMPORT_NOTHING
+    assert back.text == faq_texts.IMPORT_NOTHING
 
 
 def test_an_unanswered_question_attached_as_alternate_is_answered_next_time(bot):
@@ -382,7 +384,7 @@ def test_an_unanswered_question_attached_as_alternate_is_answered_next_time(bot)
     listing = command(bot, ADMIN, "unanswered")
     group = next(r for r in listing if question in r.text)
     assert "×3" in group.text
-    attach = next(b for b in group.all_buttons if b.label == texts.BUTTON_ATTACH)
+    attach = next(b for b in group.all_buttons if b.label == faq_texts.BUTTON_ATTACH)
     [choose] = press(bot, ADMIN, attach.action)
     target = choose.all_buttons[0]
     [done] = press(bot, ADMIN, target.action)
@@ -394,15 +396,15 @@ def test_an_unanswered_question_attached_as_alternate_is_answered_next_time(bot)
 
 def test_a_thumbs_down_puts_the_answer_on_the_review_list(bot):
     [answer] = say(bot, STUDENT, "三支一扶")
-    down = next(b for b in answer.all_buttons if b.label == texts.RATE_DOWN)
-    assert press(bot, STUDENT, down.action)[0].text == texts.RATED_DOWN
+    down = next(b for b in answer.all_buttons if b.label == faq_texts.RATE_DOWN)
+    assert press(bot, STUDENT, down.action)[0].text == faq_texts.RATED_DOWN
     assert any("三支一扶" in r.text and "👎" in r.text for r in command(bot, ADMIN, "unanswered"))
 
 
 def test_dismissing_a_group_takes_it_off_the_list(bot):
     say(bot, STUDENT, "东莞天气怎么样")
     [_, group] = command(bot, ADMIN, "unanswered")
-    dismiss = next(b for b in group.all_buttons if b.label == texts.BUTTON_DISMISS)
+    dismiss = next(b for b in group.all_buttons if b.label == faq_texts.BUTTON_DISMISS)
     assert "已忽略" in press(bot, ADMIN, dismiss.action)[0].text
     [empty] = command(bot, ADMIN, "unanswered")
     assert "没有待处理的问题" in empty.text
@@ -419,10 +421,10 @@ def test_stats_show_days_outcomes_topics_and_users(bot):
 
 def test_an_out_of_scope_question_does_not_promise_that_staff_will_complete_the_faq(bot):
     [weather] = say(bot, STUDENT, "东莞天气怎么样")
-    assert weather.text == texts.OUT_OF_SCOPE.format(contact_phone="0769-12345678")
+    assert weather.text == faq_texts.OUT_OF_SCOPE.format(contact_phone="0769-12345678")
     assert "工作人员完善" not in weather.text and "0769-12345678" in weather.text
     [unknown] = say(bot, STUDENT, "东莞有没有人才住房补贴")  # on topic, just not in the FAQ: recorded
-    assert unknown.text == texts.NO_ANSWER.format(contact_phone="0769-12345678")
+    assert unknown.text == faq_texts.NO_ANSWER.format(contact_phone="0769-12345678")
 
 
 def test_help_shows_admin_commands_only_to_admins(bot):
@@ -452,7 +454,7 @@ def test_a_new_entry_started_from_the_review_list_takes_the_group_off_it(bot):
     question = "东莞有没有给毕业生的租房补贴"
     say(bot, STUDENT, question)
     group = next(r for r in command(bot, ADMIN, "unanswered") if question in r.text)
-    start = next(b for b in group.all_buttons if b.label == texts.BUTTON_NEW_ENTRY)
+    start = next(b for b in group.all_buttons if b.label == faq_texts.BUTTON_NEW_ENTRY)
     assert "编号" in press(bot, ADMIN, start.action)[0].text
     say(bot, ADMIN, "rent-subsidy")
     press(bot, ADMIN, "ed:cat:subsidy")  # the question is already filled in from the review
@@ -483,7 +485,7 @@ def test_a_forgotten_flow_expires_and_a_revoked_admins_flow_is_cleared(bot):
 
 def test_full_width_digits_are_not_taken_for_a_user_id(bot):
     [reply] = command(bot, ADMIN, "grant", "４２", "admin")
-    assert reply.text == texts.GRANT_USAGE and bot.store.role_grants()[0].external_id == AMBASSADOR
+    assert reply.text == people_texts.GRANT_USAGE and bot.store.role_grants()[0].external_id == AMBASSADOR
 
 
 def test_review_buttons_act_only_on_the_period_that_was_listed(bot):
@@ -492,7 +494,7 @@ def test_review_buttons_act_only_on_the_period_that_was_listed(bot):
     say(bot, STUDENT, "东莞天气怎么样")
     [_, group] = command(bot, ADMIN, "unanswered")
     assert "×1" in group.text
-    dismiss = next(b for b in group.all_buttons if b.label == texts.BUTTON_DISMISS)
+    dismiss = next(b for b in group.all_buttons if b.label == faq_texts.BUTTON_DISMISS)
     assert "1 个问题" in press(bot, ADMIN, dismiss.action)[0].text
     assert bot.store.question(old).reviewed_at is None
 
@@ -500,7 +502,7 @@ def test_review_buttons_act_only_on_the_period_that_was_listed(bot):
 def test_attach_can_reach_any_entry_through_its_category(bot):
     say(bot, STUDENT, "asdfgh qwerty")
     [_, group] = command(bot, ADMIN, "unanswered")
-    [choose] = press(bot, ADMIN, next(b.action for b in group.all_buttons if b.label == texts.BUTTON_ATTACH))
+    [choose] = press(bot, ADMIN, next(b.action for b in group.all_buttons if b.label == faq_texts.BUTTON_ATTACH))
     by_category = next(
         b.action for b in choose.all_buttons if b.action.startswith("rv:c:") and b.action.endswith(":contact")
     )
@@ -538,7 +540,7 @@ def test_an_admin_edits_and_removes_the_english_answer_in_the_chat(bot):
     say(bot, ADMIN, "跳过")
     press(bot, ADMIN, "ed:save")
     [reply] = say(bot, STUDENT, "What is the phone number of the HR bureau?")
-    assert reply.text.startswith(texts.NO_ENGLISH_ANSWER) and bot.kb.get("contact").answer_en == ""
+    assert reply.text.startswith(faq_texts.NO_ENGLISH_ANSWER) and bot.kb.get("contact").answer_en == ""
 
 
 def test_history_can_undo_the_first_edit_of_a_bundled_entry(bot):
@@ -546,7 +548,7 @@ def test_history_can_undo_the_first_edit_of_a_bundled_entry(bot):
     edit_answer(bot, "contact", "改过的答案：{contact_phone}。")
     [history] = command(bot, ADMIN, "history", "contact")
     assert "答案：「" in history.text and "→「改过的答案" in history.text  # what the revision changed
-    [back] = [b.action for b in history.all_buttons if b.label == texts.BUTTON_ROLLBACK_ORIGINAL]
+    [back] = [b.action for b in history.all_buttons if b.label == faq_texts.BUTTON_ROLLBACK_ORIGINAL]
     preview, confirm = press(bot, ADMIN, back)
     assert preview.text == bot.editor._preview(bot.store.entry_history("contact")[-1].before).text
     press(bot, ADMIN, confirm.all_buttons[0].action)
@@ -558,7 +560,7 @@ def test_history_never_offers_the_current_state_and_after_a_delete_does_not_offe
     command(bot, ADMIN, "delete", "contact")
     press(bot, ADMIN, "ed:del:contact")
     [history] = command(bot, ADMIN, "history", "contact")
-    assert texts.CHANGE_DELETED in history.text
+    assert faq_texts.CHANGE_DELETED in history.text
     offered = [b.action for b in history.all_buttons if b.action.startswith("ed:rb")]
     revisions = bot.store.entry_history("contact")  # newest first: the delete, then the edit
     assert offered == [f"ed:rb:contact:{revisions[1].id}", f"ed:rbo:contact:{revisions[1].id}"]
@@ -584,7 +586,7 @@ def test_edit_and_history_accept_a_title_or_keywords_and_offer_choices(bot):
     [history] = command(bot, ADMIN, "history", "三支一扶")
     assert "ed:pick:history:sanzhi-yifu" in [b.action for b in history.all_buttons]
     [nothing] = command(bot, ADMIN, "delete", "qqqqxyz")
-    assert nothing.text == texts.ENTRY_NOT_FOUND.format(query="qqqqxyz", command="/delete")
+    assert nothing.text == faq_texts.ENTRY_NOT_FOUND.format(query="qqqqxyz", command="/delete")
 
 
 def test_adding_a_phrasing_another_entry_has_warns_and_asks(bot):

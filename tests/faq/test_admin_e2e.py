@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from bot import texts
+from bot.faq import texts as faq_texts
 from tests.fakebotapi import FakeBotApi, inline_buttons
 
 ADMIN, STUDENT = 500, 600
@@ -118,11 +119,11 @@ async def test_a_student_pressing_a_forged_admin_button_is_refused(api, bot):
 async def test_an_unanswered_question_attached_as_alternate_is_then_answered(api, bot):
     question = "回东莞工作能不能申请人才公寓"
     first = await ask(api, STUDENT, question)
-    assert first["text"] in (texts.SUGGEST, texts.SUGGEST_ONE, texts.NO_ANSWER.format(contact_phone=bot.settings.contact_phone))
+    assert first["text"] in (faq_texts.SUGGEST, faq_texts.SUGGEST_ONE, faq_texts.NO_ANSWER.format(contact_phone=bot.settings.contact_phone))
     api.send_text(ADMIN, "/unanswered")
     await api.wait_for_message(ADMIN)
     group = await api.wait_for_message(ADMIN, lambda m: question in m["text"])
-    attach = next(b for b in buttons(group) if b["text"] == texts.BUTTON_ATTACH)
+    attach = next(b for b in buttons(group) if b["text"] == faq_texts.BUTTON_ATTACH)
     api.press_button(ADMIN, group, attach["callback_data"])
     choose = await api.wait_for_message(ADMIN)
     target = buttons(choose)[0]

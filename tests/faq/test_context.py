@@ -7,6 +7,7 @@ import pytest
 
 from bot import texts
 from bot.app import build_conversation
+from bot.faq import texts as faq_texts
 from bot.faq.context import TOPIC_MINUTES
 from bot.replies import Request
 from bot.store import Store
@@ -63,7 +64,7 @@ def test_an_out_of_scope_follow_up_stays_out(conversation, question):
 
 def test_small_talk_after_an_answer_stays_small_talk(conversation):
     say(conversation, "实习补贴有多少")
-    assert say(conversation, "好的谢谢").text == texts.SMALLTALK["thanks"]
+    assert say(conversation, "好的谢谢").text == faq_texts.SMALLTALK["thanks"]
 
 
 def test_the_topic_belongs_to_one_user(conversation):
@@ -98,7 +99,7 @@ def test_an_entry_opened_from_the_menu_is_the_topic(conversation):
 
 def test_a_question_of_common_words_only_is_not_taken_for_an_empty_message(conversation):
     alone = say(conversation, "总共几个")
-    assert alone.text == conversation.answers.fill(texts.NO_ANSWER)
+    assert alone.text == conversation.answers.fill(faq_texts.NO_ANSWER)
     say(conversation, "校园大使在哪些城市")
     assert say(conversation, "总共几个").title.startswith("东莞市“校园大使”")
     assert say(conversation, "🙂🙂").text == texts.EMPTY

@@ -11,8 +11,8 @@ from dataclasses import replace
 import pytest
 import sqlite_utils
 
-from bot import texts
 from bot.faq import review
+from bot.faq import texts as faq_texts
 from bot.replies import Request
 from bot.store import Store
 from bot.store import schema as store_schema
@@ -74,7 +74,7 @@ def test_junk_questions_do_not_make_the_review_quadratic_nor_a_button_regroup(bo
     assert counting.pairs <= 1000**2  # the old way: every question against every group so far (~4.5 million)
     listed = counting.pairs
 
-    attach = next(b.action for b in top.all_buttons if b.label == texts.BUTTON_ATTACH)
+    attach = next(b.action for b in top.all_buttons if b.label == faq_texts.BUTTON_ATTACH)
     press(bot, attach)
     store.log_question("telegram", "77", "又一个新问题", "none", None, 0.1)  # students keep asking meanwhile
     heads = store.review_heads
@@ -83,9 +83,9 @@ def test_junk_questions_do_not_make_the_review_quadratic_nor_a_button_regroup(bo
     assert counting.pairs == listed  # a button press looks the group up; it does not group again
     store.review_heads = heads  # type: ignore
 
-    dismiss = next(b.action for b in top.all_buttons if b.label == texts.BUTTON_DISMISS)
+    dismiss = next(b.action for b in top.all_buttons if b.label == faq_texts.BUTTON_DISMISS)
     assert "5 个问题" in press(bot, dismiss)[0].text
-    assert press(bot, dismiss)[0].text == texts.REVIEW_GONE
+    assert press(bot, dismiss)[0].text == faq_texts.REVIEW_GONE
 
 
 def test_existing_questions_get_their_review_key_when_the_database_is_upgraded(tmp_path, clock) -> None:

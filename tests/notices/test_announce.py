@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import texts
+from bot.notices import texts as notice_texts
 from bot.notices.announce import MAX_PHOTO_TEXT_CHARS, quiet_adjusted
 from bot.replies import Request
 
@@ -48,7 +49,7 @@ def compose(bot, user, text="武汉站招聘会周六举行", link="报名入口
 
 def test_an_ambassador_composes_and_the_preview_is_what_students_see(bot):
     preview, summary = compose(bot, AMBASSADOR)
-    assert preview.text == texts.NOTICE_PREFIX + "武汉站招聘会周六举行"
+    assert preview.text == notice_texts.NOTICE_PREFIX + "武汉站招聘会周六举行"
     assert preview.all_buttons[0].url == "https://example.com/signup"
     assert [b.action for b in preview.all_buttons] == [""]  # no live 🔕: pressing it would unsubscribe the author
     assert "武汉 · 不限类别" in summary.text and "目前 2 人" in summary.text
@@ -82,16 +83,16 @@ def test_an_admins_own_notice_needs_no_approval_and_may_go_to_everyone(bot):
     [scheduled] = press(bot, ADMIN, "an:go:", compose(bot, ADMIN))
     [announcement] = bot.store.announcements()
     assert announcement.status == "scheduled" and announcement.city == "*"
-    assert scheduled.text == texts.ANNOUNCE_SENDING_NOW.format(id=announcement.id)  # 立即发送: no timestamp
+    assert scheduled.text == notice_texts.ANNOUNCE_SENDING_NOW.format(id=announcement.id)  # 立即发送: no timestamp
 
 
 @pytest.mark.parametrize(
     ("action", "refusal"),
-    [("an:ok:1", texts.NOT_ALLOWED), ("an:no:1", texts.NOT_ALLOWED), ("an:stop:1", texts.NOT_AMBASSADOR)],
+    [("an:ok:1", texts.NOT_ALLOWED), ("an:no:1", texts.NOT_ALLOWED), ("an:stop:1", notice_texts.NOT_AMBASSADOR)],
 )
 def test_a_student_can_neither_announce_nor_approve_nor_stop(bot, action, refusal):
     press(bot, AMBASSADOR, "an:go:", compose(bot, AMBASSADOR))
-    assert send(bot, STUDENT, "command", "announce")[0].text == texts.NOT_AMBASSADOR
+    assert send(bot, STUDENT, "command", "announce")[0].text == notice_texts.NOT_AMBASSADOR
     assert send(bot, STUDENT, "button", action)[0].text == refusal
     assert bot.store.announcement(1).status == "pending"
 
@@ -154,7 +155,7 @@ def test_admins_see_the_links_address_and_who_wrote_the_notice(bot):
 def test_rejecting_does_not_throw_away_an_unfinished_edit_and_a_blank_reason_is_asked_again(bot):
     press(bot, AMBASSADOR, "an:go:", compose(bot, AMBASSADOR))
     send(bot, ADMIN, "command", "add")
-    assert send(bot, ADMIN, "button", "an:no:1")[0].text == texts.FINISH_FLOW_FIRST
+    assert send(bot, ADMIN, "button", "an:no:1")[0].text == notice_texts.FINISH_FLOW_FIRST
     assert bot.store.dialog("telegram", ADMIN)[0] == "add"
     send(bot, ADMIN, "command", "cancel")
     send(bot, ADMIN, "button", "an:no:1")
@@ -175,7 +176,7 @@ def test_a_notice_confirmed_in_quiet_hours_waits_for_the_morning(bot):
 
 def test_a_photo_with_a_caption_is_the_notice_and_everyone_sees_it_as_students_will(bot):
     preview, summary = compose(bot, AMBASSADOR, photo=PHOTO)
-    assert preview.photo == PHOTO and preview.text == texts.NOTICE_PREFIX + "武汉站招聘会周六举行"
+    assert preview.photo == PHOTO and preview.text == notice_texts.NOTICE_PREFIX + "武汉站招聘会周六举行"
     assert preview.all_buttons[0].url == "https://example.com/signup"  # the same buttons, under the photo
     [_, who_asks, for_review] = press(bot, AMBASSADOR, "an:go:", [preview, summary])
     assert who_asks.photo is None and for_review.photo == PHOTO and for_review.to == ("telegram", ADMIN)
@@ -187,11 +188,11 @@ def test_a_photo_with_a_caption_is_the_notice_and_everyone_sees_it_as_students_w
 def test_a_photo_without_a_caption_is_kept_and_the_text_asked_for_next(bot):
     send(bot, AMBASSADOR, "command", "announce")
     [asked] = send(bot, AMBASSADOR, "photo", photo=PHOTO)
-    assert asked.text == texts.ANNOUNCE_PHOTO_ASK_TEXT.format(limit=MAX_PHOTO_TEXT_CHARS)
-    assert send(bot, AMBASSADOR, "text", "周六招聘会，欢迎参加")[0].text == texts.ANNOUNCE_ASK_LINK
+    assert asked.text == notice_texts.ANNOUNCE_PHOTO_ASK_TEXT.format(limit=MAX_PHOTO_TEXT_CHARS)
+    assert send(bot, AMBASSADOR, "text", "周六招聘会，欢迎参加")[0].text == notice_texts.ANNOUNCE_ASK_LINK
     replies = press(bot, AMBASSADOR, "an:topic:", send(bot, AMBASSADOR, "text", "跳过"))
     preview, summary = press(bot, AMBASSADOR, "an:time:", replies)
-    assert preview.photo == PHOTO and preview.text == texts.NOTICE_PREFIX + "周六招聘会，欢迎参加"
+    assert preview.photo == PHOTO and preview.text == notice_texts.NOTICE_PREFIX + "周六招聘会，欢迎参加"
     press(bot, AMBASSADOR, "an:go:", [summary])
     assert bot.store.announcements()[0].photo == PHOTO
 
@@ -207,14 +208,14 @@ def test_a_text_too_long_for_a_photos_caption_is_refused_and_nothing_changes(bot
     send(bot, AMBASSADOR, "photo", photo=PHOTO)
     with_photo = bot.store.dialog("telegram", AMBASSADOR)
     [refusal] = send(bot, AMBASSADOR, "text", "招" * 1020 + "👍")  # 1022 as Telegram counts
-    assert refusal.text == texts.ANNOUNCE_CAPTION_LIMIT.format(limit=1021, count=1022)
+    assert refusal.text == notice_texts.ANNOUNCE_CAPTION_LIMIT.format(limit=1021, count=1022)
     assert bot.store.dialog("telegram", AMBASSADOR) == with_photo
-    assert send(bot, AMBASSADOR, "text", "招" * 1021)[0].text == texts.ANNOUNCE_ASK_LINK  # just fits
+    assert send(bot, AMBASSADOR, "text", "招" * 1021)[0].text == notice_texts.ANNOUNCE_ASK_LINK  # just fits
 
 
 def test_without_a_photo_a_notice_may_still_be_longer_than_a_caption(bot):
     send(bot, AMBASSADOR, "command", "announce")
-    assert send(bot, AMBASSADOR, "text", "招" * 1500)[0].text == texts.ANNOUNCE_ASK_LINK
+    assert send(bot, AMBASSADOR, "text", "招" * 1500)[0].text == notice_texts.ANNOUNCE_ASK_LINK
 
 
 def test_a_photo_elsewhere_is_read_as_before_and_starts_no_notice(bot):
@@ -224,7 +225,7 @@ def test_a_photo_elsewhere_is_read_as_before_and_starts_no_notice(bot):
     send(bot, AMBASSADOR, "command", "announce")
     send(bot, AMBASSADOR, "text", "周六招聘会")
     at_the_link_step = bot.store.dialog("telegram", AMBASSADOR)
-    assert send(bot, AMBASSADOR, "photo", "新海报", photo=PHOTO)[0].text == texts.ANNOUNCE_PHOTO_NOT_NOW
+    assert send(bot, AMBASSADOR, "photo", "新海报", photo=PHOTO)[0].text == notice_texts.ANNOUNCE_PHOTO_NOT_NOW
     assert bot.store.dialog("telegram", AMBASSADOR) == at_the_link_step
     assert bot.store.announcements() == []
 
@@ -243,7 +244,7 @@ def test_render_notice_carries_the_photo_for_the_channel_to_show(bot):
             "telegram:3", "周六招聘会", "武汉", "fairs", "2026-01-01T00:00:00+00:00", False, "scheduled", photo=photo
         )
     with_photo, without = (bot.render_notice(bot.store.announcement(i)) for i in (1, 2))
-    assert with_photo.photo == PHOTO and with_photo.text == texts.NOTICE_PREFIX + "周六招聘会"
+    assert with_photo.photo == PHOTO and with_photo.text == notice_texts.NOTICE_PREFIX + "周六招聘会"
     assert with_photo.all_buttons[-1].action == "unsub:topic:fairs"
     assert without.photo is None and without.buttons == with_photo.buttons
 
@@ -270,13 +271,13 @@ def test_a_rejection_typed_after_another_admin_approved_says_who(bot):
     bot.handle(Request("wechat", "oAdmin2", "button", f"an:no:{announcement.id}"))  # asks for the reason
     send(bot, ADMIN, "button", f"an:ok:{announcement.id}")  # meanwhile approved; this admin has no name
     [late] = bot.handle(Request("wechat", "oAdmin2", "text", "不合适"))
-    assert texts.CHANNEL_NAMES["telegram"] in late.text and f"telegram:{ADMIN}" not in late.text
+    assert notice_texts.CHANNEL_NAMES["telegram"] in late.text and f"telegram:{ADMIN}" not in late.text
     assert bot.store.announcement(announcement.id).status == "scheduled"
 
 
 def test_the_approval_request_names_the_author_readably_without_internal_ids(bot):
     [_, request, _] = press(bot, AMBASSADOR, "an:go:", compose(bot, AMBASSADOR))  # the ambassador has no name yet
-    assert f"telegram:{AMBASSADOR}" not in request.text and texts.CHANNEL_NAMES["telegram"] in request.text
+    assert f"telegram:{AMBASSADOR}" not in request.text and notice_texts.CHANNEL_NAMES["telegram"] in request.text
     assert "武汉校园大使" in request.text
 
 

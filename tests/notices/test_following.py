@@ -5,6 +5,7 @@ from dataclasses import replace
 import pytest
 
 from bot import texts
+from bot.notices import texts as notice_texts
 from bot.replies import Request
 
 AMBASSADOR, STUDENT = "3", "2"
@@ -57,7 +58,7 @@ def test_an_unknown_or_own_invite_code_is_just_a_start(bot):
 
 
 def test_students_cannot_get_an_invite_link(bot):
-    assert send(bot, STUDENT, "command", "invite")[0].text == texts.NOT_AMBASSADOR
+    assert send(bot, STUDENT, "command", "invite")[0].text == notice_texts.NOT_AMBASSADOR
 
 
 def test_the_stop_button_under_a_notice_unsubscribes_that_kind(bot):

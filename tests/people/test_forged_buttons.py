@@ -7,6 +7,7 @@ import logging
 import pytest
 
 from bot import texts
+from bot.fairs import texts as fair_texts
 from bot.ids import MAX_ID, parse_id
 from bot.replies import Request
 
@@ -41,7 +42,7 @@ def test_a_forged_student_button_is_refused_quietly(conversation, action, caplog
     before = _counts(conversation.store)
     with caplog.at_level(logging.INFO):
         replies = conversation.handle(Request("telegram", "7", "button", action))
-    assert [r.text for r in replies] in ([texts.STALE_BUTTON], [texts.FAIR_STALE_BUTTON])
+    assert [r.text for r in replies] in ([texts.STALE_BUTTON], [fair_texts.FAIR_STALE_BUTTON])
     assert _counts(conversation.store) == before
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
@@ -64,5 +65,5 @@ async def test_forged_buttons_over_telegram_get_a_polite_refusal_and_no_error(st
             api.send_raw_update({"callback_query": {"id": f"q{n}", "from": {"id": 501, "is_bot": False,
                                  "first_name": "小明"}, "message": menu, "chat_instance": "-501", "data": data}})  # fmt: skip
             reply = await api.wait_for_message(501, lambda m, n=n: m["message_id"] > menu["message_id"] + n)
-            assert reply["text"] in (texts.STALE_BUTTON, texts.FAIR_STALE_BUTTON)
+            assert reply["text"] in (texts.STALE_BUTTON, fair_texts.FAIR_STALE_BUTTON)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

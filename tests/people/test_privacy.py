@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from bot import texts
+from bot.people import texts as people_texts
 from bot.replies import Request
 from bot.store import iso
 
@@ -37,10 +37,10 @@ def test_forgetting_deletes_everything_personal_after_a_confirmation(conversatio
     store.invite_code(f"telegram:{STUDENT}")
 
     [confirm] = send(bot, "button", "me:forget")
-    assert confirm.text == texts.FORGET_CONFIRM
+    assert confirm.text == people_texts.FORGET_CONFIRM
     assert store.subscription("telegram", STUDENT) is not None  # nothing deleted before the confirmation
     [done] = send(bot, "button", "me:forget:yes")
-    assert done.text == texts.FORGOTTEN
+    assert done.text == people_texts.FORGOTTEN
     assert store.personal_data("telegram", STUDENT) == {
         "user": None, "subscription": None, "questions": 0, "reminders": 0, "roles": []
     }  # fmt: skip
@@ -52,7 +52,7 @@ def test_forgetting_deletes_everything_personal_after_a_confirmation(conversatio
 def test_changing_ones_mind_keeps_the_data(conversation):
     send(conversation, "button", "sub:city:武汉")
     send(conversation, "command", "forgetme")
-    assert send(conversation, "button", "me:keep")[0].text == texts.FORGET_KEPT
+    assert send(conversation, "button", "me:keep")[0].text == people_texts.FORGET_KEPT
     assert conversation.store.subscription("telegram", STUDENT) is not None
 
 

@@ -39,6 +39,7 @@ from bot.channels.wechat.messages import CHANNEL, dedupe_key, event, text_reply,
 from bot.channels.wechat.render import calendar_fair_id, render
 from bot.channels.wechat.xml_safety import MAX_BODY_BYTES
 from bot.conversation import Conversation
+from bot.fairs import texts as fair_texts
 from bot.fairs.desk import fair_card, fair_links
 from bot.notices.delivery import OutgoingMessage
 from bot.replies import Button, Reply, Request
@@ -173,7 +174,7 @@ class Inbound:
             fair = None
         if fair is None:
             return replace(reply, text=texts.WECHAT_NO_FILE.format(name=reply.document[0]), document=None)
-        remind = [(Button(texts.BUTTON_FAIR_REMIND.format(n="").strip(), f"fr:{fair.id}"),)]
+        remind = [(Button(fair_texts.BUTTON_FAIR_REMIND.format(n="").strip(), f"fr:{fair.id}"),)]
         return Reply(texts.WECHAT_CALENDAR.format(card=fair_card(fair, self.settings.timezone)),
                      buttons=(*fair_links(fair), *(remind if fair.status == "active" else [])))  # fmt: skip
 

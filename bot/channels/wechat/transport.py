@@ -48,6 +48,7 @@ from typing import Any
 from bot import texts
 from bot.channels.wechat.api import TokenUnavailable, WeChatApi, WeChatError, WeChatUnavailable
 from bot.channels.wechat.render import render, split
+from bot.notices import texts as notice_texts
 from bot.notices.delivery import (
     DeliveryError,
     OutgoingMessage,
@@ -78,7 +79,7 @@ RATE_LIMITED = frozenset({45009, 45011})
 RATE_LIMIT_WAIT = 60.0
 SYSTEM_BUSY = -1
 
-_PROGRESS = re.compile("^" + re.sub(r"\\\{\w+\\\}", ".*", re.escape(texts.ANNOUNCE_PROGRESS)) + "$", re.DOTALL)
+_PROGRESS = re.compile("^" + re.sub(r"\\\{\w+\\\}", ".*", re.escape(notice_texts.ANNOUNCE_PROGRESS)) + "$", re.DOTALL)
 
 
 def translate(exc: WeChatError | WeChatUnavailable) -> DeliveryError:

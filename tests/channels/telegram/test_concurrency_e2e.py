@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import texts
+from bot.faq import texts as faq_texts
 
 A, B = 601, 602
 
@@ -35,4 +35,4 @@ async def test_one_students_answers_stay_in_order_through_a_flood_wait(start_bot
         first = await api.wait_for_message(A, timeout=10)
         second = await api.wait_for_message(A, timeout=10)
     assert first["message_id"] < second["message_id"]
-    assert second["text"] == texts.MENU_TITLE != first["text"]  # the answer to /help came first
+    assert second["text"] == faq_texts.MENU_TITLE != first["text"]  # the answer to /help came first

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot import texts
+from bot.faq import texts as faq_texts
 from knowledge.entries import Category, FaqEntry, load_lexicon
 from knowledge.kb import KnowledgeBase
 from tests.fakebotapi import inline_buttons
@@ -61,7 +62,7 @@ async def test_did_you_mean_button_pressed_gets_the_answer(api, bot):
     bot.kb.answer_threshold = 1.01  # every match is "unsure" now
     api.send_text(STUDENT, "实习补贴")
     suggestion = await api.wait_for_message(STUDENT)
-    assert suggestion["text"] in (texts.SUGGEST, texts.SUGGEST_ONE)
+    assert suggestion["text"] in (faq_texts.SUGGEST, faq_texts.SUGGEST_ONE)
     first = buttons(suggestion)[0]
     assert first["callback_data"].startswith("pick:")
     api.press_button(STUDENT, suggestion, first["callback_data"])
@@ -79,7 +80,7 @@ async def test_none_of_these_is_recorded_for_the_admins(api, bot):
     suggestion = await api.wait_for_message(STUDENT)
     api.press_button(STUDENT, suggestion, buttons(suggestion)[-1]["callback_data"])
     reply = await api.wait_for_message(STUDENT)
-    assert reply["text"] == texts.NONE_OF_THESE.format(contact_phone="0769-12345678")
+    assert reply["text"] == faq_texts.NONE_OF_THESE.format(contact_phone="0769-12345678")
     assert bot.store.logged_questions()[0].resolution == "rejected"
 
 
@@ -88,7 +89,7 @@ async def test_the_menu_button_under_an_answer_keeps_the_answer(api, bot):
     answer = await api.wait_for_message(STUDENT)
     api.press_button(STUDENT, answer, "menu")
     menu = await api.wait_for_message(STUDENT)
-    assert menu["text"] == texts.MENU_TITLE
+    assert menu["text"] == faq_texts.MENU_TITLE
     assert "88名" in api.sent(STUDENT)[0]["text"]  # the answer was not edited away
     assert not [c for c in api.calls if c.method == "editMessageText"]
 
@@ -121,7 +122,7 @@ async def test_browsing_a_category_edits_the_menu_in_place(api, bot):
 async def test_an_out_of_scope_question_gets_the_polite_no_answer_with_phone(api, bot):
     api.send_text(STUDENT, "护照在哪里办理")
     message = await api.wait_for_message(STUDENT)
-    assert message["text"] == texts.OUT_OF_SCOPE.format(contact_phone="0769-12345678")
+    assert message["text"] == faq_texts.OUT_OF_SCOPE.format(contact_phone="0769-12345678")
     assert bot.store.logged_questions("none")[0].text == "护照在哪里办理"
 
 

@@ -16,8 +16,12 @@ from bot import texts
 from bot.channels.wechat.inbound import INBOUND, build_wechat_app, purge_unfollowed
 from bot.channels.wechat.menu_keys import MENU_KEYS
 from bot.channels.wechat.messages import text_reply
+from bot.fairs import texts as fair_texts
 from bot.fairs.desk import fair_when
+from bot.faq import texts as faq_texts
+from bot.notices import texts as notice_texts
 from bot.notices.delivery import OutgoingMessage
+from bot.people import texts as people_texts
 from bot.replies import Button, Reply, Request
 from bot.store import iso
 from tests.wechat_client import WeChatClient, new_aes_key, sign
@@ -150,7 +154,7 @@ async def test_did_you_mean_is_answered_with_a_digit(serve, conversation):
     conversation.kb.answer_threshold = 1.01  # a real match lands in the "unsure" band
     async with serve() as wechat:
         suggest = await wechat.post(wechat.text(STUDENT, "补贴"))
-        assert (texts.SUGGEST in suggest.content or texts.SUGGEST_ONE in suggest.content) and "回复 1：" in suggest.content
+        assert (faq_texts.SUGGEST in suggest.content or faq_texts.SUGGEST_ONE in suggest.content) and "回复 1：" in suggest.content
         first = suggest.content.split("回复 1：")[1].split("\n")[0]
         picked = await wechat.post(wechat.text(STUDENT, "１"))  # full-width, as Chinese keyboards type it
     assert picked.content.startswith(f"【{first}】")
@@ -166,7 +170,7 @@ async def test_a_number_no_live_choice_has_is_answered_as_such_and_not_logged(se
         still = await wechat.post(wechat.text(OTHER, "1"))  # the answer's choices were left alone
     assert nothing.content == texts.WECHAT_CHOICE_GONE.format(n=1) and gone.content == texts.WECHAT_CHOICE_GONE.format(n=99)
     assert [q.text for q in logged(conversation)] == [QUESTION]  # the numbers are not questions
-    assert still.content == texts.RATED and conversation.store.last_seen("wechat", OTHER)
+    assert still.content == faq_texts.RATED and conversation.store.last_seen("wechat", OTHER)
 
 
 async def test_a_pushed_messages_choice_stays_live_after_the_student_writes_something_else(serve, conversation):
@@ -177,7 +181,7 @@ async def test_a_pushed_messages_choice_stays_live_after_the_student_writes_some
         answer = await wechat.post(wechat.text(STUDENT, QUESTION))
         assert "回复 1：" not in answer.content and f"回复 {first + 1}：👍 有帮助" in answer.content  # around it
         stopped = await wechat.post(wechat.text(STUDENT, str(first)))
-    assert texts.BUTTON_CHANGE_SUBS in stopped.content or "不再" in stopped.content
+    assert notice_texts.BUTTON_CHANGE_SUBS in stopped.content or "不再" in stopped.content
     assert store.subscription("wechat", STUDENT).city in ("", None)
 
 
@@ -188,12 +192,12 @@ async def test_an_irreversible_choice_needs_the_confirmation_word_not_one_digit(
         asked = await wechat.post(wechat.text(STUDENT, "/forgetme"))
         [n] = [c.n for k in range(1, 10) if (c := store.choice("wechat", STUDENT, k)) and c.action == "me:forget:yes"]
         word = texts.WECHAT_CONFIRM_WORD
-        assert f"回复 {word}{n}：{texts.BUTTON_FORGET_YES}" in asked.content
+        assert f"回复 {word}{n}：{people_texts.BUTTON_FORGET_YES}" in asked.content
         bare = await wechat.post(wechat.text(STUDENT, str(n)))
-        assert bare.content == texts.WECHAT_NEEDS_CONFIRM.format(label=texts.BUTTON_FORGET_YES, word=word, n=n)
+        assert bare.content == texts.WECHAT_NEEDS_CONFIRM.format(label=people_texts.BUTTON_FORGET_YES, word=word, n=n)
         assert logged(conversation)  # nothing was deleted
         done = await wechat.post(wechat.text(STUDENT, f"{word} {n}"))
-    assert done.content == texts.FORGOTTEN and logged(conversation) == []
+    assert done.content == people_texts.FORGOTTEN and logged(conversation) == []
 
 
 async def test_wechat_retries_are_answered_but_handled_once_even_after_a_restart(serve, conversation):
@@ -434,11 +438,11 @@ async def test_add_to_calendar_on_wechat_gives_the_fair_to_copy_and_a_reminder(s
     store.number_turn("wechat", STUDENT, [(f"fc:{fair_id}", "📅 加入日历", False)])  # "回复 1：📅 加入日历" under a fair
     async with serve() as wechat:
         calendar = await wechat.post(wechat.text(STUDENT, "1"))
-        assert texts.FAIR_CALENDAR.format(title="松山湖人才招聘会") not in calendar.content  # no file promised
+        assert fair_texts.FAIR_CALENDAR.format(title="松山湖人才招聘会") not in calendar.content  # no file promised
         assert "松山湖人才招聘会" in calendar.content and "会展中心" in calendar.content
         assert fair_when(store.fair(fair_id), conversation.settings.timezone) in calendar.content
         assert 'href="https://example.org/r"' in calendar.content
-        assert f"回复 1：{texts.BUTTON_FAIR_REMIND.format(n='').strip()}" in calendar.content
+        assert f"回复 1：{fair_texts.BUTTON_FAIR_REMIND.format(n='').strip()}" in calendar.content
         reminded = await wechat.post(wechat.text(STUDENT, "1"))
     assert "⏰" in reminded.content and store.reminders_for("wechat", STUDENT, fair_id)
 
@@ -534,7 +538,7 @@ async def test_the_announce_preview_on_wechat_has_no_live_stop_choice_and_publis
         await wechat.post(wechat.text("oAmb", press(store, "oAmb", "an:topic:")))
         preview = await wechat.post(wechat.text("oAmb", press(store, "oAmb", "an:time:")))
         word = texts.WECHAT_CONFIRM_WORD
-        assert f"回复 {word}1：{texts.ANNOUNCE_CONFIRM}" in preview.content and "回复 1：🔕" not in preview.content
+        assert f"回复 {word}1：{notice_texts.ANNOUNCE_CONFIRM}" in preview.content and "回复 1：🔕" not in preview.content
         assert not any(store.choice("wechat", "oAmb", n).action.startswith("unsub:") for n in (1, 2))
         asked = await wechat.post(wechat.text("oAmb", "1"))
         assert word in asked.content and store.announcements() == []  # one digit publishes nothing
