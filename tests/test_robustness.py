@@ -5,7 +5,7 @@ import html
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.channels.telegram.adapter import render_chunks
+from bot.channels.telegram.render import render_chunks
 from bot.conversation import Conversation
 from bot.replies import Reply, Request
 from knowledge.kb import KnowledgeBase

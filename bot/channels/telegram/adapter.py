@@ -1,28 +1,22 @@
 """Telegram adapter: updates in, the core's replies out. No business rules here.
 
-Each handler parses the update into a `Request`, calls `Conversation.handle`,
-and sends what it returns. `build_application` wires everything in one place.
+Each handler parses the update into a `Request` (requests.py), calls `Conversation.handle`,
+and sends what it returns (send.py, rendered by render.py). `build_application` wires
+everything in one place; the runtime (bot/app.py, through channel.py) runs it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
-from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import replace
-from functools import partial
 from typing import Any
 
 from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InputFile,
     Message,
     Update,
 )
-from telegram.constants import MessageLimit, ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -35,31 +29,24 @@ from telegram.ext import (
     filters,
 )
 
-from bot import texts
+from bot.channels.telegram import CHANNEL
 from bot.channels.telegram.relay import Relays
 from bot.channels.telegram.requests import request_from
-from bot.channels.telegram.retry import answer_guard, relay_guard
+from bot.channels.telegram.send import send_replies
 from bot.channels.telegram.transport import (
     FloodAwareRequest,
     PollRequest,
-    fits_a_caption,
-    telegram_photo,
 )
 from bot.channels.telegram.updates import PerUserUpdates
 from bot.channels.uploads import preread
 from bot.conversation import Conversation, parse_command
-from bot.notices.delivery import OutgoingMessage
 from bot.notices.pacing import SendBudget
 from bot.ops.monitor import Monitor
-from bot.replies import Reply
 from bot.routes import TABLE
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "telegram"
-#: Sends a message to a user of another channel: elsewhere(channel, external_id, message).
-Elsewhere = Callable[[str, str, OutgoingMessage], Awaitable[None]]
 #: The commands in Telegram's menu (bot/routes.py); any other command reaches the core too, as unknown or not.
 COMMANDS = tuple(name for name, _ in TABLE.menu())
 
@@ -77,133 +64,6 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
         serves (WeChat), if any; `relays` sends to another Telegram user in the background."""
         data = self.application.bot_data
         return {"elsewhere": data.get("elsewhere"), "relays": data.get("relays")}
-
-
-# -- rendering -----------------------------------------------------------------
-
-
-def _escaped_lines(text: str, limit: int) -> Iterator[str]:
-    """HTML-escaped lines of `text`, any line longer than `limit` cut into pieces.
-
-    Escaping happens per character so a cut never falls inside an entity (&amp;).
-    """
-    for line in text.split("\n"):
-        piece: list[str] = []
-        size = 0
-        for char in line:
-            escaped = html.escape(char)
-            if size + len(escaped) > limit:
-                yield "".join(piece)
-                piece, size = [], 0
-            piece.append(escaped)
-            size += len(escaped)
-        yield "".join(piece)
-
-
-def render_chunks(reply: Reply, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """The reply as Telegram HTML, split at line breaks so no part exceeds `limit`."""
-    lines = [f"<b>{html.escape(reply.title[:200])}</b>"] if reply.title else []
-    lines += _escaped_lines(reply.text, limit)
-    chunks: list[str] = []
-    current = ""
-    for line in lines:
-        if current and len(current) + 1 + len(line) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    if current.strip():
-        chunks.append(current)
-    return [c for c in chunks if c.strip()] or [html.escape(texts.EMPTY)]
-
-
-def render_caption(reply: Reply) -> str | None:
-    """The reply as one HTML caption for its photo, or None when it is over Telegram's caption limit."""
-    title = reply.title[:200]
-    if not fits_a_caption(f"{title}\n{reply.text}" if title else reply.text):
-        return None
-    return (f"<b>{html.escape(title)}</b>\n" if title else "") + html.escape(reply.text)
-
-
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    if not reply.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(b.label, url=b.url)
-                if b.url
-                else InlineKeyboardButton(b.label, callback_data=b.action)
-                for b in row
-            ]
-            for row in reply.buttons
-        ]
-    )
-
-
-async def send_replies(
-    update: Update, replies: list[Reply], editable: Message | None = None, elsewhere: Elsewhere | None = None,
-    relays: Relays | None = None,
-) -> None:
-    """Send each reply; a `replace` reply edits `editable` (the pressed message) when it can; one addressed to
-    a user of another channel goes through `elsewhere` (an approval result to a WeChat ambassador)."""
-    chat = update.effective_chat
-    if chat is None:
-        return
-    for reply in replies:
-        if reply.to is not None and reply.to[0] != CHANNEL and elsewhere is not None:
-            await elsewhere(*reply.to, OutgoingMessage.from_reply(reply))
-            continue
-        if reply.to is not None:  # meant for someone else: an admin's approval request, an author's result
-            if relays is None:
-                await _send_to(chat.get_bot(), reply)
-            else:  # in the background: its flood waits are not the acting user's to sit out
-                relays.send(":".join(reply.to), partial(_send_to, chat.get_bot(), reply))
-            continue
-        if reply.replace and editable is not None and not telegram_photo(reply.photo):
-            chunks = render_chunks(reply)
-            if len(chunks) == 1:
-                try:
-                    await editable.edit_text(chunks[0], parse_mode=ParseMode.HTML, reply_markup=keyboard(reply))
-                    continue
-                except BadRequest as exc:
-                    if "not modified" in exc.message.lower():  # a double tap: it already shows this
-                        continue
-                    logger.debug("Could not edit message, sending a new one: %s", exc)  # e.g. too old to edit
-        await _send_reply(chat.get_bot(), chat.id, reply, answer_guard)
-        if reply.document:
-            name, content = reply.document
-            await chat.send_document(InputFile(content, filename=name))
-
-
-async def _send_reply(bot: Any, chat_id: int, reply: Reply, guard: Callable[[Any], Awaitable[Any]]) -> None:
-    """A reply as new messages: its photo with the text as caption when it fits (else the text follows),
-    the text in chunks with the buttons under the last; each send through `guard` (bot/channels/telegram/retry.py)."""
-    photo = telegram_photo(reply.photo)
-    caption = render_caption(reply) if photo else None
-    if photo:
-        markup = keyboard(reply) if caption is not None else None
-        await guard(partial(bot.send_photo, chat_id, photo, caption=caption, parse_mode=ParseMode.HTML,
-                            reply_markup=markup))  # fmt: skip
-    chunks = render_chunks(reply) if caption is None else []
-    for i, chunk in enumerate(chunks):
-        markup = keyboard(reply) if i == len(chunks) - 1 else None
-        await guard(partial(bot.send_message, chat_id, chunk, parse_mode=ParseMode.HTML, reply_markup=markup))
-
-
-async def _send_to(bot: Any, reply: Reply) -> None:
-    """Deliver a reply addressed to another Telegram user, retried through flood waits and network errors;
-    one who never started the bot cannot get it. A failure is logged: the acting user gets no apology for it."""
-    channel, user_id = reply.to or ("", "")
-    if channel != CHANNEL or not user_id.isdecimal():
-        logger.warning("Cannot deliver a reply to %s:%s on Telegram", channel, user_id)
-        return
-    try:  # an approval request shows the notice's photo as students will see it
-        await _send_reply(bot, int(user_id), reply, relay_guard)
-    except (Forbidden, BadRequest) as exc:
-        logger.warning("Could not notify %s: %s", user_id, exc)
-    except TelegramError as exc:
-        logger.warning("Could not notify %s after retries: %s", user_id, exc)
 
 
 # -- handlers ------------------------------------------------------------------

@@ -14,7 +14,8 @@ from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.channels.telegram.adapter import CHANNEL, build_application
+from bot.channels.telegram import CHANNEL
+from bot.channels.telegram.adapter import build_application
 from bot.channels.telegram.relay import Relays
 from bot.channels.telegram.transport import TelegramTransport, make_bot
 from bot.conversation import Conversation

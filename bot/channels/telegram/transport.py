@@ -22,25 +22,24 @@ from datetime import timedelta
 from http import HTTPStatus
 from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
+from bot.channels.telegram import CHANNEL
+from bot.channels.telegram.render import fits_a_caption, message_keyboard, telegram_photo
 from bot.notices.delivery import (
-    MAX_CAPTION_CHARS,
     DeliveryError,
     OutgoingMessage,
     PermanentFailure,
     RateLimited,
     TemporaryFailure,
     Unreachable,
-    caption_length,
 )
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "telegram"
 
 
 class FloodWait(TelegramError):
@@ -134,25 +133,6 @@ def translate(exc: TelegramError) -> DeliveryError:
     return TemporaryFailure(exc.message)  # NetworkError, TimedOut, 5xx, anything unknown
 
 
-def telegram_photo(photo: str | None) -> str | None:
-    """The Telegram file id in a photo reference ('telegram:AgAC…'); None for none or another channel's
-    (file ids are per platform: such a photo is left out and the text goes alone)."""
-    prefix = f"{CHANNEL}:"
-    return photo.removeprefix(prefix) if photo and photo.startswith(prefix) and photo != prefix else None
-
-
-def fits_a_caption(text: str) -> bool:
-    """Whether plain `text` is within Telegram's caption limit (counted in UTF-16 units, after HTML parsing)."""
-    return caption_length(text) <= MAX_CAPTION_CHARS
-
-
-def keyboard(message: OutgoingMessage) -> InlineKeyboardMarkup | None:
-    """The link on top, then one row per button."""
-    rows = [[InlineKeyboardButton(message.link[0], url=message.link[1])]] if message.link else []
-    rows += [[InlineKeyboardButton(label, callback_data=action)] for label, action in message.buttons]
-    return InlineKeyboardMarkup(rows) if rows else None
-
-
 class TelegramTransport:
     """`Transport` for the sender over a PTB Bot; the caller owns the bot's lifecycle."""
 
@@ -174,11 +154,11 @@ class TelegramTransport:
             if photo:
                 sent = await self.bot.send_photo(
                     chat_id, photo, caption=html.escape(message.text), parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard(message),
+                    reply_markup=message_keyboard(message),
                 )  # fmt: skip
             else:
                 sent = await self.bot.send_message(
-                    chat_id, html.escape(message.text), parse_mode=ParseMode.HTML, reply_markup=keyboard(message)
+                    chat_id, html.escape(message.text), parse_mode=ParseMode.HTML, reply_markup=message_keyboard(message)
                 )
         except TelegramError as exc:
             raise translate(exc) from exc

@@ -1,6 +1,6 @@
 """Rendering replies for Telegram: HTML escaping, splitting, inline keyboards."""
 
-from bot.channels.telegram.adapter import keyboard, render_caption, render_chunks
+from bot.channels.telegram.render import keyboard, render_caption, render_chunks
 from bot.replies import Button, Reply
 
 
