@@ -31,11 +31,11 @@ def _help(core, actor, request: Request) -> list[Reply]:
     return [Reply("\n\n".join(blocks), buttons=((Button(texts.BUTTON_MENU, "menu"),),))]
 
 
-START = Family(Role.STUDENT, commands=(Command("start", _start, menu="开始使用"),))
+START = Family(Role.STUDENT, commands=(Command("start", _start, menu=texts.MENU_START),))
 HELP = Family(
     Role.STUDENT,
-    help="· /help 查看本说明。",
-    commands=(Command("help", _help, menu="使用说明", wechat_key="CMD_HELP"),),
+    help=texts.HELP_HELP,
+    commands=(Command("help", _help, menu=texts.MENU_HELP, wechat_key="CMD_HELP"),),
 )
 
 TABLE = Table(

@@ -67,6 +67,9 @@ CONSOLE_BAD_CHOICE_ONE = "没有这个编号，请输入 1，或直接打字提�
 NOT_ALLOWED = "抱歉，这个操作只有管理员可以使用 🙏 有问题可以直接打字问我。"
 ADMIN_HELP = "管理员指令：\n{lines}"
 HELP_BLOCKS = {0: HELP, 1: AMBASSADOR_HELP, 2: ADMIN_HELP}  # by role: student, ambassador, admin
+HELP_HELP = "· /help 查看本说明。"  # /help's own line (bot/routes.py)
+MENU_START = "开始使用"  # Telegram's command menu entries of /start and /help
+MENU_HELP = "使用说明"
 
 # -- shared by the guided flows (FAQ, fairs, notices) and the channels ------------------------
 

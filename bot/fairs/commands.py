@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from bot.commands import Command, Family
+from bot.fairs import texts as fair_texts
 from bot.people.permissions import Role
 
 LISTING = Family(
     Role.STUDENT,
-    help="· /fairs 近期招聘会（可设提醒、加入日历），/myfairs 我的提醒；",
+    help=fair_texts.HELP_LISTING,
     commands=(
         Command("fairs", lambda core, actor, request: [core.fairs.list(admin=actor.role is Role.ADMIN)],
-                menu="近期招聘会", wechat_key="CMD_FAIRS"),  # fmt: skip
-        Command("myfairs", lambda core, actor, request: [core.fairs.mine(actor)], menu="我的招聘会提醒",
+                menu=fair_texts.MENU_FAIRS, wechat_key="CMD_FAIRS"),  # fmt: skip
+        Command("myfairs", lambda core, actor, request: [core.fairs.mine(actor)], menu=fair_texts.MENU_MYFAIRS,
                 wechat_key="CMD_MYFAIRS"),  # fmt: skip
     ),
     buttons=((("fl:", "fd:", "fr:", "frl:", "fx:", "fc:"),
@@ -20,10 +21,7 @@ LISTING = Family(
 
 EDITING = Family(
     Role.ADMIN,
-    help=(
-        "· /addfair 新增招聘会；/editfair 编号 修改；/cancelfair 编号 取消（会通知设了提醒的同学）\n"
-        "· /fairleads [1d 1h …] 默认提醒时间；/exportfairs [xlsx｜csv] 导出招聘会；/importfairs 导入"
-    ),
+    help=fair_texts.HELP_EDITING,
     commands=(
         Command("addfair", lambda core, actor, request: core.fair_editor.start_add(actor)),
         Command("editfair", lambda core, actor, request: core.fair_editor.start_edit(actor, request.args)),

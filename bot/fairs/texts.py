@@ -126,3 +126,12 @@ FAIR_IMPORTED = "导入完成：{summary} ✅"
 BUTTON_FAIR_MANAGE = "⚙️ 管理 {n}"
 BUTTON_FAIR_EDIT = "✏️ 修改"
 BUTTON_FAIR_CANCEL = "❌ 取消招聘会"
+
+# -- /help lines and command menu entries (its commands.py declares which command has which) ----
+HELP_LISTING = "· /fairs 近期招聘会（可设提醒、加入日历），/myfairs 我的提醒；"
+HELP_EDITING = (
+    "· /addfair 新增招聘会；/editfair 编号 修改；/cancelfair 编号 取消（会通知设了提醒的同学）\n"
+    "· /fairleads [1d 1h …] 默认提醒时间；/exportfairs [xlsx｜csv] 导出招聘会；/importfairs 导入"
+)
+MENU_FAIRS = "近期招聘会"
+MENU_MYFAIRS = "我的招聘会提醒"

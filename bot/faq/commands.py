@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from bot import texts
 from bot.commands import Command, Family
+from bot.faq import texts as faq_texts
 from bot.people.permissions import Role
 from bot.replies import Reply, Request
 
 BROWSING = Family(
     Role.STUDENT,
-    help="· /faq 按分类浏览常见问题；",
-    commands=(Command("faq", lambda core, actor, request: [core.answers.menu()], menu="按分类浏览常见问题",
+    help=faq_texts.HELP_BROWSING,
+    commands=(Command("faq", lambda core, actor, request: [core.answers.menu()], menu=faq_texts.MENU_FAQ,
                       wechat_key="CMD_FAQ"),),  # fmt: skip
     buttons=((("menu", "nav:", "cat:", "faq:", "pick:", "none:", "rate:"),
               lambda core, actor, request: core.answers.button(request)),),  # fmt: skip
@@ -26,11 +27,7 @@ def _skip(core, actor, request: Request) -> list[Reply]:
 
 EDITING = Family(
     Role.ADMIN,
-    help=(
-        "· /add 新增条目；/edit 编号 修改；/delete 编号 删除；/history 编号 历史与回滚\n"
-        "· /export [xlsx｜csv｜yaml] 导出知识库；直接发送文件即可导入（控制台里用 /upload 文件路径）\n"
-        "· /synonyms 同义词表，/synonym add｜remove 词 同义词 修改"
-    ),
+    help=faq_texts.HELP_EDITING,
     commands=(
         Command("add", lambda core, actor, request: core.editor.start_add(actor)),
         Command("edit", lambda core, actor, request: core.editor.start_edit(actor, request.args)),
@@ -53,7 +50,7 @@ def _review_button(core, actor, request: Request) -> list[Reply]:
 
 REVIEW = Family(
     Role.ADMIN,
-    help="· /unanswered [日期] 没答好的问题；/stats 使用统计；/cancel 取消当前操作",
+    help=faq_texts.HELP_REVIEW,
     commands=(
         Command("unanswered", lambda core, actor, request: core.admin.unanswered(actor, request.args)),
         Command("stats", lambda core, actor, request: core.admin.stats(actor)),

@@ -133,3 +133,13 @@ FIELD_EMPTY = "{field}不能为空，请重新发送。"
 FIELD_TOO_LONG = "{field}超过了 {limit} 字的上限，请精简后重新发送。"
 REVIEW_ALSO = "\n也有人问：「{others}」"
 BUTTON_BY_CATEGORY = "📂 在「{title}」里选"
+
+# -- /help lines and command menu entries (its commands.py declares which command has which) ----
+HELP_BROWSING = "· /faq 按分类浏览常见问题；"
+HELP_EDITING = (
+    "· /add 新增条目；/edit 编号 修改；/delete 编号 删除；/history 编号 历史与回滚\n"
+    "· /export [xlsx｜csv｜yaml] 导出知识库；直接发送文件即可导入（控制台里用 /upload 文件路径）\n"
+    "· /synonyms 同义词表，/synonym add｜remove 词 同义词 修改"
+)
+HELP_REVIEW = "· /unanswered [日期] 没答好的问题；/stats 使用统计；/cancel 取消当前操作"
+MENU_FAQ = "按分类浏览常见问题"

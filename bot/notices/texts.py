@@ -98,3 +98,9 @@ DELIVERY_ERRORS = {
     "window": "超过 48 小时未互动且未配置模板消息",
     "other": "网络或服务器错误",
 }
+
+# -- /help lines and command menu entries (its commands.py declares which command has which) ----
+HELP_FOLLOWING = "· /subscribe 选择读书城市和想收到的通知，/mysubs 查看；"
+HELP_ANNOUNCING = "/announce 发布通知，/announcements 查看发布记录，/invite 我的邀请方式"
+MENU_SUBSCRIBE = "选择关注的城市和通知"
+MENU_MYSUBS = "查看我的关注"

@@ -36,3 +36,12 @@ BUTTON_FORGET_YES = "确定删除"
 BUTTON_FORGET_NO = "先不删"
 FORGOTTEN = "已删除你的全部数据 🙂 之后如需帮助，随时发消息给我。"
 FORGET_KEPT = "好的，数据保持不变。"
+
+# -- /help lines and command menu entries (its commands.py declares which command has which) ----
+HELP_PRIVACY = "· /mydata 查看机器人保存的关于你的信息，也可以一键删除；"
+HELP_ROLES = (
+    "· /grant 用户ID admin｜ambassador 城市 [学校] 授予角色（也可回复对方转发来的消息）\n"
+    "· /revoke 用户ID [admin｜ambassador] 撤销角色；/roles 查看名单"
+)
+HELP_CONSOLE = "· /console 网页管理后台的登录链接（一次性，10 分钟内有效）"
+MENU_MYDATA = "查看/删除我的数据"
