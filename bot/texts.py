@@ -73,6 +73,17 @@ MENU_HELP = "使用说明"
 
 # -- shared by the guided flows (FAQ, fairs, notices) and the channels ------------------------
 
+BUTTON_SKIP = "⏭ 跳过"
+BUTTON_SKIP_REST = "⏩ 跳过其余，预览"
+BUTTON_SAVE = "✅ 保存"
+BUTTON_IMPORT = "✅ 确认导入"
+CONFIRM_SAVE = "上面就是学生将看到的样子。确认保存吗？"
+IMPORT_SUMMARY = "检查通过：{summary}\n确认导入吗？"
+DISMISSED_PROMPT = "好的，没有做任何修改。"
+FIELD_EMPTY = "{field}不能为空，请重新发送。"
+FIELD_TOO_LONG = "{field}超过了 {limit} 字的上限，请精简后重新发送。"
+#: What an admin or ambassador types to skip an optional step of a guided flow.
+SKIP_WORDS = ("/skip", "跳过", "无")
 BUTTON_CANCEL = "✖️ 取消"
 USE_BUTTONS = "请从上面的选项中选择，或发送 /cancel 取消。"
 CANCELLED = "已取消，没有做任何修改。"

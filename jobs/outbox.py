@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot.notices.announce import quiet_adjusted
+from bot.quiet_hours import quiet_adjusted
 from bot.settings import Settings
 from bot.store import Store, iso
 

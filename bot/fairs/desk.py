@@ -23,8 +23,8 @@ from bot import texts
 from bot.fairs import texts as fair_texts
 from bot.fairs.ics import fair_calendar, ics_filename
 from bot.ids import parse_id
-from bot.notices.announce import quiet_adjusted
 from bot.people.permissions import Actor, Role
+from bot.quiet_hours import quiet_adjusted
 from bot.replies import Button, Reply
 from bot.settings import Settings
 from bot.store import Announcement, Fair, NotFoundError, Store, iso

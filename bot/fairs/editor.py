@@ -40,7 +40,6 @@ from bot.fairs.desk import DEFAULT_LEADS, KINDS, LEAD_CHOICES, fair_card, fair_l
 from bot.fairs.fields import OPTIONAL, Refused, end_before_start, lead_code, lead_minutes, parse_field
 from bot.fairs.files import FairRow, export_fairs, parse_fairs_file
 from bot.fairs.files import summarize_fairs as summarize
-from bot.faq import texts as faq_texts
 from bot.ids import parse_id
 from bot.people.permissions import CITIES, Actor, Role
 from bot.replies import Button, Reply
@@ -151,7 +150,7 @@ class FairEditor:
             self.store.clear_dialog(actor.channel, actor.user_id)
             return [Reply(fair_texts.FAIR_IMPORT_NOTHING)]
         data = {"rows": [{"id": r.id, "values": r.values} for r in rows], "version": _version(fairs)}
-        return self._begin(actor, "fair_import", data, "confirm", faq_texts.IMPORT_SUMMARY.format(summary=summary.text()))
+        return self._begin(actor, "fair_import", data, "confirm", t.IMPORT_SUMMARY.format(summary=summary.text()))
 
     # -- inside a flow ------------------------------------------------------------------
 
@@ -176,7 +175,7 @@ class FairEditor:
         actor.require(Role.ADMIN)
         kind, _, rest = action.partition(":")
         if kind == "x":
-            return [Reply(faq_texts.DISMISSED_PROMPT)]
+            return [Reply(t.DISMISSED_PROMPT)]
         if kind in ("e", "c", "cx") and parse_id(rest) is not None:
             return {"e": self.start_edit, "c": self.ask_cancel, "cx": self._cancel_fair}[kind](actor, (rest,))
         flow, data = self.store.dialog(actor.channel, actor.user_id) or ("", {})
@@ -236,9 +235,9 @@ class FairEditor:
             return Reply(fair_texts.FAIR_CHOOSE_FIELD.format(id=data["id"]), buttons=(*rows, cancel))
         if step == "confirm":
             action, label, text = (
-                ("imp", faq_texts.BUTTON_IMPORT, t.USE_BUTTONS)
+                ("imp", t.BUTTON_IMPORT, t.USE_BUTTONS)
                 if flow == "fair_import"
-                else ("save", faq_texts.BUTTON_SAVE, faq_texts.CONFIRM_SAVE)
+                else ("save", t.BUTTON_SAVE, t.CONFIRM_SAVE)
             )
             more = (Button(fair_texts.BUTTON_FAIR_MORE, f"fe:more:{token}"),) if flow == "fair_edit" else ()
             return Reply(text, buttons=((Button(label, f"fe:{action}:{token}"), *more), cancel))
@@ -246,7 +245,7 @@ class FairEditor:
             return self._with_cancel(data, fair_texts.FAIR_IMPORT_ASK)
         keep = fair_texts.FAIR_KEEP_DURATION if flow == "fair_edit" and step == "ends_at" else ""
         if flow == "fair_add" and step in OPTIONAL:
-            skips = (Button(faq_texts.BUTTON_SKIP, f"fe:sk:{token}"), Button(faq_texts.BUTTON_SKIP_REST, f"fe:rest:{token}"))
+            skips = (Button(t.BUTTON_SKIP, f"fe:sk:{token}"), Button(t.BUTTON_SKIP_REST, f"fe:rest:{token}"))
             return Reply(self._field_prompt(step), buttons=(skips, cancel))
         return self._with_cancel(data, self._field_prompt(step) + keep)
 
@@ -347,7 +346,7 @@ class FairEditor:
                 self.store.clear_dialog(actor.channel, actor.user_id)
                 return [Reply(fair_texts.FAIR_IMPORT_NOTHING)]
             data["version"] = _version(fairs)
-            shown = fair_texts.FAIR_IMPORT_CHANGED + "\n" + faq_texts.IMPORT_SUMMARY.format(summary=summary.text())
+            shown = fair_texts.FAIR_IMPORT_CHANGED + "\n" + t.IMPORT_SUMMARY.format(summary=summary.text())
             return self._begin(actor, "fair_import", data, "confirm", shown)
         apply_fair_rows(self.store, self.settings, actor.key, rows, summary)
         self.store.clear_dialog(actor.channel, actor.user_id)

@@ -17,8 +17,6 @@ from bot import texts as t
 from bot.fairs import texts as fair_texts
 from bot.fairs.desk import KINDS
 from bot.fairs.files import DEFAULT_MAX_CHARS, MAX_CHARS, _is_web_link, wall_time_exists
-from bot.faq import texts as faq_texts
-from bot.faq.editor import SKIP_WORDS
 from bot.store import iso
 
 #: Fields an admin may leave empty ("跳过").
@@ -65,7 +63,7 @@ def parse_field(
 
     `start` is the fair's start (an end must come after it); `length`, when editing, is
     the fair's length, which a skipped end keeps."""
-    skipped = text in SKIP_WORDS
+    skipped = text in t.SKIP_WORDS
     if skipped and field in OPTIONAL:
         return ""
     if field == "kind":
@@ -98,9 +96,9 @@ def parse_field(
         return text
     limit, name = MAX_CHARS.get(field, DEFAULT_MAX_CHARS), fair_texts.FAIR_FIELD_LABELS[field]
     if not text:
-        raise Refused(faq_texts.FIELD_EMPTY.format(field=name))
+        raise Refused(t.FIELD_EMPTY.format(field=name))
     if len(text) > limit:
-        raise Refused(faq_texts.FIELD_TOO_LONG.format(field=name, limit=limit))
+        raise Refused(t.FIELD_TOO_LONG.format(field=name, limit=limit))
     return text
 
 

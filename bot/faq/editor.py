@@ -37,7 +37,6 @@ from knowledge.kb import KnowledgeBase
 HISTORY_SHOWN = 10
 FIELDS = ("question", "answer", "answer_en", "category", "source", "alt_add", "alt_del")
 MAX_SOURCE_CHARS = 200
-SKIP_WORDS = ("/skip", "跳过", "无")
 DISMISS = Button(t.BUTTON_CANCEL, "ed:x")  # for one-off confirmations that are not a flow
 
 
@@ -114,7 +113,7 @@ class Editor:
             "version": self.store.faq_version(),
             "offer_delete": bool(drop.deleted),
         }
-        return self._begin(actor, "import", data, "confirm", [Reply(faq_texts.IMPORT_SUMMARY.format(summary=keep.text()))])
+        return self._begin(actor, "import", data, "confirm", [Reply(t.IMPORT_SUMMARY.format(summary=keep.text()))])
 
     # -- inside a flow ----------------------------------------------------------------
 
@@ -143,7 +142,7 @@ class Editor:
             if problem:
                 return [self._with_cancel(data, problem)]
             data["entry"]["id"] = text
-        elif step == "answer_en" and text in SKIP_WORDS:
+        elif step == "answer_en" and text in t.SKIP_WORDS:
             self._set(flow, data, step, "")
         elif step in ("question", "answer", "answer_en"):
             problem = _field_problem(step, text)
@@ -152,15 +151,15 @@ class Editor:
             self._set(flow, data, step, text)
         elif step == "source":
             if len(text) > MAX_SOURCE_CHARS:
-                return [self._with_cancel(data, faq_texts.FIELD_TOO_LONG.format(field="来源", limit=MAX_SOURCE_CHARS))]
-            self._set(flow, data, "source", "" if text in SKIP_WORDS else text)
+                return [self._with_cancel(data, t.FIELD_TOO_LONG.format(field="来源", limit=MAX_SOURCE_CHARS))]
+            self._set(flow, data, "source", "" if text in t.SKIP_WORDS else text)
         elif step in ("alternates", "alt_add") or (step == "confirm" and data.get("adding")):
             # Phrasings may come one message at a time: each adds to the list and shows the preview again.
-            skipped = text in SKIP_WORDS
+            skipped = text in t.SKIP_WORDS
             new = [] if skipped else [a.strip() for a in re.split(r"[\n|]", text) if a.strip()]
             too_long = [a for a in new if len(a) > MAX_QUESTION_CHARS]
             if too_long:
-                return [self._with_cancel(data, faq_texts.FIELD_TOO_LONG.format(field="问法", limit=MAX_QUESTION_CHARS))]
+                return [self._with_cancel(data, t.FIELD_TOO_LONG.format(field="问法", limit=MAX_QUESTION_CHARS))]
             entry_id = data.get("id") or data.get("entry", {}).get("id", "")
             taken = taken_phrasings(self.knowledge(), entry_id, new)
             self._set(flow, data, "alt_add", [a for a in new if a not in taken])
@@ -176,7 +175,7 @@ class Editor:
         actor.require(Role.ADMIN)
         kind, _, rest = action.partition(":")
         if kind == "x":
-            return [Reply(faq_texts.DISMISSED_PROMPT)]
+            return [Reply(t.DISMISSED_PROMPT)]
         if kind == "del":
             return self._delete(actor, rest)
         if kind == "pick":
@@ -223,7 +222,7 @@ class Editor:
         if flow == "edit":
             return self._prompt(data)
         if flow == "import":
-            imp = [Button(faq_texts.BUTTON_IMPORT, f"ed:imp:{data['token']}:keep")]
+            imp = [Button(t.BUTTON_IMPORT, f"ed:imp:{data['token']}:keep")]
             if data["offer_delete"]:
                 imp.append(Button(faq_texts.BUTTON_IMPORT_DELETE, f"ed:imp:{data['token']}:delete"))
             return [replace(replies[0], buttons=(*((b,) for b in imp), (self._cancel(data),)))]
@@ -259,8 +258,8 @@ class Editor:
         data["step"] = "confirm"
         self.store.set_dialog(actor.channel, actor.user_id, flow, data)
         more = faq_texts.MORE_ALTERNATES if data.get("adding") else ""
-        save = Button(faq_texts.BUTTON_SAVE, f"ed:save:{data['token']}")
-        return [self._preview(candidate), Reply(faq_texts.CONFIRM_SAVE + more, buttons=((save, self._cancel(data)),))]
+        save = Button(t.BUTTON_SAVE, f"ed:save:{data['token']}")
+        return [self._preview(candidate), Reply(t.CONFIRM_SAVE + more, buttons=((save, self._cancel(data)),))]
 
     def _prompt(self, data: dict[str, Any]) -> list[Reply]:
         """Ask (again) for what the current step needs, with its buttons."""
@@ -272,8 +271,8 @@ class Editor:
             rows = tuple((Button(faq_texts.FIELD_NAMES[f], f"ed:f:{token}:{f}"),) for f in FIELDS)
             return [Reply(faq_texts.CHOOSE_FIELD.format(id=data["id"]), buttons=(*rows, (self._cancel(data),)))]
         if step == "confirm" and "entries" not in data:
-            save = Button(faq_texts.BUTTON_SAVE, f"ed:save:{token}")
-            return [Reply(faq_texts.CONFIRM_SAVE, buttons=((save, self._cancel(data)),))]
+            save = Button(t.BUTTON_SAVE, f"ed:save:{token}")
+            return [Reply(t.CONFIRM_SAVE, buttons=((save, self._cancel(data)),))]
         if step in faq_texts.PROMPTS:
             return [self._with_cancel(data, faq_texts.PROMPTS[step].format())]
         if step == "id":
@@ -343,7 +342,7 @@ class Editor:
             summary = summarize(current, incoming, delete_missing=False)
             offer_delete = bool(summarize(current, incoming, delete_missing=True).deleted)
             data.update(version=self.store.faq_version(), offer_delete=offer_delete)
-            shown = [Reply(faq_texts.IMPORT_SUMMARY.format(summary=summary.text()))]
+            shown = [Reply(t.IMPORT_SUMMARY.format(summary=summary.text()))]
             return [Reply(faq_texts.IMPORT_CHANGED_MEANWHILE), *self._begin(actor, "import", data, "confirm", shown)]
         summary = summarize(self.knowledge().entries, incoming, delete_missing=delete_missing)
         self.store.apply_import(incoming, summary.deleted, actor.key)
@@ -393,9 +392,9 @@ def _field_problem(field: str, text: str) -> str | None:
         field, ("答案", MAX_ANSWER_CHARS)
     )
     if not text:
-        return faq_texts.FIELD_EMPTY.format(field=name)
+        return t.FIELD_EMPTY.format(field=name)
     if len(text) > limit:
-        return faq_texts.FIELD_TOO_LONG.format(field=name, limit=limit)
+        return t.FIELD_TOO_LONG.format(field=name, limit=limit)
     return placeholder_problem(text) if field in ("answer", "answer_en") else None
 
 

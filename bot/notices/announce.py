@@ -17,16 +17,16 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot import texts
-from bot.faq.editor import SKIP_WORDS
 from bot.ids import parse_id
 from bot.notices import texts as notice_texts
 from bot.notices.delivery import MAX_CAPTION_CHARS, caption_length
 from bot.notices.following import TOPICS
 from bot.people.permissions import CITIES, Actor, Role
+from bot.quiet_hours import quiet_adjusted
 from bot.replies import Button, Reply
 from bot.settings import Settings
 from bot.store import Announcement, NotFoundError, Store, iso
@@ -37,20 +37,6 @@ _LINK = re.compile(r"^(.{1,30}?)\s+(https?://\S{3,300})$")
 
 #: The longest text a notice with a photo may have: the caption less the notice's prefix.
 MAX_PHOTO_TEXT_CHARS = MAX_CAPTION_CHARS - caption_length(notice_texts.NOTICE_PREFIX)
-
-
-def quiet_adjusted(when: datetime, quiet: tuple[time, time], tz: Any) -> datetime:
-    """`when`, or the end of the quiet hours if it falls inside them (local time)."""
-    start, end = quiet
-    if start == end:
-        return when
-    local = when.astimezone(tz)
-    clock = local.time()
-    inside = (start <= clock or clock < end) if start > end else (start <= clock < end)
-    if not inside:
-        return when
-    day = local.date() + timedelta(days=1) if start > end and clock >= start else local.date()
-    return datetime.combine(day, end, tz).astimezone(UTC)
 
 
 @dataclass
@@ -88,7 +74,7 @@ class Announcer:
             data.update(text=text, step="link")
             return self._save(actor, data, notice_texts.ANNOUNCE_ASK_LINK)
         if step == "link":
-            if text not in SKIP_WORDS:
+            if text not in texts.SKIP_WORDS:
                 match = _LINK.match(text)
                 if not match:
                     return [Reply(notice_texts.ANNOUNCE_BAD_LINK, buttons=((self._cancel(data),),))]

@@ -17,7 +17,6 @@ from bot import texts
 from bot.fairs import texts as fair_texts
 from bot.fairs.desk import fair_card, reminder_due
 from bot.fairs.fields import parse_local
-from bot.faq import texts as faq_texts
 from bot.replies import Request
 from bot.settings import Settings
 from bot.store import iso
@@ -103,7 +102,7 @@ def test_an_admin_adds_a_fair_step_by_step_and_students_find_it_in_the_list(bot)
     command(bot, ADMIN, "skip")
     preview, confirm = say(bot, ADMIN, "https://example.com/signup")
     assert bot.store.all_fairs() == []  # nothing written before confirmation
-    assert confirm.text == faq_texts.CONFIRM_SAVE
+    assert confirm.text == texts.CONFIRM_SAVE
     assert [b.url for b in preview.all_buttons] == ["https://example.com/signup"]
     [saved] = press(bot, ADMIN, "fe:save")
     [fair] = bot.store.all_fairs()
@@ -429,12 +428,12 @@ def test_optional_steps_of_addfair_have_skip_and_skip_the_rest_buttons(bot):
     [organiser] = say(bot, ADMIN, "会展中心")
     assert organiser.text == fair_texts.FAIR_PROMPTS["organiser"]
     labels = [b.label for b in organiser.all_buttons]
-    assert faq_texts.BUTTON_SKIP in labels and faq_texts.BUTTON_SKIP_REST in labels
+    assert texts.BUTTON_SKIP in labels and texts.BUTTON_SKIP_REST in labels
     [audience] = press(bot, ADMIN, "fe:sk")  # skip this one: the next optional step
     assert audience.text == fair_texts.FAIR_PROMPTS["audience"]
     say(bot, ADMIN, "应届毕业生")
     preview, confirm = press(bot, ADMIN, "fe:rest")  # skip the rest: straight to the preview
-    assert confirm.text == faq_texts.CONFIRM_SAVE and "应届毕业生" in preview.text
+    assert confirm.text == texts.CONFIRM_SAVE and "应届毕业生" in preview.text
     press(bot, ADMIN, "fe:save")
     [fair] = bot.store.all_fairs()
     assert (fair.organiser, fair.audience, fair.description, fair.register_url) == ("", "应届毕业生", "", "")
@@ -442,6 +441,6 @@ def test_optional_steps_of_addfair_have_skip_and_skip_the_rest_buttons(bot):
 
 def test_skip_buttons_are_not_offered_on_required_steps(bot):
     [title] = command(bot, ADMIN, "addfair")
-    assert faq_texts.BUTTON_SKIP not in [b.label for b in title.all_buttons]
+    assert texts.BUTTON_SKIP not in [b.label for b in title.all_buttons]
     assert press(bot, ADMIN, "fe:sk")[0].text == texts.ADMIN_STALE
     assert bot.store.dialog("telegram", ADMIN)[1]["step"] == "title"

@@ -8,7 +8,8 @@ import pytest
 
 from bot import texts
 from bot.notices import texts as notice_texts
-from bot.notices.announce import MAX_PHOTO_TEXT_CHARS, quiet_adjusted
+from bot.notices.announce import MAX_PHOTO_TEXT_CHARS
+from bot.quiet_hours import quiet_adjusted
 from bot.replies import Request
 
 ADMIN, AMBASSADOR, STUDENT = "1", "3", "2"
