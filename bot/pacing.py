@@ -44,6 +44,9 @@ class SendBudget:
         # 5 ms longer than the platform's second, so jitter between its clock and ours does not add one.
         self._window = self._recent.maxlen / rate + 0.005  # type: ignore[operator]
         self._paused_until = float("-inf")
+        #: When the last `rate` messages really went (no settling, no pause): what answers wait for.
+        self._sent: deque[float] = deque(maxlen=self._recent.maxlen)
+        self._admission = asyncio.Lock()  # FIFO: one answer at a time sleeps for the next free place
         self._settle(clock())
 
     def _settle(self, at: float) -> None:
@@ -80,6 +83,24 @@ class SendBudget:
         now = self.clock() if now is None else now
         self._next_slot = max(self._next_slot, now) + self._interval
         self._recent.append(now)
+        self._sent.append(now)
+
+    def room(self, now: float | None = None) -> float:
+        """Seconds until one more message fits in the bot's sliding second, counting only messages really
+        sent (0 or less: now). Neither spacing nor a flood wait: that is for the paced outbox."""
+        now = self.clock() if now is None else now
+        return self._sent[0] + self._window - now if len(self._sent) == self._sent.maxlen else 0.0
+
+    async def admit(self, sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
+        """Wait until one more message fits in the bot's second, then take it: an answer to a student.
+
+        Answers queue in arrival order and go as fast as the platform's limit allows, so beyond it they
+        are late but none meets a 429 for the bot's limit; a flood wait one chat met (its own 1/s)
+        holds only that message (bot/telegram_retry.py), never the others."""
+        async with self._admission:
+            while (wait := self.room()) > 0:
+                await sleep(wait)
+            self.take()
 
     async def acquire(self, sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
         """Wait for a slot and take it (deletions and other bulk work outside the sender)."""
