@@ -37,6 +37,7 @@ from bot.delivery import (
     Unreachable,
     caption_length,
 )
+from bot.telegram_http import AiohttpRequest
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +61,8 @@ def sends_a_message(url: str) -> bool:
     return method.startswith(("send", "copyMessage", "forwardMessage")) and method != "sendChatAction"
 
 
-class FloodAwareRequest(HTTPXRequest):
-    """HTTPXRequest that reports a 429 as `FloodWait` instead of PTB's warning-prone `RetryAfter`.
+class FloodAwareRequest(AiohttpRequest):
+    """A request (over aiohttp: bot/telegram_http.py) that reports a 429 as `FloodWait` instead of PTB's warning-prone `RetryAfter`.
 
     With `admit`, every call that puts a message in a chat first waits for a place in the bot's
     second and takes it (`SendBudget.admit`), so the outbox's budget knows what the answers to
