@@ -47,6 +47,7 @@ class SendBudget:
         #: When the last `rate` messages really went (no settling, no pause): what answers wait for.
         self._sent: deque[float] = deque(maxlen=self._recent.maxlen)
         self._admission = asyncio.Lock()  # FIFO: one answer at a time sleeps for the next free place
+        self._next_answer = float("-inf")
         self._settle(clock())
 
     def _settle(self, at: float) -> None:
@@ -96,11 +97,16 @@ class SendBudget:
 
         Answers queue in arrival order and go as fast as the platform's limit allows, so beyond it they
         are late but none meets a 429 for the bot's limit; a flood wait one chat met (its own 1/s)
-        holds only that message (bot/telegram_retry.py), never the others."""
+        holds only that message (bot/telegram_retry.py), never the others. Answers coming faster than
+        twice the rate are spaced that far apart: a full second's worth sent in one burst would reach
+        the platform bunched or spread by the network, and the next second's first ones could then
+        land inside the platform's count of the previous second."""
         async with self._admission:
-            while (wait := self.room()) > 0:
+            while (wait := max(self.room(), self._next_answer - self.clock())) > 0:
                 await sleep(wait)
-            self.take()
+            now = self.clock()
+            self._next_answer = now + self._interval / 2
+            self.take(now)
 
     async def acquire(self, sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
         """Wait for a slot and take it (deletions and other bulk work outside the sender)."""
