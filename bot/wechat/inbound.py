@@ -21,7 +21,7 @@ belongs to this thread): the deadline cannot interrupt a slow turn, it decides
 after the turn whether the answer still goes back passively or is pushed. The
 deadline counts from the request's arrival (stamped by the app's first
 middleware), and turns run one after another from a queue, giving the loop
-back every few milliseconds: a burst of turns cannot hold up the timers that
+back every 50 ms: a burst of turns cannot hold up the timers that
 answer "success" on time, nor the reading of requests arriving meanwhile (one
 task per turn would run a whole backlog in one pass of the loop: every reply late).
 """
@@ -58,8 +58,9 @@ logger = logging.getLogger(__name__)
 DEADLINE = 4.5
 #: Seconds a finished turn is kept for WeChat's retries (they come within ~15 s).
 TURN_MEMORY = 60.0
-#: Seconds of turns run back to back before the loop gets its passes (timers, requests arriving).
-TURN_SLICE = 0.005
+#: Seconds of turns run back to back before the loop gets its passes (timers, requests arriving): well
+#: inside the deadline's 0.5 s margin; 5 ms slices measured fewer questions/s (240/s failed, 50 ms passes).
+TURN_SLICE = 0.05
 #: Passes of the loop between two slices: a request's bytes reach its handler in about four (a new
 #: connection accepted, its bytes read, aiohttp's reader woken, the handler task started), so one that
 #: arrived during a slice is stamped before the next slice runs. Each pass costs a few µs when idle.
