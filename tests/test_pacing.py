@@ -212,3 +212,25 @@ async def test_answers_flow_at_the_platforms_rate_under_flood_control_with_none_
     refused = {c.params["chat_id"] for c in sends if c.status == 429}
     assert all(n == 1 for chat, n in tries.items() if chat not in refused)
     assert len(refused) <= 12  # at the pace the bot keeps, a 429 is an exception (a burst of jitter)
+
+
+async def test_an_answer_waiting_for_a_place_goes_before_the_broadcast() -> None:
+    """During a broadcast at the full rate every place that frees up would be the broadcast's as much as the
+    answer's: the answer queued for it gets it, the broadcast waits."""
+    clock = Clock()
+    budget = SendBudget(29, clock=clock)
+    clock.t = paced_sends(budget, clock, until=1002.0)[-1]  # the broadcast has just filled the last second
+    gate = asyncio.Event()
+
+    async def sleep(seconds: float) -> None:
+        await gate.wait()
+        clock.t += seconds
+
+    answer = asyncio.create_task(budget.admit(sleep))
+    await asyncio.sleep(0)
+    assert not answer.done()  # waiting for a place
+    clock.t += 1.0  # places have freed up meanwhile
+    assert budget.delay() > 0  # but not for the broadcast while the answer waits
+    gate.set()
+    await answer
+    assert budget.delay() <= 1 / 29  # then the broadcast goes on at its pace
