@@ -44,6 +44,11 @@ class SendBudget:
         # 5 ms longer than the platform's second, so jitter between its clock and ours does not add one.
         self._window = self._recent.maxlen / rate + 0.005  # type: ignore[operator]
         self._paused_until = float("-inf")
+        #: When the last `rate` messages really went (no settling, no pause): what answers wait for.
+        self._sent: deque[float] = deque(maxlen=self._recent.maxlen)
+        self._admission = asyncio.Lock()  # FIFO: one answer at a time sleeps for the next free place
+        self._next_answer = float("-inf")
+        self._answers_waiting = 0
         self._settle(clock())
 
     def _settle(self, at: float) -> None:
@@ -56,10 +61,11 @@ class SendBudget:
         self._recent.extend(at - self._window + i * self._interval for i in range(self._recent.maxlen or 1))
 
     def delay(self, now: float | None = None) -> float:
-        """Seconds until a paced send may go (0 or less: now)."""
+        """Seconds until a paced send may go (0 or less: now); never while an answer waits for a place."""
         now = self.clock() if now is None else now
         full = self._recent[0] + self._window if len(self._recent) == self._recent.maxlen else now
-        return max(self._next_slot - self._tolerance, full, self._paused_until) - now
+        wait = max(self._next_slot - self._tolerance, full, self._paused_until) - now
+        return max(wait, self._interval) if self._answers_waiting else wait
 
     def pause(self, seconds: float, now: float | None = None) -> None:
         """The platform asked for a flood wait (a 429's retry_after): no paced send for exactly that long,
@@ -80,6 +86,33 @@ class SendBudget:
         now = self.clock() if now is None else now
         self._next_slot = max(self._next_slot, now) + self._interval
         self._recent.append(now)
+        self._sent.append(now)
+
+    def room(self, now: float | None = None) -> float:
+        """Seconds until one more message fits in the bot's sliding second, counting only messages really
+        sent (0 or less: now). Neither spacing nor a flood wait: that is for the paced outbox."""
+        now = self.clock() if now is None else now
+        return self._sent[0] + self._window - now if len(self._sent) == self._sent.maxlen else 0.0
+
+    async def admit(self, sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
+        """Wait until one more message fits in the bot's second, then take it: an answer to a student.
+
+        Answers queue in arrival order and go as fast as the platform's limit allows, so beyond it they
+        are late but none meets a 429 for the bot's limit; a flood wait one chat met (its own 1/s)
+        holds only that message (bot/channels/telegram/retry.py), never the others. Answers coming faster than
+        twice the rate are spaced that far apart: a full second's worth sent in one burst would reach
+        the platform bunched or spread by the network, and the next second's first ones could then
+        land inside the platform's count of the previous second."""
+        self._answers_waiting += 1  # the broadcast lets them go first (`delay`)
+        try:
+            async with self._admission:
+                while (wait := max(self.room(), self._next_answer - self.clock())) > 0:
+                    await sleep(wait)
+                now = self.clock()
+                self._next_answer = now + self._interval / 2
+                self.take(now)
+        finally:
+            self._answers_waiting -= 1
 
     async def acquire(self, sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
         """Wait for a slot and take it (deletions and other bulk work outside the sender)."""

@@ -49,6 +49,8 @@ logger = logging.getLogger(__name__)
 
 #: The commands in Telegram's menu (bot/routes.py); any other command reaches the core too, as unknown or not.
 COMMANDS = tuple(name for name, _ in TABLE.menu())
+#: Connections the answers to students may use at once (PTB's default Bot has one; 8 queued at ~100 q/s).
+ANSWER_CONNECTIONS = 128
 
 
 class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
@@ -161,7 +163,11 @@ def build_application(settings: Settings, conversation: Conversation, monitor: M
         ApplicationBuilder()
         .token(settings.telegram_token)
         # 429s arrive as FloodWait (with the wait) instead of PTB's warning-prone RetryAfter.
-        .request(FloodAwareRequest(connection_pool_size=8, on_message=budget.take, on_flood=flooded))
+        # Answers wait for a place in the bot's 30/s (FIFO), never for each other's round trips: a pool
+        # roomy enough for every answer on the wire at hundreds a second (httpcore re-scans its queue
+        # on every release, so a queue of waiting sends costs quadratic CPU, and a 1 s pool timeout loses them).
+        .request(FloodAwareRequest(connection_pool_size=ANSWER_CONNECTIONS, pool_timeout=30.0, admit=budget.admit,
+                                   on_flood=flooded))  # fmt: skip
         .get_updates_request(PollRequest(on_poll=lambda: monitor.seen(CHANNEL)))
         .context_types(ContextTypes(context=BotContext))
         # One user's updates in order, different users' side by side: a flood wait stalls only its own.

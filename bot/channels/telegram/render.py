@@ -40,6 +40,10 @@ def _escaped_lines(text: str, limit: int) -> Iterator[str]:
     Escaping happens per character so a cut never falls inside an entity (&amp;).
     """
     for line in text.split("\n"):
+        whole = html.escape(line)
+        if len(whole) <= limit:  # nearly always: no cut to place
+            yield whole
+            continue
         piece: list[str] = []
         size = 0
         for char in line:

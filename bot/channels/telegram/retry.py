@@ -1,7 +1,7 @@
 """How the Telegram adapter retries a send made while handling an update (the outbox has its own rules).
 
-- An answer to the person who asked (`answer_guard`): a flood wait (429, the bot's shared
-  limit while a broadcast runs) is sat out once, up to `MAX_ANSWER_WAIT`; that user's next
+- An answer to the person who asked (`answer_guard`): a flood wait (429: that chat's 1/s, or the
+  bot's shared limit) is sat out, up to `MAX_ANSWER_WAIT`, twice at most; that user's next
   update waits meanwhile, nobody else's (bot/channels/telegram/updates.py).
 - A reply addressed to someone else (`relay_guard`): the author told the verdict, the admins'
   approval requests. Its person is not there to ask again, so it is retried harder: flood
@@ -22,8 +22,9 @@ from bot.channels.telegram.transport import FloodWait
 
 logger = logging.getLogger(__name__)
 
-#: Longest flood wait an interactive answer sits out before its one retry.
+#: Longest flood wait an interactive answer sits out before a retry, and its tries in all.
 MAX_ANSWER_WAIT = 10.0
+ANSWER_ATTEMPTS = 3
 #: Tries for a reply addressed to someone else, and the longest wait between two.
 RELAY_ATTEMPTS = 5
 MAX_RELAY_WAIT = 30.0
@@ -32,14 +33,18 @@ Send = Callable[[], Awaitable[Any]]
 Sleep = Callable[[float], Awaitable[object]]
 
 
-async def answer_guard(send: Send, sleep: Sleep = asyncio.sleep) -> Any:
-    """Send; on a flood wait, wait (at most MAX_ANSWER_WAIT) and try once more."""
-    try:
-        return await send()
-    except FloodWait as exc:
-        logger.info("Flood wait of %.1f s on an answer; retrying once", exc.retry_after)
-        await sleep(min(exc.retry_after, MAX_ANSWER_WAIT))
-        return await send()
+async def answer_guard(send: Send, sleep: Sleep = asyncio.sleep, attempts: int = ANSWER_ATTEMPTS) -> Any:
+    """Send; on a flood wait, wait (at most MAX_ANSWER_WAIT) and try again, `attempts` in all. Only this
+    message waits: the others go on at the bot's pace (bot/notices/pacing.py `admit`)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return await send()
+        except FloodWait as exc:
+            if attempt == attempts:
+                raise
+            logger.info("Flood wait of %.1f s on an answer; retrying", exc.retry_after)
+            await sleep(min(exc.retry_after, MAX_ANSWER_WAIT))
+    raise AssertionError("unreachable")
 
 
 async def relay_guard(send: Send, sleep: Sleep = asyncio.sleep, attempts: int = RELAY_ATTEMPTS) -> Any:

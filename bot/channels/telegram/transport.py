@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from http import HTTPStatus
 from typing import Any
@@ -28,6 +28,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from telegram.request import HTTPXRequest
 
 from bot.channels.telegram import CHANNEL
+from bot.channels.telegram.http import AiohttpRequest
 from bot.channels.telegram.render import fits_a_caption, message_keyboard, telegram_photo
 from bot.notices.delivery import (
     DeliveryError,
@@ -59,22 +60,23 @@ def sends_a_message(url: str) -> bool:
     return method.startswith(("send", "copyMessage", "forwardMessage")) and method != "sendChatAction"
 
 
-class FloodAwareRequest(HTTPXRequest):
-    """HTTPXRequest that reports a 429 as `FloodWait` instead of PTB's warning-prone `RetryAfter`.
+class FloodAwareRequest(AiohttpRequest):
+    """A request (over aiohttp: bot/channels/telegram/http.py) that reports a 429 as `FloodWait` instead of PTB's warning-prone `RetryAfter`.
 
-    With `on_message`, every call that puts a message in a chat is reported before it goes
-    out, so the outbox's budget knows what the answers to students have used; with `on_flood`,
-    a flood wait met by an answer pauses that budget (the limit is the bot's, not the chat's).
+    With `admit`, every call that puts a message in a chat first waits for a place in the bot's
+    second and takes it (`SendBudget.admit`), so the outbox's budget knows what the answers to
+    students have used and the answers never exceed the platform's rate; with `on_flood`, a
+    flood wait met by an answer pauses the outbox's paced sends (the limit is the bot's).
     """
 
-    def __init__(self, *args: Any, on_message: Callable[[], None] | None = None,
+    def __init__(self, *args: Any, admit: Callable[[], Awaitable[None]] | None = None,
                  on_flood: Callable[[float], None] | None = None, **kwargs: Any) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
-        self._on_message, self._on_flood = on_message, on_flood
+        self._admit, self._on_flood = admit, on_flood
 
     async def do_request(self, url: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        if self._on_message and sends_a_message(url):
-            self._on_message()
+        if self._admit and sends_a_message(url):
+            await self._admit()
         code, payload = await super().do_request(url, *args, **kwargs)
         if code == HTTPStatus.TOO_MANY_REQUESTS:
             try:

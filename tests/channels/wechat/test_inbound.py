@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import copy
 import time
+import urllib.parse
+import urllib.request
 from dataclasses import replace
 from datetime import timedelta
 
@@ -544,3 +547,38 @@ async def test_the_announce_preview_on_wechat_has_no_live_stop_choice_and_publis
         assert word in asked.content and store.announcements() == []  # one digit publishes nothing
         submitted = await wechat.post(wechat.text("oAmb", f"{word}1"))
     assert "已提交" in submitted.content and [a.status for a in store.announcements()] == ["pending"]
+
+
+async def test_under_a_backlog_every_reply_comes_within_the_deadline_of_its_arrival(serve, conversation, pushes,
+                                                                                     monkeypatch):  # fmt: skip
+    """Ten questions at once and four more while they queue, each turn 0.15 s of the loop: every request is
+    answered within the deadline of its arrival (+ one turn), passively or "success" then pushed, none twice.
+    WeChat's side runs in threads of its own, so its requests arrive while the bot's loop is busy."""
+    handle = conversation.handle
+
+    def slow(request):
+        time.sleep(0.15)
+        return handle(request)
+
+    monkeypatch.setattr(conversation, "handle", slow)
+    async with serve(deadline=0.6) as wechat:
+        url = str(wechat.http.make_url("/wechat"))
+        requests = [(f"oStudent-{i}", 0.0 if i < 10 else 0.05, wechat.query(), wechat.text(f"oStudent-{i}", QUESTION))
+                    for i in range(14)]  # fmt: skip
+
+        def ask(student: str, after: float, query: dict[str, str], xml: str) -> tuple[str, str, float]:
+            time.sleep(after)
+            sent = time.monotonic()
+            with urllib.request.urlopen(f"{url}?{urllib.parse.urlencode(query)}", xml.encode(), timeout=10) as r:
+                body = r.read().decode()
+            return student, body, time.monotonic() - sent
+
+        def everyone() -> list[tuple[str, str, float]]:
+            with concurrent.futures.ThreadPoolExecutor(len(requests)) as pool:
+                return list(pool.map(lambda args: ask(*args), requests))
+
+        answers = await asyncio.to_thread(everyone)
+    assert max(seconds for _, _, seconds in answers) < 0.6 + 0.15 + 0.25, answers
+    passive = {student for student, body, _ in answers if body != "success"}
+    pushed = [user for _, user, _ in pushes]
+    assert passive and pushed and sorted([*passive, *pushed]) == sorted(s for s, _, _ in answers)
