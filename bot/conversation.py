@@ -39,7 +39,7 @@ from bot.store import Announcement, Store
 from bot.tables import MAX_FILE_BYTES
 from knowledge.entries import FaqEntry
 from knowledge.kb import KnowledgeBase, Outcome
-from knowledge.text import MAX_QUESTION_CHARS, clean
+from knowledge.text import MAX_QUESTION_CHARS, clean, is_english
 
 #: An unanswered question scoring below this shares nothing with the FAQ: outside what the bot covers.
 OUT_OF_SCOPE_BELOW = 0.15
@@ -320,7 +320,8 @@ class Conversation:
             return [Reply(texts.STALE_BUTTON)]
         if entry:
             self.context.remember(request.channel, request.user_id, entry.id)
-            return [self.answer(entry)]
+            asked = self.store.question(log_id)  # the answer is in the language the question was asked in
+            return [self.answer(entry, english=bool(asked and is_english(asked.text)))]
         return [Reply(self._fill(texts.NONE_OF_THESE), buttons=self._menu_buttons())]
 
     def _rate(self, request: Request, rest: str) -> list[Reply]:
