@@ -78,6 +78,7 @@ ADMIN_COMMANDS = frozenset(
         "export",
         "synonyms",
         "synonym",
+        "cantonese",
         "addfair",
         "editfair",
         "cancelfair",
@@ -213,6 +214,7 @@ class Conversation:
             "export": lambda: self.editor.export(actor, args),
             "synonyms": lambda: self.admin.synonyms(actor, args),
             "synonym": lambda: self.admin.synonyms(actor, args),
+            "cantonese": lambda: self.admin.cantonese(actor, args),
             "addfair": lambda: self.fair_editor.start_add(actor),
             "editfair": lambda: self.fair_editor.start_edit(actor, args),
             "cancelfair": lambda: self.fair_editor.ask_cancel(actor, args),
@@ -224,10 +226,10 @@ class Conversation:
         return simple[name]()
 
     def reload_knowledge(self) -> None:
-        """Re-index the live FAQ (and synonyms) from the database; the next question uses it."""
-        synonyms = self.store.synonyms()
-        if synonyms != dict(self.kb.lexicon.synonyms):
-            self.kb.replace_lexicon(replace(self.kb.lexicon, synonyms=synonyms))
+        """Re-index the live FAQ (and vocabulary) from the database; the next question uses it."""
+        synonyms, cantonese = self.store.synonyms(), self.store.cantonese()
+        if synonyms != dict(self.kb.lexicon.synonyms) or cantonese != dict(self.kb.lexicon.cantonese):
+            self.kb.replace_lexicon(replace(self.kb.lexicon, synonyms=synonyms, cantonese=cantonese))
         self.kb.replace_entries(self.store.faq_entries(), self.store.faq_categories())
         self._faq_version = self.store.faq_version()
 
