@@ -357,6 +357,16 @@ class Analyzer:
                     positions = [p for _, u, p in window if u == unit]
                     parts[unit].append(("w:" + hit, positions[0], positions[-1] + 1))
 
+    def place_names(self, text: str) -> frozenset[str]:
+        """The place names in `text` (jieba's 'ns' words) that a question would read as a place: not Dongguan
+        (a synonym's word: 东莞市 is 东莞), its towns (context words), a domain word or a single character."""
+        tokens = self._jieba.cut(self.cantonese.to_mandarin(normalize(text)), HMM=False)
+        return frozenset(
+            t
+            for t in tokens
+            if len(t) > 1 and self._role(t, False) == "place" and self._fold(self._key(t)) not in self._canonical
+        )
+
     def smalltalk_intent(self, text: str) -> str | None:
         """The intent ('greeting', 'thanks', …) if `text` is nothing but small talk."""
         compact = self.cantonese.to_mandarin(normalize(text)).replace(" ", "")
