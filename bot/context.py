@@ -85,8 +85,12 @@ class Context:
         """`outcome` as it was, or the topic's entry when `text` follows up on it."""
         analysis = kb.analyzer.analyze(text)
         reading = followup.read(kb.index, analysis, topic)
-        if reading.kind == "own" or (outcome.kind == "answer" and reading.names_programme and not reading.asks_aspect):
-            # its own question, or a confident answer about the programme it names (那就业见习呢)
+        # Unsure, with the topic as the best guess and a word of its own in the question (那个人才集团建好了没 after
+        # the returnees' services): still the topic. A homophone (房价 for 放假) or one character (你多大了) is not enough.
+        still_topic = outcome.kind == "suggest" and outcome.faq_id == topic and reading.shares_word
+        if (reading.kind == "own" and not still_topic) or (
+            outcome.kind == "answer" and reading.names_programme and not reading.asks_aspect
+        ):  # its own question, or a confident answer about the programme it names (那就业见习呢)
             return Understood(outcome)
         if reading.kind == "elsewhere":  # the topic somewhere else: a policy the letter does not cover
             return Understood(Outcome("none", score=outcome.score))

@@ -97,6 +97,7 @@ class Reading:
     kind: Literal["followup", "own", "elsewhere"]
     aspects: frozenset[str] = frozenset()
     names_programme: bool = False  # it names a domain word (就业见习), even one the topic mentions
+    shares_word: bool = False  # a telling word of 2+ syllables, as the topic writes it (人才集团), not a homophone (房价)
 
     @property
     def asks_aspect(self) -> bool:
@@ -147,13 +148,18 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
     aspects = aspects_of(question.normalized)
     programmes = {w.lower() for w in index.analyzer.lexicon.domain_words}
     names_programme = any(u.surface in programmes for u in question.units)
-    own = Reading("own", aspects, names_programme)
+    explanation = index.explanation(question, topic_id)
+    shares_word = any(
+        u.syllables > 1 and u.role == "topic" and i >= VAGUE_INFORMATION and x >= 1.0 and not _is_cue(u.surface)
+        for u, i, x in explanation
+    )
+    own = Reading("own", aspects, names_programme, shares_word)
     if len(question.normalized.replace(" ", "")) > MAX_FOLLOWUP_CHARS:
         return own
     evidence = 0.0
     singles, elsewhere = 0.0, False
     places: frozenset[str] | None = None
-    for unit, information, explained in index.explanation(question, topic_id):
+    for unit, information, explained in explanation:
         if explained >= EXPLAINED:  # a context word (听说, 真的) sets the scene: it is no evidence of the subject
             evidence += information * explained if unit.role != "context" else 0.0
         elif unit.role == "place":
@@ -170,13 +176,13 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
         elif information >= VAGUE_INFORMATION or not index.is_known(unit.key):
             return own
     if elsewhere:  # the topic in a place it does not cover (上海的呢), whatever else was said
-        return Reading("elsewhere", aspects, names_programme)
+        return Reading("elsewhere", aspects, names_programme, shares_word)
     # A cue is evidence; "is there / can I" (有没有, 还能) only about something the topic explains (not 是不是真的).
     if _asks_aspect(aspects) or ("yesno" in aspects and evidence):
         evidence += CUE_EVIDENCE
     if singles > evidence or evidence < MIN_EVIDENCE:
-        return own
-    return Reading("followup", aspects, names_programme)
+        return Reading("own", aspects, names_programme, shares_word)
+    return Reading("followup", aspects, names_programme, shares_word)
 
 
 def missing_detail(normalized: str, answer: str) -> tuple[str, ...]:
