@@ -38,6 +38,7 @@ def mandarin(analyzer, text):
         ("我谂住返东莞", "我打算回东莞"),
         ("见习同实习有乜唔同", "见习和实习有什么不同"),  # 唔同 whole: not 不 + 和
         ("我老细话", "我老板话"),
+        ("公司请咗两个大学生", "公司招了两个大学生"),  # 请 + people is hiring; 请 alone stays "please"
     ],
 )
 def test_cantonese_words_become_mandarin(analyzer, cantonese, expected):
