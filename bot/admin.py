@@ -222,7 +222,9 @@ class AdminDesk:
         """/cantonese lists the table; /cantonese add 揾 找 (no meaning: a particle to drop), /cantonese remove 揾."""
         actor.require(Role.ADMIN)
         if not args:
-            lines = [f"{word} → {mandarin or texts.CANTONESE_DROPPED}" for word, mandarin in self.store.cantonese().items()]
+            lines = [
+                f"{word} → {mandarin or texts.CANTONESE_DROPPED}" for word, mandarin in self.store.cantonese().items()
+            ]
             return [Reply(texts.CANTONESE_TITLE + "\n" + "、".join(lines) + "\n\n" + texts.CANTONESE_USAGE)]
         action, word, meaning = args[0], args[1] if len(args) > 1 else "", args[2] if len(args) > 2 else ""
         shape = {"add": (2, 3), "remove": (2,)}.get(action, ())

@@ -97,7 +97,7 @@ class Reading:
     kind: Literal["followup", "own", "elsewhere"]
     aspects: frozenset[str] = frozenset()
     names_programme: bool = False  # it names a domain word (就业见习), even one the topic mentions
-    shares_word: bool = False  # a telling word of 2+ syllables, as the topic writes it (人才集团), not a homophone (房价)
+    shares_word: bool = False  # a telling word (2+ syllables) as the topic writes it (人才集团); not 房价 for 放假
 
     @property
     def asks_aspect(self) -> bool:
