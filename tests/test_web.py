@@ -447,7 +447,8 @@ async def test_the_default_reminder_leads_are_set_as_with_fairleads(admin_conver
 async def test_an_admin_extends_the_cantonese_table_in_the_page(admin_conversation):
     async with client_for(admin_conversation) as client:
         csrf = await login(client, admin_conversation)
-        page = await client.post("/cantonese", data={"csrf": csrf, "action": "add", "word": "学生哥", "mandarin": "学生"})
+        form = {"csrf": csrf, "action": "add", "word": "学生哥", "mandarin": "学生"}
+        page = await client.post("/cantonese", data=form)
         assert page.status == 200 and "学生哥" in await page.text()
         assert admin_conversation.store.cantonese()["学生哥"] == "学生"
         assert admin_conversation.kb.analyzer.cantonese.to_mandarin("我系学生哥") == "我是学生"
