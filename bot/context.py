@@ -85,7 +85,7 @@ class Context:
         """`outcome` as it was, or the topic's entry when `text` follows up on it."""
         analysis = kb.analyzer.analyze(text)
         reading = followup.read(kb.index, analysis, topic)
-        # Unsure, with the topic as the best guess and a word of its own in the question (那个人才集团建好了没 after
+        # Unsure, with the topic as the best guess and a word of its own in the question (人才集团现在运作了没 after
         # the returnees' services): still the topic. A homophone (房价 for 放假) or one character (你多大了) is not enough.
         still_topic = outcome.kind == "suggest" and outcome.faq_id == topic and reading.shares_word
         if (reading.kind == "own" and not still_topic) or (

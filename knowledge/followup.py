@@ -11,7 +11,9 @@ pronoun) or a single character that says less than the evidence for the topic. A
 about (三支一扶, 人社局), a word no entry knows (天气, 护照) or a place the topic
 does not cover (深圳 after the internship subsidy) makes it a question of its
 own. A follow-up that only moves the topic to another place (上海的呢) is about
-a policy elsewhere, which the knowledge base does not hold.
+a policy elsewhere, which the knowledge base does not hold, unless the topic's answer
+names that place or is about places itself (the campus ambassadors' cities). A year
+(那2021年的呢) or a word that only sets the scene (类似, 具体) never ends a follow-up.
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ POINTERS = frozenset(
 _YEAR = re.compile(r"n:(19|20)\d\d")
 _YEAR_IN_TEXT = re.compile(r"(?<![0-9])(19|20)[0-9]{2}(?![0-9])")
 #: A topic whose answer names this many places is about where (the campus ambassadors' cities): a place is a
-#: follow-up on it (有冇深圳), not the topic elsewhere.
+#: follow-up on it (成都有没有), not the topic elsewhere.
 PLACES_OF_A_PLACE_TOPIC = 2
 #: A measure word after a cue (下一场, 多少次) keeps it a cue.
 _MEASURE = re.compile(r"[个家位名年月天次场份种件条所期届批类项]")
@@ -117,7 +119,7 @@ def _asks_aspect(aspects: frozenset[str]) -> bool:
 
 
 def aspects_of(normalized: str) -> frozenset[str]:
-    """The aspects a question asks about, from its cue words; a year (那2022年呢) asks about a period."""
+    """The aspects a question asks about, from its cue words; a year (那2021年的呢) asks about a period."""
     padded = f" {normalized} "
     found = {
         aspect
@@ -165,12 +167,12 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
         elif unit.role == "place":
             places = _places_of(index, topic_id) if places is None else places
             if unit.surface in places or len(places) >= PLACES_OF_A_PLACE_TOPIC:
-                # the topic's own place (还会去北京吗), or any place when the topic is about where (校园大使: 有冇深圳)
+                # the topic's own place (还会去北京吗), or any place when the topic is about where (校园大使: 成都有没有)
                 aspects |= {"place"}
             else:
                 elsewhere = True
         elif _is_cue(unit.surface) or unit.surface in POINTERS or _YEAR.fullmatch(unit.key) or unit.role == "context":
-            continue  # a cue, a pointer, a year (那2022年呢) or a word that only sets the scene (类似, 具体)
+            continue  # a cue, a pointer, a year (那2021年的呢) or a word that only sets the scene (类似, 具体)
         elif unit.syllables == 1:
             singles += information
         elif information >= VAGUE_INFORMATION or not index.is_known(unit.key):
