@@ -20,7 +20,7 @@ from bot import texts
 from bot.store import Store
 from knowledge import followup
 from knowledge.kb import KnowledgeBase, Outcome
-from knowledge.text import normalize
+from knowledge.text import is_english, normalize
 
 logger = logging.getLogger(__name__)
 
@@ -97,5 +97,5 @@ class Context:
         entry = kb.get(topic)
         assert entry is not None
         logger.debug("Follow-up %r read against %s", text, topic)
-        answered = Outcome("answer", entry=entry, score=outcome.score)
+        answered = Outcome("answer", entry=entry, score=outcome.score, english=is_english(text))
         return Understood(answered, followup=True, missing=followup.missing_detail(analysis.normalized, entry.answer))

@@ -55,6 +55,11 @@ def test_a_question_naming_another_programme_switches_the_topic(conversation):
     assert say(conversation, "要满足啥条件").title.startswith("什么是“三支一扶”")
 
 
+def test_a_follow_up_asked_in_english_gets_the_english_answer(conversation):
+    say(conversation, "百校千人实习补贴有多少")
+    assert "9,000 yuan" in say(conversation, "what are the conditions?").text
+
+
 def test_an_unsure_match_whose_best_guess_is_the_topic_is_the_topic(conversation):
     assert not_answered(say(conversation, "人才集团现在运作了没", user="alone"))  # "did you mean" without context
     first = say(conversation, "海外人才回莞有什么服务")
