@@ -39,7 +39,7 @@ from bot.store import Announcement, Store
 from bot.tables import MAX_FILE_BYTES
 from knowledge.entries import FaqEntry
 from knowledge.kb import KnowledgeBase, Outcome
-from knowledge.text import MAX_QUESTION_CHARS, clean
+from knowledge.text import MAX_QUESTION_CHARS, clean, is_english
 
 #: An unanswered question scoring below this shares nothing with the FAQ: outside what the bot covers.
 OUT_OF_SCOPE_BELOW = 0.15
@@ -78,6 +78,7 @@ ADMIN_COMMANDS = frozenset(
         "export",
         "synonyms",
         "synonym",
+        "cantonese",
         "addfair",
         "editfair",
         "cancelfair",
@@ -213,6 +214,7 @@ class Conversation:
             "export": lambda: self.editor.export(actor, args),
             "synonyms": lambda: self.admin.synonyms(actor, args),
             "synonym": lambda: self.admin.synonyms(actor, args),
+            "cantonese": lambda: self.admin.cantonese(actor, args),
             "addfair": lambda: self.fair_editor.start_add(actor),
             "editfair": lambda: self.fair_editor.start_edit(actor, args),
             "cancelfair": lambda: self.fair_editor.ask_cancel(actor, args),
@@ -224,10 +226,10 @@ class Conversation:
         return simple[name]()
 
     def reload_knowledge(self) -> None:
-        """Re-index the live FAQ (and synonyms) from the database; the next question uses it."""
-        synonyms = self.store.synonyms()
-        if synonyms != dict(self.kb.lexicon.synonyms):
-            self.kb.replace_lexicon(replace(self.kb.lexicon, synonyms=synonyms))
+        """Re-index the live FAQ (and vocabulary) from the database; the next question uses it."""
+        synonyms, cantonese = self.store.synonyms(), self.store.cantonese()
+        if synonyms != dict(self.kb.lexicon.synonyms) or cantonese != dict(self.kb.lexicon.cantonese):
+            self.kb.replace_lexicon(replace(self.kb.lexicon, synonyms=synonyms, cantonese=cantonese))
         self.kb.replace_entries(self.store.faq_entries(), self.store.faq_categories())
         self._faq_version = self.store.faq_version()
 
@@ -320,7 +322,8 @@ class Conversation:
             return [Reply(texts.STALE_BUTTON)]
         if entry:
             self.context.remember(request.channel, request.user_id, entry.id)
-            return [self.answer(entry)]
+            asked = self.store.question(log_id)  # the answer is in the language the question was asked in
+            return [self.answer(entry, english=bool(asked and is_english(asked.text)))]
         return [Reply(self._fill(texts.NONE_OF_THESE), buttons=self._menu_buttons())]
 
     def _rate(self, request: Request, rest: str) -> list[Reply]:

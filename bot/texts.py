@@ -108,6 +108,7 @@ ADMIN_HELP = (
     "· /add 新增条目；/edit 编号 修改；/delete 编号 删除；/history 编号 历史与回滚\n"
     "· /export [xlsx｜csv｜yaml] 导出知识库；直接发送文件即可导入（控制台里用 /upload 文件路径）\n"
     "· /synonyms 同义词表，/synonym add｜remove 词 同义词 修改\n"
+    "· /cantonese 粤语词表，/cantonese add 粤语词 普通话 新增或修改，/cantonese remove 粤语词 删除\n"
     "· /addfair 新增招聘会；/editfair 编号 修改；/cancelfair 编号 取消（会通知设了提醒的同学）\n"
     "· /fairleads [1d 1h …] 默认提醒时间；/exportfairs [xlsx｜csv] 导出招聘会；/importfairs 导入\n"
     "· /unanswered [日期] 没答好的问题；/stats 使用统计；/cancel 取消当前操作\n"
@@ -242,6 +243,15 @@ SYNONYMS_TITLE = "同义词表（左边是知识库用的词，右边是学生�
 SYNONYM_USAGE = "新增：/synonym add 补贴 补助金；删除：/synonym remove 补贴 补助金。改完马上生效。"
 SYNONYM_ADDED = "已添加：学生说“{variant}”时按“{canonical}”理解 ✅"
 SYNONYM_REMOVED = "已删除同义词“{variant}”（原对应“{canonical}”）。"
+CANTONESE_TITLE = "粤语词表（左边是学生可能写的粤语，右边是按普通话理解成的词）："
+CANTONESE_USAGE = (
+    "新增或修改：/cantonese add 揾 找；语气词只写粤语（/cantonese add 㗎）表示忽略它；"
+    "删除：/cantonese remove 揾。改完马上生效。"
+)
+CANTONESE_DROPPED = "（忽略）"
+CANTONESE_ADDED = "已保存：学生写“{word}”时按“{mandarin}”理解 ✅"
+CANTONESE_REMOVED = "已删除粤语词“{word}”。"
+CANTONESE_UNCHANGED = "粤语词表里“{word}”本来就是这样，没有改动。"
 SYNONYM_UNCHANGED = "同义词表里{canonical} / {variant} 本来就是这样，没有改动。"
 ADMIN_STALE = "这个选项已经失效了（对应的操作已结束或被新的操作取代），请重新发送指令。"
 DISMISSED_PROMPT = "好的，没有做任何修改。"
