@@ -81,6 +81,7 @@ def build_knowledge(settings: Settings, store: Store, faq_path: Path = DEFAULT_F
             logger.info("Brought %s new or English-answered entries from %s: %s", len(added), faq_path, added)
     lexicon = load_lexicon(DEFAULT_LEXICON_PATH)
     store.seed_synonyms(dict(lexicon.synonyms))
+    store.seed_cantonese(lexicon.cantonese)
     return KnowledgeBase(
         store.faq_categories(),
         store.faq_entries(),
@@ -92,8 +93,8 @@ def build_knowledge(settings: Settings, store: Store, faq_path: Path = DEFAULT_F
 
 
 def live_lexicon(bundled: Lexicon, store: Store) -> Lexicon:
-    """The bundled lexicon with the synonym table from the database (admins edit that one)."""
-    return replace(bundled, synonyms=store.synonyms())
+    """The bundled lexicon with the synonym and Cantonese tables from the database (admins edit those)."""
+    return replace(bundled, synonyms=store.synonyms(), cantonese=store.cantonese())
 
 
 def build_conversation(settings: Settings, store: Store | None = None, kb: KnowledgeBase | None = None) -> Conversation:
@@ -109,6 +110,7 @@ def build_conversation(settings: Settings, store: Store | None = None, kb: Knowl
         kb = build_knowledge(settings, store)  # seeds the FAQ and the synonym table
     else:
         store.seed_synonyms(dict(kb.lexicon.synonyms))
+        store.seed_cantonese(kb.lexicon.cantonese)
     return Conversation(settings, store, kb, FloodGuard(settings.flood_limit_per_minute))
 
 

@@ -160,10 +160,10 @@ class Conversation:
         return self.route(actor, replace(request, kind="text", photo=None))
 
     def reload_knowledge(self) -> None:
-        """Re-index the live FAQ (and synonyms) from the database; the next question uses it."""
-        synonyms = self.store.synonyms()
-        if synonyms != dict(self.kb.lexicon.synonyms):
-            self.kb.replace_lexicon(replace(self.kb.lexicon, synonyms=synonyms))
+        """Re-index the live FAQ (and vocabulary) from the database; the next question uses it."""
+        synonyms, cantonese = self.store.synonyms(), self.store.cantonese()
+        if synonyms != dict(self.kb.lexicon.synonyms) or cantonese != dict(self.kb.lexicon.cantonese):
+            self.kb.replace_lexicon(replace(self.kb.lexicon, synonyms=synonyms, cantonese=cantonese))
         self.kb.replace_entries(self.store.faq_entries(), self.store.faq_categories())
         self._faq_version = self.store.faq_version()
 

@@ -11,7 +11,9 @@ pronoun) or a single character that says less than the evidence for the topic. A
 about (三支一扶, 人社局), a word no entry knows (天气, 护照) or a place the topic
 does not cover (深圳 after the internship subsidy) makes it a question of its
 own. A follow-up that only moves the topic to another place (上海的呢) is about
-a policy elsewhere, which the knowledge base does not hold.
+a policy elsewhere, which the knowledge base does not hold, unless the topic's answer
+names that place or is about places itself (the campus ambassadors' cities). A year
+(那2021年的呢) or a word that only sets the scene (类似, 具体) never ends a follow-up.
 """
 
 from __future__ import annotations
@@ -25,15 +27,19 @@ from knowledge.matcher import MatchIndex
 
 #: What a follow-up asks about, by the words that ask it (Simplified, Cantonese, English).
 ASPECT_CUES: dict[str, tuple[str, ...]] = {
-    "conditions": ("条件", "要求", "资格", "门槛", "符合", "满足", "待遇", "福利", "能不能", "require", "eligib", "qualif"),
+    "conditions": ("条件", "要求", "资格", "门槛", "符合", "满足", "待遇", "福利", "能不能", "require", "eligib", "qualif",
+                   "condition", "criteria"),
     "amount": ("多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
-               "how much", "how many", "amount"),
+               "数据", "人数", "规模", "how much", "how many", "amount", "people", "number"),
     "place": ("哪里", "哪儿", "哪些地方", "哪些城市", "在哪", "去哪", "边度", "地点", "地方", "城市", "where"),
     "procedure": ("报名", "报", "申请", "怎么报", "怎样报", "如何", "流程", "手续", "办理", "点样", "入口", "渠道", "加入",
-                  "参加", "apply", "sign up", "register", "join", "how do", "how can", "how to"),
+                  "参加", "预约", "登记", "对接", "联系", "apply", "sign up", "register", "join", "how do", "how can",
+                  "how to", "contact"),
     "materials": ("材料", "资料", "证明", "证件", "提交", "交什么", "document", "paperwork"),
-    "time": ("时间", "什么时候", "几时", "截止", "期限", "何时", "下一", "下次", "when", "deadline"),
-    "period": ("多久", "多长", "几年", "几个月", "今年", "去年", "前年", "明年", "之后", "以后", "how long"),
+    "time": ("时间", "什么时候", "几时", "截止", "期限", "何时", "下一", "下次", "哪个月", "几月", "哪一天",
+             "when", "deadline"),
+    "period": ("多久", "多长", "几年", "几个月", "今年", "去年", "前年", "明年", "之后", "以后", "哪年", "哪一年", "how long",
+               "last"),
     "what": ("干什么", "做什么", "干嘛", "干啥", "做啥", "做乜", "what do", "what does"),
     "kinds": ("哪几", "哪些", "哪种", "几类", "几种", "which", "kinds"),
     "other": ("其他", "其它", "别的", "还有", "另外", "仲有", "other", "else"),
@@ -74,6 +80,12 @@ MAX_FOLLOWUP_CHARS = 30
 POINTERS = frozenset(
     {*"冇㗎嘅咗仲系咩嚟咁啲喺乜噉嘛喇", "they", "them", "their", "actual", "realli", "just", "also", "exact"}
 )
+#: A year, as a feature (n:2022) and in a text: a follow-up naming only a year asks about that year of the topic.
+_YEAR = re.compile(r"n:(19|20)\d\d")
+_YEAR_IN_TEXT = re.compile(r"(?<![0-9])(19|20)[0-9]{2}(?![0-9])")
+#: A topic whose answer names this many places is about where (the campus ambassadors' cities): a place is a
+#: follow-up on it (成都有没有), not the topic elsewhere.
+PLACES_OF_A_PLACE_TOPIC = 2
 #: A measure word after a cue (下一场, 多少次) keeps it a cue.
 _MEASURE = re.compile(r"[个家位名年月天次场份种件条所期届批类项]")
 _CUES = {cue for cues in ASPECT_CUES.values() for cue in cues}
@@ -87,10 +99,18 @@ class Reading:
     kind: Literal["followup", "own", "elsewhere"]
     aspects: frozenset[str] = frozenset()
     names_programme: bool = False  # it names a domain word (就业见习), even one the topic mentions
+    shares_word: bool = False  # a telling word (2+ syllables) as the topic writes it (人才集团); not 房价 for 放假
 
     @property
     def asks_aspect(self) -> bool:
         return _asks_aspect(self.aspects)
+
+
+def _places_of(index: MatchIndex, topic_id: str) -> frozenset[str]:
+    """The places (other than Dongguan's own towns) the topic's answer names: 北京, 上海… for the campus ambassadors."""
+    entry = next((e for e in index.entries if e.id == topic_id), None)
+    # jieba tags a few common words as places too (城市, 福利): a cue is not a place.
+    return frozenset(p for p in index.analyzer.place_names(entry.answer) if not _is_cue(p)) if entry else frozenset()
 
 
 def _asks_aspect(aspects: frozenset[str]) -> bool:
@@ -99,13 +119,16 @@ def _asks_aspect(aspects: frozenset[str]) -> bool:
 
 
 def aspects_of(normalized: str) -> frozenset[str]:
-    """The aspects a question asks about, from its cue words."""
+    """The aspects a question asks about, from its cue words; a year (那2021年的呢) asks about a period."""
     padded = f" {normalized} "
-    return frozenset(
+    found = {
         aspect
         for aspect, cues in ASPECT_CUES.items()
         if any((f" {cue}" in padded) if cue.isascii() else (cue in normalized) for cue in cues)
-    )
+    }
+    if _YEAR_IN_TEXT.search(normalized):
+        found.add("period")
+    return frozenset(found)
 
 
 def _is_cue(surface: str) -> bool:
@@ -127,30 +150,41 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
     aspects = aspects_of(question.normalized)
     programmes = {w.lower() for w in index.analyzer.lexicon.domain_words}
     names_programme = any(u.surface in programmes for u in question.units)
-    own = Reading("own", aspects, names_programme)
+    explanation = index.explanation(question, topic_id)
+    shares_word = any(
+        u.syllables > 1 and u.role == "topic" and i >= VAGUE_INFORMATION and x >= 1.0 and not _is_cue(u.surface)
+        for u, i, x in explanation
+    )
+    own = Reading("own", aspects, names_programme, shares_word)
     if len(question.normalized.replace(" ", "")) > MAX_FOLLOWUP_CHARS:
         return own
     evidence = 0.0
     singles, elsewhere = 0.0, False
-    for unit, information, explained in index.explanation(question, topic_id):
+    places: frozenset[str] | None = None
+    for unit, information, explained in explanation:
         if explained >= EXPLAINED:  # a context word (听说, 真的) sets the scene: it is no evidence of the subject
             evidence += information * explained if unit.role != "context" else 0.0
         elif unit.role == "place":
-            elsewhere = True
-        elif _is_cue(unit.surface) or unit.surface in POINTERS:
-            continue
+            places = _places_of(index, topic_id) if places is None else places
+            if unit.surface in places or len(places) >= PLACES_OF_A_PLACE_TOPIC:
+                # the topic's own place (还会去北京吗), or any place when the topic is about where (校园大使: 成都有没有)
+                aspects |= {"place"}
+            else:
+                elsewhere = True
+        elif _is_cue(unit.surface) or unit.surface in POINTERS or _YEAR.fullmatch(unit.key) or unit.role == "context":
+            continue  # a cue, a pointer, a year (那2021年的呢) or a word that only sets the scene (类似, 具体)
         elif unit.syllables == 1:
             singles += information
         elif information >= VAGUE_INFORMATION or not index.is_known(unit.key):
             return own
     if elsewhere:  # the topic in a place it does not cover (上海的呢), whatever else was said
-        return Reading("elsewhere", aspects, names_programme)
+        return Reading("elsewhere", aspects, names_programme, shares_word)
     # A cue is evidence; "is there / can I" (有没有, 还能) only about something the topic explains (not 是不是真的).
     if _asks_aspect(aspects) or ("yesno" in aspects and evidence):
         evidence += CUE_EVIDENCE
     if singles > evidence or evidence < MIN_EVIDENCE:
-        return own
-    return Reading("followup", aspects, names_programme)
+        return Reading("own", aspects, names_programme, shares_word)
+    return Reading("followup", aspects, names_programme, shares_word)
 
 
 def missing_detail(normalized: str, answer: str) -> tuple[str, ...]:

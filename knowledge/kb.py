@@ -21,6 +21,10 @@ OutcomeKind = Literal["answer", "suggest", "none", "smalltalk"]
 MAX_SUGGESTIONS = 3
 #: A suggestion is only offered if it scores at least this share of the best one.
 SUGGESTION_RELATIVE_FLOOR = 0.75
+#: Closeness and pinyin similarity (0..1) at which a question is one of an entry's phrasings; such a
+#: question is answered up to EXACT_MARGIN below the answer threshold (a few common words score low).
+EXACT = 0.999
+EXACT_MARGIN = 0.1
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,14 @@ class Outcome:
                 {"faq_id": s.faq_id, "question": s.question, "score": round(s.score, 4)} for s in self.suggestions
             ],
         }
+
+
+def _says_a_phrasing(scored: Sequence[Scored]) -> bool:
+    """The question says what one phrasing of the best entry says, word for word and sound for sound (你是谁), and
+    no other entry has such a phrasing: a short question of a few common words scores a little low, yet it is
+    that entry."""
+    exact = [s for s in scored if s.closeness >= EXACT and s.fuzz >= EXACT]
+    return len(exact) == 1 and exact[0] is scored[0]
 
 
 @dataclass(frozen=True)
@@ -160,7 +172,9 @@ class KnowledgeBase:
         if not scored or scored[0].score < self.suggest_threshold:
             return Outcome("none", score=scored[0].score if scored else 0.0, scored=tuple(scored))
         best = scored[0]
-        if best.score >= self.answer_threshold:
+        if best.score >= self.answer_threshold or (
+            best.score >= self.answer_threshold - EXACT_MARGIN and _says_a_phrasing(scored)
+        ):
             entry = by_id[best.entry_id]
             return Outcome("answer", entry=entry, score=best.score, scored=tuple(scored), english=is_english(text))
         floor = max(self.suggest_threshold, best.score * SUGGESTION_RELATIVE_FLOOR)

@@ -218,3 +218,15 @@ def test_an_english_question_about_an_entry_without_english_says_so_and_answers_
     [reply] = say(conversation, "How much is the internship subsidy in Dongguan?")
     assert reply.text.startswith(faq_texts.NO_ENGLISH_ANSWER) and "9000元" in reply.text
     assert conversation.store.faq_entry("internship-subsidy").answer_en == ""
+
+
+def test_a_did_you_mean_choice_after_an_english_question_answers_in_english(conversation):
+    conversation.kb = copy.copy(conversation.kb)
+    conversation.kb.answer_threshold = 1.01  # every match lands in the "did you mean" band
+    [reply] = say(conversation, "How much is the internship subsidy in Dongguan?")
+    pick = next(b.action for b in reply.all_buttons if b.action.endswith(":internship-subsidy"))
+    [answer] = press(conversation, pick)
+    assert "9,000 yuan" in answer.text and "9000元" not in answer.text
+    [reply] = say(conversation, "百校千人实习补贴能拿多少钱？", user="8")
+    pick = next(b.action for b in reply.all_buttons if b.action.endswith(":internship-subsidy"))
+    assert "9000元" in press(conversation, pick, user="8")[0].text

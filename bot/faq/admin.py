@@ -148,6 +148,24 @@ class AdminDesk:
         done = faq_texts.SYNONYM_ADDED if action == "add" else faq_texts.SYNONYM_REMOVED
         return [Reply(done.format(canonical=canonical, variant=variant))]
 
+    def cantonese(self, actor: Actor, args: tuple[str, ...]) -> list[Reply]:
+        """/cantonese lists the table; /cantonese add 揾 找 (no meaning: a particle to drop), /cantonese remove 揾."""
+        actor.require(Role.ADMIN)
+        if not args:
+            lines = [
+                f"{word} → {mandarin or faq_texts.CANTONESE_DROPPED}" for word, mandarin in self.store.cantonese().items()
+            ]
+            return [Reply(faq_texts.CANTONESE_TITLE + "\n" + "、".join(lines) + "\n\n" + faq_texts.CANTONESE_USAGE)]
+        action, word, meaning = args[0], args[1] if len(args) > 1 else "", args[2] if len(args) > 2 else ""
+        shape = {"add": (2, 3), "remove": (2,)}.get(action, ())
+        if len(args) not in shape or word == meaning or max(len(word), len(meaning)) > 20:
+            return [Reply(faq_texts.CANTONESE_USAGE)]
+        if not self.store.set_cantonese(word, meaning if action == "add" else None, actor.key):
+            return [Reply(faq_texts.CANTONESE_UNCHANGED.format(word=word))]
+        self.reload()
+        done = faq_texts.CANTONESE_ADDED if action == "add" else faq_texts.CANTONESE_REMOVED
+        return [Reply(done.format(word=word, mandarin=meaning or faq_texts.CANTONESE_DROPPED))]
+
     # -- statistics ---------------------------------------------------------------
 
     def stats(self, actor: Actor) -> list[Reply]:

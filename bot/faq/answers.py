@@ -26,7 +26,7 @@ from bot.settings import Settings
 from bot.store import Store
 from knowledge.entries import FaqEntry
 from knowledge.kb import KnowledgeBase, Outcome
-from knowledge.text import MAX_QUESTION_CHARS, clean
+from knowledge.text import MAX_QUESTION_CHARS, clean, is_english
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +85,8 @@ class Answers:
             return [Reply(texts.STALE_BUTTON)]
         if entry:
             self.context.remember(request.channel, request.user_id, entry.id)
-            return [self.answer(entry)]
+            asked = self.store.question(log_id)  # the answer is in the language the question was asked in
+            return [self.answer(entry, english=bool(asked and is_english(asked.text)))]
         return [Reply(self.fill(faq_texts.NONE_OF_THESE), buttons=self.menu_buttons())]
 
     def _rate(self, request: Request, rest: str) -> list[Reply]:

@@ -36,6 +36,7 @@ EDITING = Family(
         Command("export", lambda core, actor, request: core.editor.export(actor, request.args)),
         Command("synonyms", lambda core, actor, request: core.admin.synonyms(actor, request.args)),
         Command("synonym", lambda core, actor, request: core.admin.synonyms(actor, request.args)),
+        Command("cantonese", lambda core, actor, request: core.admin.cantonese(actor, request.args)),
         Command("skip", _skip, role=Role.STUDENT),
     ),
     buttons=((("ed:",), lambda core, actor, request: core.editor.on_button(actor, request.text.removeprefix("ed:"))),),

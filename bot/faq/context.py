@@ -20,7 +20,7 @@ from bot.faq import texts as faq_texts
 from bot.store import Store
 from knowledge import followup
 from knowledge.kb import KnowledgeBase, Outcome
-from knowledge.text import normalize
+from knowledge.text import is_english, normalize
 
 logger = logging.getLogger(__name__)
 
@@ -85,13 +85,17 @@ class Context:
         """`outcome` as it was, or the topic's entry when `text` follows up on it."""
         analysis = kb.analyzer.analyze(text)
         reading = followup.read(kb.index, analysis, topic)
-        if reading.kind == "own" or (outcome.kind == "answer" and reading.names_programme and not reading.asks_aspect):
-            # its own question, or a confident answer about the programme it names (那就业见习呢)
+        # Unsure, with the topic as the best guess and a word of its own in the question (人才集团现在运作了没 after
+        # the returnees' services): still the topic. A homophone (房价 for 放假) or one character (你多大了) is not enough.
+        still_topic = outcome.kind == "suggest" and outcome.faq_id == topic and reading.shares_word
+        if (reading.kind == "own" and not still_topic) or (
+            outcome.kind == "answer" and reading.names_programme and not reading.asks_aspect
+        ):  # its own question, or a confident answer about the programme it names (那就业见习呢)
             return Understood(outcome)
         if reading.kind == "elsewhere":  # the topic somewhere else: a policy the letter does not cover
             return Understood(Outcome("none", score=outcome.score))
         entry = kb.get(topic)
         assert entry is not None
         logger.debug("Follow-up %r read against %s", text, topic)
-        answered = Outcome("answer", entry=entry, score=outcome.score)
+        answered = Outcome("answer", entry=entry, score=outcome.score, english=is_english(text))
         return Understood(answered, followup=True, missing=followup.missing_detail(analysis.normalized, entry.answer))

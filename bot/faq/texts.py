@@ -120,6 +120,15 @@ SYNONYMS_TITLE = "同义词表（左边是知识库用的词，右边是学生�
 SYNONYM_USAGE = "新增：/synonym add 补贴 补助金；删除：/synonym remove 补贴 补助金。改完马上生效。"
 SYNONYM_ADDED = "已添加：学生说“{variant}”时按“{canonical}”理解 ✅"
 SYNONYM_REMOVED = "已删除同义词“{variant}”（原对应“{canonical}”）。"
+CANTONESE_TITLE = "粤语词表（左边是学生可能写的粤语，右边是按普通话理解成的词）："
+CANTONESE_USAGE = (
+    "新增或修改：/cantonese add 揾 找；语气词只写粤语（/cantonese add 㗎）表示忽略它；"
+    "删除：/cantonese remove 揾。改完马上生效。"
+)
+CANTONESE_DROPPED = "（忽略）"
+CANTONESE_ADDED = "已保存：学生写“{word}”时按“{mandarin}”理解 ✅"
+CANTONESE_REMOVED = "已删除粤语词“{word}”。"
+CANTONESE_UNCHANGED = "粤语词表里“{word}”本来就是这样，没有改动。"
 SYNONYM_UNCHANGED = "同义词表里{canonical} / {variant} 本来就是这样，没有改动。"
 ENTRY_GONE = "条目 {id} 已经被删除或改了编号，这次修改没有保存。"
 REVIEW_ALSO = "\n也有人问：「{others}」"
@@ -130,7 +139,8 @@ HELP_BROWSING = "· /faq 按分类浏览常见问题；"
 HELP_EDITING = (
     "· /add 新增条目；/edit 编号 修改；/delete 编号 删除；/history 编号 历史与回滚\n"
     "· /export [xlsx｜csv｜yaml] 导出知识库；直接发送文件即可导入（控制台里用 /upload 文件路径）\n"
-    "· /synonyms 同义词表，/synonym add｜remove 词 同义词 修改"
+    "· /synonyms 同义词表，/synonym add｜remove 词 同义词 修改\n"
+    "· /cantonese 粤语词表，/cantonese add 粤语词 普通话 新增或修改，/cantonese remove 粤语词 删除"
 )
 HELP_REVIEW = "· /unanswered [日期] 没答好的问题；/stats 使用统计；/cancel 取消当前操作"
 MENU_FAQ = "按分类浏览常见问题"

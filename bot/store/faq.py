@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -193,6 +193,37 @@ class FaqStore:
             else:
                 self.db["synonyms"].delete((canonical, variant))
             self.audit(actor, "synonym.add" if present else "synonym.remove", canonical, None, variant)
+            self._bump_faq_version()
+        return True
+
+    # -- written Cantonese (read as Mandarin before matching) -------------------------
+
+    def cantonese(self) -> dict[str, str]:
+        """written Cantonese word -> the Mandarin it means ('' drops it), as the matcher rewrites them."""
+        return {row["word"]: row["mandarin"] for row in self.db["cantonese"].rows_where(order_by="rowid")}
+
+    def seed_cantonese(self, table: Mapping[str, str]) -> int:
+        """Fill an empty Cantonese table from the bundled lexicon; afterwards the database is the live copy."""
+        if self.db["cantonese"].count:
+            return 0
+        with self.db.atomic():
+            self.db["cantonese"].insert_all(
+                ({"word": w, "mandarin": m} for w, m in table.items()), pk="word", ignore=True
+            )
+        return len(table)
+
+    def set_cantonese(self, word: str, mandarin: str | None, actor: str) -> bool:
+        """Add or change (`mandarin`, '' to drop the word) or remove (None) one word; audited, re-indexes like synonyms."""
+        with self.db.atomic():
+            rows = list(self.db["cantonese"].rows_where("word = ?", [word]))
+            before = rows[0]["mandarin"] if rows else None
+            if before == mandarin:
+                return False
+            if mandarin is None:
+                self.db["cantonese"].delete(word)
+            else:
+                self.db["cantonese"].upsert({"word": word, "mandarin": mandarin}, pk="word")
+            self.audit(actor, "cantonese.remove" if mandarin is None else "cantonese.set", word, before, mandarin)
             self._bump_faq_version()
         return True
 

@@ -323,6 +323,11 @@ def _migration_11(db: sqlite_utils.Database) -> None:
     db["question_log"].create_index(["review_key", "created_at", "reviewed_at", "outcome", "rating"])
 
 
+def _migration_12(db: sqlite_utils.Database) -> None:
+    """The matcher's written-Cantonese table (word -> Mandarin), editable by admins (seeded from knowledge/lexicon.yaml)."""
+    db["cantonese"].create({"word": str, "mandarin": str}, pk="word")
+
+
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_1,
     _migration_2,
@@ -335,4 +340,5 @@ MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_9,
     _migration_10,
     _migration_11,
+    _migration_12,
 )

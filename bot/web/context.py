@@ -88,6 +88,7 @@ NAV = (
     ("/fairs", "招聘会"),
     ("/roles", "角色"),
     ("/synonyms", "同义词"),
+    ("/cantonese", "粤语词"),
     ("/audit", "操作日志"),
 )
 

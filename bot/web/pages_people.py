@@ -1,6 +1,7 @@
-"""角色, 同义词, 操作日志: roles granted and revoked with each user's channel, the matcher's synonym
-vocabulary, and the audit log. Changes go through the chat's own desks (bot/people/roles.py, bot/faq/admin.py): the same checks
-(cities, admins from ADMIN_IDS cannot be revoked here), the same audit entries, the same re-indexing.
+"""角色, 同义词, 粤语词, 操作日志: roles granted and revoked with each user's channel, the matcher's
+synonym and written-Cantonese vocabulary, and the audit log. Changes go through the chat's own desks
+(bot/people/roles.py, bot/faq/admin.py): the same checks (cities, admins from ADMIN_IDS cannot be
+revoked here), the same audit entries, the same re-indexing.
 """
 
 from __future__ import annotations
@@ -59,6 +60,22 @@ async def change_synonym(request: web.Request) -> web.Response:
     raise redirect("/synonyms", "\n".join(r.text for r in replies))
 
 
+async def cantonese(request: web.Request) -> web.Response:
+    """GET /cantonese: the written Cantonese the matcher reads as Mandarin (揾 → 找…)."""
+    return render(request, "cantonese.html", table=request.app[CONSOLE].store.cantonese())
+
+
+async def change_cantonese(request: web.Request) -> web.Response:
+    """POST /cantonese: add, change or remove one word (re-indexes at once); no Mandarin: a particle to drop."""
+    console = request.app[CONSOLE]
+    form = await request.post()
+    action, word = str(form.get("action", "")), str(form.get("word", "")).strip()
+    mandarin = str(form.get("mandarin", "")).strip()
+    args = (action, word, mandarin) if action == "add" and mandarin else (action, word)
+    replies = console.conversation.admin.cantonese(request[ACTOR], args)
+    raise redirect("/cantonese", "\n".join(r.text for r in replies))
+
+
 async def audit(request: web.Request) -> web.Response:
     """GET /audit?who=…&what=…: the latest audit entries, newest first."""
     console = request.app[CONSOLE]
@@ -87,4 +104,6 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_post(r"/roles/{verb:grant|revoke}", change_role)
     router.add_get("/synonyms", synonyms)
     router.add_post("/synonyms", change_synonym)
+    router.add_get("/cantonese", cantonese)
+    router.add_post("/cantonese", change_cantonese)
     router.add_get("/audit", audit)

@@ -56,7 +56,20 @@ def test_a_question_naming_another_programme_switches_the_topic(conversation):
     assert say(conversation, "要满足啥条件").title.startswith("什么是“三支一扶”")
 
 
-@pytest.mark.parametrize("question", ["东莞明天天气怎么样", "深圳有没有", "上海的呢", "推荐一部电影", "房价多少"])
+def test_a_follow_up_asked_in_english_gets_the_english_answer(conversation):
+    say(conversation, "百校千人实习补贴有多少")
+    assert "9,000 yuan" in say(conversation, "what are the conditions?").text
+
+
+def test_an_unsure_match_whose_best_guess_is_the_topic_is_the_topic(conversation):
+    assert not_answered(say(conversation, "人才集团现在运作了没", user="alone"))  # "did you mean" without context
+    first = say(conversation, "海外人才回莞有什么服务")
+    assert say(conversation, "人才集团现在运作了没").title == first.title
+
+
+@pytest.mark.parametrize(
+    "question", ["东莞明天天气怎么样", "深圳有没有", "上海的呢", "推荐一部电影", "房价多少", "东莞房价多少"]
+)
 def test_an_out_of_scope_follow_up_stays_out(conversation, question):
     say(conversation, "实习补贴有多少")
     assert not_answered(say(conversation, question))

@@ -8,8 +8,9 @@ questions, long and colloquial ones first, measured untouched at 88.3% in-scope,
 then used to find the swapped-characters gap), blind4 (331 questions: written
 Cantonese, descriptions of a programme, code-mixed English, questions about the
 bot itself; measured untouched at 75.1% in-scope, then used to find issue 11's
-gaps). All six guard against regressions now; an honest check of a future
-change needs a new set.
+gaps), blind5 (335 questions of the same kinds, measured untouched at 90.2% in-scope
+Chinese, then read to find what issue 11 still missed). All seven guard against regressions
+now; an honest check of a future change needs a new set.
 """
 
 from pathlib import Path
@@ -26,9 +27,10 @@ SETS = {
     "blind2": ROOT / "tests" / "data" / "faq_blind2.jsonl",
     "blind3": ROOT / "tests" / "data" / "faq_blind3.jsonl",
     "blind4": ROOT / "tests" / "data" / "faq_blind4.jsonl",
+    "blind5": ROOT / "tests" / "data" / "faq_blind5.jsonl",
 }
 #: Where a set is still below the target: a floor at the measured level, so it can only get better.
-FLOORS = {("blind3", "in-scope Chinese"): 0.93, ("blind4", "in-scope Chinese"): 0.92}
+FLOORS = {("blind3", "in-scope Chinese"): 0.94, ("blind4", "in-scope Chinese"): 0.935}
 
 
 def answered(kb):

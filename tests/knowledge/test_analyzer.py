@@ -60,6 +60,15 @@ def test_another_citys_name_is_a_place_but_where_the_student_studies_is_context(
     assert roles(analyzer, "我在成都读书，想问实习补贴")["成都"] == "context"
 
 
+def test_a_verb_with_le_ge_is_not_one_word(analyzer):
+    """jieba's dictionary has 开了个 as a word; cut whole it would hide 开 and count as a word no entry knows."""
+    assert [u.surface for u in analyzer.analyze("我开了个工作室").units] == ["开", "工作室"]
+
+
+def test_the_places_a_text_names_leave_out_dongguan_and_its_towns(analyzer):
+    assert analyzer.place_names("2023年在西安、北京办过，东莞市和虎门也有") == {"西安", "北京"}
+
+
 def test_chatty_context_words_are_marked_as_context(analyzer):
     units = roles(analyzer, "听说暑假有实习补贴")
     assert units["听说"] == "context" and units["暑假"] == "context"

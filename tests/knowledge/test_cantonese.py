@@ -35,6 +35,10 @@ def mandarin(analyzer, text):
         ("开发咗六千个㗎", "开发了六千个"),  # the particle is dropped
         ("嗰啲招聘会", "那些招聘会"),  # 嗰 becomes 𠮶 in OpenCC's Simplified; still read
         ("你係真人定機械人", "你是真人还是机器人"),
+        ("我谂住返东莞", "我打算回东莞"),
+        ("见习同实习有乜唔同", "见习和实习有什么不同"),  # 唔同 whole: not 不 + 和
+        ("我老细话", "我老板话"),
+        ("公司请咗两个大学生", "公司招了两个大学生"),  # 请 + people is hiring; 请 alone stays "please"
     ],
 )
 def test_cantonese_words_become_mandarin(analyzer, cantonese, expected):

@@ -17,6 +17,10 @@ def reading(kb, question: str, topic: str):
         ("要交什么材料", {"materials"}),
         ("how much?", {"amount"}),
         ("还有其他的吗", {"other"}),
+        ("那2021年的呢", {"period"}),
+        ("一般哪个月开始", {"time"}),
+        ("需要预约吗", {"procedure"}),
+        ("what are the conditions", {"conditions"}),
         ("三支一扶", set()),
     ],
 )
@@ -32,6 +36,12 @@ def test_cue_words_say_what_a_follow_up_asks_about(question, aspects):
         ("总共几个", "campus-ambassador"),
         ("还能报吗", "sanzhi-yifu"),
         ("有没有补贴", "jianxi"),
+        ("那2021年的呢", "school-enterprise-fair"),  # a year of the topic, not whatever entry names that year
+        ("一般哪个月开始", "livestream-recruitment"),
+        ("需要预约吗", "campus-employment-service"),
+        ("具体怎么对接", "returnee-talent"),
+        ("还有其他类似的吗", "campus-ambassador"),  # 类似 only sets the scene
+        ("what are the conditions", "startup-support"),
     ],
 )
 def test_a_question_that_names_nothing_of_its_own_follows_up(kb, question, topic):
@@ -48,6 +58,17 @@ def test_another_topic_or_an_unknown_word_makes_it_a_question_of_its_own(kb, que
 @pytest.mark.parametrize("question", ["深圳有没有", "上海的呢", "广州的实习补贴呢"])
 def test_a_place_the_topic_does_not_cover_moves_it_elsewhere(kb, question):
     assert reading(kb, question, "internship-subsidy").kind == "elsewhere"
+
+
+def test_a_place_is_a_follow_up_of_a_topic_that_names_it_or_is_about_where(kb):
+    assert reading(kb, "西安还办吗", "dongguan-student-forum").kind == "followup"  # its answer names 西安
+    assert reading(kb, "成都有没有", "campus-ambassador").kind == "followup"  # its answer lists five cities
+    assert reading(kb, "成都有没有", "internship-subsidy").kind == "elsewhere"
+
+
+def test_a_follow_up_shares_a_word_with_its_topic_only_as_the_topic_writes_it(kb):
+    assert reading(kb, "人才集团现在运作了没", "returnee-talent").shares_word
+    assert not reading(kb, "东莞房价多少", "internship-subsidy").shares_word  # 房价 only sounds like 放假
 
 
 def test_a_long_message_is_never_a_follow_up(kb):

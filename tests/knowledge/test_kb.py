@@ -38,3 +38,10 @@ def test_json_has_the_documented_schema_and_fills_placeholders(kb: KnowledgeBase
         "score": 0.0,
         "suggestions": [],
     }
+
+
+def test_a_question_saying_exactly_what_a_phrasing_says_is_answered_though_it_scores_low(kb: KnowledgeBase):
+    outcome = kb.ask("你是谁？")  # bot-help's phrasing 你是谁: one common word, a low score
+    assert outcome.score < kb.answer_threshold
+    assert outcome.kind == "answer" and outcome.faq_id == "bot-help"
+    assert kb.ask("你是谁派来的").kind != "answer"  # more than the phrasing says: scored as usual

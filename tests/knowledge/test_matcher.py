@@ -97,3 +97,17 @@ def test_a_near_miss_about_another_city_is_not_answered(kb):
 def test_a_long_question_telling_a_story_is_still_answered(kb):
     outcome = kb.ask("我在东莞一家电子厂上班，中专学历，想提升技术，听工友说有个技能大师工作室可以拜师，那是什么？")
     assert (outcome.kind, outcome.faq_id) == ("answer", "skill-master-studio")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("刚毕业有什么补贴可以拿", "graduate-subsidies"),  # 刚毕业 is a graduate, 拿 is 领
+        ("就业见习跟实习有什么不一样", "jianxi"),  # 不一样 asks for the difference (区别)
+        ("你支持英文吗", "bot-help"),  # 支持 as the bot's 看得懂
+        ("我的个人信息会泄露吗", "bot-privacy"),
+        ("想联系负责补贴的部门", "contact"),  # 部门 is the bureau
+    ],
+)
+def test_everyday_words_for_the_knowledge_bases_words(kb, question, expected):
+    assert top(kb, question) == expected

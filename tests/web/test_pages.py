@@ -179,7 +179,7 @@ async def test_every_page_renders_with_security_headers(admin_conversation):
     async with client_for(admin_conversation) as client:
         await login(client, admin_conversation)
         for path in ("/", "/faq", "/faq?q=补贴", "/faq/sanzhi-yifu", "/faq/new", "/try?q=三支一福", "/unanswered",
-                     "/notices", "/roles", "/synonyms", "/audit", "/fairs", "/import/faq"):  # fmt: skip
+                     "/notices", "/roles", "/synonyms", "/cantonese", "/audit", "/fairs", "/import/faq"):  # fmt: skip
             response = await client.get(path)
             assert response.status == 200, path
             assert "script-src 'self'" in response.headers["Content-Security-Policy"]
@@ -442,3 +442,15 @@ async def test_the_default_reminder_leads_are_set_as_with_fairleads(admin_conver
         assert conversation.store.fair_lead_defaults() == (180, 15)
         page = await (await client.post("/fairs/leads", data={"csrf": csrf, "leads": "7h"})).text()
         assert conversation.store.fair_lead_defaults() == (180, 15)  # not one of the choices: refused, unchanged
+
+
+async def test_an_admin_extends_the_cantonese_table_in_the_page(admin_conversation):
+    async with client_for(admin_conversation) as client:
+        csrf = await login(client, admin_conversation)
+        form = {"csrf": csrf, "action": "add", "word": "学生哥", "mandarin": "学生"}
+        page = await client.post("/cantonese", data=form)
+        assert page.status == 200 and "学生哥" in await page.text()
+        assert admin_conversation.store.cantonese()["学生哥"] == "学生"
+        assert admin_conversation.kb.analyzer.cantonese.to_mandarin("我系学生哥") == "我是学生"
+        await client.post("/cantonese", data={"csrf": csrf, "action": "remove", "word": "学生哥"})
+        assert "学生哥" not in admin_conversation.store.cantonese()
