@@ -1,0 +1,240 @@
+"""jieba's and pypinyin's dictionaries, read one leading character at a time.
+
+Loaded whole, jieba's dictionary (349,000 words and their prefixes) costs 0.6 s and ~65 MB at
+every start and pypinyin's phrase dictionary (+ its prefix set) 0.15 s and ~50 MB, although a
+knowledge base and its questions use a few thousand characters. Both are only ever looked up
+by substrings of the text being read: jieba's DAG from each position forward, pypinyin's
+maximum matching likewise. So the words that start with a character the text does not contain
+cannot change the result, and a bucket per leading character, read when a text first brings
+that character, gives exactly the segmentation and pinyin of the full dictionaries.
+
+The buckets are written once to a file (`dictionaries.bin`, beside the database, or in the
+temporary folder like jieba's own cache) keyed by the versions of jieba and pypinyin and the
+dictionary files; a stale or damaged file is rebuilt (1-2 s, on a first start only). The file
+holds `marshal`led strings, numbers and tuples: damage raises on load, it cannot run code.
+"""
+
+from __future__ import annotations
+
+import array
+import functools
+import itertools
+import json
+import logging
+import marshal
+import mmap
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+
+import jieba
+
+logger = logging.getLogger(__name__)
+
+FORMAT = 1
+FILE_NAME = "dictionaries.bin"
+_PLACE_TAG = "ns"
+
+
+def _import_pypinyin():  # noqa: ANN202 - the module
+    """pypinyin without its phrase dictionary: this module gives it the phrases a text needs."""
+    if "pypinyin" not in sys.modules:
+        saved = {k: os.environ.get(k) for k in ("PYPINYIN_NO_PHRASES", "PYPINYIN_NO_DICT_COPY")}
+        os.environ.update(PYPINYIN_NO_PHRASES="1", PYPINYIN_NO_DICT_COPY="1")
+        try:
+            import pypinyin  # noqa: F401
+            import pypinyin.seg.mmseg  # noqa: F401
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+    import pypinyin.constants
+    import pypinyin.seg.mmseg
+
+    return pypinyin
+
+
+_pypinyin = _import_pypinyin()
+Style = _pypinyin.Style
+_PHRASES = _pypinyin.constants.PHRASES_DICT  # the one dict pypinyin's converter and segmenter read
+_PHRASE_PREFIXES = _pypinyin.seg.mmseg.p_set
+
+
+def _jieba_dictionary() -> bytes:
+    with jieba.get_module_res(jieba.DEFAULT_DICT_NAME) as f:
+        return f.read()
+
+
+def _phrases_file() -> Path:
+    return Path(_pypinyin.__file__).with_name("phrases_dict.json")
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
+def _key() -> str:
+    phrases = _phrases_file().stat()
+    return repr((FORMAT, sys.version_info[:2], _version("jieba"), _version("pypinyin"), phrases.st_size))
+
+
+_BUCKETS = 1 << 17
+
+
+def _bucket_of(key: str) -> int:
+    """Stable across runs (unlike hash()): a word's first character and the one after it, if any."""
+    return (ord(key[0]) * 40503 + (ord(key[1]) if len(key) > 1 else 0)) % _BUCKETS
+
+
+def keys(text: str) -> set[int]:
+    """The buckets every dictionary lookup made while reading `text` can reach: its characters and bigrams."""
+    return {_bucket_of(text[i : i + 2]) for i in range(len(text))} | {_bucket_of(c) for c in text}
+
+
+def _build(path: Path) -> None:
+    """Group both dictionaries by their words' first two characters and write them to `path` (atomically)."""
+    buckets: list[tuple[dict[str, int], list[str], list[tuple[str, list]]]] = [
+        ({}, [], []) for _ in range(_BUCKETS)
+    ]
+    # What jieba.Tokenizer.gen_pfdict builds: every word with its count, every prefix with 0.
+    # A one-character entry goes with that character, a longer one with its first two, so the
+    # buckets of a text's characters and bigrams hold every entry a lookup in the text can meet.
+    total = 0
+    for line in _jieba_dictionary().decode("utf-8").splitlines():
+        fields = line.strip().split(" ")
+        if len(fields) < 2:
+            continue
+        word, freq = fields[0], int(fields[1])
+        buckets[_bucket_of(word)][0][word] = freq
+        total += freq
+        for end in range(1, len(word)):
+            buckets[_bucket_of(word[:end])][0].setdefault(word[:end], 0)
+        if len(fields) > 2 and fields[2] == _PLACE_TAG:
+            buckets[_bucket_of(word)][1].append(word)
+    phrases = json.loads(_phrases_file().read_text(encoding="utf-8"))
+    for phrase, pinyin in phrases.items():
+        buckets[_bucket_of(phrase)][2].append((phrase, pinyin))
+    blobs = [marshal.dumps((tuple(w.items()), tuple(p), tuple(ph))) for w, p, ph in buckets]
+    offsets = array.array("I", itertools.accumulate(map(len, blobs), initial=0))
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "wb") as f:
+            marshal.dump((_key(), total, offsets.tobytes()), f)
+            f.writelines(blobs)
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+class Dictionaries:
+    """The bucket file, mapped into memory: only the buckets read take room."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._open()
+        except Exception as exc:  # noqa: BLE001 - missing, stale or damaged: build it again
+            if not isinstance(exc, (FileNotFoundError, _Stale)):
+                logger.warning("Dictionary file %s is unreadable (%s): rebuilding it", path, exc)
+            _build(path)
+            self._open()
+        _phrase_sources.append(self)
+
+    def _open(self) -> None:
+        with open(self.path, "rb") as f:
+            key, self.total, offsets = marshal.load(f)
+            if key != _key():
+                raise _Stale
+            self._start = f.tell()
+            self._offsets = array.array("I")
+            self._offsets.frombytes(offsets)
+            self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        if len(self._offsets) != _BUCKETS + 1 or self._start + self._offsets[-1] != len(self._map):
+            raise ValueError("truncated")
+
+    def bucket(self, number: int) -> tuple[tuple[tuple[str, int], ...], tuple[str, ...], tuple]:
+        """(jieba words and prefixes with counts, place names, pypinyin phrases) of one bucket."""
+        start = self._start + self._offsets[number]
+        return marshal.loads(self._map[start : self._start + self._offsets[number + 1]])
+
+    def tokenizer(self) -> Tokenizer:
+        return Tokenizer(self)
+
+
+class _Stale(Exception):
+    pass
+
+
+class Tokenizer(jieba.Tokenizer):
+    """A jieba tokenizer whose dictionary holds the words of the buckets of the texts it has read.
+
+    Everything that reads `FREQ` through the tokenizer (cut, suggest_freq, add_word) loads the
+    buckets of its text first; read `FREQ` directly only for words of a text passed to `load`
+    or `cut` before.
+    """
+
+    def __init__(self, dictionaries: Dictionaries) -> None:
+        super().__init__()
+        self._source = dictionaries
+        self.FREQ = {}
+        self.total = dictionaries.total
+        self.initialized = True
+        self.places: set[str] = set()
+        self._loaded: set[int] = set()
+
+    def load(self, texts: Iterable[str]) -> None:
+        """Read the buckets of every text not read yet."""
+        for number in set().union(*map(keys, texts)) - self._loaded:
+            words, places, _ = self._source.bucket(number)
+            for word, freq in words:
+                # A word added (add_word) after its text was loaded keeps its count.
+                self.FREQ.setdefault(word, freq)
+            self.places.update(places)
+            self._loaded.add(number)
+
+    def cut(self, sentence, cut_all=False, HMM=True, use_paddle=False):  # noqa: ANN001, ANN201, N803
+        self.load((sentence,))
+        return super().cut(sentence, cut_all=cut_all, HMM=HMM, use_paddle=use_paddle)
+
+    def add_word(self, word, freq=None, tag=None):  # noqa: ANN001, ANN201
+        self.load((word,))
+        return super().add_word(word, freq, tag)
+
+    def suggest_freq(self, segment, tune=False):  # noqa: ANN001, ANN201
+        self.load((segment,) if isinstance(segment, str) else segment)
+        return super().suggest_freq(segment, tune)
+
+
+@functools.cache
+def open_dictionaries(path: Path | None = None) -> Dictionaries:
+    """The bucket file at `path` (built if needed), or in the temporary folder; one per process and path."""
+    if path is None:
+        path = Path(tempfile.gettempdir()) / f"faq-{FILE_NAME}"
+    return Dictionaries(path)
+
+
+# pypinyin's phrase dictionary is one per process, so what it has been given is too.
+_phrase_sources: list[Dictionaries] = []
+_phrases_loaded: set[int] = set()
+
+
+def lazy_pinyin(word: str) -> list[str]:
+    """pypinyin's toneless syllables of `word`, the phrases starting with its characters read first."""
+    new = keys(word) - _phrases_loaded
+    if new:
+        source = _phrase_sources[-1] if _phrase_sources else open_dictionaries()
+        for number in new:
+            phrases = source.bucket(number)[2]
+            _PHRASES.update(phrases)
+            _PHRASE_PREFIXES.train(p for p, _ in phrases)
+        _phrases_loaded.update(new)
+    return _pypinyin.lazy_pinyin(word, style=Style.NORMAL, errors="ignore")
