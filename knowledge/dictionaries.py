@@ -17,20 +17,37 @@ holds `marshal`led strings, numbers and tuples: damage raises on load, it cannot
 from __future__ import annotations
 
 import array
-import functools
 import itertools
 import json
 import logging
 import marshal
-import mmap
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
-import jieba
+
+def _import_jieba():  # noqa: ANN202 - the module
+    """jieba, reading its files with open() rather than pkg_resources (70 ms and 10 MB to import)."""
+    if "jieba" not in sys.modules:
+        blocked = sys.modules.get("pkg_resources", _ABSENT)
+        if blocked is _ABSENT:
+            sys.modules["pkg_resources"] = None  # type: ignore[assignment] - makes its import fail
+        try:
+            import jieba  # noqa: F401
+        finally:
+            if blocked is _ABSENT:
+                del sys.modules["pkg_resources"]
+    import jieba
+
+    return jieba
+
+
+_ABSENT = object()
+jieba = _import_jieba()
 
 logger = logging.getLogger(__name__)
 
@@ -101,9 +118,7 @@ def keys(text: str) -> set[int]:
 
 def _build(path: Path) -> None:
     """Group both dictionaries by their words' first two characters and write them to `path` (atomically)."""
-    buckets: list[tuple[dict[str, int], list[str], list[tuple[str, list]]]] = [
-        ({}, [], []) for _ in range(_BUCKETS)
-    ]
+    buckets: list[tuple[dict[str, int], list[str], list[tuple[str, list]]]] = [({}, [], []) for _ in range(_BUCKETS)]
     # What jieba.Tokenizer.gen_pfdict builds: every word with its count, every prefix with 0.
     # A one-character entry goes with that character, a longer one with its first two, so the
     # buckets of a text's characters and bigrams hold every entry a lookup in the text can meet.
@@ -136,18 +151,12 @@ def _build(path: Path) -> None:
 
 
 class Dictionaries:
-    """The bucket file, mapped into memory: only the buckets read take room."""
+    """The bucket file, open: only the buckets read take room."""
 
     def __init__(self, path: Path) -> None:
+        """Open the file at `path`; raises if it is missing, stale (_Stale) or damaged."""
         self.path = path
-        try:
-            self._open()
-        except Exception as exc:  # noqa: BLE001 - missing, stale or damaged: build it again
-            if not isinstance(exc, (FileNotFoundError, _Stale)):
-                logger.warning("Dictionary file %s is unreadable (%s): rebuilding it", path, exc)
-            _build(path)
-            self._open()
-        _phrase_sources.append(self)
+        self._open()
 
     def _open(self) -> None:
         with open(self.path, "rb") as f:
@@ -155,16 +164,22 @@ class Dictionaries:
             if key != _key():
                 raise _Stale
             self._start = f.tell()
-            self._offsets = array.array("I")
-            self._offsets.frombytes(offsets)
-            self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        if len(self._offsets) != _BUCKETS + 1 or self._start + self._offsets[-1] != len(self._map):
+            size = os.fstat(f.fileno()).st_size
+        self._offsets = array.array("I")
+        self._offsets.frombytes(offsets)
+        if len(self._offsets) != _BUCKETS + 1 or self._start + self._offsets[-1] != size:
             raise ValueError("truncated")
+        # Read with pread, not mmap: a file changed under a running bot gives an error, never SIGBUS.
+        self._fd = os.open(self.path, os.O_RDONLY)
+
+    def __del__(self) -> None:
+        if hasattr(self, "_fd"):
+            os.close(self._fd)
 
     def bucket(self, number: int) -> tuple[tuple[tuple[str, int], ...], tuple[str, ...], tuple]:
         """(jieba words and prefixes with counts, place names, pypinyin phrases) of one bucket."""
-        start = self._start + self._offsets[number]
-        return marshal.loads(self._map[start : self._start + self._offsets[number + 1]])
+        start, end = self._offsets[number], self._offsets[number + 1]
+        return marshal.loads(os.pread(self._fd, end - start, self._start + start))
 
     def tokenizer(self) -> Tokenizer:
         return Tokenizer(self)
@@ -214,16 +229,65 @@ class Tokenizer(jieba.Tokenizer):
         return super().suggest_freq(segment, tune)
 
 
-@functools.cache
+_opened: dict[tuple[int, int, int], Dictionaries] = {}
+
+
+def _try_open(path: Path) -> Dictionaries | None:
+    try:
+        stat = path.stat()
+        identity = (stat.st_dev, stat.st_ino, stat.st_mtime_ns)
+        if identity not in _opened:  # hard links of one file share one mapping
+            _opened[identity] = Dictionaries(path)
+        return _opened[identity]
+    except FileNotFoundError:
+        return None
+    except _Stale:
+        logger.info("Dictionary file %s was made by other versions of jieba/pypinyin: rebuilding it", path)
+    except Exception as exc:  # noqa: BLE001 - any damage means: build it again
+        logger.warning("Dictionary file %s is unreadable (%s): rebuilding it", path, exc)
+    return None
+
+
 def open_dictionaries(path: Path | None = None) -> Dictionaries:
-    """The bucket file at `path` (built if needed), or in the temporary folder; one per process and path."""
-    if path is None:
-        path = Path(tempfile.gettempdir()) / f"faq-{FILE_NAME}"
-    return Dictionaries(path)
+    """The bucket file at `path` (by default in the temporary folder), built there if needed.
+
+    A data folder without one gets a hard link to (or a copy of) the temporary folder's, built
+    first if need be: the file depends only on the packages' versions, so a test suite or a
+    second bot on the machine builds it once.
+    """
+    shared = Path(tempfile.gettempdir()) / f"faq-{FILE_NAME}"
+    wanted = path or shared
+    opened = _try_open(wanted)
+    if opened is None:
+        try:
+            if not _try_open(shared):
+                _build(shared)
+            if wanted != shared:
+                _link(shared, wanted)
+        except OSError as exc:  # a read-only data folder reads the shared file
+            logger.warning("Could not write a dictionary file (%s)", exc)
+        opened = _try_open(wanted) or _try_open(shared)
+    if opened is None:  # nor the temporary folder: the data folder, or raise
+        _build(wanted)
+        opened = _try_open(wanted)
+    _last[:] = [opened]
+    return opened
 
 
-# pypinyin's phrase dictionary is one per process, so what it has been given is too.
-_phrase_sources: list[Dictionaries] = []
+def _link(source: Path, target: Path) -> None:
+    """`target` becomes `source` atomically: a hard link, or a copy across file systems."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    try:
+        os.link(source, temporary)
+    except OSError:
+        shutil.copyfile(source, temporary)
+    os.replace(temporary, target)
+
+
+# pypinyin's phrase dictionary is one per process, so what it has been given is too; the
+# phrases come from the file opened last (all hold the same ones).
+_last: list[Dictionaries] = []
 _phrases_loaded: set[int] = set()
 
 
@@ -231,7 +295,7 @@ def lazy_pinyin(word: str) -> list[str]:
     """pypinyin's toneless syllables of `word`, the phrases starting with its characters read first."""
     new = keys(word) - _phrases_loaded
     if new:
-        source = _phrase_sources[-1] if _phrase_sources else open_dictionaries()
+        source = _last[0] if _last else open_dictionaries()
         for number in new:
             phrases = source.bucket(number)[2]
             _PHRASES.update(phrases)
