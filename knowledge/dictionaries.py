@@ -21,6 +21,7 @@ import itertools
 import json
 import logging
 import marshal
+import operator
 import os
 import shutil
 import sys
@@ -111,9 +112,19 @@ def _bucket_of(key: str) -> int:
     return (ord(key[0]) * 40503 + (ord(key[1]) if len(key) > 1 else 0)) % _BUCKETS
 
 
+def grams(text: str) -> set[str]:
+    """Every dictionary lookup made while reading `text` starts with one of these: its characters and bigrams.
+
+    (map(add) pairs each character with the next in C: this runs for every text read.)
+    """
+    found = set(text)
+    found.update(map(operator.add, text, text[1:]))
+    return found
+
+
 def keys(text: str) -> set[int]:
-    """The buckets every dictionary lookup made while reading `text` can reach: its characters and bigrams."""
-    return {_bucket_of(text[i : i + 2]) for i in range(len(text))} | {_bucket_of(c) for c in text}
+    """The buckets those lookups can reach."""
+    return set(map(_bucket_of, grams(text)))
 
 
 def _build(path: Path) -> None:
@@ -205,10 +216,15 @@ class Tokenizer(jieba.Tokenizer):
         self.initialized = True
         self.places: set[str] = set()
         self._loaded: set[int] = set()
+        self._seen: set[str] = set()  # grams whose bucket is loaded: most texts bring none new
 
     def load(self, texts: Iterable[str]) -> None:
         """Read the buckets of every text not read yet."""
-        for number in set().union(*map(keys, texts)) - self._loaded:
+        new = set().union(*map(grams, texts)) - self._seen
+        if not new:
+            return
+        self._seen |= new
+        for number in set(map(_bucket_of, new)) - self._loaded:
             words, places, _ = self._source.bucket(number)
             for word, freq in words:
                 # A word added (add_word) after its text was loaded keeps its count.
@@ -289,16 +305,18 @@ def _link(source: Path, target: Path) -> None:
 # phrases come from the file opened last (all hold the same ones).
 _last: list[Dictionaries] = []
 _phrases_loaded: set[int] = set()
+_phrase_grams: set[str] = set()
 
 
 def lazy_pinyin(word: str) -> list[str]:
     """pypinyin's toneless syllables of `word`, the phrases starting with its characters read first."""
-    new = keys(word) - _phrases_loaded
+    new = grams(word) - _phrase_grams
     if new:
+        _phrase_grams.update(new)
         source = _last[0] if _last else open_dictionaries()
-        for number in new:
+        for number in set(map(_bucket_of, new)) - _phrases_loaded:
             phrases = source.bucket(number)[2]
             _PHRASES.update(phrases)
             _PHRASE_PREFIXES.train(p for p, _ in phrases)
-        _phrases_loaded.update(new)
+            _phrases_loaded.add(number)
     return _pypinyin.lazy_pinyin(word, style=Style.NORMAL, errors="ignore")
