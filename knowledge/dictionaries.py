@@ -1,17 +1,18 @@
-"""jieba's and pypinyin's dictionaries, read one leading character at a time.
+"""jieba's and pypinyin's dictionaries, read a bucket at a time as texts bring the words.
 
 Loaded whole, jieba's dictionary (349,000 words and their prefixes) costs 0.6 s and ~65 MB at
 every start and pypinyin's phrase dictionary (+ its prefix set) 0.15 s and ~50 MB, although a
-knowledge base and its questions use a few thousand characters. Both are only ever looked up
-by substrings of the text being read: jieba's DAG from each position forward, pypinyin's
-maximum matching likewise. So the words that start with a character the text does not contain
-cannot change the result, and a bucket per leading character, read when a text first brings
-that character, gives exactly the segmentation and pinyin of the full dictionaries.
+knowledge base and its questions reach a small part of either. Both are only ever looked up
+by substrings of the text being read (jieba's DAG from each position forward, pypinyin's
+maximum matching likewise), and every such substring starts with a character or a bigram of
+the text. So the words are kept in buckets by their first two characters (a one-character
+word by that character), and a text first loads the buckets of its characters and bigrams:
+the lookups see exactly what the full dictionaries hold, so segmentation and pinyin are the same.
 
-The buckets are written once to a file (`dictionaries.bin`, beside the database, or in the
-temporary folder like jieba's own cache) keyed by the versions of jieba and pypinyin and the
-dictionary files; a stale or damaged file is rebuilt (1-2 s, on a first start only). The file
-holds `marshal`led strings, numbers and tuples: damage raises on load, it cannot run code.
+The buckets are written once to a file (`dictionaries.bin`, beside the database, a hard link
+to the one in the temporary folder) keyed by the versions of jieba and pypinyin; a stale or
+damaged file is rebuilt (1.4 s, on a first start only). The file holds `marshal`led strings,
+numbers and tuples: damage raises on load, it cannot run code.
 """
 
 from __future__ import annotations
@@ -243,7 +244,6 @@ class Tokenizer(jieba.Tokenizer):
         new = set().union(*map(grams, texts)) - self._seen
         if not new:
             return
-        self._seen |= new
         for number in set(map(_bucket_of, new)) - self._loaded:
             words, places = self._source.bucket(number)
             for word, freq in words:
@@ -251,6 +251,7 @@ class Tokenizer(jieba.Tokenizer):
                 self.FREQ.setdefault(word, freq)
             self.places.update(places)
             self._loaded.add(number)
+        self._seen |= new  # only now: another thread reading the same text loads them too, never skips them
 
     def cut(self, sentence, cut_all=False, HMM=True, use_paddle=False):  # noqa: ANN001, ANN201, N803
         self.load((sentence,))
@@ -272,7 +273,7 @@ def _try_open(path: Path) -> Dictionaries | None:
     try:
         stat = path.stat()
         identity = (stat.st_dev, stat.st_ino, stat.st_mtime_ns)
-        if identity not in _opened:  # hard links of one file share one mapping
+        if identity not in _opened:  # hard links of one file share one open file
             _opened[identity] = Dictionaries(path)
         return _opened[identity]
     except FileNotFoundError:
@@ -332,11 +333,11 @@ def lazy_pinyin(word: str) -> list[str]:
     """pypinyin's toneless syllables of `word`, the phrases starting with its characters read first."""
     new = grams(word) - _phrase_grams
     if new:
-        _phrase_grams.update(new)
         source = _last[0] if _last else open_dictionaries()
         for number in set(map(_bucket_of, new)) - _phrases_loaded:
             phrases = source.phrases(number)
             _PHRASES.update(phrases)
             _PHRASE_PREFIXES.train(p for p, _ in phrases)
             _phrases_loaded.add(number)
+        _phrase_grams.update(new)
     return _pypinyin.lazy_pinyin(word, style=Style.NORMAL, errors="ignore")

@@ -31,6 +31,7 @@ Two stages, so that the cost stays flat as the knowledge base grows:
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import sys
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -276,7 +277,8 @@ class MatchIndex:
         total = sum(weights.values())
         phrasings = self._by_entry.get(e, [])
         closeness = max(
-            (2 * sum(weights[f] for f in weights.keys() & p.features) / (total + p.weight) for p in phrasings),
+            # Absent features add 0.0; map(get) over the phrasing's tuple is faster than a set intersection.
+            (2 * sum(map(weights.get, p.features, itertools.repeat(0.0))) / (total + p.weight) for p in phrasings),
             default=0.0,
         )
         best = (
