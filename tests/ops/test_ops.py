@@ -28,7 +28,7 @@ from bot.store import Store
 from jobs.backups import backup_due, nightly_backup
 from knowledge.entries import FaqEntry
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
