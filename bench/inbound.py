@@ -64,6 +64,16 @@ def sign(*parts: str) -> str:
 # -- the child: the bot ---------------------------------------------------------------------------------
 
 
+def _either(module: str, before: str, name: str):  # noqa: ANN202 - what the module holds
+    """`name` from `module`, or from where it was before issue 13's layout (a --previous checkout)."""
+    import importlib
+
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError:
+        return getattr(importlib.import_module(before), name)
+
+
 def serve(channel: str, folder: str, students: int, api_root: str) -> None:
     """Run the bot's `channel` with `students` registered; print "PORT n" (the stats server) when ready."""
     os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -123,7 +133,7 @@ def serve(channel: str, folder: str, students: int, api_root: str) -> None:
         print(f"PORT {runner.addresses[0][1]}", flush=True)
 
     async def wechat() -> None:
-        from bot.channels.wechat.inbound import build_wechat_app
+        build_wechat_app = _either("bot.channels.wechat.inbound", "bot.wechat.inbound", "build_wechat_app")
 
         async def pushed(channel: str, external_id: str, message: object) -> None:
             matching["pushed"] = matching.get("pushed", 0) + 1
@@ -133,7 +143,7 @@ def serve(channel: str, folder: str, students: int, api_root: str) -> None:
         await asyncio.Event().wait()
 
     async def telegram() -> None:
-        from bot.channels.telegram.adapter import build_application
+        build_application = _either("bot.channels.telegram.adapter", "bot.telegram_adapter", "build_application")
 
         application = build_application(settings, conversation)
         conversation.on_question = counted(conversation.on_question)
