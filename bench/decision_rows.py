@@ -1,7 +1,10 @@
 """Dump the decision's rows for a labelled set as scored by the matcher of ANOTHER checkout (an older commit).
 
 Usage (from the old checkout's root, with this tree's knowledge/decision.py importable):
-    python /work/wt11c/bench/decision_rows.py NEW_TREE SET.jsonl NAME > rows.jsonl
+    python NEW_TREE/bench/decision_rows.py NEW_TREE SET.jsonl NAME-untouched > rows.jsonl
+
+tests/data/decision_untouched.jsonl holds blind3 at e1b4aab^ (before blind3 was read), blind4 at 2b5a9bf (before
+issue 11) and blind5 at c278250 (blind5 added unmeasured), in that order; rerun them after adding a feature.
 
 A set measured by the matcher as it was before anyone read the set is what an unseen set looks like
 (bench/fit_decision.py --untouched reads such rows): the sets in tests/data were all read afterwards to
@@ -70,6 +73,7 @@ def main() -> None:
                 exact_ = [s for s in scored if s.closeness >= 0.999 and s.fuzz >= 0.999]
                 exact = len(exact_) == 1 and exact_[0] is scored[0]
                 values = decision.features(index, analysis, scored, exact, is_english(text))
+                values = {k: round(v, 6) for k, v in values.items()}
                 row.update(top=scored[0].entry_id, values=values, score=scored[0].score, exact=exact)
         print(json.dumps(row, ensure_ascii=False))
 

@@ -1,6 +1,6 @@
 """Fit the decision layer (knowledge/decision.yaml) and check it by leaving one labelled set out at a time.
 
-Usage: python bench/fit_decision.py [--write] [--check] [--cost 4]
+Usage: python bench/fit_decision.py [--write] [--check] [--cost 6]
 
 Every question of the labelled sets seen so far (dev, holdout, blind..blind5) is scored by the matcher;
 its features (knowledge/decision.py) and whether the best entry is an expected one (out of scope: never)
@@ -61,13 +61,13 @@ L2 = 1.0
 #: What answering with a wrong entry costs, in answers withheld from questions the best entry was right for: the
 #: answer threshold maximises right answers - COST x wrong answers over probabilities the training questions
 #: get from models that did not see their own set (so the threshold is not chosen on over-confident values).
-COST = 4.0
+COST = 6.0
 #: The direction each feature can only push in (+1: towards answering, -1: away): what is known of them
 #: beforehand. In the seen sets several move together (coverage and unexplained), and a weight that came out
 #: against its meaning would only fit those sets' accidents: such a feature is left out of the fit.
 SIGNS = {
     "score": 1, "margin": 1, "coverage": 1, "evidence": 1, "closeness": 1, "fuzz": 1, "second": -1, "ratio": -1,
-    "unexplained": -1, "top_gap": -1, "unknown": -1, "place_out": -1,
+    "unexplained": -1, "top_gap": -1, "unknown": -1, "unknown_short": -1, "place_out": -1,
 }  # fmt: skip
 #: Only questions whose best score reaches this are decided by the model (below, nothing is answered anyway).
 TRAIN_FLOOR = 0.30
@@ -271,7 +271,9 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help=f"store the final model in {DECISION_PATH.name}")
     parser.add_argument("--check", action="store_true", help="fail if the stored model differs from the fitted one")
     parser.add_argument("--cost", type=float, default=COST, help="a wrong answer costs this many right ones")
-    parser.add_argument("--floor", type=float, default=OLD_SUGGEST, help="never answer below this raw score")
+    parser.add_argument(
+        "--floor", type=float, default=Settings().answer_threshold, help="never answer below this raw score"
+    )
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
     args = parser.parse_args()
 

@@ -25,6 +25,8 @@ from knowledge.analyzer import Analysis
 from knowledge.matcher import MatchIndex, Scored
 
 DECISION_PATH = Path(__file__).with_name("decision.yaml")
+#: A question of about this many words is short: its unknown words are what it asks about.
+SHORT_WORDS = 4.0
 #: The topic explains a word when it explains at least this share of it.
 EXPLAINED = 0.6
 
@@ -41,6 +43,7 @@ FEATURES = (
     "unexplained",  # share of the question's information the best entry does not explain
     "top_gap",  # the largest unexplained word, in words of the highest IDF
     "unknown",  # share of the question's information in words (2+ syllables, or English) no entry knows
+    "unknown_short",  # unknown, in a short question (a long one tells a story; a short one asks about that word)
     "place_out",  # places the best entry does not explain
     "distinct",  # share of the explained information carried by words only few entries use
     "exact",  # the question says one phrasing of the best entry word for word (and no other's)
@@ -117,6 +120,7 @@ def features(index: MatchIndex, analysis: Analysis, scored: Sequence[Scored], ex
         "unexplained": 1.0 - covered / total,
         "top_gap": max(gaps, default=0.0) / unit_idf,
         "unknown": unknown / total,
+        "unknown_short": unknown / total * math.exp(-len(analysis.units) / SHORT_WORDS),
         "place_out": float(sum(1 for u, _, x in explanation if u.role == "place" and x < EXPLAINED)),
         "distinct": distinct / covered if covered else 0.0,
         "exact": float(exact),
