@@ -29,6 +29,7 @@ def _compat(index: MatchIndex) -> None:
     """Older matchers lack the helpers the features use; they have their parts."""
     cls = type(index)
     if not hasattr(cls, "explanation"):
+
         def explanation(self, question, entry_id):
             pos = {e.id: i for i, e in enumerate(self.entries)}[entry_id]
             v = self._vocabularies[pos]

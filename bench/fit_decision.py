@@ -226,7 +226,8 @@ def measure(rows_: list[Row], answered: list[bool]) -> dict[str, float]:
 
 def before(rows_: list[Row]) -> list[bool]:
     return [
-        r.top is not None and (r.score >= OLD_ANSWER or (r.exact and r.score >= OLD_ANSWER - EXACT_MARGIN)) for r in rows_
+        r.top is not None and (r.score >= OLD_ANSWER or (r.exact and r.score >= OLD_ANSWER - EXACT_MARGIN))
+        for r in rows_
     ]
 
 

@@ -88,12 +88,15 @@ class Decision:
     def probability(self, values: dict[str, float]) -> float:
         """P(the best entry is right) for a question's feature values."""
         z = self.bias + sum(
-            w * (values[f] - m) / s for f, m, s, w in zip(self.features, self.mean, self.scale, self.weights, strict=True)
+            w * (values[f] - m) / s
+            for f, m, s, w in zip(self.features, self.mean, self.scale, self.weights, strict=True)
         )
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
-def features(index: MatchIndex, analysis: Analysis, scored: Sequence[Scored], exact: bool, english: bool) -> dict[str, float]:
+def features(
+    index: MatchIndex, analysis: Analysis, scored: Sequence[Scored], exact: bool, english: bool
+) -> dict[str, float]:
     """The decision's feature values for a question and its candidates (best first)."""
     best = scored[0]
     second = scored[1].score if len(scored) > 1 else 0.0
