@@ -20,6 +20,9 @@ $(STAMP): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet -e ".[test]"
+	# jieba's and pypinyin's dictionaries split into buckets once per machine (knowledge/dictionaries.py),
+	# so even the first start after installing answers quickly.
+	$(VENV)/bin/python -c "from knowledge.dictionaries import open_dictionaries; open_dictionaries()"
 	touch $(STAMP)
 
 clean:

@@ -1,9 +1,10 @@
 """Start-up footprint: import time, time to the first answer and peak memory, this tree against the last release.
 
-Usage: python bench/footprint.py [--release 2b5a9bf] [--runs 3] [--entries 10000]
+Usage: python bench/footprint.py [--release ba11b23] [--runs 3] [--entries 10000]
 
 Every figure comes from a fresh subprocess (same interpreter and venv), with an empty data
-folder for a first start and the same folder again for a restart:
+folder and an empty temporary folder (TMPDIR: jieba's cache and the shared dictionary file live
+there) for a first start, and the same folders again for a restart:
 
 - import: what `python -m bot ask` imports before it builds anything (bot.cli, bot.app, bot.store);
 - `python -m bot ask "实习补贴"` end to end, first start and restart (peak RSS of that child,
@@ -73,7 +74,13 @@ print(json.dumps({"time": elapsed, "rss": resource.getrusage(resource.RUSAGE_CHI
 
 def _run(args: list[str], code_root: Path, cwd: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WECHAT_", "WEB_"))}
-    env.update(PYTHONPATH=str(code_root), DATABASE_PATH=str(cwd / "data" / "bot.db"), OMP_NUM_THREADS="1")
+    (cwd / "tmp").mkdir(exist_ok=True)  # a first start on a fresh machine: nothing cached in /tmp either
+    env.update(
+        PYTHONPATH=str(code_root),
+        DATABASE_PATH=str(cwd / "data" / "bot.db"),
+        OMP_NUM_THREADS="1",
+        TMPDIR=str(cwd / "tmp"),
+    )
     out = subprocess.run(args, capture_output=True, text=True, cwd=cwd, env=env)
     if out.returncode != 0:
         raise SystemExit(f"{args[:3]} in {code_root} failed:\n{out.stderr[-3000:]}")
@@ -98,9 +105,10 @@ def measure(code_root: Path, runs: int, floor: bool = False) -> dict[str, tuple[
                 add(f"build + first ask ({start})", r["build"] + r["ask"], r["rss"])
                 add(f"total in-process ({start})", r["import"] + r["build"] + r["ask"], r["rss"])
             if not floor:
-                for p in (cwd / "data").iterdir():
-                    if p.is_file():
-                        p.unlink()
+                for folder in ("data", "tmp"):
+                    for p in (cwd / folder).iterdir():
+                        if p.is_file():
+                            p.unlink()
                 for start in ("first start", "restart"):
                     r = _run(
                         [sys.executable, "-c", _WRAP, sys.executable, "-m", "bot", "ask", QUESTION], code_root, cwd
@@ -158,7 +166,7 @@ def release_tree(commit: str, into: Path) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--release", default="2b5a9bf", help="the previous release's commit")
+    parser.add_argument("--release", default="ba11b23", help="the previous release's commit")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--entries", type=int, default=0, help="also a synthetic base of this many entries")
     args = parser.parse_args()

@@ -21,10 +21,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-import jieba
 import snowballstemmer
-from pypinyin import Style, lazy_pinyin
 
+from knowledge import dictionaries
 from knowledge.cantonese import Cantonese
 from knowledge.entries import Lexicon
 from knowledge.text import is_cjk, normalize
@@ -151,26 +150,7 @@ class _Builder:
 @functools.lru_cache(maxsize=65536)
 def _syllables(word: str) -> tuple[str, ...]:
     """Toneless pinyin syllables of a Chinese word (cached: words repeat a lot)."""
-    return tuple(s for s in lazy_pinyin(word, style=Style.NORMAL, errors="ignore") if s.isalpha())
-
-
-@functools.cache
-def _place_words(dictionary: str | None) -> frozenset[str]:
-    """Words jieba's dictionary tags as place names ('ns').
-
-    What jieba.posseg's word_tag_tab says is 'ns' (tests/test_analyzer.py checks the bundled
-    dictionary), without importing posseg's HMM tables or holding 349,000 tags: 0.6 s and
-    ~100 MB less at start. One regular expression over the file: 0.05 s.
-    """
-    source = (
-        jieba.get_module_res(jieba.DEFAULT_DICT_NAME) if dictionary == jieba.DEFAULT_DICT else open(dictionary, "rb")
-    )  # noqa: SIM115
-    with source as f:
-        text = f.read().decode("utf-8")
-    return frozenset(_PLACE_LINE.findall(text))
-
-
-_PLACE_LINE = re.compile(r"^(\S+) \S+ ns\r?$", re.MULTILINE)
+    return tuple(s for s in dictionaries.lazy_pinyin(word) if s.isalpha())
 
 
 @functools.lru_cache(maxsize=4096)
@@ -196,14 +176,19 @@ def _compact(words: Iterable[str]) -> set[str]:
 class Analyzer:
     """Segmentation, synonym folding and pinyin keys, built once from a Lexicon."""
 
-    def __init__(self, lexicon: Lexicon, extra_words: Iterable[str] = ()) -> None:
+    def __init__(
+        self, lexicon: Lexicon, extra_words: Iterable[str] = (), words: dictionaries.Dictionaries | None = None
+    ) -> None:
+        """`words`: jieba's and pypinyin's dictionaries (knowledge/dictionaries.py), by default in the temp folder."""
         self.lexicon = lexicon
-        # A private tokenizer: adding our words must not change jieba's global one.
-        self._jieba = jieba.Tokenizer()
-        self._jieba.initialize()
+        # A private tokenizer: adding our words must not change jieba's global one. It reads the
+        # dictionary one leading character at a time; Cantonese words and synonyms are read up
+        # front because those two look at FREQ before cutting.
+        self._jieba = (words or dictionaries.open_dictionaries()).tokenizer()
+        self._jieba.load(_compact((*lexicon.cantonese, *(v for group in lexicon.synonyms.values() for v in group))))
         for word in _NOT_WORDS:
             self._jieba.del_word(word)
-        self._places = _place_words(self._jieba.dictionary)
+        self._places = self._jieba.places
         self._domain_words = _compact((*lexicon.domain_words, *extra_words))
         for word in sorted(w for w in self._domain_words if is_cjk(w)):
             self._jieba.add_word(word, freq=max(self._jieba.suggest_freq(word), 50000))

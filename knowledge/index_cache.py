@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 FORMAT = 1
 FILE_NAME = "index-cache.bin"
-_SOURCES = ("analyzer.py", "cantonese.py", "text.py", "matcher.py", "index_cache.py")
+_SOURCES = ("analyzer.py", "cantonese.py", "dictionaries.py", "text.py", "matcher.py", "index_cache.py")
 _PACKAGES = ("jieba", "pypinyin", "OpenCC", "snowballstemmer")
 
 
@@ -72,7 +72,7 @@ def load(path: Path, lexicon: Lexicon) -> dict[EntryText, _Analysed]:
         return {
             (q, tuple(alts), a): _Analysed(
                 tuple((tuple(map(sys.intern, features)), pinyin) for features, pinyin in phrasings),
-                _Vocabulary(*(frozenset(map(sys.intern, s)) for s in vocabulary)),
+                _Vocabulary(*(tuple(map(sys.intern, s)) for s in vocabulary)),
             )
             for (q, alts, a), phrasings, vocabulary in rows
         }
@@ -90,7 +90,7 @@ def save(path: Path, lexicon: Lexicon, analysed: Mapping[EntryText, _Analysed]) 
             text,
             tuple(a.phrasings),
             tuple(
-                tuple(s)
+                tuple(sorted(s))
                 for s in (
                     a.vocabulary.phrasings,
                     a.vocabulary.answer_only,

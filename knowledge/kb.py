@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from knowledge import index_cache
+from knowledge import dictionaries, index_cache
 from knowledge.analyzer import Analyzer
 from knowledge.decision import Decision, features
 from knowledge.entries import Category, FaqEntry, Lexicon
@@ -100,7 +100,8 @@ class KnowledgeBase:
         cache_path: Path | None = None,
         decision: Decision | None = None,
     ) -> None:
-        """`cache_path`: where the analysed phrasings are kept between starts (knowledge/index_cache.py).
+        """`cache_path`: where the analysed phrasings are kept between starts (knowledge/index_cache.py);
+        jieba's and pypinyin's dictionaries, by leading characters, go beside it (knowledge/dictionaries.py).
 
         `answer_threshold` is a floor on the raw score (never answer below it) and `suggest_threshold` the raw
         score that earns a "did you mean"; above the floor, `decision` (knowledge/decision.yaml by default)
@@ -109,7 +110,8 @@ class KnowledgeBase:
         self.answer_threshold = answer_threshold
         self.suggest_threshold = suggest_threshold
         self.cache_path = cache_path
-        analyzer = Analyzer(lexicon)
+        self._words = dictionaries.open_dictionaries(cache_path.parent / dictionaries.FILE_NAME if cache_path else None)
+        analyzer = Analyzer(lexicon, words=self._words)
         cached = index_cache.load(cache_path, lexicon) if cache_path else None
         index = MatchIndex(entries, analyzer, cached=cached)
         self._snapshot = _Snapshot(index, {e.id: e for e in entries}, list(categories))
@@ -136,7 +138,7 @@ class KnowledgeBase:
     def replace_lexicon(self, lexicon: Lexicon) -> None:
         """New vocabulary (an admin edited the synonyms): a new analyzer and a full re-index (a second or two)."""
         previous = self._snapshot
-        index = MatchIndex(previous.index.entries, Analyzer(lexicon))
+        index = MatchIndex(previous.index.entries, Analyzer(lexicon, words=self._words))
         self._snapshot = _Snapshot(index, previous.by_id, previous.categories)
         self._save_cache()
 

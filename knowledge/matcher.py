@@ -31,9 +31,10 @@ Two stages, so that the cost stays flat as the knowledge base grows:
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import bm25s
@@ -90,7 +91,7 @@ class Scored:
 @dataclass(frozen=True)
 class _Phrasing:
     entry: int
-    features: frozenset[str]
+    features: tuple[str, ...]  # the analysis's own tuple, shared: a frozenset per phrasing was 100 MB at 10,000 entries
     weight: float
     pinyin: str
 
@@ -121,12 +122,16 @@ def _analyse(entry: FaqEntry, analyzer: Analyzer) -> _Analysed:
 
 @dataclass(frozen=True)
 class _Vocabulary:
-    """What one entry says: features of its phrasings and of its answer, and how it writes them."""
+    """What one entry says: features of its phrasings and of its answer, and how it writes them.
 
-    phrasings: frozenset[str]
-    answer_only: frozenset[str]
-    one_alternate: frozenset[str]  # used by a single alternate, not by the question or answer
-    surfaces: frozenset[str]
+    Only tested for membership: frozensets when analysed, sorted tuples when read from the
+    on-disk cache (a fifth of the memory: 70 → 14 MB at 10,000 entries).
+    """
+
+    phrasings: Collection[str]
+    answer_only: Collection[str]
+    one_alternate: Collection[str]  # used by a single alternate, not by the question or answer
+    surfaces: Collection[str]
 
 
 class MatchIndex:
@@ -171,8 +176,7 @@ class MatchIndex:
         self._idf = {f: _idf(n, d) for f, d in df.items()}
         self._unknown_idf = _idf(n, 0)
         self._phrasings = [
-            _Phrasing(i, frozenset(features), sum(self._idf[f] for f in features), pinyin)
-            for i, features, pinyin in raw
+            _Phrasing(i, features, sum(self._idf[f] for f in features), pinyin) for i, features, pinyin in raw
         ]
         del raw
         self._by_entry: dict[int, list[_Phrasing]] = {}
@@ -278,7 +282,8 @@ class MatchIndex:
         total = sum(weights.values())
         phrasings = self._by_entry.get(e, [])
         closeness = max(
-            (2 * sum(weights[f] for f in p.features.intersection(weights)) / (total + p.weight) for p in phrasings),
+            # Absent features add 0.0; map(get) over the phrasing's tuple is faster than a set intersection.
+            (2 * sum(map(weights.get, p.features, itertools.repeat(0.0))) / (total + p.weight) for p in phrasings),
             default=0.0,
         )
         best = (

@@ -80,18 +80,3 @@ def test_words_keep_how_they_are_written_so_homophones_are_told_apart(analyzer):
     [holiday] = analyzer.analyze("放假").units
     assert house_price.key == holiday.key  # same sound: a typo can still match
     assert house_price.surface != holiday.surface  # but not as if it were the same word
-
-
-def test_place_words_are_what_jieba_posseg_tags_ns():
-    """The analyzer reads the 'ns' words itself rather than loading jieba.posseg (0.6 s, 100 MB)."""
-    import jieba
-    import jieba.posseg
-
-    from knowledge.analyzer import _place_words
-
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    tags = jieba.posseg.POSTokenizer(tokenizer).word_tag_tab
-    places = _place_words(tokenizer.dictionary)
-    assert places == {w for w, tag in tags.items() if tag == "ns"}
-    assert {"深圳", "成都", "虎门"} <= places

