@@ -67,7 +67,7 @@ COST = 6.0
 #: against its meaning would only fit those sets' accidents: such a feature is left out of the fit.
 SIGNS = {
     "score": 1, "margin": 1, "coverage": 1, "evidence": 1, "closeness": 1, "fuzz": 1, "second": -1, "ratio": -1,
-    "unexplained": -1, "top_gap": -1, "unknown": -1, "unknown_short": -1, "place_out": -1,
+    "unexplained": -1, "top_gap": -1, "unknown": -1, "unknown_top": -1, "unknown_short": -1, "place_out": -1,
 }  # fmt: skip
 #: Only questions whose best score reaches this are decided by the model (below, nothing is answered anyway).
 TRAIN_FLOOR = 0.30

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from knowledge.analyzer import Analysis
+from knowledge.analyzer import Analysis, Unit
 from knowledge.matcher import MatchIndex, Scored
 
 DECISION_PATH = Path(__file__).with_name("decision.yaml")
@@ -43,6 +43,7 @@ FEATURES = (
     "unexplained",  # share of the question's information the best entry does not explain
     "top_gap",  # the largest unexplained word, in words of the highest IDF
     "unknown",  # share of the question's information in words (2+ syllables, or English) no entry knows
+    "unknown_top",  # share of the question's information in its largest word no entry knows (住房 in 回莞住房补贴)
     "unknown_short",  # unknown, in a short question (a long one tells a story; a short one asks about that word)
     "place_out",  # places the best entry does not explain
     "distinct",  # share of the explained information carried by words only few entries use
@@ -94,6 +95,17 @@ class Decision:
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
+def unknown_word(index: MatchIndex, unit: Unit, explained: float) -> bool:
+    """A word (2+ syllables, or English) that no entry knows, not explained by known parts (报名条件 is) and not
+    scene-setting: 恐龙, 护照, 股票."""
+    return (
+        unit.role != "context"
+        and (unit.syllables > 1 or unit.surface.isascii())
+        and not index.is_known(unit.key)
+        and explained < EXPLAINED
+    )
+
+
 def features(
     index: MatchIndex, analysis: Analysis, scored: Sequence[Scored], exact: bool, english: bool
 ) -> dict[str, float]:
@@ -106,11 +118,8 @@ def features(
     covered = sum(i * x for _, i, x in explanation)
     gaps = [i * (1 - x) for _, i, x in explanation]
     distinct = sum(i * x for u, i, x in explanation if index.idf(u.key) >= 0.5 * unit_idf)
-    unknown = sum(
-        i
-        for u, i, _ in explanation
-        if u.role != "context" and (u.syllables > 1 or u.surface.isascii()) and not index.is_known(u.key)
-    )
+    unknowns = [i for u, i, x in explanation if unknown_word(index, u, x)]
+    unknown = sum(unknowns)
     return {
         "score": best.score,
         "second": second,
@@ -123,6 +132,7 @@ def features(
         "unexplained": 1.0 - covered / total,
         "top_gap": max(gaps, default=0.0) / unit_idf,
         "unknown": unknown / total,
+        "unknown_top": max(unknowns, default=0.0) / total,
         "unknown_short": unknown / total * math.exp(-len(analysis.units) / SHORT_WORDS),
         "place_out": float(sum(1 for u, _, x in explanation if u.role == "place" and x < EXPLAINED)),
         "distinct": distinct / covered if covered else 0.0,
