@@ -89,7 +89,8 @@ def main() -> None:
 
     print(f"FAQ accuracy: {len(cases)} questions from {', '.join(p.name for p in args.sets)}; {len(entries)} entries")
     print(
-        f"ours: answer >= {kb.answer_threshold}, suggest >= {kb.suggest_threshold} (index built in {build_seconds:.2f} s)"
+        f"ours: answer when P(right) >= {kb.decision.answer_p:.3f} (knowledge/decision.yaml) and score >= "
+        f"{kb.answer_threshold}, suggest >= {kb.suggest_threshold} (index built in {build_seconds:.2f} s)"
     )
     print(f"baseline: rapidfuzz extractOne WRatio, cutoff {args.cutoff:g}\n")
     print(f"{'kind':<28}{'n':>5}{'ours':>9}{'top-1':>9}{'baseline':>10}")

@@ -156,7 +156,7 @@ class Settings:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
     bot_name: str = "莞才助手"
     contact_phone: str = "0769-22423955"
-    answer_threshold: float = 0.55
+    answer_threshold: float = 0.50  # a floor on the raw score; knowledge/decision.yaml decides above it
     suggest_threshold: float = 0.40
     flood_limit_per_minute: int = 20
     log_level: str = "INFO"

@@ -6,6 +6,7 @@ the CLI share. It knows nothing of chats: text in, an `Outcome` out.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any, Literal
 
 from knowledge import dictionaries, index_cache
 from knowledge.analyzer import Analyzer
+from knowledge.decision import Decision, features
 from knowledge.entries import Category, FaqEntry, Lexicon
 from knowledge.matcher import MatchIndex, Scored
 from knowledge.text import is_english
@@ -45,6 +47,7 @@ class Outcome:
     intent: str | None = None  # small-talk intent, e.g. 'greeting'
     empty: bool = False  # nothing matchable at all (emoji, junk, blank)
     english: bool = False  # asked in English: answer in English where the entry has it
+    confidence: float = 0.0  # the decision layer's probability that the best entry is right (knowledge/decision.py)
     scored: tuple[Scored, ...] = field(default=(), repr=False)
 
     @property
@@ -67,7 +70,7 @@ class Outcome:
         }
 
 
-def _says_a_phrasing(scored: Sequence[Scored]) -> bool:
+def says_a_phrasing(scored: Sequence[Scored]) -> bool:
     """The question says what one phrasing of the best entry says, word for word and sound for sound (你是谁), and
     no other entry has such a phrasing: a short question of a few common words scores a little low, yet it is
     that entry."""
@@ -95,9 +98,15 @@ class KnowledgeBase:
         answer_threshold: float,
         suggest_threshold: float,
         cache_path: Path | None = None,
+        decision: Decision | None = None,
     ) -> None:
         """`cache_path`: where the analysed phrasings are kept between starts (knowledge/index_cache.py);
-        jieba's and pypinyin's dictionaries, by leading characters, go beside it (knowledge/dictionaries.py)."""
+        jieba's and pypinyin's dictionaries, by leading characters, go beside it (knowledge/dictionaries.py).
+
+        `answer_threshold` is a floor on the raw score (never answer below it) and `suggest_threshold` the raw
+        score that earns a "did you mean"; above the floor, `decision` (knowledge/decision.yaml by default)
+        answers when it is confident enough that the best entry is right."""
+        self.decision = decision or default_decision()
         self.answer_threshold = answer_threshold
         self.suggest_threshold = suggest_threshold
         self.cache_path = cache_path
@@ -171,20 +180,37 @@ class KnowledgeBase:
             return Outcome("none", empty=True)
         by_id = snapshot.by_id
         scored = snapshot.index.score(analysis)
-        if not scored or scored[0].score < self.suggest_threshold:
-            return Outcome("none", score=scored[0].score if scored else 0.0, scored=tuple(scored))
+        if not scored:
+            return Outcome("none")
         best = scored[0]
-        if best.score >= self.answer_threshold or (
-            best.score >= self.answer_threshold - EXACT_MARGIN and _says_a_phrasing(scored)
-        ):
+        english = is_english(text)
+        exact = says_a_phrasing(scored)
+        confidence = self.decision.probability(features(snapshot.index, analysis, scored, exact, english))
+        floor = self.answer_threshold - (EXACT_MARGIN if exact else 0.0)
+        if best.score >= floor and confidence >= self.decision.answer_p:
             entry = by_id[best.entry_id]
-            return Outcome("answer", entry=entry, score=best.score, scored=tuple(scored), english=is_english(text))
-        floor = max(self.suggest_threshold, best.score * SUGGESTION_RELATIVE_FLOOR)
+            return Outcome(
+                "answer", entry=entry, score=best.score, scored=tuple(scored), english=english, confidence=confidence
+            )
+        if best.score < self.suggest_threshold and confidence < self.decision.suggest_p:
+            return Outcome("none", score=best.score, scored=tuple(scored), confidence=confidence)
+        floor = max(min(self.suggest_threshold, best.score), best.score * SUGGESTION_RELATIVE_FLOOR)
         suggestions = tuple(
             Suggestion(s.entry_id, by_id[s.entry_id].question, s.score)
             for s in scored[:MAX_SUGGESTIONS]
             if s.score >= floor
         )
         return Outcome(
-            "suggest", score=best.score, suggestions=suggestions, scored=tuple(scored), english=is_english(text)
+            "suggest",
+            score=best.score,
+            suggestions=suggestions,
+            scored=tuple(scored),
+            english=english,
+            confidence=confidence,
         )
+
+
+@functools.cache
+def default_decision() -> Decision:
+    """The bundled decision (knowledge/decision.yaml), read once."""
+    return Decision.load()

@@ -221,6 +221,11 @@ class MatchIndex:
             (u, self._information(u), self._explained(u, vocabulary) if vocabulary else 0.0) for u in question.units
         ]
 
+    @property
+    def unknown_idf(self) -> float:
+        """The weight of a word no entry uses: the most any word weighs."""
+        return self._unknown_idf
+
     def is_known(self, feature: str) -> bool:
         """Whether any entry uses `feature` (天气 and 护照 are not known)."""
         return feature in self._idf

@@ -206,7 +206,8 @@ async def try_question(request: web.Request) -> web.Response:
                 matches.append((entry, scored))
     reply = console.conversation.answer(outcome.entry) if outcome and outcome.entry else None
     return render(request, "try.html", question=question, outcome=outcome, matches=matches, reply=reply,
-                  answer_threshold=kb.answer_threshold, suggest_threshold=kb.suggest_threshold)  # fmt: skip
+                  answer_threshold=kb.answer_threshold, suggest_threshold=kb.suggest_threshold,
+                  answer_p=kb.decision.answer_p)  # fmt: skip
 
 
 def add_routes(router: web.UrlDispatcher) -> None:

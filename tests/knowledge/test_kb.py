@@ -40,8 +40,10 @@ def test_json_has_the_documented_schema_and_fills_placeholders(kb: KnowledgeBase
     }
 
 
-def test_a_question_saying_exactly_what_a_phrasing_says_is_answered_though_it_scores_low(kb: KnowledgeBase):
+def test_a_question_saying_exactly_what_a_phrasing_says_offers_that_entry_first(kb: KnowledgeBase):
     outcome = kb.ask("你是谁？")  # bot-help's phrasing 你是谁: one common word, a low score
-    assert outcome.score < kb.answer_threshold
-    assert outcome.kind == "answer" and outcome.faq_id == "bot-help"
+    # It used to be answered by a special rule; the decision layer (knowledge/decision.py) learned from the
+    # labelled sets that an exact short phrasing is no surer than its other features say (你是谁 is also asked
+    # out of scope), so it is offered first.
+    assert outcome.faq_id == "bot-help" and outcome.kind in ("answer", "suggest")
     assert kb.ask("你是谁派来的").kind != "answer"  # more than the phrasing says: scored as usual
