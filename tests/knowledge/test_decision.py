@@ -13,7 +13,7 @@ from knowledge.decision import DECISION_PATH, FEATURES, Decision, features
 from knowledge.kb import KnowledgeBase, says_a_phrasing
 from knowledge.text import is_english
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def values_of(kb: KnowledgeBase, text: str) -> dict[str, float]:
