@@ -65,13 +65,13 @@ def sign(*parts: str) -> str:
 
 
 def _either(module: str, before: str, name: str):  # noqa: ANN202 - what the module holds
-    """`name` from `module`, or from where it was before issue 13's layout (a --previous checkout)."""
+    """`name` from `module`, or from where it was before issue 13's layout (a --previous checkout).
+
+    Chosen by the checkout's own files: an editable install elsewhere could still find the new path."""
     import importlib
 
-    try:
-        return getattr(importlib.import_module(module), name)
-    except ModuleNotFoundError:
-        return getattr(importlib.import_module(before), name)
+    new_layout = (ROOT / "bot" / "channels").is_dir()
+    return getattr(importlib.import_module(module if new_layout else before), name)
 
 
 def serve(channel: str, folder: str, students: int, api_root: str) -> None:
