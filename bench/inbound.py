@@ -14,7 +14,7 @@ seeded with the FAQ and the students registered in one bulk insert, as if they h
   fake Bot API server of tests/ running in this process; a question counts as answered when the bot's
   first sendMessage to that student's chat succeeded.
 Open loop: question i is posted at i / rate whatever happened to the earlier ones, each from a student
-not used before in the run (distinct students), `--seconds` per rate. Latency is from the scheduled
+not used before in the run (distinct students: the registered ones, then ones the bot has never seen), `--seconds` per rate. Latency is from the scheduled
 post to the answer. A rate passes when p95 ≤ 1 s and nothing is lost. The child reports its CPU time
 per question and the part spent in matching (the matcher's own CPU time): the rest is the channel, the store
 and the bookkeeping, which is what must not grow with the students.
@@ -288,10 +288,13 @@ async def drive(channel: str, port: int, args, students: int, api) -> dict:
 
         load = WeChatLoad(session, port) if channel == "wechat" else TelegramLoad(api)
 
-        def take(n: int) -> list[str]:  # students not used yet in this run
+        def take(n: int) -> list[str]:  # students not used yet in this run: the registered ones, then newcomers
             nonlocal used
             used += n
-            return [ids[k % len(ids)] for k in range(used - n, used)]
+            return [ids[k] if k < len(ids) else fresh(k) for k in range(used - n, used)]
+
+        def fresh(k: int) -> str:  # a student the bot has not seen (registered ones are numbered below `students`)
+            return f"oBench-{k:06d}" if channel == "wechat" else str(FIRST_TELEGRAM_ID + k)
 
         await load.step(10, 1, take(10), texts)  # warm-up
         if rates:
