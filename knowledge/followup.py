@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from knowledge.analyzer import Analysis
+from knowledge.decision import unknown_word
 from knowledge.matcher import MatchIndex
 
 #: What a follow-up asks about, by the words that ask it (Simplified, Cantonese, English).
@@ -45,6 +46,9 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "other": ("其他", "其它", "别的", "还有", "另外", "仲有", "other", "else"),
     "yesno": ("还能", "能不能", "不能", "可不可以", "有没有", "没有", "有冇", "会不会", "是不是", "算不算"),
     "who": ("谁", "哪些人", "哪些企业", "边个", "who"),
+    # how the thing itself is doing (人才集团建好了没, 现在运作了没): a question about the topic's state
+    "status": ("进展", "进度", "运作", "运营", "建好", "建成", "落地", "好了没", "了没", "开始了", "还在", "结束了",
+               "取消", "停办", "progress", "status"),
 }  # fmt: skip
 #: Questions that ask for a detail the letter usually does not give (narrower than the cues above, so
 #: that 参加见习有补贴吗 is not taken for a question about how to sign up).
@@ -100,6 +104,7 @@ class Reading:
     aspects: frozenset[str] = frozenset()
     names_programme: bool = False  # it names a domain word (就业见习), even one the topic mentions
     shares_word: bool = False  # a telling word (2+ syllables) as the topic writes it (人才集团); not 房价 for 放假
+    unknown: bool = False  # a word no entry knows that the topic does not explain (恐龙, 交税): no follow-up of it
 
     @property
     def asks_aspect(self) -> bool:
@@ -155,7 +160,8 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
         u.syllables > 1 and u.role == "topic" and i >= VAGUE_INFORMATION and x >= 1.0 and not _is_cue(u.surface)
         for u, i, x in explanation
     )
-    own = Reading("own", aspects, names_programme, shares_word)
+    unknown = any(unknown_word(index, u, x) and not _is_cue(u.surface) for u, _, x in explanation)
+    own = Reading("own", aspects, names_programme, shares_word, unknown)
     if len(question.normalized.replace(" ", "")) > MAX_FOLLOWUP_CHARS:
         return own
     evidence = 0.0
@@ -178,13 +184,13 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
         elif information >= VAGUE_INFORMATION or not index.is_known(unit.key):
             return own
     if elsewhere:  # the topic in a place it does not cover (上海的呢), whatever else was said
-        return Reading("elsewhere", aspects, names_programme, shares_word)
+        return Reading("elsewhere", aspects, names_programme, shares_word, unknown)
     # A cue is evidence; "is there / can I" (有没有, 还能) only about something the topic explains (not 是不是真的).
     if _asks_aspect(aspects) or ("yesno" in aspects and evidence):
         evidence += CUE_EVIDENCE
     if singles > evidence or evidence < MIN_EVIDENCE:
-        return Reading("own", aspects, names_programme, shares_word)
-    return Reading("followup", aspects, names_programme, shares_word)
+        return own
+    return Reading("followup", aspects, names_programme, shares_word, unknown)
 
 
 def missing_detail(normalized: str, answer: str) -> tuple[str, ...]:

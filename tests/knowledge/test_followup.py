@@ -21,6 +21,8 @@ def reading(kb, question: str, topic: str):
         ("一般哪个月开始", {"time"}),
         ("需要预约吗", {"procedure"}),
         ("what are the conditions", {"conditions"}),
+        ("那个人才集团建好了没", {"status"}),
+        ("现在运作了吗", {"status"}),
         ("三支一扶", set()),
     ],
 )
@@ -69,6 +71,12 @@ def test_a_place_is_a_follow_up_of_a_topic_that_names_it_or_is_about_where(kb):
 def test_a_follow_up_shares_a_word_with_its_topic_only_as_the_topic_writes_it(kb):
     assert reading(kb, "人才集团现在运作了没", "returnee-talent").shares_word
     assert not reading(kb, "东莞房价多少", "internship-subsidy").shares_word  # 房价 only sounds like 放假
+
+
+def test_a_word_no_entry_knows_that_the_topic_does_not_explain_is_noticed(kb):
+    assert reading(kb, "三支一扶恐龙", "sanzhi-yifu").unknown
+    assert not reading(kb, "人才集团现在运作了没", "returnee-talent").unknown  # 运作 asks how it is doing
+    assert not reading(kb, "那要满足啥条件", "sanzhi-yifu").unknown
 
 
 def test_a_long_message_is_never_a_follow_up(kb):
