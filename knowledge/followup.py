@@ -31,7 +31,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "conditions": ("条件", "要求", "资格", "门槛", "符合", "满足", "待遇", "福利", "能不能", "require", "eligib", "qualif",
                    "condition", "criteria"),
     "amount": ("多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
-               "数据", "人数", "规模", "how much", "how many", "amount", "people", "number"),
+               "数据", "人数", "规模", "几间", "几座", "几场", "几次", "几批", "几届", "how much", "how many", "amount", "people", "number"),
     "place": ("哪里", "哪儿", "哪些地方", "哪些城市", "在哪", "去哪", "边度", "地点", "地方", "城市", "where"),
     "procedure": ("报名", "报", "申请", "怎么报", "怎样报", "如何", "流程", "手续", "办理", "点样", "入口", "渠道", "加入",
                   "参加", "预约", "登记", "对接", "联系", "apply", "sign up", "register", "join", "how do", "how can",
@@ -39,9 +39,11 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "materials": ("材料", "资料", "证明", "证件", "提交", "交什么", "document", "paperwork"),
     "time": ("时间", "什么时候", "几时", "截止", "期限", "何时", "下一", "下次", "哪个月", "几月", "哪一天",
              "when", "deadline"),
-    "period": ("多久", "多长", "几年", "几个月", "今年", "去年", "前年", "明年", "之后", "以后", "哪年", "哪一年", "how long",
+    "period": ("多久", "几耐", "多长", "几年", "几个月", "今年", "去年", "前年", "明年", "之后", "以后", "哪年", "哪一年", "how long",
                "last"),
-    "what": ("干什么", "做什么", "干嘛", "干啥", "做啥", "做乜", "what do", "what does"),
+    "what": ("干什么", "做什么", "干嘛", "干啥", "做啥", "做乜", "内容", "讲什么", "讲了什么", "讲咩", "what do", "what does"),
+    # where the letter says it (依据哪个文件, 出处): a question about the topic's source
+    "source": ("依据", "根据", "出处", "来源", "哪个文件", "什么文件", "文件", "source", "based on"),
     "kinds": ("哪几", "哪些", "哪种", "几类", "几种", "which", "kinds"),
     "other": ("其他", "其它", "别的", "还有", "另外", "仲有", "other", "else"),
     "yesno": ("还能", "能不能", "不能", "可不可以", "有没有", "没有", "有冇", "会不会", "是不是", "算不算"),
@@ -82,7 +84,7 @@ MAX_FOLLOWUP_CHARS = 30
 #: Words that point back or only colour a sentence (Cantonese particles, English pronouns, as stems): a
 #: follow-up is made of them; they never name a topic.
 POINTERS = frozenset(
-    {*"冇㗎嘅咗仲系咩嚟咁啲喺乜噉嘛喇", "they", "them", "their", "actual", "realli", "just", "also", "exact"}
+    {*"冇㗎嘅咗仲系咩嚟咁啲喺乜噉嘛喇", "they", "them", "their", "one", "actual", "realli", "just", "also", "exact"}
 )
 #: A year, as a feature (n:2022) and in a text: a follow-up naming only a year asks about that year of the topic.
 _YEAR = re.compile(r"n:(19|20)\d\d")
@@ -91,7 +93,7 @@ _YEAR_IN_TEXT = re.compile(r"(?<![0-9])(19|20)[0-9]{2}(?![0-9])")
 #: follow-up on it (成都有没有), not the topic elsewhere.
 PLACES_OF_A_PLACE_TOPIC = 2
 #: A measure word after a cue (下一场, 多少次) keeps it a cue.
-_MEASURE = re.compile(r"[个家位名年月天次场份种件条所期届批类项]")
+_MEASURE = re.compile(r"[个家位名年月天次场份种件条所期届批类项间座]")
 _CUES = {cue for cues in ASPECT_CUES.values() for cue in cues}
 _ENGLISH_CUE_WORDS = {word for cue in _CUES if cue.isascii() for word in cue.split()}
 

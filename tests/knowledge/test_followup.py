@@ -23,6 +23,9 @@ def reading(kb, question: str, topic: str):
         ("what are the conditions", {"conditions"}),
         ("那个人才集团建好了没", {"status"}),
         ("现在运作了吗", {"status"}),
+        ("依据的是哪个文件", {"source"}),
+        ("会上讲了什么内容", {"what"}),
+        ("要做几耐", {"period"}),
         ("三支一扶", set()),
     ],
 )
@@ -44,6 +47,9 @@ def test_cue_words_say_what_a_follow_up_asks_about(question, aspects):
         ("具体怎么对接", "returnee-talent"),
         ("还有其他类似的吗", "campus-ambassador"),  # 类似 only sets the scene
         ("what are the conditions", "startup-support"),
+        ("依据的是哪个文件", "skill-leader"),  # a question about the topic's source
+        ("who can set one up?", "skill-master-studio"),  # "one" points back
+        ("how many schools came?", "school-enterprise-fair"),
     ],
 )
 def test_a_question_that_names_nothing_of_its_own_follows_up(kb, question, topic):
@@ -51,7 +57,7 @@ def test_a_question_that_names_nothing_of_its_own_follows_up(kb, question, topic
 
 
 @pytest.mark.parametrize(
-    "question", ["三支一扶是什么", "东莞明天天气怎么样", "护照怎么办", "你是男的女的", "房价多少", "好的", "是不是真的"]
+    "question", ["现在几点了", "三支一扶是什么", "东莞明天天气怎么样", "护照怎么办", "你是男的女的", "房价多少", "好的", "是不是真的"]
 )
 def test_another_topic_or_an_unknown_word_makes_it_a_question_of_its_own(kb, question):
     assert reading(kb, question, "internship-subsidy").kind == "own"
