@@ -232,6 +232,7 @@ class Analyzer:
         """
         self._synonym: dict[str, str] = {}
         self._as_written: dict[str, str] = {}
+        self._written_words: dict[str, str] = {}  # a Chinese variant of 2+ characters, as written -> its target
         self._canonical: dict[str, str] = {}  # folded key -> the canonical word as written
         self._english_phrases: dict[str, str] = {}
         for canonical, variants in lexicon.synonyms.items():
@@ -244,8 +245,10 @@ class Analyzer:
                     self._as_written[variant] = target
                     if not is_cjk(variant):
                         self._synonym.setdefault(self._key(variant), target)
-                else:
+                else:  # by sound (a typo still folds), and as written, which wins when two lists' words sound
+                    # alike (管住 among the lodging words, 关注 among the subscription words: both guanzhu)
                     self._synonym[self._key(variant)] = target
+                    self._written_words[variant] = target
 
     def _key(self, word: str) -> str:
         """Pinyin key of a Chinese word, stem of an English one, digits as they are."""
@@ -304,7 +307,7 @@ class Analyzer:
     def _chinese_unit(self, token: str, whereabouts: bool) -> tuple[Unit, list[tuple[str, int, int]], tuple[str, ...]]:
         """A Chinese word as a unit, its known sub-words as parts, and its syllables."""
         own = "".join(_syllables(token))
-        key = self._as_written.get(token, own) if len(token) == 1 else self._fold(own)
+        key = self._as_written.get(token, own) if len(token) == 1 else self._written_words.get(token) or self._fold(own)
         syllables = _syllables(token) if key == own else _syllables(self._canonical.get(key, token)) or (key,)
         unit = Unit(self._surface(token, key), "w:" + key, len(syllables), self._role(token, whereabouts))
         # A folded synonym's sub-words are not parts of its canonical word.

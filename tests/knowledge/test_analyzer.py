@@ -80,3 +80,10 @@ def test_words_keep_how_they_are_written_so_homophones_are_told_apart(analyzer):
     [holiday] = analyzer.analyze("放假").units
     assert house_price.key == holiday.key  # same sound: a typo can still match
     assert house_price.surface != holiday.surface  # but not as if it were the same word
+
+
+def test_a_synonym_as_written_beats_a_homophone_in_another_list(analyzer):
+    # 管住 (lodging words) and 关注 (subscription words) are both guanzhu: each folds onto its own list's word.
+    assert "w:shisu" in analyzer.analyze("实习管住不").features
+    assert "w:dingyue" in analyzer.analyze("怎么关注").features
+    assert "w:dingyue" not in analyzer.analyze("实习管住不").features
