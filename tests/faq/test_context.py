@@ -69,7 +69,11 @@ def test_an_unsure_match_whose_best_guess_is_the_topic_is_the_topic(conversation
 
 @pytest.mark.parametrize(
     ("first", "question"),
-    [("三支一扶是什么", "三支一扶恐龙"), ("直播招聘是什么", "直播带货要交税吗"), ("三支一扶是什么", "三支一扶股票涨了吗")],
+    [
+        ("三支一扶是什么", "三支一扶恐龙"),
+        ("直播招聘是什么", "直播带货要交税吗"),
+        ("三支一扶是什么", "三支一扶股票涨了吗"),
+    ],
 )
 def test_a_programme_named_beside_a_word_no_entry_knows_is_not_answered_from_the_topic(conversation, first, question):
     say(conversation, first)

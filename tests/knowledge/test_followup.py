@@ -57,7 +57,17 @@ def test_a_question_that_names_nothing_of_its_own_follows_up(kb, question, topic
 
 
 @pytest.mark.parametrize(
-    "question", ["现在几点了", "三支一扶是什么", "东莞明天天气怎么样", "护照怎么办", "你是男的女的", "房价多少", "好的", "是不是真的"]
+    "question",
+    [
+        "现在几点了",
+        "三支一扶是什么",
+        "东莞明天天气怎么样",
+        "护照怎么办",
+        "你是男的女的",
+        "房价多少",
+        "好的",
+        "是不是真的",
+    ],
 )
 def test_another_topic_or_an_unknown_word_makes_it_a_question_of_its_own(kb, question):
     assert reading(kb, question, "internship-subsidy").kind == "own"
