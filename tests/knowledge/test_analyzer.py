@@ -87,3 +87,8 @@ def test_a_synonym_as_written_beats_a_homophone_in_another_list(analyzer):
     assert "w:shisu" in analyzer.analyze("实习管住不").features
     assert "w:dingyue" in analyzer.analyze("怎么关注").features
     assert "w:dingyue" not in analyzer.analyze("实习管住不").features
+
+
+@pytest.mark.parametrize("frame", ["是啥玩意", "咋回事", "是怎么回事", "那场"])
+def test_words_that_only_frame_a_question_are_filler(analyzer, frame):
+    assert analyzer.analyze(f"人才工程{frame}").features == analyzer.analyze("人才工程").features
