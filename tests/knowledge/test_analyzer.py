@@ -89,6 +89,6 @@ def test_a_synonym_as_written_beats_a_homophone_in_another_list(analyzer):
     assert "w:dingyue" not in analyzer.analyze("实习管住不").features
 
 
-@pytest.mark.parametrize("frame", ["是啥玩意", "咋回事", "是怎么回事", "那场"])
+@pytest.mark.parametrize("frame", ["是啥玩意", "咋回事", "是怎么回事", "那场", "有啲咩", "好多"])
 def test_words_that_only_frame_a_question_are_filler(analyzer, frame):
     assert analyzer.analyze(f"人才工程{frame}").features == analyzer.analyze("人才工程").features
