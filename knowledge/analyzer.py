@@ -30,6 +30,8 @@ from knowledge.text import is_cjk, normalize
 
 _ASCII_WORD = re.compile(r"^[0-9a-z]+$")
 _DIGITS = re.compile(r"^[0-9]+$")
+#: A yes-no question made of a word, 不 or 没, and the word again (大不大, 远不远, 去没去): it asks, it names nothing.
+_A_NOT_A = re.compile(r"^(.)[不没]\1$")
 # A quantity in words (两三个, 十几年, 一家, 场, 一个月) sets the scene, like a context word.
 _QUANTITY = re.compile(r"^(?=.)[一二三四五六七八九十百千万两几半多]*(个[月人]|[个家位名年月天次场份种件条所])?$")
 # 虎门镇 is the town 虎门 (a context word when it is one of Dongguan's).
@@ -280,7 +282,7 @@ class Analyzer:
                     build.word(token, self._ascii_unit(token), [], ())
                 else:
                     build.separator()
-            elif token in self._stopwords:
+            elif token in self._stopwords or _A_NOT_A.match(token):
                 build.filler(_syllables(token))
             elif not _syllables(token):  # a rare character pypinyin cannot read
                 build.separator()

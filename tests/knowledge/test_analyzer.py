@@ -92,3 +92,8 @@ def test_a_synonym_as_written_beats_a_homophone_in_another_list(analyzer):
 @pytest.mark.parametrize("frame", ["是啥玩意", "咋回事", "是怎么回事", "那场", "有啲咩", "好多"])
 def test_words_that_only_frame_a_question_are_filler(analyzer, frame):
     assert analyzer.analyze(f"人才工程{frame}").features == analyzer.analyze("人才工程").features
+
+
+def test_a_yes_no_question_of_a_word_not_the_word_is_filler(analyzer):
+    assert analyzer.analyze("招聘会规模大不大").features == analyzer.analyze("招聘会规模").features
+    assert "w:da" in analyzer.analyze("招聘会规模大吗").features  # the word alone still counts
