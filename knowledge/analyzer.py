@@ -30,6 +30,8 @@ from knowledge.text import is_cjk, normalize
 
 _ASCII_WORD = re.compile(r"^[0-9a-z]+$")
 _DIGITS = re.compile(r"^[0-9]+$")
+#: A yes-no question made of a word, 不 or 没, and the word again (大不大, 远不远, 去没去): it asks, it names nothing.
+_A_NOT_A = re.compile(r"^(.)[不没]\1$")
 # A quantity in words (两三个, 十几年, 一家, 场, 一个月) sets the scene, like a context word.
 _QUANTITY = re.compile(r"^(?=.)[一二三四五六七八九十百千万两几半多]*(个[月人]|[个家位名年月天次场份种件条所])?$")
 # 虎门镇 is the town 虎门 (a context word when it is one of Dongguan's).
@@ -232,6 +234,7 @@ class Analyzer:
         """
         self._synonym: dict[str, str] = {}
         self._as_written: dict[str, str] = {}
+        self._written_words: dict[str, str] = {}  # a Chinese variant of 2+ characters, as written -> its target
         self._canonical: dict[str, str] = {}  # folded key -> the canonical word as written
         self._english_phrases: dict[str, str] = {}
         for canonical, variants in lexicon.synonyms.items():
@@ -244,8 +247,10 @@ class Analyzer:
                     self._as_written[variant] = target
                     if not is_cjk(variant):
                         self._synonym.setdefault(self._key(variant), target)
-                else:
+                else:  # by sound (a typo still folds), and as written, which wins when two lists' words sound
+                    # alike (管住 among the lodging words, 关注 among the subscription words: both guanzhu)
                     self._synonym[self._key(variant)] = target
+                    self._written_words[variant] = target
 
     def _key(self, word: str) -> str:
         """Pinyin key of a Chinese word, stem of an English one, digits as they are."""
@@ -277,7 +282,7 @@ class Analyzer:
                     build.word(token, self._ascii_unit(token), [], ())
                 else:
                     build.separator()
-            elif token in self._stopwords:
+            elif token in self._stopwords or _A_NOT_A.match(token):
                 build.filler(_syllables(token))
             elif not _syllables(token):  # a rare character pypinyin cannot read
                 build.separator()
@@ -304,7 +309,7 @@ class Analyzer:
     def _chinese_unit(self, token: str, whereabouts: bool) -> tuple[Unit, list[tuple[str, int, int]], tuple[str, ...]]:
         """A Chinese word as a unit, its known sub-words as parts, and its syllables."""
         own = "".join(_syllables(token))
-        key = self._as_written.get(token, own) if len(token) == 1 else self._fold(own)
+        key = self._as_written.get(token, own) if len(token) == 1 else self._written_words.get(token) or self._fold(own)
         syllables = _syllables(token) if key == own else _syllables(self._canonical.get(key, token)) or (key,)
         unit = Unit(self._surface(token, key), "w:" + key, len(syllables), self._role(token, whereabouts))
         # A folded synonym's sub-words are not parts of its canonical word.

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from knowledge.analyzer import Analysis
+from knowledge.decision import unknown_word
 from knowledge.matcher import MatchIndex
 
 #: What a follow-up asks about, by the words that ask it (Simplified, Cantonese, English).
@@ -30,7 +31,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "conditions": ("条件", "要求", "资格", "门槛", "符合", "满足", "待遇", "福利", "能不能", "require", "eligib", "qualif",
                    "condition", "criteria"),
     "amount": ("多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
-               "数据", "人数", "规模", "how much", "how many", "amount", "people", "number"),
+               "数据", "人数", "规模", "几间", "几座", "几场", "几次", "几批", "几届", "how much", "how many", "amount", "people", "number"),
     "place": ("哪里", "哪儿", "哪些地方", "哪些城市", "在哪", "去哪", "边度", "地点", "地方", "城市", "where"),
     "procedure": ("报名", "报", "申请", "怎么报", "怎样报", "如何", "流程", "手续", "办理", "点样", "入口", "渠道", "加入",
                   "参加", "预约", "登记", "对接", "联系", "apply", "sign up", "register", "join", "how do", "how can",
@@ -38,13 +39,18 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "materials": ("材料", "资料", "证明", "证件", "提交", "交什么", "document", "paperwork"),
     "time": ("时间", "什么时候", "几时", "截止", "期限", "何时", "下一", "下次", "哪个月", "几月", "哪一天",
              "when", "deadline"),
-    "period": ("多久", "多长", "几年", "几个月", "今年", "去年", "前年", "明年", "之后", "以后", "哪年", "哪一年", "how long",
+    "period": ("多久", "几耐", "多长", "几年", "几个月", "今年", "去年", "前年", "明年", "之后", "以后", "哪年", "哪一年", "how long",
                "last"),
-    "what": ("干什么", "做什么", "干嘛", "干啥", "做啥", "做乜", "what do", "what does"),
+    "what": ("干什么", "做什么", "干嘛", "干啥", "做啥", "做乜", "内容", "讲什么", "讲了什么", "讲咩", "what do", "what does"),
+    # where the letter says it (依据哪个文件, 出处): a question about the topic's source
+    "source": ("依据", "根据", "出处", "来源", "哪个文件", "什么文件", "文件", "source", "based on"),
     "kinds": ("哪几", "哪些", "哪种", "几类", "几种", "which", "kinds"),
     "other": ("其他", "其它", "别的", "还有", "另外", "仲有", "other", "else"),
     "yesno": ("还能", "能不能", "不能", "可不可以", "有没有", "没有", "有冇", "会不会", "是不是", "算不算"),
     "who": ("谁", "哪些人", "哪些企业", "边个", "who"),
+    # how the thing itself is doing (人才集团建好了没, 现在运作了没): a question about the topic's state
+    "status": ("进展", "进度", "运作", "运营", "建好", "建成", "落地", "好了没", "了没", "开始了", "还在", "结束了",
+               "取消", "停办", "progress", "status"),
 }  # fmt: skip
 #: Questions that ask for a detail the letter usually does not give (narrower than the cues above, so
 #: that 参加见习有补贴吗 is not taken for a question about how to sign up).
@@ -78,7 +84,7 @@ MAX_FOLLOWUP_CHARS = 30
 #: Words that point back or only colour a sentence (Cantonese particles, English pronouns, as stems): a
 #: follow-up is made of them; they never name a topic.
 POINTERS = frozenset(
-    {*"冇㗎嘅咗仲系咩嚟咁啲喺乜噉嘛喇", "they", "them", "their", "actual", "realli", "just", "also", "exact"}
+    {*"冇㗎嘅咗仲系咩嚟咁啲喺乜噉嘛喇", "they", "them", "their", "one", "actual", "realli", "just", "also", "exact"}
 )
 #: A year, as a feature (n:2022) and in a text: a follow-up naming only a year asks about that year of the topic.
 _YEAR = re.compile(r"n:(19|20)\d\d")
@@ -87,7 +93,7 @@ _YEAR_IN_TEXT = re.compile(r"(?<![0-9])(19|20)[0-9]{2}(?![0-9])")
 #: follow-up on it (成都有没有), not the topic elsewhere.
 PLACES_OF_A_PLACE_TOPIC = 2
 #: A measure word after a cue (下一场, 多少次) keeps it a cue.
-_MEASURE = re.compile(r"[个家位名年月天次场份种件条所期届批类项]")
+_MEASURE = re.compile(r"[个家位名年月天次场份种件条所期届批类项间座]")
 _CUES = {cue for cues in ASPECT_CUES.values() for cue in cues}
 _ENGLISH_CUE_WORDS = {word for cue in _CUES if cue.isascii() for word in cue.split()}
 
@@ -100,6 +106,7 @@ class Reading:
     aspects: frozenset[str] = frozenset()
     names_programme: bool = False  # it names a domain word (就业见习), even one the topic mentions
     shares_word: bool = False  # a telling word (2+ syllables) as the topic writes it (人才集团); not 房价 for 放假
+    unknown: bool = False  # a word no entry knows that the topic does not explain (恐龙, 交税): no follow-up of it
 
     @property
     def asks_aspect(self) -> bool:
@@ -155,7 +162,8 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
         u.syllables > 1 and u.role == "topic" and i >= VAGUE_INFORMATION and x >= 1.0 and not _is_cue(u.surface)
         for u, i, x in explanation
     )
-    own = Reading("own", aspects, names_programme, shares_word)
+    unknown = any(unknown_word(index, u, x) and not _is_cue(u.surface) for u, _, x in explanation)
+    own = Reading("own", aspects, names_programme, shares_word, unknown)
     if len(question.normalized.replace(" ", "")) > MAX_FOLLOWUP_CHARS:
         return own
     evidence = 0.0
@@ -178,13 +186,13 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
         elif information >= VAGUE_INFORMATION or not index.is_known(unit.key):
             return own
     if elsewhere:  # the topic in a place it does not cover (上海的呢), whatever else was said
-        return Reading("elsewhere", aspects, names_programme, shares_word)
+        return Reading("elsewhere", aspects, names_programme, shares_word, unknown)
     # A cue is evidence; "is there / can I" (有没有, 还能) only about something the topic explains (not 是不是真的).
     if _asks_aspect(aspects) or ("yesno" in aspects and evidence):
         evidence += CUE_EVIDENCE
     if singles > evidence or evidence < MIN_EVIDENCE:
-        return Reading("own", aspects, names_programme, shares_word)
-    return Reading("followup", aspects, names_programme, shares_word)
+        return own
+    return Reading("followup", aspects, names_programme, shares_word, unknown)
 
 
 def missing_detail(normalized: str, answer: str) -> tuple[str, ...]:

@@ -86,8 +86,12 @@ class Context:
         analysis = kb.analyzer.analyze(text)
         reading = followup.read(kb.index, analysis, topic)
         # Unsure, with the topic as the best guess and a word of its own in the question (人才集团现在运作了没 after
-        # the returnees' services): still the topic. A homophone (房价 for 放假) or one character (你多大了) is not enough.
-        still_topic = outcome.kind == "suggest" and outcome.faq_id == topic and reading.shares_word
+        # the returnees' services): still the topic. A homophone (房价 for 放假) or one character (你多大了) is not enough,
+        # nor a question with a word no entry knows beside the shared one (三支一扶恐龙, 直播带货要交税吗): that word
+        # is what it asks about, and the letter does not cover it.
+        still_topic = (
+            outcome.kind == "suggest" and outcome.faq_id == topic and reading.shares_word and not reading.unknown
+        )
         if (reading.kind == "own" and not still_topic) or (
             outcome.kind == "answer" and reading.names_programme and not reading.asks_aspect
         ):  # its own question, or a confident answer about the programme it names (那就业见习呢)

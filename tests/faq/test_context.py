@@ -68,6 +68,28 @@ def test_an_unsure_match_whose_best_guess_is_the_topic_is_the_topic(conversation
 
 
 @pytest.mark.parametrize(
+    ("first", "question"),
+    [
+        ("三支一扶是什么", "三支一扶恐龙"),
+        ("直播招聘是什么", "直播带货要交税吗"),
+        ("三支一扶是什么", "三支一扶股票涨了吗"),
+    ],
+)
+def test_a_programme_named_beside_a_word_no_entry_knows_is_not_answered_from_the_topic(conversation, first, question):
+    say(conversation, first)
+    assert not_answered(say(conversation, question))
+
+
+@pytest.mark.parametrize(
+    ("first", "question"),
+    [("海外人才回莞有什么服务", "那个人才集团建好了没"), ("实习补贴有多少", "and food and lodging?")],
+)
+def test_a_follow_up_about_how_the_topic_is_doing_or_in_other_words_is_still_answered(conversation, first, question):
+    title = say(conversation, first).title
+    assert say(conversation, question).title == title
+
+
+@pytest.mark.parametrize(
     "question", ["东莞明天天气怎么样", "深圳有没有", "上海的呢", "推荐一部电影", "房价多少", "东莞房价多少"]
 )
 def test_an_out_of_scope_follow_up_stays_out(conversation, question):

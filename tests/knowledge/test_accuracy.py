@@ -9,7 +9,9 @@ then used to find the swapped-characters gap), blind4 (331 questions: written
 Cantonese, descriptions of a programme, code-mixed English, questions about the
 bot itself; measured untouched at 75.1% in-scope, then used to find issue 11's
 gaps), blind5 (335 questions of the same kinds, measured untouched at 90.2% in-scope
-Chinese, then read to find what issue 11 still missed). All seven guard against regressions
+Chinese, then read to find what issue 11 still missed), blind6 (347 questions of the same kinds, measured
+untouched at 88.5% in-scope Chinese, 89.1% of all in scope, then read to fix its misses by category; 92.9% after,
+with a floor there: still below the target). All eight guard against regressions
 now; an honest check of a future change needs a new set. Since the decision layer (knowledge/decision.py,
 fitted on all seven) blind3 meets the target (95.8%) and has no floor of its own any more; blind4 went
 from 94.2% to 93.4% (answers below a raw score of 0.50 are no longer given, for fewer wrong answers on unseen
@@ -31,9 +33,10 @@ SETS = {
     "blind3": ROOT / "tests" / "data" / "faq_blind3.jsonl",
     "blind4": ROOT / "tests" / "data" / "faq_blind4.jsonl",
     "blind5": ROOT / "tests" / "data" / "faq_blind5.jsonl",
+    "blind6": ROOT / "tests" / "data" / "faq_blind6.jsonl",
 }
 #: Where a set is still below the target: a floor at the measured level, so it can only get better.
-FLOORS = {("blind4", "in-scope Chinese"): 0.93}
+FLOORS = {("blind4", "in-scope Chinese"): 0.93, ("blind6", "in-scope Chinese"): 0.92}
 
 
 def answered(kb):

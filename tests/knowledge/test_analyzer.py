@@ -80,3 +80,20 @@ def test_words_keep_how_they_are_written_so_homophones_are_told_apart(analyzer):
     [holiday] = analyzer.analyze("放假").units
     assert house_price.key == holiday.key  # same sound: a typo can still match
     assert house_price.surface != holiday.surface  # but not as if it were the same word
+
+
+def test_a_synonym_as_written_beats_a_homophone_in_another_list(analyzer):
+    # 管住 (lodging words) and 关注 (subscription words) are both guanzhu: each folds onto its own list's word.
+    assert "w:shisu" in analyzer.analyze("实习管住不").features
+    assert "w:dingyue" in analyzer.analyze("怎么关注").features
+    assert "w:dingyue" not in analyzer.analyze("实习管住不").features
+
+
+@pytest.mark.parametrize("frame", ["是啥玩意", "咋回事", "是怎么回事", "那场", "有啲咩", "好多"])
+def test_words_that_only_frame_a_question_are_filler(analyzer, frame):
+    assert analyzer.analyze(f"人才工程{frame}").features == analyzer.analyze("人才工程").features
+
+
+def test_a_yes_no_question_of_a_word_not_the_word_is_filler(analyzer):
+    assert analyzer.analyze("招聘会规模大不大").features == analyzer.analyze("招聘会规模").features
+    assert "w:da" in analyzer.analyze("招聘会规模大吗").features  # the word alone still counts

@@ -21,6 +21,11 @@ def reading(kb, question: str, topic: str):
         ("一般哪个月开始", {"time"}),
         ("需要预约吗", {"procedure"}),
         ("what are the conditions", {"conditions"}),
+        ("那个人才集团建好了没", {"status"}),
+        ("现在运作了吗", {"status"}),
+        ("依据的是哪个文件", {"source"}),
+        ("会上讲了什么内容", {"what"}),
+        ("要做几耐", {"period"}),
         ("三支一扶", set()),
     ],
 )
@@ -42,6 +47,9 @@ def test_cue_words_say_what_a_follow_up_asks_about(question, aspects):
         ("具体怎么对接", "returnee-talent"),
         ("还有其他类似的吗", "campus-ambassador"),  # 类似 only sets the scene
         ("what are the conditions", "startup-support"),
+        ("依据的是哪个文件", "skill-leader"),  # a question about the topic's source
+        ("who can set one up?", "skill-master-studio"),  # "one" points back
+        ("how many schools came?", "school-enterprise-fair"),
     ],
 )
 def test_a_question_that_names_nothing_of_its_own_follows_up(kb, question, topic):
@@ -49,7 +57,17 @@ def test_a_question_that_names_nothing_of_its_own_follows_up(kb, question, topic
 
 
 @pytest.mark.parametrize(
-    "question", ["三支一扶是什么", "东莞明天天气怎么样", "护照怎么办", "你是男的女的", "房价多少", "好的", "是不是真的"]
+    "question",
+    [
+        "现在几点了",
+        "三支一扶是什么",
+        "东莞明天天气怎么样",
+        "护照怎么办",
+        "你是男的女的",
+        "房价多少",
+        "好的",
+        "是不是真的",
+    ],
 )
 def test_another_topic_or_an_unknown_word_makes_it_a_question_of_its_own(kb, question):
     assert reading(kb, question, "internship-subsidy").kind == "own"
@@ -69,6 +87,12 @@ def test_a_place_is_a_follow_up_of_a_topic_that_names_it_or_is_about_where(kb):
 def test_a_follow_up_shares_a_word_with_its_topic_only_as_the_topic_writes_it(kb):
     assert reading(kb, "人才集团现在运作了没", "returnee-talent").shares_word
     assert not reading(kb, "东莞房价多少", "internship-subsidy").shares_word  # 房价 only sounds like 放假
+
+
+def test_a_word_no_entry_knows_that_the_topic_does_not_explain_is_noticed(kb):
+    assert reading(kb, "三支一扶恐龙", "sanzhi-yifu").unknown
+    assert not reading(kb, "人才集团现在运作了没", "returnee-talent").unknown  # 运作 asks how it is doing
+    assert not reading(kb, "那要满足啥条件", "sanzhi-yifu").unknown
 
 
 def test_a_long_message_is_never_a_follow_up(kb):
