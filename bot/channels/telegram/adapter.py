@@ -95,8 +95,9 @@ async def on_document(update: Update, context: BotContext) -> None:
 
 
 async def on_text(update: Update, context: BotContext) -> None:
-    """Treat free text as a question."""
-    text = update.effective_message.text if update.effective_message else ""
+    """Treat free text, or a caption (of a video, say: "这个补贴怎么申请"), as the question it usually is."""
+    message = update.effective_message
+    text = (message.text or message.caption) if message else ""
     await send_replies(
         update, context.conversation.handle(request_from(update, "text", text or "")), **context.outlets
     )
@@ -120,14 +121,6 @@ async def on_photo(update: Update, context: BotContext) -> None:
     photo = f"{CHANNEL}:{message.photo[-1].file_id}"
     request = replace(request_from(update, "photo", message.caption or ""), photo=photo)
     await send_replies(update, context.conversation.handle(request), **context.outlets)
-
-
-async def on_caption(update: Update, context: BotContext) -> None:
-    """Treat a caption (of a video, say) as the question it usually is ("这个补贴怎么申请")."""
-    caption = update.effective_message.caption if update.effective_message else ""
-    await send_replies(
-        update, context.conversation.handle(request_from(update, "text", caption or "")), **context.outlets
-    )
 
 
 async def on_other(update: Update, context: BotContext) -> None:
@@ -190,7 +183,7 @@ def build_application(settings: Settings, conversation: Conversation, monitor: M
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(private & filters.Document.ALL, on_document))
     application.add_handler(MessageHandler(private & filters.PHOTO, on_photo))
-    application.add_handler(MessageHandler(private & filters.CAPTION, on_caption))
+    application.add_handler(MessageHandler(private & filters.CAPTION, on_text))
     # Anything else a person sent (sticker, voice, location…); service messages (pins) get no reply.
     application.add_handler(MessageHandler(private & ~filters.StatusUpdate.ALL, on_other))
     application.add_error_handler(on_error)
