@@ -207,7 +207,8 @@ class MatchIndex:
             return []
         candidates = self._retrieve(analysis.features)
         information = [self._information(u) for u in analysis.units]
-        scored = [self._score_entry(i, analysis, information) for i in candidates]
+        weights = {f: self.idf(f) for f in analysis.features}  # the question's, the same for every candidate
+        scored = [self._score_entry(i, analysis, information, weights) for i in candidates]
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored[:limit]
 
@@ -256,7 +257,7 @@ class MatchIndex:
         length = LENGTH_FACTOR[min(unit.syllables, len(LENGTH_FACTOR)) - 1]
         return self.idf(unit.key) * length * ROLE_FACTOR[unit.role]
 
-    def _score_entry(self, e: int, q: Analysis, information: list[float]) -> Scored:
+    def _score_entry(self, e: int, q: Analysis, information: list[float], weights: dict[str, float]) -> Scored:
         explained = [self._explained(u, self._vocabularies[e]) for u in q.units]
         covered = sum(w * x for w, x in zip(information, explained, strict=True))
         gaps = sorted(
@@ -272,13 +273,13 @@ class MatchIndex:
         missing = sum(gaps[:FULL_GAPS]) + STORY_FACTOR * sum(gaps[FULL_GAPS:])
         coverage = covered / (covered + missing) if covered + missing else 0.0
         evidence = 1.0 - math.exp(-covered / (EVIDENCE_WORDS * self._unknown_idf))
-        closeness, fuzz_score = self._resemblance(e, q)
+        closeness, fuzz_score = self._resemblance(e, q, weights)
         score = W_COVERAGE * coverage + W_EVIDENCE * evidence + W_CLOSENESS * closeness + W_FUZZ * fuzz_score
         return Scored(self.entries[e].id, *(round(x, 4) for x in (score, coverage, closeness, fuzz_score, evidence)))
 
-    def _resemblance(self, e: int, q: Analysis) -> tuple[float, float]:
-        """Closeness (weighted Dice of features) and fuzz (pinyin string similarity) with the best phrasing."""
-        weights = {f: self.idf(f) for f in q.features}
+    def _resemblance(self, e: int, q: Analysis, weights: dict[str, float]) -> tuple[float, float]:
+        """Closeness (weighted Dice of the question's IDF-`weights`ed features) and fuzz (pinyin string
+        similarity) with the best phrasing."""
         total = sum(weights.values())
         phrasings = self._by_entry.get(e, [])
         closeness = max(
