@@ -43,8 +43,9 @@ def free_port() -> int:
 
 def test_a_backup_is_a_checked_copy_that_restores(store, settings, clock, tmp_path) -> None:
     store.touch_user("telegram", "1", "小明")
-    checked = take_backup(settings.database_path, tmp_path / "backups", clock.now())
-    assert checked.path.name == f"bot-{clock.now():%Y%m%d-%H%M%S}.db" and checked.schema_version == store.schema_version
+    now = clock.now()  # one moment: reading the clock twice can straddle a second
+    checked = take_backup(settings.database_path, tmp_path / "backups", now)
+    assert checked.path.name == f"bot-{now:%Y%m%d-%H%M%S}.db" and checked.schema_version == store.schema_version
     store.touch_user("telegram", "2", "小红")  # after the backup
     store.close()
     kept = restore(checked.path, settings.database_path, clock.now())
