@@ -78,6 +78,10 @@ class Lexicon:
     smalltalk: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     context_words: tuple[str, ...] = ()
     cantonese: Mapping[str, str] = field(default_factory=dict)  # written Cantonese -> Mandarin ('' drops it)
+    towns: tuple[str, ...] = ()  # Dongguan's towns: context words that keep a question about Dongguan
+    home_words: tuple[str, ...] = ()  # a question naming one of these is about Dongguan, whatever city it names
+    english_places: Mapping[str, str] = field(default_factory=dict)  # shenzhen -> 深圳
+    not_places: tuple[str, ...] = ()  # words jieba tags as places that are not (城市, 上岗)
 
 
 def _read_yaml(path: Path) -> Any:
@@ -211,4 +215,8 @@ def load_lexicon(path: Path = DEFAULT_LEXICON_PATH) -> Lexicon:
         smalltalk=_word_lists(path, data, "smalltalk"),
         context_words=tuple(_words(path, data, "context_words")),
         cantonese=_rewrites(path, data, "cantonese"),
+        towns=tuple(_words(path, data, "towns")),
+        home_words=tuple(_words(path, data, "home_words")),
+        english_places={k.casefold(): v for k, v in _rewrites(path, data, "english_places").items() if v},
+        not_places=tuple(_words(path, data, "not_places")),
     )

@@ -120,6 +120,26 @@ def _places_of(index: MatchIndex, topic_id: str) -> frozenset[str]:
     return frozenset(p for p in index.analyzer.place_names(entry.answer) if not _is_cue(p)) if entry else frozenset()
 
 
+def places_elsewhere(index: MatchIndex, question: Analysis, entry_id: str) -> tuple[str, ...]:
+    """The places `question` asks about that entry `entry_id` does not cover (深圳 in 深圳的实习补贴).
+
+    The letter holds Dongguan's policies only, so such a question is another city's policy, not this entry.
+    None when the question names Dongguan or home (深圳和东莞的实习补贴哪个高) or when the entry is about places
+    (the campus ambassadors' cities: 成都有没有)."""
+    if index.analyzer.names_home(question):
+        return ()
+    found = tuple(
+        dict.fromkeys(
+            u.surface
+            for u, _, x in index.explanation(question, entry_id)
+            if u.role == "place" and x < EXPLAINED and len(u.surface) > 1 and not _is_cue(u.surface)
+        )
+    )
+    if found and len(_places_of(index, entry_id)) >= PLACES_OF_A_PLACE_TOPIC:
+        return ()
+    return found
+
+
 def _asks_aspect(aspects: frozenset[str]) -> bool:
     """It asks something about its subject (条件, 多少…), beyond "is there / can I" (有没有, 还能)."""
     return bool(aspects - {"yesno"})

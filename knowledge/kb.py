@@ -16,6 +16,7 @@ from knowledge import dictionaries, index_cache
 from knowledge.analyzer import Analyzer
 from knowledge.decision import Decision, features
 from knowledge.entries import Category, FaqEntry, Lexicon
+from knowledge.followup import places_elsewhere
 from knowledge.matcher import MatchIndex, Scored
 from knowledge.text import is_english
 
@@ -47,6 +48,7 @@ class Outcome:
     intent: str | None = None  # small-talk intent, e.g. 'greeting'
     empty: bool = False  # nothing matchable at all (emoji, junk, blank)
     english: bool = False  # asked in English: answer in English where the entry has it
+    elsewhere: tuple[str, ...] = ()  # `none`: the question asks about these places' policies (深圳的实习补贴)
     confidence: float = 0.0  # the decision layer's probability that the best entry is right (knowledge/decision.py)
     scored: tuple[Scored, ...] = field(default=(), repr=False)
 
@@ -187,6 +189,9 @@ class KnowledgeBase:
         exact = says_a_phrasing(scored)
         confidence = self.decision.probability(features(snapshot.index, analysis, scored, exact, english))
         floor = self.answer_threshold - (EXACT_MARGIN if exact else 0.0)
+        elsewhere = places_elsewhere(snapshot.index, analysis, best.entry_id)
+        if elsewhere:  # another city's policy: the letter has Dongguan's only
+            return Outcome("none", score=best.score, scored=tuple(scored), confidence=confidence, elsewhere=elsewhere)
         if best.score >= floor and confidence >= self.decision.answer_p:
             entry = by_id[best.entry_id]
             return Outcome(

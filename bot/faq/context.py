@@ -83,6 +83,8 @@ class Context:
 
     def _against(self, kb: KnowledgeBase, text: str, outcome: Outcome, topic: str) -> Understood:
         """`outcome` as it was, or the topic's entry when `text` follows up on it."""
+        if outcome.elsewhere:  # another city's policy stays that, whatever the conversation was about
+            return Understood(outcome)
         analysis = kb.analyzer.analyze(text)
         reading = followup.read(kb.index, analysis, topic)
         # Unsure, with the topic as the best guess and a word of its own in the question (人才集团现在运作了没 after
@@ -97,7 +99,8 @@ class Context:
         ):  # its own question, or a confident answer about the programme it names (那就业见习呢)
             return Understood(outcome)
         if reading.kind == "elsewhere":  # the topic somewhere else: a policy the letter does not cover
-            return Understood(Outcome("none", score=outcome.score))
+            places = followup.places_elsewhere(kb.index, analysis, topic)
+            return Understood(Outcome("none", score=outcome.score, elsewhere=places))
         entry = kb.get(topic)
         assert entry is not None
         logger.debug("Follow-up %r read against %s", text, topic)

@@ -19,6 +19,11 @@ OUT_OF_SCOPE = (
     "抱歉，这个问题不在我能解答的范围内 🙏 我只解答东莞人社局面向大学生的政策和服务"
     "（实习见习、补贴、招聘会、人才政策等）。\n其他问题请致电 {contact_phone} 咨询。"
 )
+#: A question about another city's policy (深圳的实习补贴): the letter holds Dongguan's only. {places}: 深圳、广州
+ELSEWHERE = (
+    "我只了解东莞的政策哦 🙏 {places}的政策请咨询当地人社部门。\n"
+    "东莞的实习见习、补贴、招聘会、人才政策等问题，可以直接问我，或致电 {contact_phone} 咨询。"
+)
 NONE_OF_THESE = "好的，问题已记录，供工作人员参考。\n也可以换个说法再问，或致电 {contact_phone} 咨询。"
 SMALLTALK = {
     "greeting": "你好呀 👋 我是{bot_name}，有关实习补贴、见习、招聘会、人才政策的问题，直接打字问我就行。",

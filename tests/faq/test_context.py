@@ -150,3 +150,11 @@ def test_a_question_asking_straight_out_for_a_missing_detail_is_told_so_too(conv
     reply = say(conversation, "三支一扶报名需要什么材料")
     assert reply.title.startswith("什么是“三支一扶”")
     assert reply.text.startswith("公函里没有写所需材料的细节")
+
+
+def test_another_citys_policy_is_told_the_bot_knows_dongguans_only(conversation):
+    reply = say(conversation, "深圳的实习补贴有多少")
+    assert not_answered(reply) and "深圳" in reply.text and "东莞" in reply.text
+    say(conversation, "实习补贴有多少")
+    moved = say(conversation, "上海的呢")  # the topic moved to another city: the same honest reply
+    assert not_answered(moved) and "上海" in moved.text

@@ -97,3 +97,39 @@ def test_words_that_only_frame_a_question_are_filler(analyzer, frame):
 def test_a_yes_no_question_of_a_word_not_the_word_is_filler(analyzer):
     assert analyzer.analyze("招聘会规模大不大").features == analyzer.analyze("招聘会规模").features
     assert "w:da" in analyzer.analyze("招聘会规模大吗").features  # the word alone still counts
+
+
+@pytest.mark.parametrize(
+    ("question", "city"),
+    [("我在成都读书，有实习补贴吗", "成都"), ("我喺广州读紧书，实习有冇补贴", "广州"), ("我来自武汉", "武汉"),
+     ("我在上海上班，老家东莞，回去有补贴吗", "上海")],
+)
+def test_where_the_student_is_sets_the_scene(analyzer, question, city):
+    assert roles(analyzer, question)[city] == "context"
+
+
+@pytest.mark.parametrize("question", ["在深圳创业有补贴吗", "喺深圳创业有冇补贴", "西安的人才政策"])
+def test_a_place_where_the_question_happens_is_a_place(analyzer, question):
+    assert "place" in roles(analyzer, question).values()
+
+
+def test_an_english_city_name_is_read_as_the_chinese_place(analyzer):
+    units = roles(analyzer, "Shenzhen internship subsidy?")
+    assert units["深圳"] == "place"
+    assert roles(analyzer, "Hong Kong internship")["香港"] == "place"
+
+
+@pytest.mark.parametrize("word", ["城市", "上岗", "镇里"])
+def test_words_jieba_tags_as_places_that_are_not_places_here(analyzer, word):
+    assert roles(analyzer, f"毕业生{word}补贴")[word] != "place"
+
+
+@pytest.mark.parametrize(("question", "home"), [("东莞的实习补贴", True), ("回莞实习", True), ("虎门有招聘会吗", True),
+                                               ("Dongguan internship", True), ("深圳的实习补贴", False)])
+def test_a_question_names_home_by_dongguan_its_towns_or_home_words(analyzer, question, home):
+    assert analyzer.names_home(analyzer.analyze(question)) is home
+
+
+def test_what_the_student_does_where_they_are_sets_the_scene(analyzer):
+    assert roles(analyzer, "我在上海上班，想回东莞创业")["上班"] == "context"
+    assert roles(analyzer, "在东莞上班有什么补贴")["上班"] == "topic"

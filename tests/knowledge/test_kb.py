@@ -2,6 +2,8 @@
 
 import copy
 
+import pytest
+
 from knowledge.kb import MAX_SUGGESTIONS, KnowledgeBase
 
 
@@ -47,3 +49,24 @@ def test_a_question_saying_exactly_what_a_phrasing_says_offers_that_entry_first(
     # out of scope), so it is offered first.
     assert outcome.faq_id == "bot-help" and outcome.kind in ("answer", "suggest")
     assert kb.ask("你是谁派来的").kind != "answer"  # more than the phrasing says: scored as usual
+
+
+@pytest.mark.parametrize(
+    ("question", "places"),
+    [("深圳的实习补贴有多少", ("深圳",)), ("西安的人才政策对本科生有什么补贴", ("西安",)),
+     ("喺深圳创业有冇补贴", ("深圳",)), ("Shenzhen internship subsidy for students?", ("深圳",))],
+)
+def test_another_citys_policy_is_not_answered_and_names_the_city(kb: KnowledgeBase, question, places):
+    outcome = kb.ask(question)
+    assert outcome.kind == "none" and outcome.elsewhere == places
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [("我在广州读书，实习补贴有多少", "internship-subsidy"), ("我在上海上班，老家东莞，想回去创业，政府有创业扶持吗", "startup-support"),
+     ("深圳有没有东莞的校园大使", "campus-ambassador")],
+)
+def test_a_city_where_the_student_is_or_a_topic_about_cities_is_still_answered(kb: KnowledgeBase, question, entry):
+    outcome = kb.ask(question)
+    assert not outcome.elsewhere
+    assert outcome.faq_id == entry
