@@ -29,13 +29,14 @@ from knowledge.matcher import MatchIndex
 #: What a follow-up asks about, by the words that ask it (Simplified, Cantonese, English).
 ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "conditions": ("条件", "要求", "资格", "门槛", "符合", "满足", "待遇", "福利", "能不能", "require", "eligib", "qualif",
-                   "condition", "criteria"),
+                   "condition", "criteria", "限制", "年龄", "学历", "age", "limit"),
     "amount": ("多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
-               "数据", "人数", "规模", "几间", "几座", "几场", "几次", "几批", "几届", "how much", "how many", "amount", "people", "number"),
+               "数据", "人数", "规模", "几间", "几座", "几场", "几次", "几批", "几届", "排名", "第几", "how much", "how many", "amount",
+               "people", "number", "rank"),
     "place": ("哪里", "哪儿", "哪些地方", "哪些城市", "在哪", "去哪", "边度", "地点", "地方", "城市", "where"),
     "procedure": ("报名", "报", "申请", "怎么报", "怎样报", "如何", "流程", "手续", "办理", "点样", "入口", "渠道", "加入",
-                  "参加", "预约", "登记", "对接", "联系", "apply", "sign up", "register", "join", "how do", "how can",
-                  "how to", "contact"),
+                  "参加", "预约", "登记", "对接", "联系", "平台", "网站", "链接", "apply", "sign up", "register", "join", "how do",
+                  "how can", "how to", "contact", "platform", "website", "link"),
     "materials": ("材料", "资料", "证明", "证件", "提交", "交什么", "document", "paperwork"),
     "time": ("时间", "什么时候", "几时", "截止", "期限", "何时", "下一", "下次", "哪个月", "几月", "哪一天",
              "when", "deadline"),
@@ -199,7 +200,13 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
                 aspects |= {"place"}
             else:
                 elsewhere = True
-        elif _is_cue(unit.surface) or unit.surface in POINTERS or _YEAR.fullmatch(unit.key) or unit.role == "context":
+        elif (
+            _is_cue(unit.surface)
+            or unit.surface in POINTERS
+            or _YEAR.fullmatch(unit.key)
+            or unit.role == "context"
+            or _MEASURE.fullmatch(unit.surface)  # a measure word of its own (几多间 → 多少 间)
+        ):
             continue  # a cue, a pointer, a year (那2021年的呢) or a word that only sets the scene (类似, 具体)
         elif unit.syllables == 1:
             singles += information

@@ -50,6 +50,10 @@ def test_cue_words_say_what_a_follow_up_asks_about(question, aspects):
         ("依据的是哪个文件", "skill-leader"),  # a question about the topic's source
         ("who can set one up?", "skill-master-studio"),  # "one" points back
         ("how many schools came?", "school-enterprise-fair"),
+        ("学历有限制吗", "sanzhi-yifu"),  # eligibility words ask about conditions
+        ("在哪个网站能报", "jianxi"),
+        ("今年开了几多间", "skill-master-studio"),  # a measure word on its own (几多间) is part of the count
+        ("what's its rank?", "jianxi"),
     ],
 )
 def test_a_question_that_names_nothing_of_its_own_follows_up(kb, question, topic):
