@@ -23,9 +23,10 @@ from typing import Literal
 
 import snowballstemmer
 
-from knowledge import dictionaries
+from knowledge import dictionaries, places
 from knowledge.cantonese import Cantonese
 from knowledge.entries import Lexicon
+from knowledge.places import Places
 from knowledge.text import is_cjk, normalize
 
 _ASCII_WORD = re.compile(r"^[0-9a-z]+$")
@@ -36,14 +37,6 @@ _A_NOT_A = re.compile(r"^(.)[不没]\1$")
 _QUANTITY = re.compile(r"^(?=.)[一二三四五六七八九十百千万两几半多]*(个[月人]|[个家位名年月天次场份种件条所])?$")
 # 虎门镇 is the town 虎门 (a context word when it is one of Dongguan's).
 _TOWN = re.compile(r"(?<=.)(镇|区|街道|市)$")
-# A place after these is where the student is (我从成都回来), not what the question is about; after 在 only
-# when studying or living follows (我在成都读书, not 在深圳创业有补贴吗: that asks about Shenzhen).
-_WHEREABOUTS = frozenset({"从", "来自"})
-_AT = frozenset({"在"})
-_STAYING = ("读", "念", "学", "上学", "上大学", "大学", "高校", "学校", "住", "生活", "长大", "大一", "大二", "大三", "大四", "研")
-_STAYING_LOOKAHEAD = 3
-# What the student does where they are (我在上海上班): the scene, not the question's topic.
-_SITUATION = frozenset({"上班", "工作", "打工", "读书", "上学", "念书", "生活", "返工", "做嘢", "住"})
 # jieba's dictionary holds a few verb + 了 + measure phrases as words; cut whole, 开了个 hides the verb
 # of 开了个工作室 behind one word no entry knows.
 _NOT_WORDS = ("开了个", "搞了个", "打了个", "想了个", "捡了个", "大了些")
@@ -155,14 +148,6 @@ class _Builder:
         )
 
 
-def _whereabouts(before: str, following: list[str], home: bool) -> bool:
-    """A place between `before` and `following` is where the student is (来自成都, 在成都读书), not a topic;
-    after 在 also in a question that names home (我在上海上班，老家东莞)."""
-    if before in _WHEREABOUTS:
-        return True
-    return before in _AT and (home or any(t.startswith(_STAYING) for t in following[:_STAYING_LOOKAHEAD]))
-
-
 @functools.lru_cache(maxsize=65536)
 def _syllables(word: str) -> tuple[str, ...]:
     """Toneless pinyin syllables of a Chinese word (cached: words repeat a lot)."""
@@ -218,14 +203,7 @@ class Analyzer:
         self._stopwords = _compact(lexicon.stopwords)
         self._english_stop = {normalize(w) for w in lexicon.english_stopwords}
         self._context = _compact((*lexicon.context_words, *lexicon.towns)) - self._domain_words
-        self._home = _compact((*lexicon.home_words, *lexicon.towns))
-        english_places = sorted(map(normalize, lexicon.english_places), key=len, reverse=True)
-        self._english_places = {normalize(k): v for k, v in lexicon.english_places.items()}
-        self._english_place = (
-            re.compile(r"(?<![0-9a-z])(" + "|".join(map(re.escape, english_places)) + r")(?![0-9a-z])")
-            if english_places
-            else None
-        )
+        self._where = Places(lexicon, _compact((*lexicon.home_words, *lexicon.towns)))
         self._read_synonyms(lexicon)
         self._domain: dict[tuple[str, ...], str] = {}
         for word in self._domain_words:
@@ -296,10 +274,8 @@ class Analyzer:
             if phrase in prepared:
                 # Not \b: a Chinese character is a word character too ("campus ambassador有多少人").
                 prepared = re.sub(rf"(?<![0-9a-z]){re.escape(phrase)}(?![0-9a-z])", f" {canonical} ", prepared)
-        if self._english_place:  # Shenzhen is 深圳: a place, as the Chinese name is
-            prepared = self._english_place.sub(lambda m: f" {self._english_places[m.group(1)]} ", prepared)
-        # In a question about Dongguan or home, 在 + a place is where the student is (我在上海上班，老家东莞).
-        home = self._names_home(prepared)
+        prepared = self._where.in_chinese(prepared)  # Shenzhen is 深圳: a place, as the Chinese name is
+        home = self._where.names_home(prepared)  # then 在 + a place is where the student is (我在上海上班，老家东莞)
         build = _Builder()
         settled = -2  # where the last place the student is (我在上海…) was
         tokens = [t for t in (t.strip() for t in self._jieba.cut(prepared, HMM=False)) if t]
@@ -315,12 +291,12 @@ class Analyzer:
             elif not _syllables(token):  # a rare character pypinyin cannot read
                 build.separator()
             else:
-                whereabouts = _whereabouts(after, tokens[position + 1 :], home)
+                whereabouts = places.whereabouts(after, tokens[position + 1 :], home)
                 unit, parts, syllables = self._chinese_unit(token, whereabouts)
-                if settled == position - 1 and token in _SITUATION:  # 我在上海上班: the student's life there
+                if settled == position - 1 and token in places.SITUATION:  # 我在上海上班: the student's life there
                     unit = replace(unit, role="context")
                 build.word(token, unit, parts, syllables)
-                if whereabouts and unit.role == "context" and token in self._places and not self._names_home(token):
+                if whereabouts and unit.role == "context" and token in self._places and not self._where.names_home(token):
                     settled = position  # somewhere else (在东莞上班 asks about working in Dongguan)
         features = [u.key for u in build.units] + build.bigrams()
         for run in build.runs:
@@ -399,11 +375,7 @@ class Analyzer:
     def names_home(self, analysis: Analysis) -> bool:
         """Whether the question names Dongguan, home or a Dongguan town (东莞, 莞籍, 回莞, 家乡, 虎门): then another
         place it names is where the student is or what it compares with, not whose policy it asks about."""
-        return self._names_home(analysis.normalized)
-
-    def _names_home(self, text: str) -> bool:
-        compact = text.replace(" ", "")
-        return any(word in compact for word in self._home)
+        return self._where.names_home(analysis.normalized)
 
     def smalltalk_intent(self, text: str) -> str | None:
         """The intent ('greeting', 'thanks', …) if `text` is nothing but small talk."""

@@ -1,0 +1,54 @@
+"""Where a question is: where the student is (我在成都读书) or the city whose policy it asks about (深圳的实习补贴).
+
+The letter holds Dongguan's policies only. A student who studies in Chengdu still asks about Dongguan; a
+question about Shenzhen's internship subsidy does not, and must not get Dongguan's answer as if it were
+Shenzhen's. The analyzer reads each place name as a place or as the scene with these rules; the lexicon
+holds the words (home_words, towns, english_places, not_places).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from knowledge.entries import Lexicon
+from knowledge.text import normalize
+
+# A place after these is where the student is (我从成都回来), not what the question is about; after 在 only
+# when studying or living follows (我在成都读书, not 在深圳创业有补贴吗: that asks about Shenzhen).
+_FROM = frozenset({"从", "来自"})
+_AT = frozenset({"在"})
+_STAYING = ("读", "念", "学", "上学", "上大学", "大学", "高校", "学校", "住", "生活", "长大", "大一", "大二", "大三", "大四", "研")
+_STAYING_LOOKAHEAD = 3
+#: What the student does where they are (我在上海上班): the scene, not the question's topic.
+SITUATION = frozenset({"上班", "工作", "打工", "读书", "上学", "念书", "生活", "返工", "做嘢", "住"})
+
+
+def whereabouts(before: str, following: list[str], home: bool) -> bool:
+    """A place between the tokens `before` and `following` is where the student is (来自成都, 在成都读书);
+    after 在 also in a question that names home (我在上海上班，老家东莞)."""
+    if before in _FROM:
+        return True
+    return before in _AT and (home or any(t.startswith(_STAYING) for t in following[:_STAYING_LOOKAHEAD]))
+
+
+class Places:
+    """Home words and English city names, from the lexicon."""
+
+    def __init__(self, lexicon: Lexicon, compact: Iterable[str]) -> None:
+        """`compact`: the lexicon's home words and towns, normalised as the analyzer normalises words."""
+        self._home = frozenset(compact)
+        self._english = {normalize(k): v for k, v in lexicon.english_places.items()}
+        names = sorted(self._english, key=len, reverse=True)
+        self._pattern = (
+            re.compile(r"(?<![0-9a-z])(" + "|".join(map(re.escape, names)) + r")(?![0-9a-z])") if names else None
+        )
+
+    def in_chinese(self, prepared: str) -> str:
+        """`prepared` (normalised) with English city names as the Chinese place: Shenzhen is 深圳."""
+        return self._pattern.sub(lambda m: f" {self._english[m.group(1)]} ", prepared) if self._pattern else prepared
+
+    def names_home(self, text: str) -> bool:
+        """Whether `text` names Dongguan, home or a Dongguan town (东莞, 莞籍, 回莞, 家乡, 虎门)."""
+        compact = text.replace(" ", "")
+        return any(word in compact for word in self._home)
