@@ -29,7 +29,7 @@ from knowledge.matcher import MatchIndex
 #: What a follow-up asks about, by the words that ask it (Simplified, Cantonese, English).
 ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "conditions": ("条件", "要求", "资格", "门槛", "符合", "满足", "待遇", "福利", "能不能", "require", "eligib", "qualif",
-                   "condition", "criteria", "限制", "年龄", "学历", "age", "limit"),
+                   "condition", "criteria", "限制", "年龄", "学历", "外省", "省外", "户籍", "非莞籍", "age", "limit", "out of province"),
     "amount": ("多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
                "数据", "人数", "规模", "几间", "几座", "几场", "几次", "几批", "几届", "排名", "第几", "how much", "how many", "amount",
                "people", "number", "rank"),
@@ -37,9 +37,10 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "procedure": ("报名", "报", "申请", "怎么报", "怎样报", "如何", "流程", "手续", "办理", "点样", "入口", "渠道", "加入",
                   "参加", "预约", "登记", "对接", "联系", "平台", "网站", "链接", "apply", "sign up", "register", "join", "how do",
                   "how can", "how to", "contact", "platform", "website", "link"),
-    "materials": ("材料", "资料", "证明", "证件", "提交", "交什么", "document", "paperwork"),
-    "time": ("时间", "什么时候", "几时", "截止", "期限", "何时", "下一", "下次", "哪个月", "几月", "哪一天",
-             "when", "deadline"),
+    "materials": ("材料", "资料", "证明", "证件", "提交", "交什么", "带什么", "带啥", "document", "paperwork", "form",
+                  "fill in"),
+    "time": ("时间", "什么时候", "几时", "截止", "期限", "何时", "下一", "下次", "哪个月", "几月", "哪一天", "几点到几点",
+             "when", "deadline", "office hours"),
     "period": ("多久", "几耐", "多长", "几年", "几个月", "今年", "去年", "前年", "明年", "之后", "以后", "哪年", "哪一年", "how long",
                "last"),
     "what": ("干什么", "做什么", "干嘛", "干啥", "做啥", "做乜", "内容", "讲什么", "讲了什么", "讲咩", "what do", "what does"),
@@ -51,7 +52,11 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "who": ("谁", "哪些人", "哪些企业", "边个", "who"),
     # how the thing itself is doing (人才集团建好了没, 现在运作了没): a question about the topic's state
     "status": ("进展", "进度", "运作", "运营", "建好", "建成", "落地", "好了没", "了没", "开始了", "还在", "结束了",
-               "取消", "停办", "progress", "status"),
+               "取消", "停办", "还办", "progress", "status", "running", "ongoing", "still on"),
+    # what it costs to take part (免费入场吗, is it free?)
+    "cost": ("免费", "收费", "要钱", "收钱", "门票", "费用", "入场", "入场费", "free", "fee", "fees", "cost", "charge", "ticket"),
+    # how it is held (线上还是线下, online?)
+    "format": ("线上", "线下", "网上", "现场", "形式", "online", "offline", "in person"),
 }  # fmt: skip
 #: Questions that ask for a detail the letter usually does not give (narrower than the cues above, so
 #: that 参加见习有补贴吗 is not taken for a question about how to sign up).
