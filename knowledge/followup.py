@@ -29,7 +29,7 @@ from knowledge.matcher import MatchIndex
 #: What a follow-up asks about, by the words that ask it (Simplified, Cantonese, English).
 ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "conditions": ("条件", "要求", "资格", "门槛", "符合", "满足", "待遇", "福利", "能不能", "require", "eligib", "qualif",
-                   "condition", "criteria", "限制", "年龄", "学历", "外省", "省外", "户籍", "非莞籍", "age", "limit", "out of province"),
+                   "condition", "criteria", "限制", "年龄", "学历", "外省", "省外", "户籍", "非莞籍", "能去", "可以去", "age", "limit", "out of province"),
     "amount": ("多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
                "数据", "人数", "规模", "几间", "几座", "几场", "几次", "几批", "几届", "排名", "第几", "how much", "how many", "amount",
                "people", "number", "rank"),
@@ -39,7 +39,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
                   "how can", "how to", "contact", "platform", "website", "link"),
     "materials": ("材料", "资料", "证明", "证件", "提交", "交什么", "带什么", "带啥", "document", "paperwork", "form",
                   "fill in"),
-    "time": ("时间", "什么时候", "几时", "截止", "期限", "何时", "下一", "下次", "哪个月", "几月", "哪一天", "几点到几点",
+    "time": ("时间", "什么时候", "几时", "截止", "期限", "何时", "下一", "下次", "哪个月", "几月", "哪一天", "几点到几点", "办公时间", "开放时间",
              "when", "deadline", "office hours"),
     "period": ("多久", "几耐", "多长", "几年", "几个月", "今年", "去年", "前年", "明年", "之后", "以后", "哪年", "哪一年", "how long",
                "last"),
@@ -180,15 +180,23 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
     Single characters the topic does not explain (块 in 贷款那块呢, a dialect's particle) are vague: they end a
     follow-up only when they say more than the evidence for the topic (its words and the cues) does.
     """
-    aspects = aspects_of(question.normalized)
+    # Cues as written and as the Cantonese means them (要带咩 is 要带什么).
+    texts = (question.normalized, index.analyzer.cantonese.to_mandarin(question.normalized))
+    aspects = aspects_of(texts[0]) | aspects_of(texts[1])
+    said = {cue for cue in _CUES if not cue.isascii() and any(cue in t for t in texts)}
+
+    def cue(surface: str) -> bool:
+        """A cue word, or a word inside a cue the question says (几点 in 几点到几点)."""
+        return _is_cue(surface) or any(surface in c for c in said)
+
     programmes = {w.lower() for w in index.analyzer.lexicon.domain_words}
     names_programme = any(u.surface in programmes for u in question.units)
     explanation = index.explanation(question, topic_id)
     shares_word = any(
-        u.syllables > 1 and u.role == "topic" and i >= VAGUE_INFORMATION and x >= 1.0 and not _is_cue(u.surface)
+        u.syllables > 1 and u.role == "topic" and i >= VAGUE_INFORMATION and x >= 1.0 and not cue(u.surface)
         for u, i, x in explanation
     )
-    unknown = any(unknown_word(index, u, x) and not _is_cue(u.surface) for u, _, x in explanation)
+    unknown = any(unknown_word(index, u, x) and not cue(u.surface) for u, _, x in explanation)
     own = Reading("own", aspects, names_programme, shares_word, unknown)
     if len(question.normalized.replace(" ", "")) > MAX_FOLLOWUP_CHARS:
         return own
@@ -206,7 +214,7 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
             else:
                 elsewhere = True
         elif (
-            _is_cue(unit.surface)
+            cue(unit.surface)
             or unit.surface in POINTERS
             or _YEAR.fullmatch(unit.key)
             or unit.role == "context"

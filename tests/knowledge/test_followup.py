@@ -54,6 +54,12 @@ def test_cue_words_say_what_a_follow_up_asks_about(question, aspects):
         ("在哪个网站能报", "jianxi"),
         ("今年开了几多间", "skill-master-studio"),  # a measure word on its own (几多间) is part of the count
         ("what's its rank?", "jianxi"),
+        ("入场要收费吗", "job-fairs"),  # what it costs
+        ("线上还是现场", "talent-events"),  # how it is held
+        ("is it still running", "livestream-recruitment"),
+        ("要带咩去", "job-fairs"),  # a cue as the Cantonese means it (带咩 is 带什么)
+        ("办公时间几点到几点", "contact"),  # a word inside a cue phrase (几点) is part of the cue
+        ("我喺成都读书可以去吗", "dongguan-student-forum"),
     ],
 )
 def test_a_question_that_names_nothing_of_its_own_follows_up(kb, question, topic):
