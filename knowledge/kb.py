@@ -191,7 +191,9 @@ class KnowledgeBase:
         floor = self.answer_threshold - (EXACT_MARGIN if exact else 0.0)
         elsewhere = places_elsewhere(snapshot.index, analysis, best.entry_id)
         if elsewhere:  # another city's policy: the letter has Dongguan's only
-            return Outcome("none", score=best.score, scored=tuple(scored), confidence=confidence, elsewhere=elsewhere)
+            return Outcome(
+                "none", score=best.score, scored=tuple(scored), english=english, confidence=confidence, elsewhere=elsewhere
+            )
         if best.score >= floor and confidence >= self.decision.answer_p:
             entry = by_id[best.entry_id]
             return Outcome(

@@ -142,8 +142,8 @@ class Answers:
             return [Reply(ask, buttons=(*rows, (Button(faq_texts.SUGGEST_NONE_OF_THESE, f"none:{log_id}"),)))]
         if outcome.elsewhere:  # another city's policy
             places = "、".join(outcome.elsewhere)
-            return [Reply(faq_texts.ELSEWHERE.format(places=places, **self.settings.placeholders),
-                          buttons=self.menu_buttons())]
+            template = faq_texts.ELSEWHERE_EN if outcome.english else faq_texts.ELSEWHERE
+            return [Reply(template.format(places=places, **self.settings.placeholders), buttons=self.menu_buttons())]
         # Sharing nothing with the FAQ (the weather) is out of scope; unclear (总共几个) or close is "not answered".
         in_scope = understood.vague or outcome.score >= OUT_OF_SCOPE_BELOW
         no_answer = faq_texts.NO_ANSWER if in_scope else faq_texts.OUT_OF_SCOPE

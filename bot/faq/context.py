@@ -100,7 +100,7 @@ class Context:
             return Understood(outcome)
         if reading.kind == "elsewhere":  # the topic somewhere else: a policy the letter does not cover
             places = followup.places_elsewhere(kb.index, analysis, topic)
-            return Understood(Outcome("none", score=outcome.score, elsewhere=places))
+            return Understood(Outcome("none", score=outcome.score, english=is_english(text), elsewhere=places))
         entry = kb.get(topic)
         assert entry is not None
         logger.debug("Follow-up %r read against %s", text, topic)

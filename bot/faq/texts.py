@@ -24,6 +24,10 @@ ELSEWHERE = (
     "我只了解东莞的政策哦 🙏 {places}的政策请咨询当地人社部门。\n"
     "东莞的实习见习、补贴、招聘会、人才政策等问题，可以直接问我，或致电 {contact_phone} 咨询。"
 )
+ELSEWHERE_EN = (
+    "I only know Dongguan's policies, sorry 🙏 For {places}, please ask the local human resources bureau. "
+    "Ask me anything about Dongguan's internships, subsidies, job fairs and talent policies, or call {contact_phone}."
+)
 NONE_OF_THESE = "好的，问题已记录，供工作人员参考。\n也可以换个说法再问，或致电 {contact_phone} 咨询。"
 SMALLTALK = {
     "greeting": "你好呀 👋 我是{bot_name}，有关实习补贴、见习、招聘会、人才政策的问题，直接打字问我就行。",

@@ -158,3 +158,8 @@ def test_another_citys_policy_is_told_the_bot_knows_dongguans_only(conversation)
     say(conversation, "实习补贴有多少")
     moved = say(conversation, "上海的呢")  # the topic moved to another city: the same honest reply
     assert not_answered(moved) and "上海" in moved.text
+
+
+def test_another_citys_policy_asked_in_english_is_told_so_in_english(conversation):
+    reply = say(conversation, "Shenzhen internship subsidy for students?")
+    assert not_answered(reply) and "Dongguan" in reply.text and "深圳" in reply.text
