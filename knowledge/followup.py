@@ -235,6 +235,17 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
     return Reading("followup", aspects, names_programme, shares_word, unknown)
 
 
+def explains_more(index: MatchIndex, question: Analysis, other: str, topic: str) -> bool:
+    """Whether the question has a word of its own (2+ syllables, not a cue) that entry `other` explains fully and the
+    topic only in part: 暑期实习有补贴吗 after 见习 asks about the internship subsidy (实习), not the traineeship
+    that mentions internships once. A word both explain (有见习岗位吗 after 千企行) leaves it a follow-up."""
+    pairs = zip(index.explanation(question, other), index.explanation(question, topic), strict=True)
+    return any(
+        u.syllables > 1 and u.role == "topic" and not _is_cue(u.surface) and x >= 1.0 > y
+        for (u, _, x), (_, _, y) in pairs
+    )
+
+
 def missing_detail(normalized: str, answer: str) -> tuple[str, ...]:
     """The details (procedure, materials, time) a question asks for that `answer` gives no sign of."""
     return tuple(

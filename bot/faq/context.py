@@ -94,9 +94,11 @@ class Context:
         still_topic = (
             outcome.kind == "suggest" and outcome.faq_id == topic and reading.shares_word and not reading.unknown
         )
-        if (reading.kind == "own" and not still_topic) or (
-            outcome.kind == "answer" and reading.names_programme and not reading.asks_aspect
-        ):  # its own question, or a confident answer about the programme it names (那就业见习呢)
+        if (
+            (reading.kind == "own" and not still_topic)
+            or (outcome.kind == "answer" and reading.names_programme and not reading.asks_aspect)
+            or (outcome.kind == "answer" and followup.explains_more(kb.index, analysis, outcome.faq_id, topic))
+        ):  # its own question, or a confident answer about the programme it names (那就业见习呢) or describes
             return Understood(outcome)
         if reading.kind == "elsewhere":  # the topic somewhere else: a policy the letter does not cover
             places = followup.places_elsewhere(kb.index, analysis, topic)

@@ -163,3 +163,9 @@ def test_another_citys_policy_is_told_the_bot_knows_dongguans_only(conversation)
 def test_another_citys_policy_asked_in_english_is_told_so_in_english(conversation):
     reply = say(conversation, "Shenzhen internship subsidy for students?")
     assert not_answered(reply) and "Dongguan" in reply.text and "深圳" in reply.text
+
+
+def test_a_confident_answer_about_a_word_the_topic_only_mentions_switches_the_topic(conversation):
+    say(conversation, "见习")
+    reply = say(conversation, "暑假实习能领补贴吗")  # 实习 is the internship subsidy's word; the traineeship only mentions it
+    assert reply.title == conversation.kb.get("internship-subsidy").question
