@@ -147,7 +147,8 @@ class Inbound:
                 turn.messages = turn.task.result()
             else:
                 logger.warning("The answer to %s took over %.1f s: pushing it", key, self.deadline)
-            self._background(self._deliver(turn))
+            if turn.mode == "push" or len(turn.messages) > 1:  # else all of it is the passive reply: no task
+                self._background(self._deliver(turn))
         return turn.messages[0] if turn.mode == "passive" and turn.messages else None
 
     def _request(self, message: dict[str, str]) -> Request | str | None:
