@@ -64,7 +64,7 @@ BODIES = [
     '<?xml version="1.0" encoding="utf8"?><xml><A>ok</A></xml>',
     '<!DOCTYPE xml [<!ENTITY a "aaaa">]><xml><A>&a;</A></xml>',
     '<!doctype xml SYSTEM "http://evil/x.dtd"><xml/>',
-    '<xml><A>&#0;</A></xml>',
+    "<xml><A>&#0;</A></xml>",
     "<xml><Content><![CDATA[a]]]]><![CDATA[>b]]></Content></xml>",
     "<xml>" + "<A>x</A>" * 500 + "</xml>",
 ]
