@@ -31,10 +31,9 @@ Two stages, so that the cost stays flat as the knowledge base grows:
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 import sys
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import bm25s
@@ -42,6 +41,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from knowledge.analyzer import Analysis, Analyzer, Unit
+from knowledge.closeness import Features
 from knowledge.entries import FaqEntry
 
 #: Weights of the four signals in the final score (they sum to 1). The score is a scale: the answer floor,
@@ -185,12 +185,20 @@ class MatchIndex:
             _Phrasing(i, features, sum(self._idf[f] for f in features), pinyin) for i, features, pinyin in raw
         ]
         del raw
-        self._by_entry: dict[int, list[_Phrasing]] = {}
-        for p in self._phrasings:
-            self._by_entry.setdefault(p.entry, []).append(p)
-        self._bm25 = bm25s.BM25()
+        # Each entry's phrasings are one run of self._phrasings (raw was built entry by entry): its span.
+        self._spans: dict[int, tuple[int, int]] = {}
+        for position, p in enumerate(self._phrasings):
+            start, _ = self._spans.get(p.entry, (position, position))
+            self._spans[p.entry] = (start, position + 1)
+        self._pinyins = [p.pinyin for p in self._phrasings]  # sliced per candidate for rapidfuzz
+        self._rows = np.arange(len(self._phrasings))  # sliced per candidate: its phrasings' positions
+        # Lucene's IDF is positive for every word, so a phrasing's BM25 score is > 0 exactly when it shares a
+        # word with the question: what `_closeness` relies on to skip the others (and `_retrieve` to stop).
+        self._bm25 = bm25s.BM25(method="lucene")
+        self._features: Features | None = None
         if self._phrasings:
             self._bm25.index([list(p.features) for p in self._phrasings], show_progress=False)
+            self._features = Features([(p.features, p.weight) for p in self._phrasings], self._bm25.vocab_dict)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -211,10 +219,12 @@ class MatchIndex:
         analysis = self.analyzer.analyze(question) if isinstance(question, str) else question
         if analysis.empty or not self._phrasings:
             return []
-        candidates = self._retrieve(analysis.features)
+        relevance = self._bm25.get_scores(list(analysis.features))
+        candidates = self._retrieve(relevance)
         information = [self._information(u) for u in analysis.units]
         weights = {f: self.idf(f) for f in analysis.features}  # the question's, the same for every candidate
-        scored = [self._score_entry(i, analysis, information, weights) for i in candidates]
+        closeness = self._closeness(candidates, weights, relevance)
+        scored = [self._score_entry(i, analysis, information, c) for i, c in zip(candidates, closeness, strict=True)]
         scored.sort(key=_rank, reverse=True)
         return scored[:limit]
 
@@ -241,9 +251,8 @@ class MatchIndex:
     def _positions(self) -> dict[str, int]:
         return {e.id: i for i, e in enumerate(self.entries)}
 
-    def _retrieve(self, features: Iterable[str]) -> list[int]:
-        """Entry indexes whose phrasings BM25 ranks highest, best first."""
-        scores = self._bm25.get_scores(list(features))
+    def _retrieve(self, scores: np.ndarray) -> list[int]:
+        """Entry indexes whose phrasings BM25 ranks highest (`scores`: BM25's, one a phrasing), best first."""
         k = min(CANDIDATE_PHRASINGS, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
@@ -263,7 +272,7 @@ class MatchIndex:
         length = LENGTH_FACTOR[min(unit.syllables, len(LENGTH_FACTOR)) - 1]
         return self.idf(unit.key) * length * ROLE_FACTOR[unit.role]
 
-    def _score_entry(self, e: int, q: Analysis, information: list[float], weights: dict[str, float]) -> Scored:
+    def _score_entry(self, e: int, q: Analysis, information: list[float], closeness: float) -> Scored:
         explained = [self._explained(u, self._vocabularies[e]) for u in q.units]
         covered = sum(w * x for w, x in zip(information, explained, strict=True))
         gaps = sorted(
@@ -279,26 +288,35 @@ class MatchIndex:
         missing = sum(gaps[:FULL_GAPS]) + STORY_FACTOR * sum(gaps[FULL_GAPS:])
         coverage = covered / (covered + missing) if covered + missing else 0.0
         evidence = 1.0 - math.exp(-covered / (EVIDENCE_WORDS * self._unknown_idf))
-        closeness, fuzz_score = self._resemblance(e, q, weights)
+        fuzz_score = self._fuzz(e, q)
         score = W_COVERAGE * coverage + W_EVIDENCE * evidence + W_CLOSENESS * closeness + W_FUZZ * fuzz_score
         return Scored(self.entries[e].id, *(round(x, 4) for x in (score, coverage, closeness, fuzz_score, evidence)))
 
-    def _resemblance(self, e: int, q: Analysis, weights: dict[str, float]) -> tuple[float, float]:
-        """Closeness (weighted Dice of the question's IDF-`weights`ed features) and fuzz (pinyin string
-        similarity) with the best phrasing."""
-        total = sum(weights.values())
-        phrasings = self._by_entry.get(e, [])
-        closeness = max(
-            # Absent features add 0.0; map(get) over the phrasing's tuple is faster than a set intersection.
-            (2 * sum(map(weights.get, p.features, itertools.repeat(0.0))) / (total + p.weight) for p in phrasings),
-            default=0.0,
-        )
+    def _closeness(self, candidates: list[int], weights: dict[str, float], relevance: np.ndarray) -> list[float]:
+        """Each candidate's closeness: the weighted Dice of the question's IDF-`weights`ed features with its best
+        phrasing (knowledge/closeness.py).
+
+        A phrasing sharing no feature with the question has closeness 0.0, the least there is: only those BM25
+        scored (`relevance` > 0: they share one) are compared, the same best as over them all (two thirds of a
+        candidate's phrasings share nothing)."""
+        if not candidates:
+            return []
+        spans = [self._spans.get(e, (0, 0)) for e in candidates]
+        positions = np.concatenate([self._rows[start:end] for start, end in spans])
+        shared = relevance[positions] > 0
+        groups = np.repeat(np.arange(len(spans)), [end - start for start, end in spans])[shared]
+        assert self._features is not None  # there are phrasings: `score` returned early otherwise
+        return self._features.best(positions[shared], groups, len(spans), weights, sum(weights.values()))
+
+    def _fuzz(self, e: int, q: Analysis) -> float:
+        """Pinyin string similarity with the most similar phrasing (every one: a typo may share no feature)."""
+        start, end = self._spans.get(e, (0, 0))
         best = (
-            process.extractOne(q.pinyin, [p.pinyin for p in phrasings], scorer=fuzz.ratio)
-            if q.pinyin and phrasings
+            process.extractOne(q.pinyin, self._pinyins[start:end], scorer=fuzz.ratio)
+            if q.pinyin and end > start
             else None
         )
-        return closeness, best[1] / 100 if best else 0.0
+        return best[1] / 100 if best else 0.0
 
     @staticmethod
     def _explained(unit: Unit, v: _Vocabulary) -> float:

@@ -44,11 +44,16 @@ def clean(text: str) -> str:
     return _UNSAFE.sub("", text)
 
 
+@functools.lru_cache(maxsize=8)
 def normalize(text: str) -> str:
     """Return `text` as lower-case Simplified Chinese/ASCII words separated by single spaces.
 
     NFKC folds full-width letters, digits and punctuation to half-width;
     OpenCC converts Traditional characters; punctuation and emoji become spaces.
+
+    A pure function, and one question is normalised five times on its way (small talk, analysis, its
+    language, the follow-up's detail, the log's review key): the last few results are kept, so the repeats
+    cost a lookup. Eight, not more: the question in hand, not a memory of earlier ones.
     """
     text = unicodedata.normalize("NFKC", clean(text[: MAX_QUESTION_CHARS * 2])).casefold()
     text = to_simplified(text)

@@ -1,6 +1,13 @@
 """How the matcher treats the ways students really type (see knowledge/analyzer.py, matcher.py)."""
 
+import functools
+import itertools
+import json
+import operator
+from pathlib import Path
+
 import pytest
+from rapidfuzz import fuzz
 
 from knowledge.entries import Category, FaqEntry, load_lexicon
 from knowledge.kb import KnowledgeBase
@@ -111,3 +118,30 @@ def test_a_long_question_telling_a_story_is_still_answered(kb):
 )
 def test_everyday_words_for_the_knowledge_bases_words(kb, question, expected):
     assert top(kb, question) == expected
+
+
+def test_closeness_and_fuzz_are_those_of_the_best_of_all_phrasings(kb):
+    """The matcher sums closeness only over the phrasings BM25 found sharing a word: the same as over them all."""
+    index = kb.index
+    path = Path(__file__).resolve().parent.parent / "data" / "faq_holdout.jsonl"
+    questions = [json.loads(line)["q"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    checked = 0
+    for question in questions[:150]:
+        analysis = index.analyzer.analyze(question)
+        if analysis.empty:
+            continue
+        weights = {f: index.idf(f) for f in analysis.features}
+        total = sum(weights.values())
+        for scored in index.score(analysis):
+            e = next(i for i, entry in enumerate(index.entries) if entry.id == scored.entry_id)
+            phrasings = [p for p in index._phrasings if p.entry == e]
+            closeness = max(
+                (2 * functools.reduce(operator.add, map(weights.get, p.features, itertools.repeat(0.0)), 0.0)
+                 / (total + p.weight) for p in phrasings),
+                default=0.0,
+            )
+            similarity = max((fuzz.ratio(analysis.pinyin, p.pinyin) for p in phrasings), default=0.0) / 100
+            assert scored.closeness == round(closeness, 4)
+            assert scored.fuzz == round(similarity if analysis.pinyin else 0.0, 4)
+            checked += 1
+    assert checked > 300

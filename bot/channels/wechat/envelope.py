@@ -63,12 +63,40 @@ class _SecurePrpCrypto(PrpCrypto):
         return secrets.token_bytes(16)
 
 
+class _Crypto(WeChatCrypto):
+    """One EncodingAESKey, its cipher made once: wechatpy makes one (and an AES key object) per message, and
+    checks again the msg_signature `Envelope.open` has just checked. The same bytes either way."""
+
+    def __init__(self, token: str, encoding_aes_key: str, app_id: str) -> None:
+        super().__init__(token, encoding_aes_key, app_id)
+        self.prp = _SecurePrpCrypto(self.key)
+
+    def open(self, encrypted: str) -> str:
+        """The message inside a verified <Encrypt>; raises when another key or app id sealed it."""
+        return self.prp.decrypt(encrypted, self._id)
+
+    def seal(self, xml: str, nonce: str, timestamp: str) -> str:
+        """wechatpy 1.8.18's encrypt_message, with the cipher's random bytes from `secrets`."""
+        encrypted = self.prp.encrypt(xml, self._id).decode()
+        return _SEALED.format(encrypt=encrypted, signature=sign(self.token, timestamp, nonce, encrypted),
+                              timestamp=timestamp, nonce=nonce)  # fmt: skip
+
+
+#: wechatpy's encrypted reply, as its encrypt_message writes it.
+_SEALED = """<xml>
+<Encrypt><![CDATA[{encrypt}]]></Encrypt>
+<MsgSignature><![CDATA[{signature}]]></MsgSignature>
+<TimeStamp>{timestamp}</TimeStamp>
+<Nonce><![CDATA[{nonce}]]></Nonce>
+</xml>"""
+
+
 @dataclass(frozen=True)
 class Opened:
     """A verified request's message fields, and the crypto that opened it (None in plaintext mode)."""
 
     message: dict[str, str]
-    crypto: WeChatCrypto | None
+    crypto: _Crypto | None
 
 
 class Envelope:
@@ -79,7 +107,7 @@ class Envelope:
         self.clock = clock  # WeChat's timestamps are compared with it, and replies carry it
         self.max_skew = max_skew
         keys = [k for k in (settings.wechat_aes_key, settings.wechat_previous_aes_key) if k]
-        self.cryptos = [WeChatCrypto(self.token, key, settings.wechat_app_id or "") for key in keys]
+        self.cryptos = [_Crypto(self.token, key, settings.wechat_app_id or "") for key in keys]
         #: (timestamp, nonce, signature) → (when first seen, sha256 of its body), for MAX_CLOCK_SKEW seconds.
         self._bodies: OrderedDict[tuple[str, str, str], tuple[float, str]] = OrderedDict()
 
@@ -122,9 +150,7 @@ class Envelope:
             raise Refused(403, "bad msg_signature")
         for crypto in self.cryptos:
             try:
-                inner = crypto.decrypt_message(
-                    {"Encrypt": encrypted}, msg_signature, query["timestamp"], query["nonce"]
-                )
+                inner = crypto.open(encrypted)
             except Exception:  # a wrong key gives garbage: a bad app id, padding, length or encoding
                 continue
             try:
@@ -145,9 +171,8 @@ class Envelope:
         if first[1] != digest:
             raise Refused(403, "a signed query replayed with another body")
 
-    def seal(self, xml: str, crypto: WeChatCrypto | None) -> str:
+    def seal(self, xml: str, crypto: _Crypto | None) -> str:
         """The reply as sent: the XML itself, or in safe mode its encrypted, signed envelope."""
         if crypto is None:
             return xml
-        # wechatpy 1.8.18's own encrypt_message, with the cipher's random bytes from `secrets`.
-        return crypto._encrypt_message(xml, secrets.token_hex(8), str(int(self.clock.now().timestamp())), _SecurePrpCrypto)
+        return crypto.seal(xml, secrets.token_hex(8), str(int(self.clock.now().timestamp())))

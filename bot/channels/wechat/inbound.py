@@ -95,6 +95,9 @@ class Inbound:
         self.push = push
         self.deadline = deadline
         self._turns: dict[str, _Turn] = {}
+        #: (when it is forgotten, key) of each turn, oldest first (TURN_MEMORY is one span for all): forgotten
+        #: before the next lookup, instead of a timer a turn (36,000 in the loop's heap at 600 questions/s).
+        self._expiry: deque[tuple[float, str]] = deque()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._queue: deque[tuple[Request | str, str, asyncio.Future[tuple[str, ...]]]] = deque()
         self._worker: asyncio.Task[None] | None = None
@@ -122,6 +125,8 @@ class Inbound:
         """The passive reply's text for `message` (None: answer "success"), handling it once."""
         loop = asyncio.get_running_loop()
         key = dedupe_key(message)
+        while self._expiry and self._expiry[0][0] <= loop.time():
+            self._turns.pop(self._expiry.popleft()[1], None)
         turn = self._turns.get(key)
         if turn is None:
             if self.store.seen_before(key):  # a retry that reached another (restarted) process
@@ -136,7 +141,7 @@ class Inbound:
                 return None
             turn = _Turn(message["FromUserName"], self._enqueue(request, message["FromUserName"]))
             self._turns[key] = turn
-            loop.call_later(TURN_MEMORY, self._turns.pop, key, None)
+            self._expiry.append((loop.time() + TURN_MEMORY, key))
         remaining = self.deadline - (loop.time() - arrived)
         if not turn.task.done() and remaining > 0:
             await asyncio.wait({turn.task}, timeout=remaining)
@@ -147,7 +152,8 @@ class Inbound:
                 turn.messages = turn.task.result()
             else:
                 logger.warning("The answer to %s took over %.1f s: pushing it", key, self.deadline)
-            self._background(self._deliver(turn))
+            if turn.mode == "push" or len(turn.messages) > 1:  # else all of it is the passive reply: no task
+                self._background(self._deliver(turn))
         return turn.messages[0] if turn.mode == "passive" and turn.messages else None
 
     def _request(self, message: dict[str, str]) -> Request | str | None:
