@@ -121,7 +121,7 @@ class Reading:
 
 def _places_of(index: MatchIndex, topic_id: str) -> frozenset[str]:
     """The places (other than Dongguan's own towns) the topic's answer names: 北京, 上海… for the campus ambassadors."""
-    entry = next((e for e in index.entries if e.id == topic_id), None)
+    entry = index.entry(topic_id)
     # jieba tags a few common words as places too (城市, 福利): a cue is not a place.
     return frozenset(p for p in index.analyzer.place_names(entry.answer) if not _is_cue(p)) if entry else frozenset()
 

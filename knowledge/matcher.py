@@ -243,6 +243,11 @@ class MatchIndex:
         """The weight of a word no entry uses: the most any word weighs."""
         return self._unknown_idf
 
+    def entry(self, entry_id: str) -> FaqEntry | None:
+        """The indexed entry with this id (a dict lookup: the base may hold 10,000)."""
+        position = self._positions.get(entry_id)
+        return self.entries[position] if position is not None else None
+
     def is_known(self, feature: str) -> bool:
         """Whether any entry uses `feature` (天气 and 护照 are not known)."""
         return feature in self._idf
