@@ -33,23 +33,25 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "amount": ("多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
                "数据", "人数", "规模", "几间", "几座", "几场", "几次", "几批", "几届", "排名", "第几", "how much", "how many", "amount",
                "people", "number", "rank"),
-    "place": ("哪里", "哪儿", "哪些地方", "哪些城市", "在哪", "去哪", "边度", "地点", "地方", "城市", "where"),
+    "place": ("哪里", "哪儿", "哪些地方", "哪些城市", "在哪", "去哪", "边度", "地点", "地方", "城市", "派去", "派到", "会派", "分配",
+              "where"),
     "procedure": ("报名", "报", "申请", "怎么报", "怎样报", "如何", "流程", "手续", "办理", "点样", "入口", "渠道", "加入",
-                  "参加", "预约", "登记", "对接", "联系", "平台", "网站", "链接", "apply", "sign up", "register", "join", "how do",
-                  "how can", "how to", "contact", "platform", "website", "link"),
-    "materials": ("材料", "资料", "证明", "证件", "提交", "交什么", "带什么", "带啥", "document", "paperwork", "form",
+                  "参加", "预约", "登记", "对接", "联系", "平台", "网站", "链接", "怎么领", "点领", "领取", "申领", "apply", "sign up", "register", "join", "how do",
+                  "how can", "how to", "contact", "platform", "website", "link", "claim"),
+    "materials": ("材料", "资料", "证明", "证件", "提交", "交什么", "带什么", "带啥", "填表", "表格", "document", "paperwork", "form",
                   "fill in"),
-    "time": ("时间", "什么时候", "几时", "截止", "期限", "何时", "下一", "下次", "哪个月", "几月", "哪一天", "几点到几点", "办公时间", "开放时间",
-             "when", "deadline", "office hours"),
+    "time": ("时间", "什么时候", "几时", "截止", "期限", "何时", "下一", "下次", "哪个月", "几月", "哪一天", "几点到几点", "办公时间", "开放时间", "再搞", "再办", "再举办", "还会",
+             "when", "deadline", "office hours", "start", "started", "begin", "began", "again"),
     "period": ("多久", "几耐", "多长", "几年", "几个月", "今年", "去年", "前年", "明年", "之后", "以后", "哪年", "哪一年", "how long",
                "last"),
-    "what": ("干什么", "做什么", "干嘛", "干啥", "做啥", "做乜", "内容", "讲什么", "讲了什么", "讲咩", "what do", "what does"),
+    "what": ("干什么", "做什么", "干嘛", "干啥", "做啥", "做乜", "内容", "讲什么", "讲了", "说了", "讲咩", "名称",
+             "what do", "what does", "called", "name"),
     # where the letter says it (依据哪个文件, 出处): a question about the topic's source
     "source": ("依据", "根据", "出处", "来源", "哪个文件", "什么文件", "文件", "source", "based on"),
-    "kinds": ("哪几", "哪些", "哪种", "几类", "几种", "which", "kinds"),
+    "kinds": ("哪几", "哪些", "哪种", "几类", "几种", "方面", "which", "kinds"),
     "other": ("其他", "其它", "别的", "还有", "另外", "仲有", "other", "else"),
     "yesno": ("还能", "能不能", "不能", "可不可以", "有没有", "没有", "有冇", "会不会", "是不是", "算不算"),
-    "who": ("谁", "哪些人", "哪些企业", "边个", "who"),
+    "who": ("谁", "哪些人", "哪些企业", "边个", "什么单位", "哪些单位", "哪个单位", "靠什么", "依托", "who"),
     # how the thing itself is doing (人才集团建好了没, 现在运作了没): a question about the topic's state
     "status": ("进展", "进度", "运作", "运营", "建好", "建成", "落地", "好了没", "了没", "开始了", "还在", "结束了",
                "取消", "停办", "还办", "progress", "status", "running", "ongoing", "still on"),
@@ -186,8 +188,16 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
     said = {cue for cue in _CUES if not cue.isascii() and any(cue in t for t in texts)}
 
     def cue(surface: str) -> bool:
-        """A cue word, or a word inside a cue the question says (几点 in 几点到几点)."""
-        return _is_cue(surface) or any(surface in c for c in said)
+        """A cue word, a word inside a cue the question says (几点 in 几点到几点) or made of such cues (填表格)."""
+        if _is_cue(surface) or any(surface in c for c in said):
+            return True
+        covered = [False] * len(surface)
+        for c in said:
+            start = surface.find(c)
+            while start >= 0:
+                covered[start : start + len(c)] = [True] * len(c)
+                start = surface.find(c, start + 1)
+        return all(covered)
 
     programmes = {w.lower() for w in index.analyzer.lexicon.domain_words}
     names_programme = any(u.surface in programmes for u in question.units)
@@ -204,7 +214,9 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
     singles, elsewhere = 0.0, False
     places: frozenset[str] | None = None
     for unit, information, explained in explanation:
-        if explained >= EXPLAINED:  # a context word (听说, 真的) sets the scene: it is no evidence of the subject
+        # Explained enough, or a word the topic's entry writes as the question does (行程 in its answer)
+        if explained >= EXPLAINED or (explained and unit.syllables > 1 and index.writes(topic_id, unit)):
+            # a context word (听说, 真的) sets the scene: it is no evidence of the subject
             evidence += information * explained if unit.role != "context" else 0.0
         elif unit.role == "place":
             places = _places_of(index, topic_id) if places is None else places

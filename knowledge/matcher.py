@@ -243,6 +243,15 @@ class MatchIndex:
         """The weight of a word no entry uses: the most any word weighs."""
         return self._unknown_idf
 
+    def writes(self, entry_id: str, unit: Unit) -> bool:
+        """Whether entry `entry_id` uses the word as the question writes it (in a phrasing or its answer; a
+        homophone, 房价 for 放假, is not the word)."""
+        position = self._positions.get(entry_id)
+        if position is None:
+            return False
+        v = self._vocabularies[position]
+        return unit.surface in v.surfaces and (unit.key in v.phrasings or unit.key in v.answer_only)
+
     def entry(self, entry_id: str) -> FaqEntry | None:
         """The indexed entry with this id (a dict lookup: the base may hold 10,000)."""
         position = self._positions.get(entry_id)

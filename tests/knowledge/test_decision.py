@@ -77,7 +77,10 @@ def test_at_a_high_raw_score_more_of_the_question_unknown_means_less_confidence(
     doubtful = kb.decision.probability({**values, "unknown": 0.6, "unknown_top": 0.6, "unknown_short": 0.3})
     assert confident >= kb.decision.answer_p and doubtful < confident - 0.005
     weights = dict(zip(kb.decision.features, kb.decision.weights, strict=True))
-    assert weights["unknown_short"] < 0 and weights["unknown_top"] < 0 and weights["place_out"] < 0
+    # Unknown words and places the entry does not cover never push towards answering (the fit may leave one of
+    # the two unknown-word measures out when the other carries it).
+    unknown = (weights["unknown_short"], weights["unknown_top"], weights["unknown"])
+    assert max(unknown) <= 0 and min(unknown) < 0 and weights["place_out"] < 0
 
 
 def test_the_answer_floor_still_holds_whatever_the_confidence(kb: KnowledgeBase):

@@ -60,6 +60,14 @@ def test_cue_words_say_what_a_follow_up_asks_about(question, aspects):
         ("要带咩去", "job-fairs"),  # a cue as the Cantonese means it (带咩 is 带什么)
         ("办公时间几点到几点", "contact"),  # a word inside a cue phrase (几点) is part of the cue
         ("我喺成都读书可以去吗", "dongguan-student-forum"),
+        ("补贴点领", "expansion-subsidy"),  # how to claim it
+        ("使唔使填表格", "expansion-subsidy"),  # 使唔使 = 需不需要 asks nothing of its own; a form is paperwork
+        ("明年还会再办吗", "livestream-recruitment"),
+        ("when did it begin", "campus-ambassador"),
+        ("主要有哪些方面", "campus-employment-service"),
+        ("毕业后会派到哪", "sanzhi-yifu"),
+        ("依托哪些单位", "skill-master-studio"),
+        ("能帮忙对接行程吗", "returnee-talent"),  # a word its answer writes (行程) is the topic's
     ],
 )
 def test_a_question_that_names_nothing_of_its_own_follows_up(kb, question, topic):
