@@ -372,6 +372,10 @@ class Analyzer:
             if len(t) > 1 and self._role(t, False) == "place" and self._fold(self._key(t)) not in self._canonical
         )
 
+    def english_place_name(self, place: str) -> str:
+        """How an English question names `place` (深圳 → Shenzhen)."""
+        return self._where.english_name(place)
+
     def names_home(self, analysis: Analysis) -> bool:
         """Whether the question names Dongguan, home or a Dongguan town (东莞, 莞籍, 回莞, 家乡, 虎门): then another
         place it names is where the student is or what it compares with, not whose policy it asks about."""

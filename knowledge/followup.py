@@ -29,23 +29,24 @@ from knowledge.matcher import MatchIndex
 #: What a follow-up asks about, by the words that ask it (Simplified, Cantonese, English).
 ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "conditions": ("条件", "要求", "资格", "门槛", "符合", "满足", "待遇", "福利", "能不能", "require", "eligib", "qualif",
-                   "condition", "criteria", "限制", "年龄", "学历", "外省", "省外", "户籍", "非莞籍", "能去", "可以去", "age", "limit", "out of province"),
+                   "condition", "criteria", "限制", "年龄", "学历", "外省", "省外", "非莞籍", "age limit", "out of province"),
     "amount": ("多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
-               "数据", "人数", "规模", "几间", "几座", "几场", "几次", "几批", "几届", "排名", "第几", "how much", "how many", "amount",
-               "people", "number", "rank"),
+               "数据", "人数", "规模", "几间", "几座", "几场", "几次", "几批", "几届", "第几", "how much", "how many", "amount",
+               "people", "number"),
     "place": ("哪里", "哪儿", "哪些地方", "哪些城市", "在哪", "去哪", "边度", "地点", "地方", "城市", "派去", "派到", "会派", "分配",
               "where"),
     "procedure": ("报名", "报", "申请", "怎么报", "怎样报", "如何", "流程", "手续", "办理", "点样", "入口", "渠道", "加入",
                   "参加", "预约", "登记", "对接", "联系", "平台", "网站", "链接", "怎么领", "点领", "领取", "申领", "apply", "sign up", "register", "join", "how do",
                   "how can", "how to", "contact", "platform", "website", "link", "claim"),
-    "materials": ("材料", "资料", "证明", "证件", "提交", "交什么", "带什么", "带啥", "填表", "表格", "document", "paperwork", "form",
+    "materials": ("材料", "资料", "证明", "证件", "提交", "交什么", "带什么", "带啥", "填表", "document", "paperwork", "form",
                   "fill in"),
-    "time": ("时间", "什么时候", "几时", "截止", "期限", "何时", "下一", "下次", "哪个月", "几月", "哪一天", "几点到几点", "办公时间", "开放时间", "再搞", "再办", "再举办", "还会",
-             "when", "deadline", "office hours", "start", "started", "begin", "began", "again"),
+    "time": ("时间", "什么时候", "几时", "截止", "期限", "何时", "下一", "下次", "哪个月", "几月", "哪一天", "几点到几点", "办公时间", "开放时间", "再搞", "再办", "再举办",
+             "when", "deadline", "office hours", "did it start", "does it start", "did it begin", "start date",
+             "held again", "happen again", "run again"),
     "period": ("多久", "几耐", "多长", "几年", "几个月", "今年", "去年", "前年", "明年", "之后", "以后", "哪年", "哪一年", "how long",
                "last"),
-    "what": ("干什么", "做什么", "干嘛", "干啥", "做啥", "做乜", "内容", "讲什么", "讲了", "说了", "讲咩", "名称",
-             "what do", "what does", "called", "name"),
+    "what": ("干什么", "做什么", "干嘛", "干啥", "做啥", "做乜", "内容", "讲什么", "讲了", "说了", "讲咩", "what do",
+             "what does"),
     # where the letter says it (依据哪个文件, 出处): a question about the topic's source
     "source": ("依据", "根据", "出处", "来源", "哪个文件", "什么文件", "文件", "source", "based on"),
     "kinds": ("哪几", "哪些", "哪种", "几类", "几种", "方面", "which", "kinds"),
@@ -56,7 +57,8 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "status": ("进展", "进度", "运作", "运营", "建好", "建成", "落地", "好了没", "了没", "开始了", "还在", "结束了",
                "取消", "停办", "还办", "progress", "status", "running", "ongoing", "still on"),
     # what it costs to take part (免费入场吗, is it free?)
-    "cost": ("免费", "收费", "要钱", "收钱", "门票", "费用", "入场", "入场费", "free", "fee", "fees", "cost", "charge", "ticket"),
+    "cost": ("免费", "收费", "要钱", "收钱", "门票", "费用", "入场", "入场费", "is it free", "for free", "free of charge", "fee",
+             "fees", "cost", "charge", "ticket"),
     # how it is held (线上还是线下, online?)
     "format": ("线上", "线下", "网上", "现场", "形式", "online", "offline", "in person"),
 }  # fmt: skip

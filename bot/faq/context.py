@@ -83,8 +83,6 @@ class Context:
 
     def _against(self, kb: KnowledgeBase, text: str, outcome: Outcome, topic: str) -> Understood:
         """`outcome` as it was, or the topic's entry when `text` follows up on it."""
-        if outcome.elsewhere:  # another city's policy stays that, whatever the conversation was about
-            return Understood(outcome)
         analysis = kb.analyzer.analyze(text)
         reading = followup.read(kb.index, analysis, topic)
         # Unsure, with the topic as the best guess and a word of its own in the question (人才集团现在运作了没 after
@@ -94,6 +92,8 @@ class Context:
         still_topic = (
             outcome.kind == "suggest" and outcome.faq_id == topic and reading.shares_word and not reading.unknown
         )
+        if outcome.elsewhere and reading.kind != "followup":  # another city's policy, unless the topic covers it
+            return Understood(outcome)
         if (
             (reading.kind == "own" and not still_topic)
             or (outcome.kind == "answer" and reading.names_programme and not reading.asks_aspect)
@@ -102,7 +102,10 @@ class Context:
             return Understood(outcome)
         if reading.kind == "elsewhere":  # the topic somewhere else: a policy the letter does not cover
             places = followup.places_elsewhere(kb.index, analysis, topic)
-            return Understood(Outcome("none", score=outcome.score, english=is_english(text), elsewhere=places))
+            english = is_english(text)
+            if english:
+                places = tuple(kb.analyzer.english_place_name(p) for p in places)
+            return Understood(Outcome("none", score=outcome.score, english=english, elsewhere=places))
         entry = kb.get(topic)
         assert entry is not None
         logger.debug("Follow-up %r read against %s", text, topic)
