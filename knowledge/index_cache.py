@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 FORMAT = 1
 FILE_NAME = "index-cache.bin"
-_SOURCES = ("analyzer.py", "cantonese.py", "dictionaries.py", "text.py", "matcher.py", "index_cache.py")
+_SOURCES = ("analyzer.py", "cantonese.py", "places.py", "dictionaries.py", "text.py", "matcher.py", "closeness.py", "index_cache.py")
 _PACKAGES = ("jieba", "pypinyin", "OpenCC", "snowballstemmer")
 
 

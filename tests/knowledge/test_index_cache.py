@@ -132,3 +132,21 @@ def test_new_vocabulary_from_an_admin_is_cached_for_the_next_start(seed, analyse
     restarted = _build(seed, path, lexicon=lexicon)
     assert analysed == []
     assert _answers(restarted) == _answers(kb)
+
+
+def test_every_module_that_shapes_an_analysis_is_in_the_fingerprint():
+    """A change to any module the analyzer or matcher imports (places.py, closeness.py…) must invalidate the cache;
+    entries.py only defines the Lexicon, whose content is in the fingerprint already."""
+    import re
+    from pathlib import Path
+
+    from knowledge import index_cache
+
+    folder = Path(index_cache.__file__).parent
+    imported = set()
+    for name in ("analyzer.py", "matcher.py"):
+        source = (folder / name).read_text(encoding="utf-8")
+        imported |= set(re.findall(r"^from knowledge\.(\w+) import", source, re.MULTILINE))
+        for group in re.findall(r"^from knowledge import ([\w, ]+)$", source, re.MULTILINE):
+            imported |= {m.strip() for m in group.split(",")}
+    assert {f"{m}.py" for m in imported} - {"entries.py"} <= set(index_cache._SOURCES)
