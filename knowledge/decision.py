@@ -107,13 +107,20 @@ def unknown_word(index: MatchIndex, unit: Unit, explained: float) -> bool:
 
 
 def features(
-    index: MatchIndex, analysis: Analysis, scored: Sequence[Scored], exact: bool, english: bool
+    index: MatchIndex,
+    analysis: Analysis,
+    scored: Sequence[Scored],
+    exact: bool,
+    english: bool,
+    explanation: Sequence[tuple[Unit, float, float]] | None = None,
 ) -> dict[str, float]:
-    """The decision's feature values for a question and its candidates (best first)."""
+    """The decision's feature values for a question and its candidates (best first); `explanation`: the best
+    entry's `index.explanation`, when the caller has it already."""
     best = scored[0]
     second = scored[1].score if len(scored) > 1 else 0.0
     unit_idf = index.unknown_idf or 1.0  # a word no entry uses weighs the most
-    explanation = index.explanation(analysis, best.entry_id)
+    if explanation is None:
+        explanation = index.explanation(analysis, best.entry_id)
     total = sum(i for _, i, _ in explanation) or 1.0
     covered = sum(i * x for _, i, x in explanation)
     gaps = [i * (1 - x) for _, i, x in explanation]

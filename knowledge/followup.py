@@ -19,10 +19,11 @@ names that place or is about places itself (the campus ambassadors' cities). A y
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from knowledge.analyzer import Analysis
+from knowledge.analyzer import Analysis, Unit
 from knowledge.decision import unknown_word
 from knowledge.matcher import MatchIndex
 
@@ -130,18 +131,23 @@ def _places_of(index: MatchIndex, topic_id: str) -> frozenset[str]:
     return frozenset(p for p in index.analyzer.place_names(entry.answer) if not _is_cue(p)) if entry else frozenset()
 
 
-def places_elsewhere(index: MatchIndex, question: Analysis, entry_id: str) -> tuple[str, ...]:
+def places_elsewhere(
+    index: MatchIndex,
+    question: Analysis,
+    entry_id: str,
+    explanation: Sequence[tuple[Unit, float, float]] | None = None,
+) -> tuple[str, ...]:
     """The places `question` asks about that entry `entry_id` does not cover (深圳 in 深圳的实习补贴).
 
     The letter holds Dongguan's policies only, so such a question is another city's policy, not this entry.
     None when the question names Dongguan or home (深圳和东莞的实习补贴哪个高) or when the entry is about places
-    (the campus ambassadors' cities: 成都有没有)."""
+    (the campus ambassadors' cities: 成都有没有). `explanation`: the entry's `index.explanation`, if at hand."""
     if index.analyzer.names_home(question):
         return ()
     found = tuple(
         dict.fromkeys(
             u.surface
-            for u, _, x in index.explanation(question, entry_id)
+            for u, _, x in (explanation if explanation is not None else index.explanation(question, entry_id))
             if u.role == "place" and x < EXPLAINED and len(u.surface) > 1 and not _is_cue(u.surface)
         )
     )

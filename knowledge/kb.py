@@ -187,11 +187,12 @@ class KnowledgeBase:
         best = scored[0]
         english = is_english(text)
         exact = says_a_phrasing(scored)
-        confidence = self.decision.probability(features(snapshot.index, analysis, scored, exact, english))
+        explanation = snapshot.index.explanation(analysis, best.entry_id)  # the decision's and the places' both
+        confidence = self.decision.probability(
+            features(snapshot.index, analysis, scored, exact, english, explanation)
+        )
         floor = self.answer_threshold - (EXACT_MARGIN if exact else 0.0)
-        elsewhere = places_elsewhere(snapshot.index, analysis, best.entry_id)
-        if english:  # named as the student wrote them (Shenzhen, not 深圳)
-            elsewhere = tuple(analyzer.english_place_name(p) for p in elsewhere)
+        elsewhere = places_elsewhere(snapshot.index, analysis, best.entry_id, explanation)
         if elsewhere:  # another city's policy: the letter has Dongguan's only
             return Outcome(
                 "none", score=best.score, scored=tuple(scored), english=english, confidence=confidence, elsewhere=elsewhere

@@ -140,10 +140,13 @@ class Answers:
             rows = tuple((Button(s.question, f"pick:{log_id}:{s.faq_id}"),) for s in outcome.suggestions)
             ask = faq_texts.SUGGEST if len(rows) > 1 else faq_texts.SUGGEST_ONE  # one suggestion is not "these"
             return [Reply(ask, buttons=(*rows, (Button(faq_texts.SUGGEST_NONE_OF_THESE, f"none:{log_id}"),)))]
-        if outcome.elsewhere:  # another city's policy
-            places = "、".join(outcome.elsewhere)
-            template = faq_texts.ELSEWHERE_EN if outcome.english else faq_texts.ELSEWHERE
-            return [Reply(template.format(places=places, **self.settings.placeholders), buttons=self.menu_buttons())]
+        if outcome.elsewhere:  # another city's policy, the cities named as the student's language names them
+            if outcome.english:
+                places = ", ".join(map(self.kb.analyzer.english_place_name, outcome.elsewhere))
+                text = faq_texts.ELSEWHERE_EN.format(places=places, **self.settings.placeholders)
+            else:
+                text = faq_texts.ELSEWHERE.format(places="、".join(outcome.elsewhere), **self.settings.placeholders)
+            return [Reply(text, buttons=self.menu_buttons())]
         # Sharing nothing with the FAQ (the weather) is out of scope; unclear (总共几个) or close is "not answered".
         in_scope = understood.vague or outcome.score >= OUT_OF_SCOPE_BELOW
         no_answer = faq_texts.NO_ANSWER if in_scope else faq_texts.OUT_OF_SCOPE

@@ -102,10 +102,7 @@ class Context:
             return Understood(outcome)
         if reading.kind == "elsewhere":  # the topic somewhere else: a policy the letter does not cover
             places = followup.places_elsewhere(kb.index, analysis, topic)
-            english = is_english(text)
-            if english:
-                places = tuple(kb.analyzer.english_place_name(p) for p in places)
-            return Understood(Outcome("none", score=outcome.score, english=english, elsewhere=places))
+            return Understood(Outcome("none", score=outcome.score, english=is_english(text), elsewhere=places))
         entry = kb.get(topic)
         assert entry is not None
         logger.debug("Follow-up %r read against %s", text, topic)

@@ -54,7 +54,7 @@ def test_a_question_saying_exactly_what_a_phrasing_says_offers_that_entry_first(
 @pytest.mark.parametrize(
     ("question", "places"),
     [("深圳的实习补贴有多少", ("深圳",)), ("西安的人才政策对本科生有什么补贴", ("西安",)),
-     ("喺深圳创业有冇补贴", ("深圳",)), ("Shenzhen internship subsidy for students?", ("Shenzhen",))],
+     ("喺深圳创业有冇补贴", ("深圳",)), ("Shenzhen internship subsidy for students?", ("深圳",))],
 )
 def test_another_citys_policy_is_not_answered_and_names_the_city(kb: KnowledgeBase, question, places):
     outcome = kb.ask(question)
