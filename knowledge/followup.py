@@ -33,7 +33,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
                    "condition", "criteria", "限制", "年龄", "学历", "外省", "省外", "非莞籍", "age limit", "out of province"),
     "amount": ("多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
                "数据", "人数", "规模", "几间", "几座", "几场", "几次", "几批", "几届", "第几", "how much", "how many", "amount",
-               "people", "number"),
+               "people", "number", "max", "maximum", "at most", "up to", "minimum"),
     "place": ("哪里", "哪儿", "哪些地方", "哪些城市", "在哪", "去哪", "边度", "地点", "地方", "城市", "派去", "派到", "会派", "分配",
               "where"),
     "procedure": ("报名", "报", "申请", "怎么报", "怎样报", "如何", "流程", "手续", "办理", "点样", "入口", "渠道", "加入",
@@ -51,7 +51,8 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     # where the letter says it (依据哪个文件, 出处): a question about the topic's source
     "source": ("依据", "根据", "出处", "来源", "哪个文件", "什么文件", "文件", "source", "based on"),
     "kinds": ("哪几", "哪些", "哪种", "几类", "几种", "方面", "which", "kinds"),
-    "other": ("其他", "其它", "别的", "还有", "另外", "仲有", "other", "else"),
+    "other": ("其他", "其它", "别的", "还有", "另外", "仲有", "除了", "之外", "以外", "除此", "其余", "other", "else", "besides",
+              "apart from"),
     "yesno": ("还能", "能不能", "不能", "可不可以", "有没有", "没有", "有冇", "会不会", "是不是", "算不算"),
     "who": ("谁", "哪些人", "哪些企业", "边个", "什么单位", "哪些单位", "哪个单位", "靠什么", "依托", "who"),
     # how the thing itself is doing (人才集团建好了没, 现在运作了没): a question about the topic's state
@@ -156,6 +157,21 @@ def places_elsewhere(
     return found
 
 
+def _lone_characters(units: Sequence[Unit]) -> set[int]:
+    """Positions of single Chinese characters whose neighbours are not single characters."""
+
+    def single(i: int) -> bool:
+        return 0 <= i < len(units) and units[i].syllables == 1 and units[i].role != "context" and not units[i].surface.isascii()
+
+    return {i for i in range(len(units)) if single(i) and not single(i - 1) and not single(i + 1)}
+
+
+def _writes_character(index: MatchIndex, topic_id: str, character: str) -> bool:
+    """Whether the topic's entry writes `character` inside its question, phrasings or answer."""
+    entry = index.entry(topic_id)
+    return entry is not None and any(character in t for t in (entry.question, entry.answer, *entry.alternates))
+
+
 def _asks_aspect(aspects: frozenset[str]) -> bool:
     """It asks something about its subject (条件, 多少…), beyond "is there / can I" (有没有, 还能)."""
     return bool(aspects - {"yesno"})
@@ -221,7 +237,11 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
     evidence = 0.0
     singles, elsewhere = 0.0, False
     places: frozenset[str] | None = None
-    for unit, information, explained in explanation:
+    # A lone character of the topic's own words (设 of 设立 in 去年设了几家) in a question that asks something: a
+    # fragment of what the topic says, neither evidence nor a subject of its own. Characters in a row (主|播: a word
+    # the segmenter did not know) or in a question that asks nothing (见习完了…) still count.
+    lone = _lone_characters(question.units) if _asks_aspect(aspects) else set()
+    for position, (unit, information, explained) in enumerate(explanation):
         # Explained enough, or a word the topic's entry writes as the question does (行程 in its answer)
         if explained >= EXPLAINED or (explained and unit.syllables > 1 and index.writes(topic_id, unit)):
             # a context word (听说, 真的) sets the scene: it is no evidence of the subject
@@ -241,6 +261,8 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
             or _MEASURE.fullmatch(unit.surface)  # a measure word of its own (几多间 → 多少 间)
         ):
             continue  # a cue, a pointer, a year (那2021年的呢) or a word that only sets the scene (类似, 具体)
+        elif position in lone and _writes_character(index, topic_id, unit.surface):
+            continue
         elif unit.syllables == 1:
             singles += information
         elif information >= VAGUE_INFORMATION or not index.is_known(unit.key):

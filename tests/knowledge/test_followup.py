@@ -66,6 +66,9 @@ def test_cue_words_say_what_a_follow_up_asks_about(question, aspects):
         ("毕业后会派到哪", "sanzhi-yifu"),
         ("依托哪些单位", "skill-master-studio"),
         ("能帮忙对接行程吗", "returnee-talent"),  # a word its answer writes (行程) is the topic's
+        ("除此之外呢", "graduate-subsidies"),  # "besides" asks for the others
+        ("what's the maximum?", "internship-subsidy"),
+        ("2021年设了多少家", "skill-master-studio"),  # 设: a lone character of the topic's 设立, in a question that asks
     ],
 )
 def test_a_question_that_names_nothing_of_its_own_follows_up(kb, question, topic):
@@ -93,6 +96,8 @@ def test_words_that_only_look_like_cues_do_not_make_a_follow_up(kb, question):
         "房价多少",
         "好的",
         "是不是真的",
+        "实习完了帮我找个对象",  # a character the topic writes (完), in a question that asks nothing of it
+        "主播多大了",  # characters in a row (主|播): a word of its own, though the topic writes them
     ],
 )
 def test_another_topic_or_an_unknown_word_makes_it_a_question_of_its_own(kb, question):
