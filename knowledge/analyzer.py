@@ -27,7 +27,7 @@ from knowledge import dictionaries, places
 from knowledge.cantonese import Cantonese
 from knowledge.entries import Lexicon
 from knowledge.places import Places
-from knowledge.text import is_cjk, normalize
+from knowledge.text import arabic_numerals, is_cjk, normalize
 
 _ASCII_WORD = re.compile(r"^[0-9a-z]+$")
 _DIGITS = re.compile(r"^[0-9]+$")
@@ -269,7 +269,7 @@ class Analyzer:
     def analyze(self, text: str) -> Analysis:
         """Features of `text`; the same code serves questions and knowledge entries."""
         normalized = normalize(text)
-        prepared = self.cantonese.to_mandarin(normalized)
+        prepared = arabic_numerals(self.cantonese.to_mandarin(normalized))
         for phrase, canonical in self._english_phrases.items():
             if phrase in prepared:
                 # Not \b: a Chinese character is a word character too ("campus ambassador有多少人").

@@ -11,6 +11,7 @@ import functools
 import re
 import unicodedata
 
+import cn2an
 import opencc
 
 # Keep CJK ideographs, Latin letters and digits; everything else (punctuation,
@@ -58,6 +59,31 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", clean(text[: MAX_QUESTION_CHARS * 2])).casefold()
     text = to_simplified(text)
     return " ".join(_KEEP.sub(" ", text).split())[:MAX_QUESTION_CHARS].strip()
+
+
+_NUMERALS = "零〇一二两三四五六七八九十百千万亿"
+#: Chinese numerals a student may write for a figure the letter gives in digits (五十所院校 for 约50家院校): a run of
+#: two or more, or one (not 一, which is mostly "a") before a measure word (三个月). 三支一扶, 百校千人 and 千企行
+#: hold single numerals before no measure word; 十百千万 is no number: they stay as written.
+_NUMERAL_RUN = re.compile(
+    rf"[{_NUMERALS}]{{2,}}|(?<![{_NUMERALS}])[二两三四五六七八九十](?=[个家所位名年月天次场份种件期届批类项间座人元岁周])"
+)
+
+
+@functools.lru_cache(maxsize=1024)
+def _arabic(run: str) -> str:
+    """One run of Chinese numerals in digits (八百 → 800, 五万 → 5万 as the letter writes it), or as it was."""
+    head, unit = (run[:-1], run[-1]) if len(run) > 1 and run[-1] in "万亿" else (run, "")
+    try:
+        value = cn2an.cn2an(head, "strict")
+    except ValueError:  # not a number (十百千万, 两三)
+        return run
+    return f"{int(value)}{unit}" if value == int(value) else run
+
+
+def arabic_numerals(text: str) -> str:
+    """`text` with figures written in Chinese numerals in digits, as the letter writes them: 八百家 → 800家."""
+    return _NUMERAL_RUN.sub(lambda m: _arabic(m.group()), text) if any(c in _NUMERALS for c in text) else text
 
 
 _LATIN_WORD = re.compile(r"[a-z]{2,}")

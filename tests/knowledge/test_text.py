@@ -1,6 +1,8 @@
 """Normalisation makes different ways of typing the same question look alike."""
 
-from knowledge.text import MAX_QUESTION_CHARS, clean, normalize
+import pytest
+
+from knowledge.text import MAX_QUESTION_CHARS, arabic_numerals, clean, normalize
 
 
 def test_traditional_characters_become_simplified():
@@ -27,3 +29,21 @@ def test_very_long_text_is_capped():
 def test_lone_surrogates_and_control_characters_are_cleaned_away():
     assert clean("见\udcff习\x00\x07\n好") == "见习\n好"
     assert normalize("見\ud800習") == "见习"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("请了五十所院校", "请了50所院校"),  # figures as the letter writes them
+        ("三个月最多九千元", "3个月最多9000元"),  # one numeral before a measure word
+        ("服务超过五万人次", "服务超过5万人次"),  # the letter writes 5万
+        ("第十四届", "第14届"),
+    ],
+)
+def test_chinese_numerals_become_digits(text, expected):
+    assert arabic_numerals(text) == expected
+
+
+@pytest.mark.parametrize("text", ["三支一扶", "百校千人", "十百千万人才工程", "人社局长千企行", "一个人", "一次性扩岗", "两三个"])
+def test_names_and_words_made_with_numerals_stay_as_written(text):
+    assert arabic_numerals(text) == text
