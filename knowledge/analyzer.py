@@ -40,6 +40,8 @@ _TOWN = re.compile(r"(?<=.)(镇|区|街道|市)$")
 # jieba's dictionary holds a few verb + 了 + measure phrases as words; cut whole, 开了个 hides the verb
 # of 开了个工作室 behind one word no entry knows.
 _NOT_WORDS = ("开了个", "搞了个", "打了个", "想了个", "捡了个", "大了些")
+#: Everyday words jieba's dictionary lacks (线上 has no count: 喺线上 became 在线|上), with a count that keeps them whole.
+_WORDS = {"线上": 5000}
 # Domain words are spotted in the syllable stream only up to this length.
 _MAX_DOMAIN_SYLLABLES = 12
 
@@ -189,6 +191,8 @@ class Analyzer:
         self._jieba.load(_compact((*lexicon.cantonese, *(v for group in lexicon.synonyms.values() for v in group))))
         for word in _NOT_WORDS:
             self._jieba.del_word(word)
+        for word, count in _WORDS.items():
+            self._jieba.add_word(word, freq=count)
         self._places = self._jieba.places  # filled as the dictionary's buckets are read: keep the live set
         self._not_places = _compact(lexicon.not_places)
         self._domain_words = _compact((*lexicon.domain_words, *extra_words))

@@ -23,17 +23,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import snowballstemmer
+
 from knowledge.analyzer import Analysis, Unit
 from knowledge.decision import unknown_word
 from knowledge.matcher import MatchIndex
 
 #: What a follow-up asks about, by the words that ask it (Simplified, Cantonese, English).
 ASPECT_CUES: dict[str, tuple[str, ...]] = {
-    "conditions": ("条件", "要求", "资格", "门槛", "符合", "满足", "待遇", "福利", "能不能", "require", "eligib", "qualif",
-                   "condition", "criteria", "限制", "年龄", "学历", "外省", "省外", "非莞籍", "age limit", "out of province"),
+    "conditions": ("条件", "要求", "资格", "门槛", "符合", "满足", "待遇", "福利", "能不能", "require", "eligib", "qualif", "qualify",
+                   "condition", "criteria", "限制", "年龄", "学历", "外省", "省外", "非莞籍", "age limit", "out of province",
+                   # who else may take part, by their studies (研究生也可以吗, do postgraduates qualify?)
+                   "研究生", "硕士", "博士", "本科", "大专", "专科", "中专", "往届", "postgraduate", "postgrad", "master",
+                   "phd", "undergraduate"),
     "amount": ("多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
                "数据", "人数", "规模", "几间", "几座", "几场", "几次", "几批", "几届", "第几", "how much", "how many", "amount",
-               "people", "number", "max", "maximum", "at most", "up to", "minimum"),
+               "people", "number", "max", "maximum", "at most", "up to", "minimum", "数字"),
     "place": ("哪里", "哪儿", "哪些地方", "哪些城市", "在哪", "去哪", "边度", "地点", "地方", "城市", "派去", "派到", "会派", "分配",
               "where"),
     "procedure": ("报名", "报", "申请", "怎么报", "怎样报", "如何", "流程", "手续", "办理", "点样", "入口", "渠道", "加入",
@@ -45,21 +50,25 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
              "when", "deadline", "office hours", "did it start", "does it start", "did it begin", "start date",
              "held again", "happen again", "run again"),
     "period": ("多久", "几耐", "多长", "几年", "几个月", "今年", "去年", "前年", "明年", "之后", "以后", "哪年", "哪一年", "how long",
+               "so far",
                "last"),
-    "what": ("干什么", "做什么", "干嘛", "干啥", "做啥", "做乜", "内容", "讲什么", "讲了", "说了", "讲咩", "what do",
+    "what": ("干什么", "做什么", "做些什么", "做咩", "干嘛", "干啥", "做啥", "做乜", "内容", "讲什么", "讲了", "说了", "讲咩", "what do",
              "what does"),
     # where the letter says it (依据哪个文件, 出处): a question about the topic's source
     "source": ("依据", "根据", "出处", "来源", "哪个文件", "什么文件", "文件", "source", "based on"),
-    "kinds": ("哪几", "哪些", "哪种", "几类", "几种", "方面", "which", "kinds"),
+    "kinds": ("哪几", "哪些", "哪种", "哪类", "几类", "几种", "方面", "类型", "什么样的", "which", "kinds", "what kind", "what type"),
     "other": ("其他", "其它", "别的", "还有", "另外", "仲有", "除了", "之外", "以外", "除此", "其余", "other", "else", "besides",
               "apart from"),
-    "yesno": ("还能", "能不能", "不能", "可不可以", "有没有", "没有", "有冇", "会不会", "是不是", "算不算"),
-    "who": ("谁", "哪些人", "哪些企业", "边个", "什么单位", "哪些单位", "哪个单位", "靠什么", "依托", "who"),
+    # "and X?" (企业呢, what about the companies?): like "is there", only about something the topic explains
+    "and": ("呢", "what about", "how about"),
+    "yesno": ("还能", "能不能", "不能", "可不可以", "有没有", "没有", "有冇", "有吗", "会不会", "是不是", "算不算"),
+    "who": ("谁", "哪些人", "哪些企业", "边个", "什么单位", "哪些单位", "哪个单位", "靠什么", "依托", "负责", "who"),
     # how the thing itself is doing (人才集团建好了没, 现在运作了没): a question about the topic's state
     "status": ("进展", "进度", "运作", "运营", "建好", "建成", "落地", "好了没", "了没", "开始了", "还在", "结束了",
                "取消", "停办", "还办", "progress", "status", "running", "ongoing", "still on"),
     # what it costs to take part (免费入场吗, is it free?)
-    "cost": ("免费", "收费", "要钱", "收钱", "门票", "费用", "入场", "入场费", "is it free", "for free", "free of charge", "fee",
+    "cost": ("免费", "收费", "要钱", "收钱", "交钱", "交费", "缴费", "门票", "费用", "入场", "入场费", "is it free", "are they free",
+             "is that free", "for free", "free of charge", "fee",
              "fees", "cost", "charge", "ticket"),
     # how it is held (线上还是线下, online?)
     "format": ("线上", "线下", "网上", "现场", "形式", "online", "offline", "in person"),
@@ -108,6 +117,8 @@ PLACES_OF_A_PLACE_TOPIC = 2
 _MEASURE = re.compile(r"[个家位名年月天次场份种件条所期届批类项间座]")
 _CUES = {cue for cues in ASPECT_CUES.values() for cue in cues}
 _ENGLISH_CUE_WORDS = {word for cue in _CUES if cue.isascii() for word in cue.split()}
+#: The same words as the analyzer stems them (qualify → qualifi, as in "qualifies").
+_ENGLISH_CUE_STEMS = frozenset(snowballstemmer.stemmer("english").stemWords(sorted(_ENGLISH_CUE_WORDS)))
 
 
 @dataclass(frozen=True)
@@ -173,8 +184,8 @@ def _writes_character(index: MatchIndex, topic_id: str, character: str) -> bool:
 
 
 def _asks_aspect(aspects: frozenset[str]) -> bool:
-    """It asks something about its subject (条件, 多少…), beyond "is there / can I" (有没有, 还能)."""
-    return bool(aspects - {"yesno"})
+    """It asks something about its subject (条件, 多少…), beyond "is there / can I" (有没有, 还能) or "and X?" (企业呢)."""
+    return bool(aspects - {"yesno", "and"})
 
 
 def aspects_of(normalized: str) -> frozenset[str]:
@@ -194,7 +205,9 @@ def _is_cue(surface: str) -> bool:
     """A cue word, two cues in one word (报名条件, 哪些地方) or a cue and a measure word (下一场);
     for English, a stem of a cue's word (requir, sign)."""
     if surface.isascii():
-        return len(surface) >= 3 and any(w.startswith(surface) for w in _ENGLISH_CUE_WORDS)
+        return len(surface) >= 3 and (
+            surface in _ENGLISH_CUE_STEMS or any(w.startswith(surface) for w in _ENGLISH_CUE_WORDS)
+        )
     return surface in _CUES or any(
         surface.startswith(c) and (surface[len(c) :] in _CUES or _MEASURE.fullmatch(surface[len(c) :])) for c in _CUES
     )
@@ -270,11 +283,19 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
     if elsewhere:  # the topic in a place it does not cover (上海的呢), whatever else was said
         return Reading("elsewhere", aspects, names_programme, shares_word, unknown)
     # A cue is evidence; "is there / can I" (有没有, 还能) only about something the topic explains (not 是不是真的).
-    if _asks_aspect(aspects) or ("yesno" in aspects and evidence):
+    if _asks_aspect(aspects) or (aspects & {"yesno", "and"} and evidence):
         evidence += CUE_EVIDENCE
     if singles > evidence or evidence < MIN_EVIDENCE:
         return own
     return Reading("followup", aspects, names_programme, shares_word, unknown)
+
+
+def names_own_word(index: MatchIndex, question: Analysis, entry_id: str) -> bool:
+    """Whether the question has a word of its own (2+ syllables, not a cue) that entry `entry_id` explains fully."""
+    return any(
+        u.syllables > 1 and u.role == "topic" and not _is_cue(u.surface) and x >= 1.0
+        for u, _, x in index.explanation(question, entry_id)
+    )
 
 
 def explains_more(index: MatchIndex, question: Analysis, other: str, topic: str) -> bool:

@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 
 #: How long a conversation stays about its topic after the bot last spoke of it.
 TOPIC_MINUTES = 10
+#: A standalone answer this sure (the decision's probability), scoring this far above the topic, is its own question.
+CLEARLY_SURE = 0.98
+CLEARLY_AHEAD = 0.2
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,16 @@ class Understood:
             return ""
         aspects = "、".join(faq_texts.DETAIL_ASPECTS[a] for a in self.missing)
         return faq_texts.FOLLOWUP_NO_DETAIL.format(aspects=aspects, **placeholders)
+
+
+def _clearly_other(outcome: Outcome, topic: str) -> bool:
+    """A sure answer that the topic comes nowhere near (电话多少 after the privacy answer that mentions a phone):
+    with a word of its own (not only cues: 最多能拿多少 stays a follow-up), the question is the other entry's,
+    though the topic explains its words too."""
+    if outcome.kind != "answer" or outcome.confidence < CLEARLY_SURE:
+        return False
+    topic_score = next((s.score for s in outcome.scored if s.entry_id == topic), 0.0)
+    return outcome.score - topic_score >= CLEARLY_AHEAD
 
 
 def has_words(text: str) -> bool:
@@ -98,6 +111,7 @@ class Context:
             (reading.kind == "own" and not still_topic)
             or (outcome.kind == "answer" and reading.names_programme and not reading.asks_aspect)
             or (outcome.kind == "answer" and followup.explains_more(kb.index, analysis, outcome.faq_id, topic))
+            or (_clearly_other(outcome, topic) and followup.names_own_word(kb.index, analysis, outcome.faq_id))
         ):  # its own question, or a confident answer about the programme it names (那就业见习呢) or describes
             return Understood(outcome)
         if reading.kind == "elsewhere":  # the topic somewhere else: a policy the letter does not cover

@@ -181,3 +181,12 @@ def test_a_topic_about_places_takes_a_city_as_its_follow_up(conversation):
     say(conversation, "名企名校行座谈会是什么")
     reply = say(conversation, "成都办过吗")
     assert reply.title == conversation.kb.get("dongguan-student-forum").question
+
+
+def test_a_sure_answer_far_ahead_of_the_topic_is_its_own_question(conversation):
+    """The privacy answer mentions a phone, but 电话多少 is surely asking for the bureau's number."""
+    assert say(conversation, "你们会保存我的哪些信息").title.startswith("机器人会保存")
+    assert say(conversation, "电话多少").title.startswith("怎么联系东莞市人社局")
+    say(conversation, "我想在东莞创业，有什么扶持")
+    # only cues (最多, 多少): still a follow-up, though the internship entry has the phrasing 实习补贴最多能拿多少
+    assert say(conversation, "最多能拿多少").title == say(conversation, "创业有什么扶持").title

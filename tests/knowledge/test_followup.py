@@ -17,7 +17,8 @@ def reading(kb, question: str, topic: str):
         ("要交什么材料", {"materials"}),
         ("how much?", {"amount"}),
         ("还有其他的吗", {"other"}),
-        ("那2021年的呢", {"period"}),
+        ("那2021年的呢", {"period", "and"}),  # "and in 2021?"
+        ("企业呢", {"and"}),
         ("一般哪个月开始", {"time"}),
         ("需要预约吗", {"procedure"}),
         ("what are the conditions", {"conditions"}),
@@ -68,7 +69,11 @@ def test_cue_words_say_what_a_follow_up_asks_about(question, aspects):
         ("能帮忙对接行程吗", "returnee-talent"),  # a word its answer writes (行程) is the topic's
         ("除此之外呢", "graduate-subsidies"),  # "besides" asks for the others
         ("what's the maximum?", "internship-subsidy"),
-        ("2021年设了多少家", "skill-master-studio"),  # 设: a lone character of the topic's 设立, in a question that asks
+        ("2021年设了多少家", "skill-master-studio"),
+        ("企业呢", "school-enterprise-fair"),  # "and the companies?": a word the topic explains, and 呢
+        ("研究生也可以吗", "internship-subsidy"),  # who else may take part
+        ("do postgraduates qualify?", "graduate-subsidies"),  # cues as the analyzer stems them (qualifi)
+        ("喺线上定线下", "job-fairs"),  # 线上 is a word (jieba's dictionary lacks it: 在线|上)  # 设: a lone character of the topic's 设立, in a question that asks
     ],
 )
 def test_a_question_that_names_nothing_of_its_own_follows_up(kb, question, topic):
@@ -98,6 +103,7 @@ def test_words_that_only_look_like_cues_do_not_make_a_follow_up(kb, question):
         "是不是真的",
         "实习完了帮我找个对象",  # a character the topic writes (完), in a question that asks nothing of it
         "主播多大了",  # characters in a row (主|播): a word of its own, though the topic writes them
+        "你叫什么呢",  # 呢 alone, with nothing the topic explains
     ],
 )
 def test_another_topic_or_an_unknown_word_makes_it_a_question_of_its_own(kb, question):
