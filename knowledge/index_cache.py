@@ -26,7 +26,7 @@ from knowledge.matcher import EntryText, _Analysed, _Vocabulary
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: the entry text holds the English answer
 FILE_NAME = "index-cache.bin"
 _SOURCES = ("analyzer.py", "cantonese.py", "places.py", "dictionaries.py", "text.py", "matcher.py", "closeness.py", "index_cache.py")
 _PACKAGES = ("jieba", "pypinyin", "OpenCC", "snowballstemmer")
@@ -70,11 +70,11 @@ def load(path: Path, lexicon: Lexicon) -> dict[EntryText, _Analysed]:
             logger.info("Index cache %s is stale (code or vocabulary changed): rebuilding it", path)
             return {}
         return {
-            (q, tuple(alts), a): _Analysed(
+            (q, tuple(alts), a, en): _Analysed(
                 tuple((tuple(map(sys.intern, features)), pinyin) for features, pinyin in phrasings),
                 _Vocabulary(*(tuple(map(sys.intern, s)) for s in vocabulary)),
             )
-            for (q, alts, a), phrasings, vocabulary in rows
+            for (q, alts, a, en), phrasings, vocabulary in rows
         }
     except FileNotFoundError:
         return {}

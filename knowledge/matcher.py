@@ -32,9 +32,10 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import sys
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import bm25s
 import numpy as np
@@ -111,18 +112,35 @@ class _Analysed:
 
 
 #: What an entry's analysis depends on (the texts `_analyse` reads): the key of the on-disk cache.
-EntryText = tuple[str, tuple[str, ...], str]
+EntryText = tuple[str, tuple[str, ...], str, str]
+#: Where an English answer is cut into sentences (an analysis reads at most MAX_QUESTION_CHARS).
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 
 
 def entry_text(entry: FaqEntry) -> EntryText:
-    return (entry.question, tuple(entry.alternates), entry.answer)
+    return (entry.question, tuple(entry.alternates), entry.answer, entry.answer_en)
+
+
+def _english(entry: FaqEntry) -> list[str]:
+    """The English answer's sentences (an analysis reads at most MAX_QUESTION_CHARS)."""
+    return _SENTENCE_END.split(entry.answer_en) if entry.answer_en else []
+
+
+def _english_words(analysis: Analysis) -> Analysis:
+    """Only the English words that stay English (vocat, teach), not those folded onto a Chinese word."""
+    units = tuple(u for u in analysis.units if u.surface.isascii() and u.key == "w:" + u.surface)
+    return replace(analysis, features=tuple(u.key for u in units), units=units)
 
 
 def _analyse(entry: FaqEntry, analyzer: Analyzer) -> _Analysed:
     analyses = [a for a in map(analyzer.analyze, entry.phrasings) if not a.empty]
+    # The English answer says in English what the Chinese one says: its English words are the entry's words for
+    # an English question (vocational training, teaching), as the Chinese answer's are for a Chinese one. Only
+    # words the lexicon does not fold onto a Chinese word: those (data → 个人信息) the Chinese answer speaks for.
+    answers = [analyzer.analyze(entry.answer), *map(_english_words, map(analyzer.analyze, _english(entry)))]
     return _Analysed(
         tuple((tuple(map(sys.intern, a.features)), a.pinyin) for a in analyses),
-        _vocabulary(analyses, analyzer.analyze(entry.question), analyzer.analyze(entry.answer)),
+        _vocabulary(analyses, analyzer.analyze(entry.question), answers),
     )
 
 
@@ -356,17 +374,18 @@ class MatchIndex:
         return max(credit, 1.0 if share == 1.0 else PART_CREDIT * share)
 
 
-def _vocabulary(phrasings: list[Analysis], question: Analysis, answer: Analysis) -> _Vocabulary:
+def _vocabulary(phrasings: list[Analysis], question: Analysis, answers: list[Analysis]) -> _Vocabulary:
     bag = {f for a in phrasings for f in a.features}
     uses: dict[str, int] = {}
     for a in phrasings:
         for f in a.features:
             uses[f] = uses.get(f, 0) + 1
-    core = set(question.features) | set(answer.features)
-    surfaces = {u.surface for a in (*phrasings, answer) for u in a.units}
+    answered = {f for a in answers for f in a.features}
+    core = set(question.features) | answered
+    surfaces = {u.surface for a in (*phrasings, *answers) for u in a.units}
     return _Vocabulary(
         frozenset(map(sys.intern, bag)),
-        frozenset(map(sys.intern, set(answer.features) - bag)),
+        frozenset(map(sys.intern, answered - bag)),
         frozenset(sys.intern(f) for f, n in uses.items() if n == 1 and f not in core),
         frozenset(map(sys.intern, surfaces)),
     )

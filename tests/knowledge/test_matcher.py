@@ -54,6 +54,17 @@ def test_english_questions_find_their_topic(kb):
     assert top(kb, "campus ambassador cities") == "campus-ambassador"
 
 
+def test_the_english_answer_lends_its_english_words_to_english_questions(kb):
+    """"vocational" is in the campus services' English answer only (its Chinese words are 职业培训)."""
+    vocational = kb.analyzer.analyze("vocational")
+    [(_, _, explained)] = kb.index.explanation(vocational, "campus-employment-service")
+    assert explained > 0
+    assert kb.ask("does the campus service include vocational training?").faq_id == "campus-employment-service"
+    # a word the lexicon folds onto a Chinese one (data → 个人信息) is the Chinese answer's to lend, not the English
+    [(_, _, explained)] = kb.index.explanation(kb.analyzer.analyze("data"), "bot-help")
+    assert explained == 0
+
+
 @pytest.mark.parametrize("question", ["东莞天气怎么样", "帮我订一张去北京的机票", "护照过期了怎么办", "asdfgh"])
 def test_out_of_scope_questions_get_no_policy_answer(kb, question):
     assert kb.ask(question).kind != "answer"
