@@ -35,7 +35,11 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
                    "condition", "criteria", "限制", "年龄", "学历", "外省", "省外", "非莞籍", "age limit", "out of province",
                    # who else may take part, by their studies (研究生也可以吗, do postgraduates qualify?)
                    "研究生", "硕士", "博士", "本科", "大专", "专科", "中专", "往届", "postgraduate", "postgrad", "master",
-                   "phd", "undergraduate"),
+                   "phd", "undergraduate",
+                   # the student's own case (我大二可以吗, 毕业两年还算吗, 外地的能去吗, can I join if I'm a sophomore?)
+                   "大一", "大二", "大三", "大四", "研一", "研二", "研三", "在读", "应届", "已经毕业", "毕业两年", "毕业一年", "外地",
+                   "可以吗", "可以去", "可以参加", "能参加", "能报", "可以报", "算吗", "还算", "可唔可以", "得唔得", "freshman",
+                   "sophomore", "can i join", "can i apply", "am i eligible", "if i'm", "if i am"),
     "amount": ("多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
                "数据", "人数", "规模", "几间", "几座", "几场", "几次", "几批", "几届", "第几", "how much", "how many", "amount",
                "people", "number", "max", "maximum", "at most", "up to", "minimum", "数字"),
@@ -46,23 +50,28 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
                   "how can", "how to", "contact", "platform", "website", "link", "claim"),
     "materials": ("材料", "资料", "证明", "证件", "提交", "交什么", "带什么", "带啥", "填表", "document", "paperwork", "form",
                   "fill in"),
-    "time": ("时间", "什么时候", "几时", "截止", "期限", "何时", "下一", "下次", "哪个月", "几月", "哪一天", "几点到几点", "办公时间", "开放时间", "再搞", "再办", "再举办",
+    "time": ("时间", "什么时候", "几时", "截止", "期限", "何时", "下一", "下次", "哪个月", "几月", "哪一天", "几号", "哪天", "日期",
+             "为止", "截至", "几点到几点", "办公时间", "开放时间", "再搞", "再办", "再举办",
              "when", "deadline", "office hours", "did it start", "does it start", "did it begin", "start date",
              "held again", "happen again", "run again"),
     "period": ("多久", "几耐", "多长", "几年", "几个月", "今年", "去年", "前年", "明年", "之后", "以后", "哪年", "哪一年", "how long",
                "so far",
                "last"),
-    "what": ("干什么", "做什么", "做些什么", "做咩", "干嘛", "干啥", "做啥", "做乜", "内容", "讲什么", "讲了", "说了", "讲咩", "what do",
+    "what": ("干什么", "做什么", "做些什么", "做咩", "聊什么", "谈什么", "what happens", "干嘛", "干啥", "做啥", "做乜", "内容", "讲什么", "讲了", "说了", "讲咩", "what do",
              "what does"),
     # where the letter says it (依据哪个文件, 出处): a question about the topic's source
-    "source": ("依据", "根据", "出处", "来源", "哪个文件", "什么文件", "文件", "source", "based on"),
+    "source": ("依据", "根据", "出处", "来源", "哪个文件", "什么文件", "文件", "文号", "发文", "source", "based on"),
     "kinds": ("哪几", "哪些", "哪种", "哪类", "几类", "几种", "方面", "类型", "什么样的", "which", "kinds", "what kind", "what type"),
     "other": ("其他", "其它", "别的", "还有", "另外", "仲有", "除了", "之外", "以外", "除此", "其余", "other", "else", "besides",
               "apart from"),
+    # more of the same (就这些？, 具体点, 能详细说说吗, tell me more)
+    "more": ("就这些", "只有这些", "然后呢", "具体点", "具体说说", "具体讲讲", "详细", "展开说说", "多讲讲", "多说点", "讲多啲",
+             "tell me more", "more detail", "more details", "more info", "elaborate", "go on"),
     # "and X?" (企业呢, what about the companies?): like "is there", only about something the topic explains
     "and": ("呢", "what about", "how about"),
     "yesno": ("还能", "能不能", "不能", "可不可以", "有没有", "没有", "有冇", "有吗", "会不会", "是不是", "算不算"),
-    "who": ("谁", "哪些人", "哪些企业", "边个", "什么单位", "哪些单位", "哪个单位", "靠什么", "依托", "负责", "who"),
+    "who": ("谁", "哪些人", "哪些企业", "边个", "什么单位", "哪些单位", "哪个单位", "靠什么", "依托", "负责", "组织", "主办", "承办", "牵头", "who", "organis", "organiz",
+            "run by", "in charge"),
     # how the thing itself is doing (人才集团建好了没, 现在运作了没): a question about the topic's state
     "status": ("进展", "进度", "运作", "运营", "建好", "建成", "落地", "好了没", "了没", "开始了", "还在", "结束了",
                "取消", "停办", "还办", "progress", "status", "running", "ongoing", "still on"),
@@ -109,6 +118,8 @@ POINTERS = frozenset(
 )
 #: A year, as a feature (n:2022) and in a text: a follow-up naming only a year asks about that year of the topic.
 _YEAR = re.compile(r"n:(19|20)\d\d")
+#: Asking the date or time of day (今天几号, 现在几点): about now, not about when the topic happens.
+_NOW = re.compile(r"(今天|今日|明天|昨天|现在|而家|宜家)(是)?(几号|几月几号|几点|星期几|礼拜几)")
 _YEAR_IN_TEXT = re.compile(r"(?<![0-9])(19|20)[0-9]{2}(?![0-9])")
 #: A topic whose answer names this many places is about where (the campus ambassadors' cities): a place is a
 #: follow-up on it (成都有没有), not the topic elsewhere.
@@ -198,7 +209,14 @@ def aspects_of(normalized: str) -> frozenset[str]:
     }
     if _YEAR_IN_TEXT.search(normalized):
         found.add("period")
+    if _NOW.search(normalized):  # 今天几号: today's date, not the topic's
+        found.discard("time")
     return frozenset(found)
+
+
+def asks_something(normalized: str) -> bool:
+    """Whether a question asks about its subject (conditions, amounts, time…): not small talk, though its words are."""
+    return _asks_aspect(aspects_of(normalized))
 
 
 def _is_cue(surface: str) -> bool:

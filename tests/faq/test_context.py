@@ -190,3 +190,17 @@ def test_a_sure_answer_far_ahead_of_the_topic_is_its_own_question(conversation):
     say(conversation, "我想在东莞创业，有什么扶持")
     # only cues (最多, 多少): still a follow-up, though the internship entry has the phrasing 实习补贴最多能拿多少
     assert say(conversation, "最多能拿多少").title == say(conversation, "创业有什么扶持").title
+
+
+def test_small_talk_words_asking_whether_the_student_may_follow_up(conversation):
+    first = say(conversation, "莞籍学生座谈会是什么")
+    assert say(conversation, "我可以去吗").title == first.title  # all small-talk words, yet a question of the topic
+    assert not say(conversation, "好的").title  # small talk stays small talk
+
+
+def test_a_did_you_mean_does_not_take_the_conversation_from_its_topic(conversation):
+    first = say(conversation, "扩岗补助是什么")
+    offered = conversation.kb.ask("是真的吗")
+    assert offered.kind == "suggest" and offered.faq_id != "expansion-subsidy"  # an unrelated entry is offered
+    say(conversation, "是真的吗")
+    assert say(conversation, "要做什么").title == first.title  # still about the expansion subsidy

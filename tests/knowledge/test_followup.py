@@ -73,7 +73,12 @@ def test_cue_words_say_what_a_follow_up_asks_about(question, aspects):
         ("企业呢", "school-enterprise-fair"),  # "and the companies?": a word the topic explains, and 呢
         ("研究生也可以吗", "internship-subsidy"),  # who else may take part
         ("do postgraduates qualify?", "graduate-subsidies"),  # cues as the analyzer stems them (qualifi)
-        ("喺线上定线下", "job-fairs"),  # 线上 is a word (jieba's dictionary lacks it: 在线|上)  # 设: a lone character of the topic's 设立, in a question that asks
+        ("喺线上定线下", "job-fairs"),  # 线上 is a word (jieba's dictionary lacks it: 在线|上)
+        ("我大三可以吗", "internship-subsidy"),  # the student's own case
+        ("具体点", "talent-project"),  # more of the same
+        ("can I join if I'm a freshman?", "campus-ambassador"),
+        ("谁组织的", "director-visits"),
+        ("截至哪年", "skill-leader"),  # 设: a lone character of the topic's 设立, in a question that asks
     ],
 )
 def test_a_question_that_names_nothing_of_its_own_follows_up(kb, question, topic):
@@ -104,6 +109,7 @@ def test_words_that_only_look_like_cues_do_not_make_a_follow_up(kb, question):
         "实习完了帮我找个对象",  # a character the topic writes (完), in a question that asks nothing of it
         "主播多大了",  # characters in a row (主|播): a word of its own, though the topic writes them
         "你叫什么呢",  # 呢 alone, with nothing the topic explains
+        "今天几号",  # today's date, not the topic's
     ],
 )
 def test_another_topic_or_an_unknown_word_makes_it_a_question_of_its_own(kb, question):
