@@ -40,8 +40,9 @@ _TOWN = re.compile(r"(?<=.)(镇|区|街道|市)$")
 # jieba's dictionary holds a few verb + 了 + measure phrases as words; cut whole, 开了个 hides the verb
 # of 开了个工作室 behind one word no entry knows.
 _NOT_WORDS = ("开了个", "搞了个", "打了个", "想了个", "捡了个", "大了些")
-#: Everyday words jieba's dictionary lacks (线上 has no count: 喺线上 became 在线|上), with a count that keeps them whole.
-_WORDS = {"线上": 5000}
+#: Everyday words jieba's dictionary lacks (线上 has no count: 喺线上 became 在线|上; 人才房 was 人才|房, a question
+#: about talent housing read as one about talent), with a count that keeps them whole.
+_WORDS = {"线上": 5000, "人才房": 5000, "人才公寓": 5000, "人才住房": 5000}
 # Domain words are spotted in the syllable stream only up to this length.
 _MAX_DOMAIN_SYLLABLES = 12
 

@@ -19,7 +19,7 @@ names that place or is about places itself (the campus ambassadors' cities). A y
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -39,7 +39,9 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
                    # the student's own case (我大二可以吗, 毕业两年还算吗, 外地的能去吗, can I join if I'm a sophomore?)
                    "大一", "大二", "大三", "大四", "研一", "研二", "研三", "在读", "应届", "已经毕业", "毕业两年", "毕业一年", "外地",
                    "可以吗", "可以去", "可以参加", "能参加", "能报", "可以报", "算吗", "还算", "可唔可以", "得唔得", "freshman",
-                   "sophomore", "can i join", "can i apply", "am i eligible", "if i'm", "if i am"),
+                   "sophomore", "can i join", "can i apply", "am i eligible", "if i'm", "if i am",
+                   # how people are chosen (要面试吗, 要考试吗)
+                   "面试", "考试", "笔试", "选拔", "审核", "interview", "exam"),
     "amount": ("多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
                "数据", "人数", "规模", "几间", "几座", "几场", "几次", "几批", "几届", "第几", "how much", "how many", "amount",
                "people", "number", "max", "maximum", "at most", "up to", "minimum", "数字"),
@@ -48,9 +50,10 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "procedure": ("报名", "报", "申请", "怎么报", "怎样报", "如何", "流程", "手续", "办理", "点样", "入口", "渠道", "加入",
                   "参加", "预约", "登记", "对接", "联系", "平台", "网站", "链接", "怎么领", "点领", "领取", "申领", "apply", "sign up", "register", "join", "how do",
                   "how can", "how to", "contact", "platform", "website", "link", "claim"),
-    "materials": ("材料", "资料", "证明", "证件", "提交", "交什么", "带什么", "带啥", "填表", "document", "paperwork", "form",
+    "materials": ("材料", "资料", "证明", "证件", "提交", "交什么", "带什么", "带啥", "带简历", "准备什么", "准备啥", "准备些什么",
+                  "填表", "document", "paperwork", "form", "resume", "cv",
                   "fill in"),
-    "time": ("时间", "什么时候", "几时", "截止", "期限", "何时", "下一", "下次", "哪个月", "几月", "哪一天", "几号", "哪天", "日期",
+    "time": ("时间", "什么时候", "几时", "截止", "期限", "何时", "下一", "下次", "哪个月", "几月", "哪一天", "几号", "哪天", "日期", "几点",
              "为止", "截至", "几点到几点", "办公时间", "开放时间", "再搞", "再办", "再举办",
              "when", "deadline", "office hours", "did it start", "does it start", "did it begin", "start date",
              "held again", "happen again", "run again"),
@@ -65,8 +68,10 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "other": ("其他", "其它", "别的", "还有", "另外", "仲有", "除了", "之外", "以外", "除此", "其余", "other", "else", "besides",
               "apart from"),
     # more of the same (就这些？, 具体点, 能详细说说吗, tell me more)
-    "more": ("就这些", "只有这些", "然后呢", "具体点", "具体说说", "具体讲讲", "详细", "展开说说", "多讲讲", "多说点", "讲多啲",
+    "more": ("就这些", "只有这些", "然后", "具体点", "具体说说", "具体讲讲", "详细", "展开说说", "多讲讲", "多说点", "讲多啲",
              "tell me more", "more detail", "more details", "more info", "elaborate", "go on"),
+    # what taking part brings (能拿证书吗, 学到啥, what do I get)
+    "benefit": ("证书", "好处", "学到", "收获", "能得到", "有什么用", "what do i get", "benefit", "benefits", "certificate"),
     # "and X?" (企业呢, what about the companies?): like "is there", only about something the topic explains
     "and": ("呢", "what about", "how about"),
     "yesno": ("还能", "能不能", "不能", "可不可以", "有没有", "没有", "有冇", "有吗", "会不会", "是不是", "算不算"),
@@ -179,6 +184,53 @@ def places_elsewhere(
     return found
 
 
+#: Whether someone may take part, a yes/no question at the end of a clause (…能报吗, …还来得及参加吗, …算毕业生吗, 可不可以
+#: 报): what comes before describes who (我儿子在读大二, 外省学校的学生), what comes after is what they would do. Not
+#: 能贷多少 or 怎么算 (no yes/no question).
+_MAY = re.compile(
+    r"(?:(?:可以|能够|能|还算|算|来得及|有资格|符合)(?P<after>[^吗么嘛]{0,8})(?:吗|么|嘛)"
+    r"|(?:可不可以|能不能|算不算)(?P<after_ab>[^吗么嘛]{0,8})(?:吗|么|嘛)?)$"
+)
+#: The student's own case, said as a statement (我是外省户口, 她今年刚毕业, 我在读研一).
+_SELF = re.compile(r"^(我|我们|本人|他|她|我儿子|我女儿|我孩子|我家孩子|我小孩)(是|在读|读|已经|刚|今年|还在)")
+_SELF_STATEMENT_CHARS = 16
+
+
+def _own_case(index: MatchIndex, mandarin: str, topic_id: str, cue: Callable[[str], bool]) -> bool:
+    """Whether the question asks if someone it describes may take part in the topic, or tells the student's own case.
+
+    The description (户口, 专升本, 我儿子) is who asks, not what about: its words need not be the topic's. What they
+    would do must be: a cue (报, 参加, 申请) or a word the topic explains; 见习期间能请假吗 asks about leave (请假),
+    which the topic does not explain. A programme the topic does not explain (三支一扶能报吗) is a question of its own.
+    """
+    text = mandarin.strip()
+    clauses = text.split()  # punctuation became spaces: 那我儿子能报吗 他在读大二
+    for n, clause in enumerate(clauses):
+        may = _MAY.search(clause)
+        if may:
+            who = " ".join([*clauses[:n], clause[: may.start()], *clauses[n + 1 :]])
+            does = may.group("after") if may.group("after") is not None else may.group("after_ab")
+            break
+    else:
+        if not (_SELF.match(text) and len(text.replace(" ", "")) <= _SELF_STATEMENT_CHARS):
+            return False
+        who, does = text, ""
+    programmes = {w.lower() for w in index.analyzer.lexicon.domain_words}
+    described = index.explanation(index.analyzer.analyze(who), topic_id) if who.strip() else []
+    if any(u.surface in programmes and x < EXPLAINED for u, _, x in described):
+        return False
+    # What they would do: nothing more (算吗, 能去吗), or the topic's words or cues (能报吗, 算毕业生吗) and nothing
+    # else; 能跟你做朋友吗 names nothing of the topic.
+    asked = index.explanation(index.analyzer.analyze(does), topic_id) if does.strip() else []
+    return not asked or (
+        any(x >= EXPLAINED or cue(u.surface) for u, _, x in asked)
+        and all(
+            x >= EXPLAINED or cue(u.surface) or u.role == "context" or u.surface in POINTERS or u.syllables == 1
+            for u, _, x in asked
+        )
+    )
+
+
 def _lone_characters(units: Sequence[Unit]) -> set[int]:
     """Positions of single Chinese characters whose neighbours are not single characters."""
 
@@ -265,6 +317,8 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
     own = Reading("own", aspects, names_programme, shares_word, unknown)
     if len(question.normalized.replace(" ", "")) > MAX_FOLLOWUP_CHARS:
         return own
+    if _own_case(index, texts[1], topic_id, cue):  # 我是专升本的，算毕业生吗 / 我儿子在读大二，能报吗 / 我是外省户口
+        return Reading("followup", aspects | {"conditions"}, names_programme, shares_word, False)
     evidence = 0.0
     singles, elsewhere = 0.0, False
     places: frozenset[str] | None = None

@@ -78,7 +78,11 @@ def test_cue_words_say_what_a_follow_up_asks_about(question, aspects):
         ("具体点", "talent-project"),  # more of the same
         ("can I join if I'm a freshman?", "campus-ambassador"),
         ("谁组织的", "director-visits"),
-        ("截至哪年", "skill-leader"),  # 设: a lone character of the topic's 设立, in a question that asks
+        ("截至哪年", "skill-leader"),
+        ("我表弟在读大专，还来得及参加吗", "jianxi"),  # someone described (who), and whether they may take part
+        ("我是外省户口", "sanzhi-yifu"),  # the student's own case, told
+        ("要面试吗", "campus-ambassador"),  # how people are chosen
+        ("能拿证书吗", "skill-master-studio"),  # what taking part brings  # 设: a lone character of the topic's 设立, in a question that asks
     ],
 )
 def test_a_question_that_names_nothing_of_its_own_follows_up(kb, question, topic):
@@ -110,6 +114,10 @@ def test_words_that_only_look_like_cues_do_not_make_a_follow_up(kb, question):
         "主播多大了",  # characters in a row (主|播): a word of its own, though the topic writes them
         "你叫什么呢",  # 呢 alone, with nothing the topic explains
         "今天几号",  # today's date, not the topic's
+        "见习期间能请假吗",  # may they… take leave: what they would do is not the topic's
+        "我能跟你做朋友吗",
+        "个人所得税怎么算",  # 怎么算 asks how, not whether someone counts
+        "三支一扶能报吗",  # another programme
     ],
 )
 def test_another_topic_or_an_unknown_word_makes_it_a_question_of_its_own(kb, question):
