@@ -40,6 +40,8 @@ SETS = {
     "blind7": ROOT / "tests" / "data" / "faq_blind7.jsonl",
     "blind8": ROOT / "tests" / "data" / "faq_blind8.jsonl",
     "blind9": ROOT / "tests" / "data" / "faq_blind9.jsonl",
+    "blind10": ROOT / "tests" / "data" / "faq_blind10.jsonl",
+    "blind12": ROOT / "tests" / "data" / "faq_blind12.jsonl",
 }
 #: Where a set is still below the target: a floor at the measured level, so it can only get better.
 FLOORS = {
@@ -48,6 +50,7 @@ FLOORS = {
     ("blind7", "in-scope Chinese"): 0.93,
     ("blind8", "in-scope Chinese"): 0.88,
     ("blind9", "in-scope Chinese"): 0.90,
+    ("blind10", "in-scope Chinese"): 0.87,
 }
 
 
