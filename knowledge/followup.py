@@ -26,67 +26,10 @@ from typing import Literal
 import snowballstemmer
 
 from knowledge.analyzer import Analysis, Unit
+from knowledge.cues import ASPECT_CUES
 from knowledge.decision import unknown_word
 from knowledge.matcher import MatchIndex
 
-#: What a follow-up asks about, by the words that ask it (Simplified, Cantonese, English).
-ASPECT_CUES: dict[str, tuple[str, ...]] = {
-    "conditions": ("条件", "要求", "资格", "门槛", "符合", "满足", "待遇", "福利", "能不能", "require", "eligib", "qualif", "qualify",
-                   "condition", "criteria", "限制", "年龄", "学历", "外省", "省外", "非莞籍", "age limit", "out of province",
-                   # who else may take part, by their studies (研究生也可以吗, do postgraduates qualify?)
-                   "研究生", "硕士", "博士", "本科", "大专", "专科", "中专", "往届", "postgraduate", "postgrad", "master",
-                   "phd", "undergraduate",
-                   # the student's own case (我大二可以吗, 毕业两年还算吗, 外地的能去吗, can I join if I'm a sophomore?)
-                   "大一", "大二", "大三", "大四", "研一", "研二", "研三", "在读", "应届", "已经毕业", "毕业两年", "毕业一年", "外地",
-                   "可以吗", "可以去", "可以参加", "能参加", "能报", "可以报", "算吗", "还算", "可唔可以", "得唔得", "freshman",
-                   "sophomore", "can i join", "can i apply", "am i eligible", "if i'm", "if i am",
-                   # how people are chosen (要面试吗, 要考试吗)
-                   "面试", "考试", "笔试", "选拔", "审核", "interview", "exam"),
-    "amount": ("多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
-               "数据", "人数", "规模", "几间", "几座", "几场", "几次", "几批", "几届", "第几", "how much", "how many", "amount",
-               "people", "number", "max", "maximum", "at most", "up to", "minimum", "数字"),
-    "place": ("哪里", "哪儿", "哪些地方", "哪些城市", "在哪", "去哪", "边度", "地点", "地方", "城市", "派去", "派到", "会派", "分配",
-              "where"),
-    "procedure": ("报名", "报", "申请", "怎么报", "怎样报", "如何", "流程", "手续", "办理", "点样", "入口", "渠道", "加入",
-                  "参加", "预约", "登记", "对接", "联系", "平台", "网站", "链接", "怎么领", "点领", "领取", "申领", "apply", "sign up", "register", "join", "how do",
-                  "how can", "how to", "contact", "platform", "website", "link", "claim"),
-    "materials": ("材料", "资料", "证明", "证件", "提交", "交什么", "带什么", "带啥", "带简历", "准备什么", "准备啥", "准备些什么",
-                  "填表", "document", "paperwork", "form", "resume", "cv",
-                  "fill in"),
-    "time": ("时间", "什么时候", "几时", "截止", "期限", "何时", "下一", "下次", "哪个月", "几月", "哪一天", "几号", "哪天", "日期", "几点",
-             "为止", "截至", "几点到几点", "办公时间", "开放时间", "再搞", "再办", "再举办",
-             "when", "deadline", "office hours", "did it start", "does it start", "did it begin", "start date",
-             "held again", "happen again", "run again"),
-    "period": ("多久", "几耐", "多长", "几年", "几个月", "今年", "去年", "前年", "明年", "之后", "以后", "哪年", "哪一年", "how long",
-               "so far",
-               "last"),
-    "what": ("干什么", "做什么", "做些什么", "做咩", "聊什么", "谈什么", "what happens", "干嘛", "干啥", "做啥", "做乜", "内容", "讲什么", "讲了", "说了", "讲咩", "what do",
-             "what does"),
-    # where the letter says it (依据哪个文件, 出处): a question about the topic's source
-    "source": ("依据", "根据", "出处", "来源", "哪个文件", "什么文件", "文件", "文号", "发文", "source", "based on"),
-    "kinds": ("哪几", "哪些", "哪种", "哪类", "几类", "几种", "方面", "类型", "什么样的", "which", "kinds", "what kind", "what type"),
-    "other": ("其他", "其它", "别的", "还有", "另外", "仲有", "除了", "之外", "以外", "除此", "其余", "other", "else", "besides",
-              "apart from"),
-    # more of the same (就这些？, 具体点, 能详细说说吗, tell me more)
-    "more": ("就这些", "只有这些", "然后", "具体点", "具体说说", "具体讲讲", "详细", "展开说说", "多讲讲", "多说点", "讲多啲",
-             "tell me more", "more detail", "more details", "more info", "elaborate", "go on"),
-    # what taking part brings (能拿证书吗, 学到啥, what do I get)
-    "benefit": ("证书", "好处", "学到", "收获", "能得到", "有什么用", "what do i get", "benefit", "benefits", "certificate"),
-    # "and X?" (企业呢, what about the companies?): like "is there", only about something the topic explains
-    "and": ("呢", "what about", "how about"),
-    "yesno": ("还能", "能不能", "不能", "可不可以", "有没有", "没有", "有冇", "有吗", "会不会", "是不是", "算不算"),
-    "who": ("谁", "哪些人", "哪些企业", "边个", "什么单位", "哪些单位", "哪个单位", "靠什么", "依托", "负责", "组织", "主办", "承办", "牵头", "who", "organis", "organiz",
-            "run by", "in charge"),
-    # how the thing itself is doing (人才集团建好了没, 现在运作了没): a question about the topic's state
-    "status": ("进展", "进度", "运作", "运营", "建好", "建成", "落地", "好了没", "了没", "开始了", "还在", "结束了",
-               "取消", "停办", "还办", "progress", "status", "running", "ongoing", "still on"),
-    # what it costs to take part (免费入场吗, is it free?)
-    "cost": ("免费", "收费", "要钱", "收钱", "交钱", "交费", "缴费", "门票", "费用", "入场", "入场费", "is it free", "are they free",
-             "is that free", "for free", "free of charge", "fee",
-             "fees", "cost", "charge", "ticket"),
-    # how it is held (线上还是线下, online?)
-    "format": ("线上", "线下", "网上", "现场", "形式", "online", "offline", "in person"),
-}  # fmt: skip
 #: Questions that ask for a detail the letter usually does not give (narrower than the cues above, so
 #: that 参加见习有补贴吗 is not taken for a question about how to sign up).
 _DETAIL_QUESTIONS = {
