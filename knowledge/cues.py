@@ -16,10 +16,10 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
                    "phd", "undergraduate",
                    # the student's own case (我大二可以吗, 毕业两年还算吗, 外地的能去吗, can I join if I'm a sophomore?)
                    "大一", "大二", "大三", "大四", "研一", "研二", "研三", "在读", "应届", "已经毕业", "毕业两年", "毕业一年", "外地",
-                   "可以吗", "可以去", "可以参加", "能参加", "能报", "可以报", "算吗", "还算", "可唔可以", "得唔得", "freshman",
+                   "可以吗", "可以去", "可以参加", "能参加", "能报", "可以报", "算吗", "还算", "可唔可以", "得唔得", "有份", "有冇份", "freshman",
                    "sophomore", "can i join", "can i apply", "am i eligible", "if i'm", "if i am",
                    # how people are chosen (要面试吗, 要考试吗)
-                   "面试", "考试", "笔试", "选拔", "审核", "interview", "exam"),
+                   "面试", "考试", "笔试", "选拔", "审核", "怎么选", "interview", "exam", "select", "selected", "chosen"),
     "amount": ("多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
                "数据", "人数", "规模", "几间", "几座", "几场", "几次", "几批", "几届", "第几", "how much", "how many", "amount",
                "people", "number", "max", "maximum", "at most", "up to", "minimum", "数字"),
@@ -32,7 +32,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
                   "填表", "document", "paperwork", "form", "resume", "cv",
                   "fill in"),
     "time": ("时间", "什么时候", "几时", "截止", "期限", "何时", "下一", "下次", "哪个月", "几月", "哪一天", "几号", "哪天", "日期", "几点",
-             "为止", "截至", "几点到几点", "办公时间", "开放时间", "再搞", "再办", "再举办",
+             "为止", "截至", "赶上", "赶不上", "没赶上", "upcoming", "next one", "will there be more", "any more", "几点到几点", "办公时间", "开放时间", "再搞", "再办", "再举办",
              "when", "deadline", "office hours", "did it start", "does it start", "did it begin", "start date",
              "held again", "happen again", "run again"),
     "period": ("多久", "几耐", "多长", "几年", "几个月", "今年", "去年", "前年", "明年", "之后", "以后", "哪年", "哪一年", "how long",
@@ -59,9 +59,9 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "status": ("进展", "进度", "运作", "运营", "建好", "建成", "落地", "好了没", "了没", "开始了", "还在", "结束了",
                "取消", "停办", "还办", "progress", "status", "running", "ongoing", "still on"),
     # what it costs to take part (免费入场吗, is it free?)
-    "cost": ("免费", "收费", "要钱", "收钱", "交钱", "交费", "缴费", "门票", "费用", "入场", "入场费", "is it free", "are they free",
+    "cost": ("免费", "收费", "要钱", "收钱", "交钱", "交费", "缴费", "要不要钱", "收不收钱", "使唔使钱", "entry free", "free entry", "admission", "门票", "费用", "入场", "入场费", "is it free", "are they free",
              "is that free", "for free", "free of charge", "fee",
              "fees", "cost", "charge", "ticket"),
     # how it is held (线上还是线下, online?)
-    "format": ("线上", "线下", "网上", "现场", "形式", "online", "offline", "in person"),
+    "format": ("线上", "线下", "网上", "现场", "形式", "举行", "举办", "召开", "held", "hold", "online", "offline", "in person"),
 }  # fmt: skip

@@ -26,7 +26,7 @@ from knowledge.matcher import EntryText, _Analysed, _Vocabulary
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 2  # 2: the entry text holds the English answer
+FORMAT = 3  # 2: the entry text holds the English answer; 3: phrasings made only of filler
 FILE_NAME = "index-cache.bin"
 _SOURCES = ("analyzer.py", "cantonese.py", "places.py", "dictionaries.py", "text.py", "matcher.py", "closeness.py", "index_cache.py")
 _PACKAGES = ("jieba", "pypinyin", "OpenCC", "snowballstemmer")
@@ -73,8 +73,9 @@ def load(path: Path, lexicon: Lexicon) -> dict[EntryText, _Analysed]:
             (q, tuple(alts), a, en): _Analysed(
                 tuple((tuple(map(sys.intern, features)), pinyin) for features, pinyin in phrasings),
                 _Vocabulary(*(tuple(map(sys.intern, s)) for s in vocabulary)),
+                tuple(filler_only),
             )
-            for (q, alts, a, en), phrasings, vocabulary in rows
+            for (q, alts, a, en), phrasings, vocabulary, filler_only in rows
         }
     except FileNotFoundError:
         return {}
@@ -98,6 +99,7 @@ def save(path: Path, lexicon: Lexicon, analysed: Mapping[EntryText, _Analysed]) 
                     a.vocabulary.surfaces,
                 )
             ),
+            tuple(a.filler_only),
         )
         for text, a in analysed.items()
     ]

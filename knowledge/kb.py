@@ -179,6 +179,9 @@ class KnowledgeBase:
             return Outcome("smalltalk", intent=intent)
         analysis = analyzer.analyze(text)
         if analysis.empty:
+            said = snapshot.index.says_only(analysis.normalized)
+            if said is not None:  # What can you do?: all filler, yet one entry's phrasing word for word
+                return Outcome("answer", entry=snapshot.by_id[said], score=1.0, english=is_english(text), confidence=1.0)
             return Outcome("none", empty=True)
         by_id = snapshot.by_id
         scored = snapshot.index.score(analysis)

@@ -109,6 +109,7 @@ class _Analysed:
 
     phrasings: tuple[tuple[tuple[str, ...], str], ...]  # (features, pinyin) per phrasing
     vocabulary: _Vocabulary
+    filler_only: tuple[str, ...] = ()  # phrasings made only of filler words (What can you do?), normalised
 
 
 #: What an entry's analysis depends on (the texts `_analyse` reads): the key of the on-disk cache.
@@ -133,7 +134,8 @@ def _english_words(analysis: Analysis) -> Analysis:
 
 
 def _analyse(entry: FaqEntry, analyzer: Analyzer) -> _Analysed:
-    analyses = [a for a in map(analyzer.analyze, entry.phrasings) if not a.empty]
+    every = list(map(analyzer.analyze, entry.phrasings))
+    analyses = [a for a in every if not a.empty]
     # The English answer says in English what the Chinese one says: its English words are the entry's words for
     # an English question (vocational training, teaching), as the Chinese answer's are for a Chinese one. Only
     # words the lexicon does not fold onto a Chinese word: those (data → 个人信息) the Chinese answer speaks for.
@@ -141,6 +143,7 @@ def _analyse(entry: FaqEntry, analyzer: Analyzer) -> _Analysed:
     return _Analysed(
         tuple((tuple(map(sys.intern, a.features)), a.pinyin) for a in analyses),
         _vocabulary(analyses, analyzer.analyze(entry.question), answers),
+        tuple(a.normalized for a in every if a.empty and a.normalized),
     )
 
 
@@ -181,6 +184,7 @@ class MatchIndex:
         reuse = previous._analysed if previous is not None and previous.analyzer is analyzer else {}
         raw: list[tuple[int, tuple[str, ...], str]] = []
         self._vocabularies: list[_Vocabulary] = []
+        self._filler_only: dict[str, str] = {}
         self.fresh = 0
         for i, entry in enumerate(self.entries):
             analysed = reuse.get(entry) or (cached.get(entry_text(entry)) if cached else None)
@@ -190,6 +194,8 @@ class MatchIndex:
             self._analysed[entry] = analysed
             raw.extend((i, features, pinyin) for features, pinyin in analysed.phrasings)
             self._vocabularies.append(analysed.vocabulary)
+            for text in analysed.filler_only:
+                self._filler_only.setdefault(text, entry.id)
         n = max(len(self.entries), 1)
         df: dict[str, float] = {}
         for v in self._vocabularies:
@@ -220,6 +226,11 @@ class MatchIndex:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def says_only(self, normalized: str) -> str | None:
+        """The entry one of whose phrasings the question says word for word, when those words are all filler (What
+        can you do?, 你能做什么): nothing to score, but no doubt what it asks."""
+        return self._filler_only.get(normalized)
 
     def analysed(self) -> dict[EntryText, _Analysed]:
         """Every entry's analysis by its text: what the on-disk cache holds."""

@@ -70,3 +70,10 @@ def test_a_city_where_the_student_is_or_a_topic_about_cities_is_still_answered(k
     outcome = kb.ask(question)
     assert not outcome.elsewhere
     assert outcome.faq_id == entry
+
+
+def test_a_phrasing_made_only_of_filler_words_is_still_that_entry(kb: KnowledgeBase):
+    """What can you do? is all stopwords: nothing to score, but it is bot-help's phrasing word for word."""
+    outcome = kb.ask("What can you do?")
+    assert (outcome.kind, outcome.faq_id, outcome.english) == ("answer", "bot-help", True)
+    assert kb.ask("can you").empty  # filler that says no phrasing stays an empty question
