@@ -206,6 +206,11 @@ class Analyzer:
         self.cantonese = Cantonese(lexicon.cantonese, self._jieba)
         self._stem = snowballstemmer.stemmer("english").stemWord
         self._stopwords = _compact(lexicon.stopwords)
+        # A filler word can only be dropped if the segmenter keeps it whole (这么少 was 这么|少).
+        fillers = sorted(w for w in self._stopwords if is_cjk(w) and len(w) > 1)
+        self._jieba.load(fillers)
+        for word in (w for w in fillers if w not in self._jieba.FREQ):
+            self._jieba.add_word(word, freq=self._jieba.suggest_freq(word))
         self._english_stop = {normalize(w) for w in lexicon.english_stopwords}
         self._context = _compact((*lexicon.context_words, *lexicon.towns)) - self._domain_words
         self._where = Places(lexicon, _compact((*lexicon.home_words, *lexicon.towns)))

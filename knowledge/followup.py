@@ -174,6 +174,12 @@ def _own_case(index: MatchIndex, mandarin: str, topic_id: str, cue: Callable[[st
     )
 
 
+def _length(normalized: str) -> int:
+    """How long a message is, in Chinese characters and English words (an English word says about what a character
+    does: "is there a website with the full document" is a short question)."""
+    return len(re.findall(r"[a-z0-9]+|[^\sa-z0-9]", normalized))
+
+
 def _lone_characters(units: Sequence[Unit]) -> set[int]:
     """Positions of single Chinese characters whose neighbours are not single characters."""
 
@@ -258,7 +264,7 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
     )
     unknown = any(unknown_word(index, u, x) and not cue(u.surface) for u, _, x in explanation)
     own = Reading("own", aspects, names_programme, shares_word, unknown)
-    if len(question.normalized.replace(" ", "")) > MAX_FOLLOWUP_CHARS:
+    if _length(question.normalized) > MAX_FOLLOWUP_CHARS:
         return own
     if _own_case(index, texts[1], topic_id, cue):  # 我是专升本的，算毕业生吗 / 我儿子在读大二，能报吗 / 我是外省户口
         return Reading("followup", aspects | {"conditions"}, names_programme, shares_word, False)
@@ -270,8 +276,11 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
     # the segmenter did not know) or in a question that asks nothing (见习完了…) still count.
     lone = _lone_characters(question.units) if _asks_aspect(aspects) else set()
     for position, (unit, information, explained) in enumerate(explanation):
-        # Explained enough, or a word the topic's entry writes as the question does (行程 in its answer)
-        if explained >= EXPLAINED or (explained and unit.syllables > 1 and index.writes(topic_id, unit)):
+        # Explained enough, or a word or figure the topic's entry writes as the question does (行程 in its answer; 576,
+        # 8: the student repeating the answer's figures)
+        if explained >= EXPLAINED or (
+            explained and (unit.syllables > 1 or unit.key.startswith("n:")) and index.writes(topic_id, unit)
+        ):
             # a context word (听说, 真的) sets the scene: it is no evidence of the subject
             evidence += information * explained if unit.role != "context" else 0.0
         elif unit.role == "place":

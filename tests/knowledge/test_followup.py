@@ -82,7 +82,10 @@ def test_cue_words_say_what_a_follow_up_asks_about(question, aspects):
         ("我表弟在读大专，还来得及参加吗", "jianxi"),  # someone described (who), and whether they may take part
         ("我是外省户口", "sanzhi-yifu"),  # the student's own case, told
         ("要面试吗", "campus-ambassador"),  # how people are chosen
-        ("能拿证书吗", "skill-master-studio"),  # what taking part brings  # 设: a lone character of the topic's 设立, in a question that asks
+        ("能拿证书吗", "skill-master-studio"),  # what taking part brings
+        ("哦哦 明白了，那要交什么材料", "jianxi"),  # a reaction before the question is filler
+        ("ok, is there a website with the full text?", "skill-leader"),  # English is long in characters, not words
+        ("576人这么少啊，名额多吗", "jianxi"),  # a figure the topic's answer gives, repeated  # 设: a lone character of the topic's 设立, in a question that asks
     ],
 )
 def test_a_question_that_names_nothing_of_its_own_follows_up(kb, question, topic):
