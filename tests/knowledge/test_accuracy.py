@@ -42,6 +42,7 @@ SETS = {
     "blind9": ROOT / "tests" / "data" / "faq_blind9.jsonl",
     "blind10": ROOT / "tests" / "data" / "faq_blind10.jsonl",
     "blind12": ROOT / "tests" / "data" / "faq_blind12.jsonl",
+    "blind19": ROOT / "tests" / "data" / "faq_blind19.jsonl",
 }
 #: Where a set is still below the target: a floor at the measured level, so it can only get better.
 FLOORS = {
@@ -51,6 +52,7 @@ FLOORS = {
     ("blind8", "in-scope Chinese"): 0.88,
     ("blind9", "in-scope Chinese"): 0.90,
     ("blind10", "in-scope Chinese"): 0.87,
+    ("blind19", "in-scope Chinese"): 0.91,
 }
 
 
