@@ -19,21 +19,21 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
                    "可以吗", "可以去", "可以参加", "能参加", "能报", "可以报", "算吗", "还算", "可唔可以", "得唔得", "有份", "有冇份", "freshman",
                    "sophomore", "can i join", "can i apply", "am i eligible", "if i'm", "if i am",
                    # how people are chosen (要面试吗, 要考试吗)
-                   "面试", "考试", "笔试", "选拔", "审核", "怎么选", "难抢", "好抢", "抢到", "竞争", "名额", "quota", "年级", "太早", "专业", "抵押", "担保人", "倾斜",
+                   "面试", "考试", "笔试", "选拔", "审核", "怎么选", "难抢", "好抢", "抢到", "竞争", "名额", "quota", "影响", "年级", "太早", "专业", "抵押", "担保人", "倾斜",
                    "优先", "照顾", "collateral", "guarantor", "priority", "interview", "exam", "select", "selected", "chosen"),
     "amount": ("多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
                "数据", "人数", "规模", "几间", "几座", "几场", "几次", "几批", "几届", "第几", "how much", "how many", "amount",
-               "people", "number", "max", "maximum", "at most", "up to", "minimum", "数字"),
+               "people", "number", "max", "maximum", "at most", "up to", "minimum", "数字", "怎么算"),
     "place": ("哪里", "哪儿", "哪些地方", "哪些城市", "在哪", "去哪", "边度", "地点", "地方", "城市", "派去", "派到", "会派", "分配",
               "where"),
     "procedure": ("报名", "报", "申请", "怎么报", "怎样报", "如何", "流程", "手续", "办理", "点样", "入口", "渠道", "加入",
-                  "参加", "预约", "登记", "对接", "联系", "平台", "网站", "链接", "怎么领", "点领", "领取", "申领", "邮箱", "邮件", "地址", "办公室", "email", "e-mail", "address", "office", "apply", "application", "applications", "sign up", "register", "join", "how do",
+                  "参加", "预约", "登记", "对接", "联系", "平台", "网站", "链接", "怎么领", "点领", "领取", "申领", "邮箱", "邮件", "地址", "办公室", "email", "e-mail", "address", "office", "apply", "application", "applications", "attend", "participate", "take part", "host", "旁听", "sign up", "register", "join", "how do",
                   "how can", "how to", "contact", "platform", "website", "link", "claim"),
     "materials": ("材料", "资料", "证明", "证件", "提交", "交什么", "带什么", "带啥", "带简历", "交简历", "准备什么", "准备啥", "准备些什么",
                   "填表", "document", "paperwork", "form", "resume", "cv",
                   "fill in"),
     "time": ("时间", "什么时候", "几时", "截止", "期限", "何时", "下一", "下次", "哪个月", "几月", "哪一天", "几号", "哪天", "日期", "几点",
-             "为止", "截至", "赶上", "赶不上", "没赶上", "赶得上", "来不来得及", "来得及", "upcoming", "next one", "will there be more", "any more", "几点到几点", "办公时间", "开放时间", "再搞", "再办", "再举办",
+             "为止", "截至", "提前", "赶上", "赶不上", "没赶上", "赶得上", "来不来得及", "来得及", "upcoming", "next one", "will there be more", "any more", "几点到几点", "办公时间", "开放时间", "再搞", "再办", "再举办",
              "when", "deadline", "office hours", "did it start", "does it start", "did it begin", "start date",
              "held again", "happen again", "run again"),
     "period": ("多久", "几耐", "多长", "几年", "几个月", "今年", "去年", "前年", "明年", "之后", "以后", "哪年", "哪一年", "how long",
@@ -42,7 +42,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "what": ("干什么", "做什么", "做些什么", "干些啥", "干些什么", "做些啥", "做咩", "聊什么", "谈什么", "what happens", "干嘛", "干啥", "做啥", "做乜", "内容", "讲什么", "讲了", "说了", "讲咩", "what do",
              "what does"),
     # where the letter says it (依据哪个文件, 出处): a question about the topic's source
-    "source": ("依据", "根据", "出处", "来源", "哪个文件", "什么文件", "文件", "文号", "发文", "原文", "全文", "full document", "full text", "source", "based on"),
+    "source": ("依据", "根据", "出处", "来源", "哪个文件", "什么文件", "文件", "文号", "发文", "原文", "全文", "rules", "regulation", "full document", "full text", "source", "based on"),
     "kinds": ("哪几", "哪些", "哪种", "哪类", "名单", "清单", "汇总", "一览", "list of", "几类", "几种", "方面", "类型", "什么样的", "which", "kinds", "what kind", "what type"),
     "other": ("其他", "其它", "别的", "还有", "另外", "仲有", "除了", "之外", "以外", "除此", "其余", "other", "else", "besides",
               "apart from"),
@@ -52,13 +52,13 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     # how the money arrives (到账, 打到对公账户)
     "payment": ("到账", "账户", "打款", "发放", "打到", "拨付", "怎么发", "发到", "bank account", "paid into"),
     # what comes after (服务期满以后有什么出路, 会推荐工作吗, 会留用吗)
-    "after": ("出路", "推荐", "留用", "转正", "期满", "结束后", "结束之后", "afterwards", "after it ends"),
+    "after": ("出路", "推荐", "留用", "转正", "期满", "编制", "结束后", "结束之后", "afterwards", "after it ends"),
     # which of two (是公司领还是员工自己领, 线上还是线下)
     "choice": ("还是",),
     # what taking part brings (能拿证书吗, 学到啥, what do I get)
     "benefit": ("证书", "好处", "学到", "收获", "能得到", "有什么用", "what do i get", "benefit", "benefits", "certificate"),
     # checking what was understood (所以不用申请对吧, 意思是请了人就能拿到？, so it's automatic?)
-    "confirm": ("对吧", "是吧", "对不对", "意思是", "也就是说", "就是说", "即是说", "so it's", "so it is", "so only", "right?"),
+    "confirm": ("对吧", "是吧", "对不对", "意思是", "敢信", "靠谱吗", "真的吗", "也就是说", "就是说", "即是说", "so it's", "so it is", "so only", "right?"),
     # "and X?" (企业呢, what about the companies?): like "is there", only about something the topic explains
     "and": ("呢", "what about", "how about"),
     "yesno": ("还能", "能不能", "不能", "可不可以", "有没有", "没有", "有冇", "有吗", "会不会", "是不是", "算不算"),
@@ -68,9 +68,9 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "status": ("继续", "进展", "进度", "运作", "运营", "建好", "建成", "落地", "好了没", "了没", "开始了", "还在", "结束了",
                "取消", "停办", "还办", "progress", "status", "running", "ongoing", "still on"),
     # what it costs to take part (免费入场吗, is it free?)
-    "cost": ("免费", "收费", "要钱", "收钱", "交钱", "交费", "缴费", "学费", "路费", "自己出", "政府出", "出钱", "自费", "报销", "要不要钱", "收不收钱", "使唔使钱", "entry free", "free entry", "admission", "门票", "费用", "入场", "入场费", "is it free", "are they free",
+    "cost": ("免费", "收费", "要钱", "收钱", "交钱", "交费", "缴费", "学费", "路费", "自己出", "政府出", "出钱", "自费", "报销", "垫钱", "垫付", "收不收费", "free to attend", "free to join", "要不要钱", "收不收钱", "使唔使钱", "entry free", "free entry", "admission", "门票", "费用", "入场", "入场费", "is it free", "are they free",
              "is that free", "for free", "free of charge", "fee",
              "fees", "cost", "charge", "ticket"),
     # how it is held (线上还是线下, online?)
-    "format": ("线上", "线下", "网上", "现场", "形式", "举行", "举办", "召开", "held", "hold", "online", "offline", "in person"),
+    "format": ("线上", "线下", "网上", "现场", "形式", "举行", "举办", "召开", "到场", "face to face", "held", "hold", "online", "offline", "in person"),
 }  # fmt: skip

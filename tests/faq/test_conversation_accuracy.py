@@ -28,9 +28,9 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 #: blind9 U 94.3%, S 92.3%, X 93.8%; dev U 92.9%, S 100%, X 100%. Read in session 21, after its rounds: blind10 U
 #: 97.1%, S 95.2%, X 93.8%; blind12 U 96.1%, S 96.6%, X 95.7%; blind13 U 97.5%, S 100%, X 87.0%; blind14 U 89.6%,
 #: S 93.9%, X 96.3%; blind16 U 91.3%, S 91.9%, X 96.8%; blind17 U 79.3%, S 97.1%, X 100%; blind18 U 85.0%, S 100%, X 96.7%; blind19 (read at the
-#: session's end, untouched) U 69.0%, S 93.3%, X 100%.
+#: session's end, untouched) U 69.0%, S 93.3%, X 100%, after its round U 80.2%.
 FLOORS = {
-    ("conversations_blind19", "U"): 0.68,
+    ("conversations_blind19", "U"): 0.79,
     ("conversations_blind19", "S"): 0.93,
     ("conversations_blind19", "X"): 0.98,
     ("conversations_blind18", "U"): 0.84,

@@ -88,7 +88,9 @@ def test_cue_words_say_what_a_follow_up_asks_about(question, aspects):
         ("576人这么少啊，名额多吗", "jianxi"),  # a figure the topic's answer gives, repeated
         ("补贴是打到公司账户吗", "expansion-subsidy"),  # how the money arrives
         ("期满以后有什么出路", "sanzhi-yifu"),  # what comes after
-        ("路费是自己出还是政府出", "returnee-talent"),  # which of two, what it costs  # 设: a lone character of the topic's 设立, in a question that asks
+        ("路费是自己出还是政府出", "returnee-talent"),  # which of two, what it costs
+        ("我们公司是做物流的，符不符合", "expansion-subsidy"),  # whether someone described qualifies (A-not-A)
+        ("was it online or face to face?", "dongguan-student-forum"),  # 设: a lone character of the topic's 设立, in a question that asks
     ],
 )
 def test_a_question_that_names_nothing_of_its_own_follows_up(kb, question, topic):
