@@ -119,4 +119,5 @@ WECHAT_TEMPLATE_REMARK = "在公众号里发送 /subscribe 可以调整接收哪
 # -- uploads ---------------------------------------------------------------------
 YAML_NO_ALIASES = "YAML 文件里不能使用锚点和别名（& 和 *）{where}，请把内容直接写出来后再上传"
 YAML_TOO_BIG = "YAML 文件的内容太多{where}（最多 {limit} 条问答），请分批导入"
+YAML_DUPLICATE_KEY = "YAML 文件里同一处写了两次“{key}”{where}，后一个会悄悄覆盖前一个，请删掉多余的那个再上传"
 SHEET_TOO_MANY_BLANK_ROWS = "表格里有太多空行（读到第 {row} 行仍没有读完），请删掉多余的空行后重新上传"

@@ -116,6 +116,18 @@ class _BoundedLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        """A key written twice in one mapping (two `answer:` in an entry) would silently keep the last: refuse it."""
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key in seen:
+                reason = texts.YAML_DUPLICATE_KEY.replace("{key}", str(key).replace("{", "{{").replace("}", "}}"))
+                raise _Refused(reason, key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
 class _Refused(yaml.YAMLError):
     def __init__(self, reason: str, mark: Any) -> None:
         super().__init__(reason)

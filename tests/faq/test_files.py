@@ -10,6 +10,7 @@ import io
 import string
 import zipfile
 from dataclasses import replace
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 from bot.faq.files import (
     SUPPORTED,
     export_faq,
+    load_yaml,
     parse_faq_file,
     summarize,
 )
@@ -438,6 +440,20 @@ def test_broken_or_misshapen_yaml_is_refused():
     assert "entries 列表" in only_problem("faq.yml", b"- just a list\n").reason
     found = problems("faq.yaml", b"entries:\n  - just text\n  - {id: a, category: contact, question: yes, answer: x}\n")
     assert [(p.row, p.column) for p in found] == [(1, None), (2, "question")]
+
+
+def test_the_seed_files_write_no_key_twice():
+    """A key written twice in lexicon.yaml or faq.yaml (a second `基层:` synonym list) silently replaces the first."""
+    root = Path(__file__).resolve().parents[2] / "knowledge"
+    for name in ("lexicon.yaml", "faq.yaml", "decision.yaml"):
+        assert load_yaml((root / name).read_bytes()), name
+
+
+def test_a_key_written_twice_in_one_entry_is_refused_with_its_line():
+    """YAML keeps the last of two `answer:` silently; the admin would lose the first without knowing."""
+    data = "entries:\n  - id: a\n    category: contact\n    question: 问\n    answer: 第一个\n    answer: 第二个\n".encode()
+    reason = only_problem("faq.yaml", data).reason
+    assert "“answer”" in reason and "第 6 行附近" in reason
 
 
 # --- Summaries -------------------------------------------------------------
