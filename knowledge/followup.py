@@ -139,7 +139,9 @@ _SELF = re.compile(r"^(我|我们|本人|他|她|我儿子|我女儿|我孩子|�
 _SELF_STATEMENT_CHARS = 16
 
 
-def _own_case(index: MatchIndex, mandarin: str, topic_id: str, cue: Callable[[str], bool]) -> bool:
+def _own_case(
+    index: MatchIndex, mandarin: str, topic_id: str, cue: Callable[[str], bool], programmes: frozenset[str]
+) -> bool:
     """Whether the question asks if someone it describes may take part in the topic, or tells the student's own case.
 
     The description (户口, 专升本, 我儿子) is who asks, not what about: its words need not be the topic's. What they
@@ -158,7 +160,6 @@ def _own_case(index: MatchIndex, mandarin: str, topic_id: str, cue: Callable[[st
         if not (_SELF.match(text) and len(text.replace(" ", "")) <= _SELF_STATEMENT_CHARS):
             return False
         who, does = text, ""
-    programmes = {w.lower() for w in index.analyzer.lexicon.domain_words}
     described = index.explanation(index.analyzer.analyze(who), topic_id) if who.strip() else []
     if any(u.surface in programmes and x < EXPLAINED for u, _, x in described):
         return False
@@ -184,7 +185,12 @@ def _lone_characters(units: Sequence[Unit]) -> set[int]:
     """Positions of single Chinese characters whose neighbours are not single characters."""
 
     def single(i: int) -> bool:
-        return 0 <= i < len(units) and units[i].syllables == 1 and units[i].role != "context" and not units[i].surface.isascii()
+        return (
+            0 <= i < len(units)
+            and units[i].syllables == 1
+            and units[i].role != "context"
+            and not units[i].surface.isascii()
+        )
 
     return {i for i in range(len(units)) if single(i) and not single(i - 1) and not single(i + 1)}
 
@@ -255,7 +261,7 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
                 start = surface.find(c, start + 1)
         return all(covered)
 
-    programmes = {w.lower() for w in index.analyzer.lexicon.domain_words}
+    programmes = frozenset(w.lower() for w in index.analyzer.lexicon.domain_words)
     names_programme = any(u.surface in programmes for u in question.units)
     explanation = index.explanation(question, topic_id)
     shares_word = any(
@@ -266,7 +272,8 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
     own = Reading("own", aspects, names_programme, shares_word, unknown)
     if _length(question.normalized) > MAX_FOLLOWUP_CHARS:
         return own
-    if _own_case(index, texts[1], topic_id, cue):  # 我是专升本的，算毕业生吗 / 我儿子在读大二，能报吗 / 我是外省户口
+    # 我是专升本的，算毕业生吗 / 我儿子在读大二，能报吗 / 我是外省户口
+    if _own_case(index, texts[1], topic_id, cue, programmes):
         return Reading("followup", aspects | {"conditions"}, names_programme, shares_word, False)
     evidence = 0.0
     singles, elsewhere = 0.0, False
@@ -314,12 +321,14 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
     return Reading("followup", aspects, names_programme, shares_word, unknown)
 
 
+def _own_word(unit: Unit) -> bool:
+    """A word that says what the question is about: 2+ syllables, not scene-setting, not a cue."""
+    return unit.syllables > 1 and unit.role == "topic" and not _is_cue(unit.surface)
+
+
 def names_own_word(index: MatchIndex, question: Analysis, entry_id: str) -> bool:
     """Whether the question has a word of its own (2+ syllables, not a cue) that entry `entry_id` explains fully."""
-    return any(
-        u.syllables > 1 and u.role == "topic" and not _is_cue(u.surface) and x >= 1.0
-        for u, _, x in index.explanation(question, entry_id)
-    )
+    return any(_own_word(u) and x >= 1.0 for u, _, x in index.explanation(question, entry_id))
 
 
 def explains_more(index: MatchIndex, question: Analysis, other: str, topic: str) -> bool:
@@ -327,10 +336,7 @@ def explains_more(index: MatchIndex, question: Analysis, other: str, topic: str)
     topic only in part: 暑期实习有补贴吗 after 见习 asks about the internship subsidy (实习), not the traineeship
     that mentions internships once. A word both explain (有见习岗位吗 after 千企行) leaves it a follow-up."""
     pairs = zip(index.explanation(question, other), index.explanation(question, topic), strict=True)
-    return any(
-        u.syllables > 1 and u.role == "topic" and not _is_cue(u.surface) and x >= 1.0 > y
-        for (u, _, x), (_, _, y) in pairs
-    )
+    return any(_own_word(u) and x >= 1.0 > y for (u, _, x), (_, _, y) in pairs)
 
 
 def missing_detail(normalized: str, answer: str) -> tuple[str, ...]:

@@ -81,15 +81,16 @@ class Context:
         if outcome.kind == "smalltalk" and followup.asks_something(normalize(text)):
             outcome = Outcome("none")  # 我可以去吗 is all small-talk words, but asks whether the student may
         understood = Understood(outcome, vague=vague)
-        topic = None
+        topic = None  # the conversation's entry, if it still exists
         if outcome.kind != "smalltalk" and not outcome.empty:
             topic = self.store.topic(channel, user_id, self.within)
-            if topic and kb.get(topic) and not (outcome.kind == "answer" and outcome.faq_id == topic):
+            topic = topic if topic and kb.get(topic) else None
+            if topic and not (outcome.kind == "answer" and outcome.faq_id == topic):
                 understood = self._against(kb, text, outcome, topic)
         answered = understood.outcome
         # An answer moves the conversation; a "did you mean" only starts one: the student has not taken it up
         # (是真的吗 offered the internship entry, and the next follow-up was still about the topic before).
-        if answered.faq_id and (answered.kind == "answer" or not (topic and kb.get(topic))):
+        if answered.faq_id and (answered.kind == "answer" or not topic):
             self.store.set_topic(channel, user_id, answered.faq_id)
         if answered.kind == "answer" and answered.entry and not understood.missing:  # asked straight out
             understood = replace(understood, missing=followup.missing_detail(normalize(text), answered.entry.answer))

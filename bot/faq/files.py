@@ -115,7 +115,6 @@ class _BoundedLoader(yaml.SafeLoader):
             raise _Refused(texts.YAML_TOO_BIG, event.start_mark)
         return super().compose_node(parent, index)
 
-
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         """A key written twice in one mapping (two `answer:` in an entry) would silently keep the last: refuse it."""
         seen: set[Any] = set()

@@ -30,19 +30,10 @@ from knowledge.evaluation import GROUPS, evaluate, load_cases
 ROOT = Path(__file__).resolve().parents[2]
 SETS = {
     "dev": ROOT.parent / "shared" / "eval" / "faq_dev.jsonl",
-    "holdout": ROOT / "tests" / "data" / "faq_holdout.jsonl",
-    "blind": ROOT / "tests" / "data" / "faq_blind.jsonl",
-    "blind2": ROOT / "tests" / "data" / "faq_blind2.jsonl",
-    "blind3": ROOT / "tests" / "data" / "faq_blind3.jsonl",
-    "blind4": ROOT / "tests" / "data" / "faq_blind4.jsonl",
-    "blind5": ROOT / "tests" / "data" / "faq_blind5.jsonl",
-    "blind6": ROOT / "tests" / "data" / "faq_blind6.jsonl",
-    "blind7": ROOT / "tests" / "data" / "faq_blind7.jsonl",
-    "blind8": ROOT / "tests" / "data" / "faq_blind8.jsonl",
-    "blind9": ROOT / "tests" / "data" / "faq_blind9.jsonl",
-    "blind10": ROOT / "tests" / "data" / "faq_blind10.jsonl",
-    "blind12": ROOT / "tests" / "data" / "faq_blind12.jsonl",
-    "blind19": ROOT / "tests" / "data" / "faq_blind19.jsonl",
+    **{
+        name: ROOT / "tests" / "data" / f"faq_{name}.jsonl"
+        for name in ("holdout", "blind", *(f"blind{n}" for n in (2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 19)))
+    },
 }
 #: Where a set is still below the target: a floor at the measured level, so it can only get better.
 FLOORS = {
