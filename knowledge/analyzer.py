@@ -382,6 +382,12 @@ class Analyzer:
             if len(t) > 1 and self._role(t, False) == "place" and self._fold(self._key(t)) not in self._canonical
         )
 
+    def is_modifier(self, word: str) -> bool:
+        """Whether jieba's dictionary has `word` as one that only describes or links (复杂, 一定, 所有, 只有):
+        it names no subject of its own."""
+        self._jieba.load((word,))
+        return word in self._jieba.modifiers and word not in self._domain_words
+
     def english_place_name(self, place: str) -> str:
         """How an English question names `place` (深圳 → Shenzhen)."""
         return self._where.english_name(place)

@@ -307,6 +307,8 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
             continue  # a cue, a pointer, a year (那2021年的呢) or a word that only sets the scene (类似, 具体)
         elif position in lone and _writes_character(index, topic_id, unit.surface):
             continue
+        elif unit.syllables > 1 and index.analyzer.is_modifier(unit.surface):
+            continue  # it only describes or links (复杂, 一定, 所有): no subject of its own
         elif unit.syllables == 1:
             singles += information
         elif information >= VAGUE_INFORMATION or not index.is_known(unit.key):

@@ -133,3 +133,10 @@ def test_a_question_names_home_by_dongguan_its_towns_or_home_words(analyzer, que
 def test_what_the_student_does_where_they_are_sets_the_scene(analyzer):
     assert roles(analyzer, "我在上海上班，想回东莞创业")["上班"] == "context"
     assert roles(analyzer, "在东莞上班有什么补贴")["上班"] == "topic"
+
+
+@pytest.mark.parametrize(("word", "modifier"), [("复杂", True), ("一定", True), ("所有", True), ("只有", True),
+                                                 ("天气", False), ("考研", False), ("困难", False), ("见习", False)])
+def test_words_that_only_describe_or_link_are_modifiers(analyzer, word, modifier):
+    """jieba's adjectives, adverbs, conjunctions and pronouns name no subject; its nouns, verbs and 名形词 (困难) do."""
+    assert analyzer.is_modifier(word) is modifier
