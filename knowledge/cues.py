@@ -7,6 +7,10 @@ question; an English cue matches whole words.
 
 from __future__ import annotations
 
+import re
+
+import snowballstemmer
+
 #: What a follow-up asks about, by the words that ask it (Simplified, Cantonese, English).
 ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "conditions": ("条件", "要求", "资格", "门槛", "符合", "满足", "待遇", "福利", "能不能", "require", "eligib", "qualif", "qualify",
@@ -74,3 +78,23 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     # how it is held (线上还是线下, online?)
     "format": ("线上", "线下", "网上", "现场", "形式", "举行", "举办", "召开", "到场", "face to face", "held", "hold", "online", "offline", "in person"),
 }  # fmt: skip
+
+#: Every cue, whatever it asks about.
+CUES = frozenset(cue for cues in ASPECT_CUES.values() for cue in cues)
+#: A measure word after a cue (下一场, 多少次) keeps it a cue.
+MEASURE = re.compile(r"[个家位名年月天次场份种件条所期届批类项间座]")
+_ENGLISH_CUE_WORDS = frozenset(word for cue in CUES if cue.isascii() for word in cue.split())
+#: The same words as the analyzer stems them (qualify → qualifi, as in "qualifies").
+_ENGLISH_CUE_STEMS = frozenset(snowballstemmer.stemmer("english").stemWords(sorted(_ENGLISH_CUE_WORDS)))
+
+
+def is_cue(surface: str) -> bool:
+    """A cue word, two cues in one word (报名条件, 哪些地方) or a cue and a measure word (下一场);
+    for English, a stem of a cue's word (requir, sign)."""
+    if surface.isascii():
+        return len(surface) >= 3 and (
+            surface in _ENGLISH_CUE_STEMS or any(w.startswith(surface) for w in _ENGLISH_CUE_WORDS)
+        )
+    return surface in CUES or any(
+        surface.startswith(c) and (surface[len(c) :] in CUES or MEASURE.fullmatch(surface[len(c) :])) for c in CUES
+    )

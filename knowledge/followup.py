@@ -23,10 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import snowballstemmer
-
 from knowledge.analyzer import Analysis, Unit
-from knowledge.cues import ASPECT_CUES
+from knowledge.cues import ASPECT_CUES, CUES, MEASURE, is_cue
 from knowledge.decision import unknown_word
 from knowledge.matcher import MatchIndex
 
@@ -72,12 +70,7 @@ _YEAR_IN_TEXT = re.compile(r"(?<![0-9])(19|20)[0-9]{2}(?![0-9])")
 #: A topic whose answer names this many places is about where (the campus ambassadors' cities): a place is a
 #: follow-up on it (成都有没有), not the topic elsewhere.
 PLACES_OF_A_PLACE_TOPIC = 2
-#: A measure word after a cue (下一场, 多少次) keeps it a cue.
-_MEASURE = re.compile(r"[个家位名年月天次场份种件条所期届批类项间座]")
-_CUES = {cue for cues in ASPECT_CUES.values() for cue in cues}
-_ENGLISH_CUE_WORDS = {word for cue in _CUES if cue.isascii() for word in cue.split()}
-#: The same words as the analyzer stems them (qualify → qualifi, as in "qualifies").
-_ENGLISH_CUE_STEMS = frozenset(snowballstemmer.stemmer("english").stemWords(sorted(_ENGLISH_CUE_WORDS)))
+
 
 
 @dataclass(frozen=True)
@@ -99,7 +92,7 @@ def _places_of(index: MatchIndex, topic_id: str) -> frozenset[str]:
     """The places (other than Dongguan's own towns) the topic's answer names: 北京, 上海… for the campus ambassadors."""
     entry = index.entry(topic_id)
     # jieba tags a few common words as places too (城市, 福利): a cue is not a place.
-    return frozenset(p for p in index.analyzer.place_names(entry.answer) if not _is_cue(p)) if entry else frozenset()
+    return frozenset(p for p in index.analyzer.place_names(entry.answer) if not is_cue(p)) if entry else frozenset()
 
 
 def places_elsewhere(
@@ -119,7 +112,7 @@ def places_elsewhere(
         dict.fromkeys(
             u.surface
             for u, _, x in (explanation if explanation is not None else index.explanation(question, entry_id))
-            if u.role == "place" and x < EXPLAINED and len(u.surface) > 1 and not _is_cue(u.surface)
+            if u.role == "place" and x < EXPLAINED and len(u.surface) > 1 and not is_cue(u.surface)
         )
     )
     if found and len(_places_of(index, entry_id)) >= PLACES_OF_A_PLACE_TOPIC:
@@ -226,18 +219,6 @@ def asks_something(normalized: str) -> bool:
     return _asks_aspect(aspects_of(normalized))
 
 
-def _is_cue(surface: str) -> bool:
-    """A cue word, two cues in one word (报名条件, 哪些地方) or a cue and a measure word (下一场);
-    for English, a stem of a cue's word (requir, sign)."""
-    if surface.isascii():
-        return len(surface) >= 3 and (
-            surface in _ENGLISH_CUE_STEMS or any(w.startswith(surface) for w in _ENGLISH_CUE_WORDS)
-        )
-    return surface in _CUES or any(
-        surface.startswith(c) and (surface[len(c) :] in _CUES or _MEASURE.fullmatch(surface[len(c) :])) for c in _CUES
-    )
-
-
 def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
     """Whether `question` follows up on entry `topic_id`, asks something of its own, or moves the topic elsewhere.
 
@@ -247,11 +228,11 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
     # Cues as written and as the Cantonese means them (要带咩 is 要带什么).
     texts = (question.normalized, index.analyzer.cantonese.to_mandarin(question.normalized))
     aspects = aspects_of(texts[0]) | aspects_of(texts[1])
-    said = {cue for cue in _CUES if not cue.isascii() and any(cue in t for t in texts)}
+    said = {cue for cue in CUES if not cue.isascii() and any(cue in t for t in texts)}
 
     def cue(surface: str) -> bool:
         """A cue word, a word inside a cue the question says (几点 in 几点到几点) or made of such cues (填表格)."""
-        if _is_cue(surface) or any(surface in c for c in said):
+        if is_cue(surface) or any(surface in c for c in said):
             return True
         covered = [False] * len(surface)
         for c in said:
@@ -302,7 +283,7 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
             or unit.surface in POINTERS
             or _YEAR.fullmatch(unit.key)
             or unit.role == "context"
-            or _MEASURE.fullmatch(unit.surface)  # a measure word of its own (几多间 → 多少 间)
+            or MEASURE.fullmatch(unit.surface)  # a measure word of its own (几多间 → 多少 间)
         ):
             continue  # a cue, a pointer, a year (那2021年的呢) or a word that only sets the scene (类似, 具体)
         elif position in lone and _writes_character(index, topic_id, unit.surface):
@@ -325,7 +306,7 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
 
 def _own_word(unit: Unit) -> bool:
     """A word that says what the question is about: 2+ syllables, not scene-setting, not a cue."""
-    return unit.syllables > 1 and unit.role == "topic" and not _is_cue(unit.surface)
+    return unit.syllables > 1 and unit.role == "topic" and not is_cue(unit.surface)
 
 
 def names_own_word(index: MatchIndex, question: Analysis, entry_id: str) -> bool:
