@@ -43,6 +43,17 @@ _NOT_WORDS = ("开了个", "搞了个", "打了个", "想了个", "捡了个", "
 #: Everyday words jieba's dictionary lacks (线上 has no count: 喺线上 became 在线|上; 人才房 was 人才|房, a question
 #: about talent housing read as one about talent), with a count that keeps them whole.
 _WORDS = {"线上": 5000, "人才房": 5000, "人才公寓": 5000, "人才住房": 5000}
+#: A student who drops what they were saying (…菜单没看懂，算了，我就想打电话问人; 先不说这个 我想了解见习): what
+#: follows is the question. Not 计算了, 打算了解.
+_NEVER_MIND = re.compile(
+    r"^.*?(?:(?<![计打清就还盘估推运结])算了|不管了|先不说这个|不说这个|先不问这个|never ?mind|forget it)[\s,.!?]*(?=\S\S)"
+)
+
+
+def _after_never_mind(text: str) -> str:
+    return _NEVER_MIND.sub("", text, count=1)
+
+
 # Domain words are spotted in the syllable stream only up to this length.
 _MAX_DOMAIN_SYLLABLES = 12
 
@@ -279,7 +290,7 @@ class Analyzer:
     def analyze(self, text: str) -> Analysis:
         """Features of `text`; the same code serves questions and knowledge entries."""
         normalized = normalize(text)
-        prepared = arabic_numerals(self.cantonese.to_mandarin(normalized))
+        prepared = _after_never_mind(arabic_numerals(self.cantonese.to_mandarin(normalized)))
         for phrase, canonical in self._english_phrases.items():
             if phrase in prepared:
                 # Not \b: a Chinese character is a word character too ("campus ambassador有多少人").

@@ -24,30 +24,30 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
                    "sophomore", "can i join", "can i apply", "am i eligible", "if i'm", "if i am",
                    # how people are chosen (要面试吗, 要考试吗)
                    "面试", "考试", "笔试", "选拔", "审核", "怎么选", "难抢", "好抢", "抢到", "竞争", "名额", "quota", "影响", "年级", "太早", "专业", "抵押", "担保人", "倾斜",
-                   "优先", "照顾", "collateral", "guarantor", "priority", "interview", "exam", "select", "selected", "chosen"),
+                   "优先", "照顾", "collateral", "guarantor", "priority", "interview", "exam", "select", "selected", "chosen", "适合", "够条件", "fit", "count"),
     "amount": ("多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
                "数据", "人数", "规模", "几间", "几座", "几场", "几次", "几批", "几届", "第几", "how much", "how many", "amount",
-               "people", "number", "max", "maximum", "at most", "up to", "minimum", "数字", "怎么算"),
+               "people", "number", "max", "maximum", "at most", "up to", "minimum", "数字", "怎么算", "总数", "数量", "加起来", "人次"),
     "place": ("哪里", "哪儿", "哪些地方", "哪些城市", "在哪", "去哪", "边度", "地点", "地方", "城市", "派去", "派到", "会派", "分配",
               "where"),
     "procedure": ("报名", "报", "申请", "怎么报", "怎样报", "如何", "流程", "手续", "办理", "点样", "入口", "渠道", "加入",
                   "参加", "预约", "登记", "对接", "联系", "平台", "网站", "链接", "怎么领", "点领", "领取", "申领", "邮箱", "邮件", "地址", "办公室", "email", "e-mail", "address", "office", "apply", "application", "applications", "attend", "participate", "take part", "host", "旁听", "sign up", "register", "join", "how do",
-                  "how can", "how to", "contact", "platform", "website", "link", "claim"),
+                  "how can", "how to", "contact", "platform", "website", "link", "claim", "小程序", "官网", "申报", "途径", "当面", "submit", "file"),
     "materials": ("材料", "资料", "证明", "证件", "提交", "交什么", "带什么", "带啥", "带简历", "交简历", "准备什么", "准备啥", "准备些什么",
                   "填表", "document", "paperwork", "form", "resume", "cv",
-                  "fill in"),
+                  "fill in", "纸质", "打印"),
     "time": ("时间", "什么时候", "几时", "截止", "期限", "何时", "下一", "下次", "哪个月", "几月", "哪一天", "几号", "哪天", "日期", "几点",
              "为止", "截至", "提前", "赶上", "赶不上", "没赶上", "赶得上", "来不来得及", "来得及", "upcoming", "next one", "will there be more", "any more", "几点到几点", "办公时间", "开放时间", "再搞", "再办", "再举办",
              "when", "deadline", "office hours", "did it start", "does it start", "did it begin", "start date",
-             "held again", "happen again", "run again"),
+             "held again", "happen again", "run again", "日子", "月份", "几月份", "批下来", "批落嚟"),
     "period": ("多久", "几耐", "多长", "几年", "几个月", "今年", "去年", "前年", "明年", "之后", "以后", "哪年", "哪一年", "how long",
                "so far",
-               "last"),
+               "last", "任期"),
     "what": ("干什么", "做什么", "做些什么", "干些啥", "干些什么", "做些啥", "做咩", "聊什么", "谈什么", "what happens", "干嘛", "干啥", "做啥", "做乜", "内容", "讲什么", "讲了", "说了", "讲咩", "what do",
-             "what does"),
+             "what does", "任务", "日常", "平时做", "day to day"),
     # where the letter says it (依据哪个文件, 出处): a question about the topic's source
     "source": ("依据", "根据", "出处", "来源", "哪个文件", "什么文件", "文件", "文号", "发文", "原文", "全文", "rules", "regulation", "full document", "full text", "source", "based on"),
-    "kinds": ("哪几", "哪些", "哪种", "哪类", "名单", "清单", "汇总", "一览", "list of", "几类", "几种", "方面", "类型", "什么样的", "which", "kinds", "what kind", "what type"),
+    "kinds": ("哪几", "哪些", "哪种", "哪类", "名单", "清单", "汇总", "一览", "list of", "几类", "几种", "方面", "类型", "什么样的", "which", "kinds", "what kind", "what type", "国企", "民企", "外企", "私企", "央企"),
     "other": ("其他", "其它", "别的", "还有", "另外", "仲有", "除了", "之外", "以外", "除此", "其余", "other", "else", "besides",
               "apart from"),
     # more of the same (就这些？, 具体点, 能详细说说吗, tell me more)
@@ -56,11 +56,11 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     # how the money arrives (到账, 打到对公账户)
     "payment": ("到账", "账户", "打款", "发放", "打到", "拨付", "怎么发", "发到", "bank account", "paid into"),
     # what comes after (服务期满以后有什么出路, 会推荐工作吗, 会留用吗)
-    "after": ("出路", "推荐", "留用", "转正", "期满", "编制", "结束后", "结束之后", "afterwards", "after it ends"),
+    "after": ("出路", "推荐", "留用", "转正", "期满", "编制", "结束后", "结束之后", "afterwards", "after it ends", "留下来", "留下", "到期", "走人", "干完"),
     # which of two (是公司领还是员工自己领, 线上还是线下)
     "choice": ("还是",),
     # what taking part brings (能拿证书吗, 学到啥, what do I get)
-    "benefit": ("证书", "好处", "学到", "收获", "能得到", "有什么用", "what do i get", "benefit", "benefits", "certificate"),
+    "benefit": ("证书", "好处", "学到", "收获", "能得到", "有什么用", "what do i get", "benefit", "benefits", "certificate", "有用", "加分", "关系"),
     # checking what was understood (所以不用申请对吧, 意思是请了人就能拿到？, so it's automatic?)
     "confirm": ("对吧", "是吧", "对不对", "意思是", "敢信", "靠谱吗", "真的吗", "也就是说", "就是说", "即是说", "so it's", "so it is", "so only", "right?"),
     # "and X?" (企业呢, what about the companies?): like "is there", only about something the topic explains

@@ -140,3 +140,17 @@ def test_what_the_student_does_where_they_are_sets_the_scene(analyzer):
 def test_words_that_only_describe_or_link_are_modifiers(analyzer, word, modifier):
     """jieba's adjectives, adverbs, conjunctions and pronouns name no subject; its nouns, verbs and 名形词 (困难) do."""
     assert analyzer.is_modifier(word) is modifier
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [("菜单看了半天，算了，我想直接打电话问人", "我想直接打电话问人"), ("先不说这个 我想了解就业见习", "我想了解就业见习")],
+)
+def test_what_a_student_says_after_never_mind_is_the_question(analyzer, text, question):
+    assert analyzer.analyze(text).features == analyzer.analyze(question).features
+
+
+def test_not_understanding_is_not_a_language_the_bot_supports(analyzer):
+    """看得懂 (can read it) folds onto 支持 for 你看得懂繁体吗; 没看懂 (did not understand) does not."""
+    assert "支持" in [u.surface for u in analyzer.analyze("你看得懂繁体吗").units]
+    assert "支持" not in [u.surface for u in analyzer.analyze("菜单我没看懂").units]

@@ -90,6 +90,9 @@ def test_cue_words_say_what_a_follow_up_asks_about(question, aspects):
         ("期满以后有什么出路", "sanzhi-yifu"),  # what comes after
         ("路费是自己出还是政府出", "returnee-talent"),  # which of two, what it costs
         ("我们公司是做物流的，符不符合", "expansion-subsidy"),  # whether someone described qualifies (A-not-A)
+        ("做完能留下来吗", "jianxi"),  # what comes after
+        ("平时任务多吗", "campus-ambassador"),  # what it involves day to day
+        ("来的是国企还是民企", "job-fairs"),  # which kinds of companies
         ("手续复杂吗", "expansion-subsidy"),  # 复杂 only describes: no subject of its own
         ("是不是所有企业都有份", "expansion-subsidy"),  # nor does 所有
         ("was it online or face to face?", "dongguan-student-forum"),  # 设: a lone character of the topic's 设立, in a question that asks
