@@ -24,15 +24,15 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
                    "sophomore", "can i join", "can i apply", "am i eligible", "if i'm", "if i am",
                    # how people are chosen (要面试吗, 要考试吗)
                    "面试", "考试", "笔试", "选拔", "审核", "怎么选", "难抢", "好抢", "抢到", "竞争", "名额", "quota", "影响", "年级", "太早", "专业", "抵押", "担保人", "倾斜",
-                   "优先", "照顾", "collateral", "guarantor", "priority", "interview", "exam", "select", "selected", "chosen", "适合", "够条件", "fit", "count"),
+                   "优先", "照顾", "collateral", "guarantor", "priority", "interview", "exam", "select", "selected", "chosen", "适合", "够条件", "fit", "count", "算在", "包括在", "满了", "ppl"),
     "amount": ("多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
                "数据", "人数", "规模", "几间", "几座", "几场", "几次", "几批", "几届", "第几", "how much", "how many", "amount",
-               "people", "number", "max", "maximum", "at most", "up to", "minimum", "数字", "怎么算", "总数", "数量", "加起来", "人次"),
+               "people", "number", "max", "maximum", "at most", "up to", "minimum", "数字", "怎么算", "总数", "数量", "加起来", "人次", "create", "created"),
     "place": ("哪里", "哪儿", "哪些地方", "哪些城市", "在哪", "去哪", "边度", "地点", "地方", "城市", "派去", "派到", "会派", "分配",
               "where"),
     "procedure": ("报名", "报", "申请", "怎么报", "怎样报", "如何", "流程", "手续", "办理", "点样", "入口", "渠道", "加入",
                   "参加", "预约", "登记", "对接", "联系", "平台", "网站", "链接", "怎么领", "点领", "领取", "申领", "邮箱", "邮件", "地址", "办公室", "email", "e-mail", "address", "office", "apply", "application", "applications", "attend", "participate", "take part", "host", "旁听", "sign up", "register", "join", "how do",
-                  "how can", "how to", "contact", "platform", "website", "link", "claim", "小程序", "官网", "申报", "途径", "当面", "submit", "file"),
+                  "how can", "how to", "contact", "platform", "website", "link", "claim", "小程序", "官网", "申报", "途径", "当面", "submit", "file", "在哪查", "哪里查", "查到", "查询", "ring", "reach"),
     "materials": ("材料", "资料", "证明", "证件", "提交", "交什么", "带什么", "带啥", "带简历", "交简历", "准备什么", "准备啥", "准备些什么",
                   "填表", "document", "paperwork", "form", "resume", "cv",
                   "fill in", "纸质", "打印"),
@@ -42,9 +42,9 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
              "held again", "happen again", "run again", "日子", "月份", "几月份", "批下来", "批落嚟"),
     "period": ("多久", "几耐", "多长", "几年", "几个月", "今年", "去年", "前年", "明年", "之后", "以后", "哪年", "哪一年", "how long",
                "so far",
-               "last", "任期"),
+               "last", "任期", "per month", "monthly", "每个月", "按月"),
     "what": ("干什么", "做什么", "做些什么", "干些啥", "干些什么", "做些啥", "做咩", "聊什么", "谈什么", "what happens", "干嘛", "干啥", "做啥", "做乜", "内容", "讲什么", "讲了", "说了", "讲咩", "what do",
-             "what does", "任务", "日常", "平时做", "day to day"),
+             "what does", "任务", "日常", "平时做", "day to day", "讲些什么", "讲啲咩", "讲乜", "聊些什么", "聊些", "里面有", "入面", "mean", "means"),
     # where the letter says it (依据哪个文件, 出处): a question about the topic's source
     "source": ("依据", "根据", "出处", "来源", "哪个文件", "什么文件", "文件", "文号", "发文", "原文", "全文", "rules", "regulation", "full document", "full text", "source", "based on"),
     "kinds": ("哪几", "哪些", "哪种", "哪类", "名单", "清单", "汇总", "一览", "list of", "几类", "几种", "方面", "类型", "什么样的", "which", "kinds", "what kind", "what type", "国企", "民企", "外企", "私企", "央企"),
@@ -62,7 +62,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     # what taking part brings (能拿证书吗, 学到啥, what do I get)
     "benefit": ("证书", "好处", "学到", "收获", "能得到", "有什么用", "what do i get", "benefit", "benefits", "certificate", "有用", "加分", "关系"),
     # checking what was understood (所以不用申请对吧, 意思是请了人就能拿到？, so it's automatic?)
-    "confirm": ("对吧", "是吧", "对不对", "意思是", "敢信", "靠谱吗", "真的吗", "也就是说", "就是说", "即是说", "so it's", "so it is", "so only", "right?"),
+    "confirm": ("对吧", "是吧", "对不对", "意思是", "敢信", "靠谱吗", "真的吗", "也就是说", "就是说", "即是说", "so it's", "so it is", "so only", "right?", "骗人", "靠谱", "骗子", "吹的", "真的假的"),
     # "and X?" (企业呢, what about the companies?): like "is there", only about something the topic explains
     "and": ("呢", "what about", "how about"),
     "yesno": ("还能", "能不能", "不能", "可不可以", "有没有", "没有", "有冇", "有吗", "会不会", "是不是", "算不算"),
@@ -70,7 +70,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
             "run by", "in charge"),
     # how the thing itself is doing (人才集团建好了没, 现在运作了没): a question about the topic's state
     "status": ("继续", "进展", "进度", "运作", "运营", "建好", "建成", "落地", "好了没", "了没", "开始了", "还在", "结束了",
-               "取消", "停办", "还办", "progress", "status", "running", "ongoing", "still on"),
+               "取消", "停办", "还办", "progress", "status", "running", "ongoing", "still on", "扩大", "还搞", "还办", "满员"),
     # what it costs to take part (免费入场吗, is it free?)
     "cost": ("免费", "收费", "要钱", "收钱", "交钱", "交费", "缴费", "学费", "路费", "自己出", "政府出", "出钱", "自费", "报销", "垫钱", "垫付", "收不收费", "free to attend", "free to join", "要不要钱", "收不收钱", "使唔使钱", "entry free", "free entry", "admission", "门票", "费用", "入场", "入场费", "is it free", "are they free",
              "is that free", "for free", "free of charge", "fee",

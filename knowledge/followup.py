@@ -128,7 +128,7 @@ _MAY = re.compile(
     r"|(?:可不可以|能不能|算不算|符不符合|够不够|行不行)(?P<after_ab>[^吗么嘛]{0,8})(?:吗|么|嘛)?)$"
 )
 #: The student's own case, said as a statement (我是外省户口, 她今年刚毕业, 我在读研一).
-_SELF = re.compile(r"^(我|我们|本人|他|她|我儿子|我女儿|我孩子|我家孩子|我小孩)(是|在读|读|已经|刚|今年|还在)")
+_SELF = re.compile(r"^(我|我们|本人|他|她|我儿子|我女儿|我孩子|我家孩子|我小孩)(是|在读|读|学(?![校院期生])|已经|刚|今年|还在)")
 _SELF_STATEMENT_CHARS = 16
 
 
@@ -290,6 +290,8 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
             continue
         elif unit.syllables > 1 and index.analyzer.is_modifier(unit.surface):
             continue  # it only describes or links (复杂, 一定, 所有): no subject of its own
+        elif unit.key.startswith("n:") and _asks_aspect(aspects):
+            continue  # the student's own figure (我25了, 我们只有200人) beside what they ask
         elif unit.syllables == 1:
             singles += information
         elif information >= VAGUE_INFORMATION or not index.is_known(unit.key):

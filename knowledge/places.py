@@ -47,12 +47,15 @@ class Places:
             self._names_in_english.setdefault(chinese, english.title())
         names = sorted(self._english, key=len, reverse=True)
         self._pattern = (
-            re.compile(r"(?<![0-9a-z])(" + "|".join(map(re.escape, names)) + r")(?![0-9a-z])") if names else None
+            re.compile(r"(?<![0-9a-z])(from )?(" + "|".join(map(re.escape, names)) + r")(?![0-9a-z])") if names else None
         )
 
     def in_chinese(self, prepared: str) -> str:
-        """`prepared` (normalised) with English city names as the Chinese place: Shenzhen is 深圳."""
-        return self._pattern.sub(lambda m: f" {self._english[m.group(1)]} ", prepared) if self._pattern else prepared
+        """`prepared` (normalised) with English city names as the Chinese place: Shenzhen is 深圳; "from Hunan" is
+        来自湖南, where the student comes from."""
+        if not self._pattern:
+            return prepared
+        return self._pattern.sub(lambda m: f" {'来自' if m.group(1) else ''}{self._english[m.group(2)]} ", prepared)
 
     def english_name(self, place: str) -> str:
         """How an English question names `place` (深圳 → Shenzhen), or the place as it is."""

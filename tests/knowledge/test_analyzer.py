@@ -116,6 +116,7 @@ def test_a_place_where_the_question_happens_is_a_place(analyzer, question):
 def test_an_english_city_name_is_read_as_the_chinese_place(analyzer):
     units = roles(analyzer, "Shenzhen internship subsidy?")
     assert units["深圳"] == "place"
+    assert roles(analyzer, "can my friend from Hunan join")["湖南"] == "context"  # where the student comes from
     assert roles(analyzer, "Hong Kong internship")["香港"] == "place"
 
 

@@ -93,6 +93,9 @@ def test_cue_words_say_what_a_follow_up_asks_about(question, aspects):
         ("做完能留下来吗", "jianxi"),  # what comes after
         ("平时任务多吗", "campus-ambassador"),  # what it involves day to day
         ("来的是国企还是民企", "job-fairs"),  # which kinds of companies
+        ("年龄有要求吗 我25了", "jianxi"),  # the student's own figure beside the question
+        ("我学护理的", "sanzhi-yifu"),  # the student's own case, told
+        ("会讲啲咩嘢", "dongguan-student-forum"),  # what it is about, in Cantonese
         ("手续复杂吗", "expansion-subsidy"),  # 复杂 only describes: no subject of its own
         ("是不是所有企业都有份", "expansion-subsidy"),  # nor does 所有
         ("was it online or face to face?", "dongguan-student-forum"),  # 设: a lone character of the topic's 设立, in a question that asks
@@ -131,6 +134,7 @@ def test_words_that_only_look_like_cues_do_not_make_a_follow_up(kb, question):
         "我能跟你做朋友吗",
         "个人所得税怎么算",  # 怎么算 asks how, not whether someone counts
         "三支一扶能报吗",  # another programme
+        "我们学校食堂几点开门",  # 我们学校… is no statement of the student's own case
     ],
 )
 def test_another_topic_or_an_unknown_word_makes_it_a_question_of_its_own(kb, question):
