@@ -178,10 +178,11 @@ class KnowledgeBase:
         if intent:
             return Outcome("smalltalk", intent=intent)
         analysis = analyzer.analyze(text)
-        if analysis.empty:
+        if all(u.role == "context" for u in analysis.units):  # filler, or words that only set the scene
             said = snapshot.index.says_only(analysis.normalized)
             if said is not None:  # What can you do?: all filler, yet one entry's phrasing word for word
                 return Outcome("answer", entry=snapshot.by_id[said], score=1.0, english=is_english(text), confidence=1.0)
+        if analysis.empty:
             return Outcome("none", empty=True)
         by_id = snapshot.by_id
         scored = snapshot.index.score(analysis)

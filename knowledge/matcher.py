@@ -62,6 +62,8 @@ LENGTH_FACTOR = (0.5, 1.0, 1.2)
 #: Weight of a word by its role (see analyzer.Role); an unexplained place counts PLACE_FACTOR times.
 ROLE_FACTOR = {"topic": 1.0, "context": 0.2, "place": 1.0}
 PLACE_FACTOR = 2.5
+#: A question of filler words as close as this (rapidfuzz ratio) to a phrasing made only of filler says that phrasing.
+SAYS_NEARLY = 85
 #: Credit for a question word found only in an entry's answer, not in how students ask it.
 ANSWER_ONLY_CREDIT = 0.5
 #: Credit for a word only one alternate uses (and neither question nor answer): the
@@ -228,9 +230,13 @@ class MatchIndex:
         return len(self.entries)
 
     def says_only(self, normalized: str) -> str | None:
-        """The entry one of whose phrasings the question says word for word, when those words are all filler (What
-        can you do?, 你能做什么): nothing to score, but no doubt what it asks."""
-        return self._filler_only.get(normalized)
+        """The entry one of whose phrasings the question says (nearly) word for word, when those words are all filler
+        (What can you do?, 你能做什么, 你能帮我做些什么 for 你能帮我什么): nothing to score, but no doubt what it asks."""
+        exact = self._filler_only.get(normalized)
+        if exact is not None or not self._filler_only:
+            return exact
+        found = process.extractOne(normalized, self._filler_only.keys(), scorer=fuzz.ratio, score_cutoff=SAYS_NEARLY)
+        return self._filler_only[found[0]] if found else None
 
     def analysed(self) -> dict[EntryText, _Analysed]:
         """Every entry's analysis by its text: what the on-disk cache holds."""

@@ -77,3 +77,10 @@ def test_a_phrasing_made_only_of_filler_words_is_still_that_entry(kb: KnowledgeB
     outcome = kb.ask("What can you do?")
     assert (outcome.kind, outcome.faq_id, outcome.english) == ("answer", "bot-help", True)
     assert kb.ask("can you").empty  # filler that says no phrasing stays an empty question
+
+
+def test_filler_close_to_a_phrasing_made_of_filler_says_that_phrasing(kb):
+    """你能帮我做些什么 is nearly 你能帮我什么 (bot-help), and every word of it is filler or scene."""
+    outcome = kb.ask("你能帮我做些什么")
+    assert outcome.kind == "answer" and outcome.faq_id == "bot-help"
+    assert kb.ask("那又怎样").kind != "answer"
