@@ -340,7 +340,12 @@ class Analyzer:
     def _chinese_unit(self, token: str, whereabouts: bool) -> tuple[Unit, list[tuple[str, int, int]], tuple[str, ...]]:
         """A Chinese word as a unit, its known sub-words as parts, and its syllables."""
         own = "".join(_syllables(token))
-        key = self._as_written.get(token, own) if len(token) == 1 else self._written_words.get(token) or self._fold(own)
+        if len(token) == 1:
+            key = self._as_written.get(token, own)
+        elif token in self._context:  # a scene word is itself, not a homophone's synonym (清楚 is not 清除: 删除)
+            key = self._written_words.get(token) or own
+        else:
+            key = self._written_words.get(token) or self._fold(own)
         syllables = _syllables(token) if key == own else _syllables(self._canonical.get(key, token)) or (key,)
         unit = Unit(self._surface(token, key), "w:" + key, len(syllables), self._role(token, whereabouts))
         # A folded synonym's sub-words are not parts of its canonical word.

@@ -135,13 +135,27 @@ def _english_words(analysis: Analysis) -> Analysis:
     return replace(analysis, features=tuple(u.key for u in units), units=units)
 
 
+#: The sentence of an answer that gives the bureau's phone closes most answers alike: it is the contact entry's subject
+#: (its question asks for the phone), not the others' (有电话吗 after the internship answer asks for the contact).
+_PHONE = "{contact_phone}"
+_ASKS_FOR_PHONE = ("电话", "联系")
+_SENTENCE = re.compile(r"(?<=[。！？；])")
+
+
+def _own_answer(entry: FaqEntry) -> str:
+    """The answer without the closing line that gives the phone, unless the entry is about reaching a person."""
+    if _PHONE not in entry.answer or any(word in entry.question for word in _ASKS_FOR_PHONE):
+        return entry.answer
+    return "".join(s for s in _SENTENCE.split(entry.answer) if _PHONE not in s)
+
+
 def _analyse(entry: FaqEntry, analyzer: Analyzer) -> _Analysed:
     every = list(map(analyzer.analyze, entry.phrasings))
     analyses = [a for a in every if not a.empty]
     # The English answer says in English what the Chinese one says: its English words are the entry's words for
     # an English question (vocational training, teaching), as the Chinese answer's are for a Chinese one. Only
     # words the lexicon does not fold onto a Chinese word: those (data → 个人信息) the Chinese answer speaks for.
-    answers = [analyzer.analyze(entry.answer), *map(_english_words, map(analyzer.analyze, _english(entry)))]
+    answers = [analyzer.analyze(_own_answer(entry)), *map(_english_words, map(analyzer.analyze, _english(entry)))]
     return _Analysed(
         tuple((tuple(map(sys.intern, a.features)), a.pinyin) for a in analyses),
         _vocabulary(analyses, analyzer.analyze(entry.question), answers),

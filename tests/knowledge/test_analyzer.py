@@ -155,3 +155,9 @@ def test_not_understanding_is_not_a_language_the_bot_supports(analyzer):
     """看得懂 (can read it) folds onto 支持 for 你看得懂繁体吗; 没看懂 (did not understand) does not."""
     assert "支持" in [u.surface for u in analyzer.analyze("你看得懂繁体吗").units]
     assert "支持" not in [u.surface for u in analyzer.analyze("菜单我没看懂").units]
+
+
+def test_a_scene_word_is_not_folded_onto_a_homophones_synonym(analyzer):
+    """清楚 (clear) sounds like 清除 (erase, a synonym of 删除); as a scene word it stays itself."""
+    assert "删除" not in [u.surface for u in analyzer.analyze("讲不清楚").units]
+    assert "删除" in [u.surface for u in analyzer.analyze("清除我的数据").units]

@@ -156,3 +156,11 @@ def test_closeness_and_fuzz_are_those_of_the_best_of_all_phrasings(kb):
             assert scored.fuzz == round(similarity if analysis.pinyin else 0.0, 4)
             checked += 1
     assert checked > 300
+
+
+def test_the_closing_phone_line_is_the_contact_entrys_subject_not_every_entrys(kb):
+    """Most answers end with "可致电{contact_phone}咨询"; that line lends 致电/咨询 to the contact entry only."""
+    question = kb.analyzer.analyze("致电咨询")
+    internship = dict((u.surface, x) for u, _, x in kb.index.explanation(question, "internship-subsidy"))
+    contact = dict((u.surface, x) for u, _, x in kb.index.explanation(question, "contact"))
+    assert max(internship.values()) < 1.0 and max(contact.values()) == 1.0
