@@ -24,15 +24,15 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
                    "sophomore", "can i join", "can i apply", "am i eligible", "if i'm", "if i am",
                    # how people are chosen (要面试吗, 要考试吗)
                    "面试", "考试", "笔试", "选拔", "审核", "怎么选", "难抢", "好抢", "抢到", "竞争", "名额", "quota", "影响", "年级", "太早", "专业", "抵押", "担保人", "倾斜",
-                   "优先", "照顾", "collateral", "guarantor", "priority", "interview", "exam", "select", "selected", "chosen", "适合", "够条件", "fit", "count", "算在", "包括在", "满了", "ppl"),
+                   "优先", "照顾", "collateral", "guarantor", "priority", "interview", "exam", "select", "selected", "chosen", "适合", "够条件", "fit", "count", "算在", "包括在", "满了", "ppl", "只限", "机会", "没戏", "够格", "职称", "一本", "二本", "成绩", "绩点", "经历", "资历"),
     "amount": ("多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
                "数据", "人数", "规模", "几间", "几座", "几场", "几次", "几批", "几届", "第几", "how much", "how many", "amount",
-               "people", "number", "max", "maximum", "at most", "up to", "minimum", "数字", "怎么算", "总数", "数量", "加起来", "人次", "create", "created"),
+               "people", "number", "max", "maximum", "at most", "up to", "minimum", "数字", "怎么算", "总数", "数量", "加起来", "人次", "create", "created", "对比", "够不够", "够分", "额外"),
     "place": ("哪里", "哪儿", "哪些地方", "哪些城市", "在哪", "去哪", "边度", "地点", "地方", "城市", "派去", "派到", "会派", "分配",
               "where"),
     "procedure": ("报名", "报", "申请", "怎么报", "怎样报", "如何", "流程", "手续", "办理", "点样", "入口", "渠道", "加入",
                   "参加", "预约", "登记", "对接", "联系", "平台", "网站", "链接", "怎么领", "点领", "领取", "申领", "邮箱", "邮件", "地址", "办公室", "email", "e-mail", "address", "office", "apply", "application", "applications", "attend", "participate", "take part", "host", "旁听", "sign up", "register", "join", "how do",
-                  "how can", "how to", "contact", "platform", "website", "link", "claim", "小程序", "官网", "申报", "途径", "当面", "submit", "file", "在哪查", "哪里查", "查到", "查询", "ring", "reach"),
+                  "how can", "how to", "contact", "platform", "website", "link", "claim", "小程序", "官网", "申报", "途径", "当面", "submit", "file", "在哪查", "哪里查", "查到", "查询", "ring", "reach", "办法", "方法", "参与", "上门", "进场", "陪同", "陪着"),
     "materials": ("材料", "资料", "证明", "证件", "提交", "交什么", "带什么", "带啥", "带简历", "交简历", "准备什么", "准备啥", "准备些什么",
                   "填表", "document", "paperwork", "form", "resume", "cv",
                   "fill in", "纸质", "打印"),
@@ -42,9 +42,9 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
              "held again", "happen again", "run again", "日子", "月份", "几月份", "批下来", "批落嚟"),
     "period": ("多久", "几耐", "多长", "几年", "几个月", "今年", "去年", "前年", "明年", "之后", "以后", "哪年", "哪一年", "how long",
                "so far",
-               "last", "任期", "per month", "monthly", "每个月", "按月"),
+               "last", "任期", "per month", "monthly", "每个月", "按月", "见习期", "实习期", "服务期"),
     "what": ("干什么", "做什么", "做些什么", "干些啥", "干些什么", "做些啥", "做咩", "聊什么", "谈什么", "what happens", "干嘛", "干啥", "做啥", "做乜", "内容", "讲什么", "讲了", "说了", "讲咩", "what do",
-             "what does", "任务", "日常", "平时做", "day to day", "讲些什么", "讲啲咩", "讲乜", "聊些什么", "聊些", "里面有", "入面", "mean", "means"),
+             "what does", "任务", "日常", "平时做", "day to day", "讲些什么", "讲啲咩", "讲乜", "聊些什么", "聊些", "里面有", "入面", "mean", "means", "包括", "包含", "管吗"),
     # where the letter says it (依据哪个文件, 出处): a question about the topic's source
     "source": ("依据", "根据", "出处", "来源", "哪个文件", "什么文件", "文件", "文号", "发文", "原文", "全文", "rules", "regulation", "full document", "full text", "source", "based on"),
     "kinds": ("哪几", "哪些", "哪种", "哪类", "名单", "清单", "汇总", "一览", "list of", "几类", "几种", "方面", "类型", "什么样的", "which", "kinds", "what kind", "what type", "国企", "民企", "外企", "私企", "央企"),
@@ -56,11 +56,11 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     # how the money arrives (到账, 打到对公账户)
     "payment": ("到账", "账户", "打款", "发放", "打到", "拨付", "怎么发", "发到", "bank account", "paid into"),
     # what comes after (服务期满以后有什么出路, 会推荐工作吗, 会留用吗)
-    "after": ("出路", "推荐", "留用", "转正", "期满", "编制", "结束后", "结束之后", "afterwards", "after it ends", "留下来", "留下", "到期", "走人", "干完"),
+    "after": ("出路", "推荐", "留用", "转正", "期满", "编制", "结束后", "结束之后", "afterwards", "after it ends", "留下来", "留下", "到期", "走人", "干完", "留低", "做完"),
     # which of two (是公司领还是员工自己领, 线上还是线下)
     "choice": ("还是",),
     # what taking part brings (能拿证书吗, 学到啥, what do I get)
-    "benefit": ("证书", "好处", "学到", "收获", "能得到", "有什么用", "what do i get", "benefit", "benefits", "certificate", "有用", "加分", "关系"),
+    "benefit": ("证书", "好处", "学到", "收获", "能得到", "有什么用", "what do i get", "benefit", "benefits", "certificate", "有用", "加分", "关系", "有用吗"),
     # checking what was understood (所以不用申请对吧, 意思是请了人就能拿到？, so it's automatic?)
     "confirm": ("对吧", "是吧", "对不对", "意思是", "敢信", "靠谱吗", "真的吗", "也就是说", "就是说", "即是说", "so it's", "so it is", "so only", "right?", "骗人", "靠谱", "骗子", "吹的", "真的假的"),
     # "and X?" (企业呢, what about the companies?): like "is there", only about something the topic explains
@@ -70,11 +70,11 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
             "run by", "in charge"),
     # how the thing itself is doing (人才集团建好了没, 现在运作了没): a question about the topic's state
     "status": ("继续", "进展", "进度", "运作", "运营", "建好", "建成", "落地", "好了没", "了没", "开始了", "还在", "结束了",
-               "取消", "停办", "还办", "progress", "status", "running", "ongoing", "still on", "扩大", "还搞", "还办", "满员"),
+               "取消", "停办", "还办", "progress", "status", "running", "ongoing", "still on", "扩大", "还搞", "还办", "满员", "效果", "成效"),
     # what it costs to take part (免费入场吗, is it free?)
     "cost": ("免费", "收费", "要钱", "收钱", "交钱", "交费", "缴费", "学费", "路费", "自己出", "政府出", "出钱", "自费", "报销", "垫钱", "垫付", "收不收费", "free to attend", "free to join", "要不要钱", "收不收钱", "使唔使钱", "entry free", "free entry", "admission", "门票", "费用", "入场", "入场费", "is it free", "are they free",
              "is that free", "for free", "free of charge", "fee",
-             "fees", "cost", "charge", "ticket"),
+             "fees", "cost", "charge", "ticket", "机票", "路费"),
     # how it is held (线上还是线下, online?)
     "format": ("线上", "线下", "网上", "现场", "形式", "举行", "举办", "召开", "到场", "face to face", "held", "hold", "online", "offline", "in person"),
 }  # fmt: skip

@@ -96,6 +96,9 @@ def test_cue_words_say_what_a_follow_up_asks_about(question, aspects):
         ("年龄有要求吗 我25了", "jianxi"),  # the student's own figure beside the question
         ("我学护理的", "sanzhi-yifu"),  # the student's own case, told
         ("会讲啲咩嘢", "dongguan-student-forum"),  # what it is about, in Cantonese
+        ("还有别的办法吗", "contact"),  # another way to reach them
+        ("都包括什么", "returnee-talent"),  # what it includes
+        ("见习期一般多长", "jianxi"),
         ("手续复杂吗", "expansion-subsidy"),  # 复杂 only describes: no subject of its own
         ("是不是所有企业都有份", "expansion-subsidy"),  # nor does 所有
         ("was it online or face to face?", "dongguan-student-forum"),  # 设: a lone character of the topic's 设立, in a question that asks
