@@ -74,7 +74,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     # what it costs to take part (免费入场吗, is it free?)
     "cost": ("免费", "收费", "要钱", "收钱", "交钱", "交费", "缴费", "学费", "路费", "自己出", "政府出", "出钱", "自费", "报销", "垫钱", "垫付", "收不收费", "free to attend", "free to join", "要不要钱", "收不收钱", "使唔使钱", "entry free", "free entry", "admission", "门票", "费用", "入场", "入场费", "is it free", "are they free",
              "is that free", "for free", "free of charge", "fee",
-             "fees", "cost", "charge", "ticket", "机票", "路费"),
+             "fees", "cost", "charge", "ticket", "路费"),
     # how it is held (线上还是线下, online?)
     "format": ("线上", "线下", "网上", "现场", "形式", "举行", "举办", "召开", "到场", "face to face", "held", "hold", "online", "offline", "in person"),
 }  # fmt: skip
