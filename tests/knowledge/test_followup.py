@@ -99,6 +99,9 @@ def test_cue_words_say_what_a_follow_up_asks_about(question, aspects):
         ("还有别的办法吗", "contact"),  # another way to reach them
         ("都包括什么", "returnee-talent"),  # what it includes
         ("见习期一般多长", "jianxi"),
+        ("专科生收不收", "jianxi"),  # who they take
+        ("会不会很占时间", "campus-ambassador"),
+        ("N是什么意思", "school-enterprise-fair"),  # the N of 1+N is no English filler
         ("手续复杂吗", "expansion-subsidy"),  # 复杂 only describes: no subject of its own
         ("是不是所有企业都有份", "expansion-subsidy"),  # nor does 所有
         ("was it online or face to face?", "dongguan-student-forum"),  # 设: a lone character of the topic's 设立, in a question that asks
