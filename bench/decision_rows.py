@@ -8,8 +8,8 @@ issue 11), blind5 at c278250 (blind5 added unmeasured), blind6 at fb6bf28 (blind
 blind7 at 7a0f4da (measured three times, never read), blind9 at ed07dc1 (written to be read, measured first) and
 blind8 at 7a0f4da (the session's sealed judge, read at its end), blind10 at 16897f4 (sealed for a session, measured
 at its start and end, read in the next), blind12 at c548923 and blind19 at f7eb50a (written to be read, measured first),
-blind11 and blind15 at 16897f4 (sealed judges of session 21, measured there first) and blind21 at 8ac550a (written
-to be read in session 22, measured first), in that order; rerun them after adding a feature.
+blind11 and blind15 at 16897f4 (sealed judges of session 21, measured there first) and blind21 at 8ac550a, blind24 at
+1fbb603 and blind26 at 804f692 (written to be read in session 22, measured first), in that order; rerun them after adding a feature.
 
 A set measured by the matcher as it was before anyone read the set is what an unseen set looks like
 (bench/fit_decision.py --untouched reads such rows): the sets in tests/data were all read afterwards to
