@@ -28,15 +28,30 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 #: blind9 U 94.3%, S 92.3%, X 93.8%; dev U 92.9%, S 100%, X 100%. Read in session 21, after its rounds: blind10 U
 #: 97.1%, S 95.2%, X 93.8%; blind12 U 96.1%, S 96.6%, X 95.7%; blind13 U 97.5%, S 100%, X 87.0%; blind14 U 89.6%,
 #: S 93.9%, X 96.3%; blind16 U 91.3%, S 91.9%, X 96.8%; blind17 U 79.3%, S 97.1%, X 100%; blind18 U 85.0%, S 100%, X 96.7%; blind19 (read at the
-#: session's end, untouched) U 69.0%, S 93.3%, X 100%, after its round U 80.2%.
+#: session's end, untouched) U 69.0%, S 93.3%, X 100%, after its round U 80.2%. Written and read in session 22
+#: (untouched at their first measurement → after its rounds): blind21 U 71.3 → 86.7%, S 76.0 → 88.0%, X 97.1%; blind22
+#: U 54.7 → 72.0%, S 80.0 → 84.0%, X 94.3%; blind23 U 56.0 → 63.3%, S 84.0%, X 100%; blind24 U 78.8 → 87.5%, S 90.5%,
+#: X 90.0%; blind25 U 63.3 → 77.3%, S 76.0%, X 97.1%; blind26 U 69.8 → 83.3%, S 85.0%, X 86.7 → 90.0%.
 FLOORS = {
-    ("conversations_blind19", "U"): 0.79,
+    **{
+        (f"conversations_{name}", kind): floor
+        for name, floors in {
+            "blind21": (0.85, 0.87, 0.97),
+            "blind22": (0.70, 0.83, 0.94),
+            "blind23": (0.62, 0.83, 0.98),
+            "blind24": (0.86, 0.90, 0.90),
+            "blind25": (0.76, 0.75, 0.97),
+            "blind26": (0.82, 0.84, 0.90),
+        }.items()
+        for kind, floor in zip("USX", floors, strict=True)
+    },
+    ("conversations_blind19", "U"): 0.86,
     ("conversations_blind19", "S"): 0.93,
     ("conversations_blind19", "X"): 0.98,
     ("conversations_blind18", "U"): 0.84,
     ("conversations_blind18", "S"): 0.98,
     ("conversations_blind18", "X"): 0.96,
-    ("conversations_blind17", "U"): 0.78,
+    ("conversations_blind17", "U"): 0.83,
     ("conversations_blind17", "S"): 0.96,
     ("conversations_blind17", "X"): 0.98,
     ("conversations_blind16", "U"): 0.90,

@@ -32,7 +32,7 @@ SETS = {
     "dev": ROOT.parent / "shared" / "eval" / "faq_dev.jsonl",
     **{
         name: ROOT / "tests" / "data" / f"faq_{name}.jsonl"
-        for name in ("holdout", "blind", *(f"blind{n}" for n in (2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 19)))
+        for name in ("holdout", "blind", *(f"blind{n}" for n in (2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 19, 21, 24, 26)))
     },
 }
 #: Where a set is still below the target: a floor at the measured level, so it can only get better.
@@ -44,6 +44,11 @@ FLOORS = {
     ("blind9", "in-scope Chinese"): 0.90,
     ("blind10", "in-scope Chinese"): 0.87,
     ("blind19", "in-scope Chinese"): 0.91,
+    # read in session 22 (untouched: 85.8%, 83.6%, 82.8% of all in scope), after its rounds:
+    ("blind21", "in-scope Chinese"): 0.89,
+    ("blind24", "in-scope Chinese"): 0.85,
+    ("blind26", "in-scope Chinese"): 0.83,
+    ("blind26", "Cantonese"): 0.88,
 }
 
 
