@@ -54,6 +54,8 @@ def _after_never_mind(text: str) -> str:
     return _NEVER_MIND.sub("", text, count=1)
 
 
+#: A word this frequent in jieba's dictionary is a word of its own, never a typo of a homophone.
+COMMON_WORD = 3000
 # Domain words are spotted in the syllable stream only up to this length.
 _MAX_DOMAIN_SYLLABLES = 12
 
@@ -342,7 +344,9 @@ class Analyzer:
         own = "".join(_syllables(token))
         if len(token) == 1:
             key = self._as_written.get(token, own)
-        elif token in self._context:  # a scene word is itself, not a homophone's synonym (清楚 is not 清除: 删除)
+        elif token in self._context or self._jieba.FREQ.get(token, 0) >= COMMON_WORD:
+            # a scene word, or a common word of its own, is itself, not a homophone's synonym (清楚 is not 清除: 删除;
+            # 手机 is not 收集: 保存); a typo (见席, 三支一福) is no common word and still folds
             key = self._written_words.get(token) or own
         else:
             key = self._written_words.get(token) or self._fold(own)

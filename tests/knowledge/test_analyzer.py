@@ -161,3 +161,8 @@ def test_a_scene_word_is_not_folded_onto_a_homophones_synonym(analyzer):
     """清楚 (clear) sounds like 清除 (erase, a synonym of 删除); as a scene word it stays itself."""
     assert "删除" not in [u.surface for u in analyzer.analyze("讲不清楚").units]
     assert "删除" in [u.surface for u in analyzer.analyze("清除我的数据").units]
+
+
+def test_a_common_word_is_not_taken_for_a_homophones_typo(analyzer):
+    """手机 (phone) sounds like 收集 (collect, a privacy word); it is too common a word to be a typo of it."""
+    assert "保存" not in [u.surface for u in analyzer.analyze("手机打也行").units]
