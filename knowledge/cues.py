@@ -98,3 +98,7 @@ def is_cue(surface: str) -> bool:
     return surface in CUES or any(
         surface.startswith(c) and (surface[len(c) :] in CUES or MEASURE.fullmatch(surface[len(c) :])) for c in CUES
     )
+
+#: Words that say the student moves on to something else (另外, 对了, 顺便问下, by the way): what follows is a question of
+#: its own, not a follow-up.
+MOVING_ON = ("另外", "还有个事", "还有件事", "对了", "顺便", "再问", "更关心", "换个话题", "先不说", "by the way", "btw")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from knowledge.analyzer import Analysis, Unit
-from knowledge.cues import ASPECT_CUES, CUES, MEASURE, is_cue
+from knowledge.cues import ASPECT_CUES, CUES, MEASURE, MOVING_ON, is_cue
 from knowledge.decision import unknown_word
 from knowledge.matcher import MatchIndex
 
@@ -212,6 +212,14 @@ def aspects_of(normalized: str) -> frozenset[str]:
     if _NOW.search(normalized):  # 今天几号: today's date, not the topic's
         found.discard("time")
     return frozenset(found)
+
+
+def moves_on(normalized: str) -> bool:
+    """Whether the student says they move on to something else (另外, 对了, by the way)."""
+    return any(
+        re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", normalized) if w.isascii() else (w in normalized)
+        for w in MOVING_ON
+    )
 
 
 def asks_something(normalized: str) -> bool:

@@ -48,6 +48,10 @@ class Understood:
         return faq_texts.FOLLOWUP_NO_DETAIL.format(aspects=aspects, **placeholders)
 
 
+#: How sure the best match of a message that says it moves on (另外, 对了) must be to be answered, though unsure.
+SWITCH_CONFIDENCE = 0.5
+
+
 def _clearly_other(outcome: Outcome, topic: str) -> bool:
     """A sure answer that the topic comes nowhere near (电话多少 after the privacy answer that mentions a phone):
     with a word of its own (not only cues: 最多能拿多少 stays a follow-up), the question is the other entry's,
@@ -102,6 +106,15 @@ class Context:
 
     def _against(self, kb: KnowledgeBase, text: str, outcome: Outcome, topic: str) -> Understood:
         """`outcome` as it was, or the topic's entry when `text` follows up on it."""
+        if (
+            outcome.kind == "suggest"
+            and outcome.faq_id != topic
+            and outcome.confidence >= SWITCH_CONFIDENCE
+            and followup.moves_on(normalize(text))
+        ):  # 另外想问下创业有啥补贴: the student says they move on, and the best match is another entry
+            entry = kb.get(outcome.faq_id)
+            assert entry is not None
+            return Understood(replace(outcome, kind="answer", entry=entry, suggestions=()))
         analysis = kb.analyzer.analyze(text)
         reading = followup.read(kb.index, analysis, topic)
         # Unsure, with the topic as the best guess and a word of its own in the question (人才集团现在运作了没 after

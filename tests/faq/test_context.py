@@ -204,3 +204,11 @@ def test_a_did_you_mean_does_not_take_the_conversation_from_its_topic(conversati
     assert offered.kind == "suggest" and offered.faq_id != "expansion-subsidy"  # an unrelated entry is offered
     say(conversation, "是真的吗")
     assert say(conversation, "要做什么").title == first.title  # still about the expansion subsidy
+
+
+def test_a_message_that_says_it_moves_on_takes_its_best_match_though_unsure(conversation):
+    """另外 / 对了 / by the way: the student leaves the topic; an unsure best match of another entry is what they ask."""
+    say(conversation, "三支一扶是什么")
+    assert say(conversation, "另外 创业那块有啥补贴").title == say(conversation, "创业扶持政策有哪些", user="8").title
+    say(conversation, "三支一扶是什么", user="9")
+    assert not_answered(say(conversation, "另外 东莞明天天气怎么样", user="9"))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from knowledge.followup import aspects_of, missing_detail, read
+from knowledge.followup import aspects_of, missing_detail, moves_on, read
 
 
 def reading(kb, question: str, topic: str):
@@ -196,3 +196,9 @@ def test_missing_detail_is_what_the_question_asks_for_and_the_answer_lacks(quest
 
 def test_an_answer_that_gives_the_detail_is_not_said_to_lack_it():
     assert missing_detail("怎么报名 要什么材料", "登录网站报名，携带身份证。") == ()
+
+
+@pytest.mark.parametrize(("question", "moves"), [("另外想问下创业", True), ("对了 还有一个", True),
+                                                 ("by the way, what about startups", True), ("那要满足啥条件", False)])
+def test_words_that_say_the_student_moves_on(question, moves):
+    assert moves_on(question) is moves
