@@ -319,6 +319,11 @@ def _own_word(unit: Unit) -> bool:
     return unit.syllables > 1 and unit.role == "topic" and not is_cue(unit.surface)
 
 
+def names_unknown_word(index: MatchIndex, question: Analysis, entry_id: str) -> bool:
+    """Whether the question has a word no entry knows that entry `entry_id` does not explain (考研, 护照)."""
+    return any(unknown_word(index, u, x) and not is_cue(u.surface) for u, _, x in index.explanation(question, entry_id))
+
+
 def names_own_word(index: MatchIndex, question: Analysis, entry_id: str) -> bool:
     """Whether the question has a word of its own (2+ syllables, not a cue) that entry `entry_id` explains fully."""
     return any(_own_word(u) and x >= 1.0 for u, _, x in index.explanation(question, entry_id))

@@ -111,7 +111,9 @@ class Context:
             and outcome.faq_id != topic
             and outcome.confidence >= SWITCH_CONFIDENCE
             and followup.moves_on(normalize(text))
-        ):  # 另外想问下创业有啥补贴: the student says they move on, and the best match is another entry
+            and not followup.names_unknown_word(kb.index, kb.analyzer.analyze(text), outcome.faq_id)
+        ):  # 另外想问下创业有啥补贴: the student says they move on, and the best match is another entry (not
+            # 顺便问下考研英语有什么区别: 考研 is a word no entry knows, and what the student now asks about)
             entry = kb.get(outcome.faq_id)
             assert entry is not None
             return Understood(replace(outcome, kind="answer", entry=entry, suggestions=()))

@@ -212,3 +212,8 @@ def test_a_message_that_says_it_moves_on_takes_its_best_match_though_unsure(conv
     assert say(conversation, "另外 创业那块有啥补贴").title == say(conversation, "创业扶持政策有哪些", user="8").title
     say(conversation, "三支一扶是什么", user="9")
     assert not_answered(say(conversation, "另外 东莞明天天气怎么样", user="9"))
+
+
+def test_moving_on_to_something_no_entry_knows_is_not_answered(conversation):
+    say(conversation, "三支一扶是什么")
+    assert not_answered(say(conversation, "顺便问下 考研能用粤语答题吗"))  # a "did you mean" of bot-help (languages)
