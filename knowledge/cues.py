@@ -24,7 +24,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
                    "sophomore", "can i join", "can i apply", "am i eligible", "if i'm", "if i am",
                    # how people are chosen (要面试吗, 要考试吗)
                    "面试", "考试", "笔试", "选拔", "审核", "怎么选", "难抢", "好抢", "抢到", "竞争", "名额", "quota", "影响", "年级", "太早", "专业", "抵押", "担保人", "倾斜",
-                   "优先", "照顾", "collateral", "guarantor", "priority", "interview", "exam", "select", "selected", "chosen", "适合", "够条件", "fit", "count", "算在", "包括在", "满了", "ppl", "只限", "机会", "没戏", "够格", "职称", "一本", "二本", "成绩", "绩点", "经历", "资历", "收不收", "只收", "招不招", "难不难", "专科生", "大专生", "低保", "专升本", "born", "native", "natives", "anyone"),
+                   "优先", "照顾", "collateral", "guarantor", "priority", "interview", "exam", "select", "selected", "chosen", "适合", "够条件", "fit", "count", "算在", "包括在", "满了", "ppl", "只限", "机会", "没戏", "够格", "职称", "一本", "二本", "成绩", "绩点", "经历", "资历", "收不收", "只收", "招不招", "难不难", "专科生", "大专生", "低保", "专升本", "born", "native", "natives", "anyone", "只能", "只可以"),
     "amount": ("多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
                "数据", "人数", "规模", "几间", "几座", "几场", "几次", "几批", "几届", "第几", "how much", "how many", "amount",
                "people", "number", "max", "maximum", "at most", "up to", "minimum", "数字", "怎么算", "总数", "数量", "加起来", "人次", "create", "created", "对比", "够不够", "够分", "额外", "税前", "税后", "有数", "场次", "ballpark", "抢光", "抢不到"),
@@ -32,7 +32,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
               "where"),
     "procedure": ("报名", "报", "申请", "怎么报", "怎样报", "如何", "流程", "手续", "办理", "点样", "入口", "渠道", "加入",
                   "参加", "预约", "登记", "对接", "联系", "平台", "网站", "链接", "怎么领", "点领", "领取", "申领", "邮箱", "邮件", "地址", "办公室", "email", "e-mail", "address", "office", "apply", "application", "applications", "attend", "participate", "take part", "host", "旁听", "sign up", "register", "join", "how do",
-                  "how can", "how to", "contact", "platform", "website", "link", "claim", "小程序", "官网", "申报", "途径", "当面", "submit", "file", "在哪查", "哪里查", "查到", "查询", "ring", "reach", "办法", "方法", "参与", "上门", "进场", "陪同", "陪着", "投简历", "能投", "投吗", "报上", "窗口", "远程", "watch", "show up", "showed up"),
+                  "how can", "how to", "contact", "platform", "website", "link", "claim", "小程序", "官网", "申报", "途径", "当面", "submit", "file", "在哪查", "哪里查", "查到", "查询", "ring", "reach", "办法", "方法", "参与", "上门", "进场", "陪同", "陪着", "投简历", "能投", "投吗", "报上", "窗口", "远程", "watch", "show up", "showed up", "录像", "回放", "点样先可以", "through"),
     "materials": ("材料", "资料", "证明", "证件", "提交", "交什么", "带什么", "带啥", "带简历", "交简历", "准备什么", "准备啥", "准备些什么",
                   "填表", "document", "paperwork", "form", "resume", "cv",
                   "fill in", "纸质", "打印", "cvs", "print", "printed", "bring"),
@@ -42,12 +42,12 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
              "held again", "happen again", "run again", "日子", "月份", "几月份", "批下来", "批落嚟", "上次", "预先", "啥时候播", "什么时候播"),
     "period": ("多久", "几耐", "多长", "几年", "几个月", "今年", "去年", "前年", "明年", "之后", "以后", "哪年", "哪一年", "how long",
                "so far",
-               "last", "任期", "per month", "monthly", "每个月", "按月", "见习期", "实习期", "服务期", "占时间", "干满", "做满", "多长时间"),
+               "last", "任期", "per month", "monthly", "每个月", "按月", "见习期", "实习期", "服务期", "占时间", "干满", "做满", "多长时间", "之内", "以内"),
     "what": ("干什么", "做什么", "做些什么", "干些啥", "干些什么", "做些啥", "做咩", "聊什么", "谈什么", "what happens", "干嘛", "干啥", "做啥", "做乜", "内容", "讲什么", "讲了", "说了", "讲咩", "what do",
-             "what does", "任务", "日常", "平时做", "day to day", "讲些什么", "讲啲咩", "讲乜", "聊些什么", "聊些", "里面有", "入面", "mean", "means", "包括", "包含", "管吗", "real work", "shadow"),
+             "what does", "任务", "日常", "平时做", "day to day", "讲些什么", "讲啲咩", "讲乜", "聊些什么", "聊些", "里面有", "入面", "mean", "means", "包括", "包含", "管吗", "real work", "shadow", "开会"),
     # where the letter says it (依据哪个文件, 出处): a question about the topic's source
     "source": ("依据", "根据", "出处", "来源", "哪个文件", "什么文件", "文件", "文号", "发文", "原文", "全文", "rules", "regulation", "full document", "full text", "source", "based on"),
-    "kinds": ("哪几", "哪些", "哪种", "哪类", "名单", "清单", "汇总", "一览", "list of", "几类", "几种", "方面", "类型", "什么样的", "which", "kinds", "what kind", "what type", "国企", "民企", "外企", "私企", "央企", "方向", "私人", "大厂", "私企"),
+    "kinds": ("哪几", "哪些", "哪种", "哪类", "名单", "清单", "汇总", "一览", "list of", "几类", "几种", "方面", "类型", "什么样的", "which", "kinds", "what kind", "what type", "国企", "民企", "外企", "私企", "央企", "方向", "私人", "大厂", "私企", "行业"),
     "other": ("其他", "其它", "别的", "还有", "另外", "仲有", "除了", "之外", "以外", "除此", "其余", "other", "else", "besides",
               "apart from"),
     # more of the same (就这些？, 具体点, 能详细说说吗, tell me more)
@@ -55,6 +55,10 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
              "tell me more", "more detail", "more details", "more info", "elaborate", "go on", "注意", "要注意"),
     # how the money arrives (到账, 打到对公账户)
     "payment": ("到账", "账户", "打款", "发放", "打到", "拨付", "怎么发", "发到", "bank account", "paid into"),
+    # whether taking part is paid (有补贴吗, 有冇人工, 还是纯义务的, is it paid?): whole phrases only — 补贴 alone is
+    # a word other entries are about, and 钱 folds onto it (借我点钱 asks nothing of the topic)
+    "pay": ("有补贴吗", "有没有补贴", "有冇补贴", "有补贴不", "有工资吗", "有没有工资", "有冇人工", "有人工吗", "有钱拿吗",
+            "有冇钱拿", "有报酬吗", "义务", "is it paid", "any pay", "paid or", "get paid"),
     # what comes after (服务期满以后有什么出路, 会推荐工作吗, 会留用吗)
     "after": ("出路", "推荐", "留用", "转正", "期满", "编制", "结束后", "结束之后", "afterwards", "after it ends", "留下来", "留下", "到期", "走人", "干完", "留低", "做完"),
     # which of two (是公司领还是员工自己领, 线上还是线下)

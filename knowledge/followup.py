@@ -37,12 +37,14 @@ _DETAIL_QUESTIONS = {
     ),
     "materials": re.compile(r"材料|资料|证件|证明|\bdocuments?\b|\bpaperwork\b"),
     "time": re.compile(r"什么时候|几时|截止|期限|何时|下一场|下次|\bwhen\b|\bdeadline\b"),
+    "pay": re.compile(r"有(没有|冇)?(补贴|工资|人工|钱拿|报酬)|义务|\b(is it paid|any pay|get paid)\b"),
 }
 #: Signs in an answer that it does give that detail (a site, a list of papers, a date).
 _DETAIL_SIGNS = {
     "procedure": re.compile(r"登录|网址|网站|平台|小程序|公众号|扫码|流程|步骤|https?://|前往.{0,12}办理"),
     "materials": re.compile(r"身份证|复印件|证明材料|材料清单|需提供|须提供|携带"),
     "time": re.compile(r"\d{1,2}月\d{1,2}日|截止|报名时间为|每年\d{1,2}月"),
+    "pay": re.compile(r"补贴|补助|资助|奖励|元"),
 }
 #: A word of two syllables or more that the topic does not explain ends a follow-up if it says this much
 #: (三支一扶, 人社局) or if no entry knows it (天气, 护照): it names a topic of its own.
@@ -237,10 +239,17 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
     texts = (question.normalized, index.analyzer.cantonese.to_mandarin(question.normalized))
     aspects = aspects_of(texts[0]) | aspects_of(texts[1])
     said = {cue for cue in CUES if not cue.isascii() and any(cue in t for t in texts)}
+    # An English cue phrase the question says, as the analyzer reads its words (is it paid: paid is 补贴)
+    said_words = {
+        u.surface
+        for cue in CUES
+        if " " in cue and cue.isascii() and re.search(rf"(?<![a-z]){re.escape(cue)}(?![a-z])", texts[0])
+        for u in index.analyzer.analyze(cue).units
+    }
 
     def cue(surface: str) -> bool:
         """A cue word, a word inside a cue the question says (几点 in 几点到几点) or made of such cues (填表格)."""
-        if is_cue(surface) or any(surface in c for c in said):
+        if is_cue(surface) or surface in said_words or any(surface in c for c in said):
             return True
         covered = [False] * len(surface)
         for c in said:

@@ -14,7 +14,7 @@ NO_ANSWER = (
 )
 #: Before the answer to a follow-up that asks for a detail the bureau's letter does not give.
 FOLLOWUP_NO_DETAIL = "公函里没有写{aspects}的细节，请致电 {contact_phone} 咨询工作人员。下面是这项政策的介绍："
-DETAIL_ASPECTS = {"procedure": "报名或申请方式", "materials": "所需材料", "time": "具体时间"}
+DETAIL_ASPECTS = {"procedure": "报名或申请方式", "materials": "所需材料", "time": "具体时间", "pay": "补贴或报酬"}
 OUT_OF_SCOPE = (
     "抱歉，这个问题不在我能解答的范围内 🙏 我只解答东莞人社局面向大学生的政策和服务"
     "（实习见习、补贴、招聘会、人才政策等）。\n其他问题请致电 {contact_phone} 咨询。"

@@ -217,3 +217,10 @@ def test_a_message_that_says_it_moves_on_takes_its_best_match_though_unsure(conv
 def test_moving_on_to_something_no_entry_knows_is_not_answered(conversation):
     say(conversation, "三支一扶是什么")
     assert not_answered(say(conversation, "顺便问下 考研能用粤语答题吗"))  # a "did you mean" of bot-help (languages)
+
+
+def test_asking_whether_taking_part_is_paid_says_the_letter_does_not_tell(conversation):
+    say(conversation, "校园大使是做什么的")
+    reply = say(conversation, "有补贴吗")
+    assert reply.title.startswith(say(conversation, "校园大使是做什么的", user="8").title[:6])
+    assert faq_texts.FOLLOWUP_NO_DETAIL.split("{")[0] in reply.text and faq_texts.DETAIL_ASPECTS["pay"] in reply.text

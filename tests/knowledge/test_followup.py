@@ -102,6 +102,8 @@ def test_cue_words_say_what_a_follow_up_asks_about(question, aspects):
         ("专科生收不收", "jianxi"),  # who they take
         ("会不会很占时间", "campus-ambassador"),
         ("N是什么意思", "school-enterprise-fair"),  # the N of 1+N is no English filler
+        ("有补贴吗还是义务的", "campus-ambassador"),  # whether taking part is paid
+        ("is it paid?", "sanzhi-yifu"),  # an English cue phrase, whose word (paid) folds onto 补贴
         ("手续复杂吗", "expansion-subsidy"),  # 复杂 only describes: no subject of its own
         ("是不是所有企业都有份", "expansion-subsidy"),  # nor does 所有
         ("was it online or face to face?", "dongguan-student-forum"),  # 设: a lone character of the topic's 设立, in a question that asks
