@@ -47,7 +47,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
              "what does", "任务", "日常", "平时做", "day to day", "讲些什么", "讲啲咩", "讲乜", "聊些什么", "聊些", "里面有", "入面", "mean", "means", "包括", "包含", "管吗", "real work", "shadow", "开会"),
     # where the letter says it (依据哪个文件, 出处): a question about the topic's source
     "source": ("依据", "根据", "出处", "来源", "哪个文件", "什么文件", "文件", "文号", "发文", "原文", "全文", "rules", "regulation", "full document", "full text", "source", "based on"),
-    "kinds": ("哪几", "哪些", "哪种", "哪类", "名单", "清单", "汇总", "一览", "list of", "几类", "几种", "方面", "类型", "什么样的", "which", "kinds", "what kind", "what type", "国企", "民企", "外企", "私企", "央企", "方向", "私人", "大厂", "私企", "行业"),
+    "kinds": ("哪几", "哪些", "哪种", "哪类", "名单", "清单", "汇总", "一览", "list of", "几类", "几种", "方面", "类型", "什么样的", "which", "kinds", "what kind", "what type", "国企", "民企", "外企", "私企", "央企", "方向", "私人", "大厂", "行业"),
     "other": ("其他", "其它", "别的", "还有", "另外", "仲有", "除了", "之外", "以外", "除此", "其余", "other", "else", "besides",
               "apart from"),
     # more of the same (就这些？, 具体点, 能详细说说吗, tell me more)
@@ -74,11 +74,11 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
             "run by", "in charge", "照应", "有人带"),
     # how the thing itself is doing (人才集团建好了没, 现在运作了没): a question about the topic's state
     "status": ("继续", "进展", "进度", "运作", "运营", "建好", "建成", "落地", "好了没", "了没", "开始了", "还在", "结束了",
-               "取消", "停办", "还办", "progress", "status", "running", "ongoing", "still on", "扩大", "还搞", "还办", "满员", "效果", "成效", "筹备", "招新"),
+               "取消", "停办", "还办", "progress", "status", "running", "ongoing", "still on", "扩大", "还搞", "满员", "效果", "成效", "筹备", "招新"),
     # what it costs to take part (免费入场吗, is it free?)
     "cost": ("免费", "收费", "要钱", "收钱", "交钱", "交费", "缴费", "学费", "路费", "自己出", "政府出", "出钱", "自费", "报销", "垫钱", "垫付", "收不收费", "free to attend", "free to join", "要不要钱", "收不收钱", "使唔使钱", "entry free", "free entry", "admission", "门票", "费用", "入场", "入场费", "is it free", "are they free",
              "is that free", "for free", "free of charge", "fee",
-             "fees", "cost", "charge", "ticket", "路费"),
+             "fees", "cost", "charge", "ticket"),
     # how it is held (线上还是线下, online?)
     "format": ("线上", "线下", "网上", "现场", "形式", "举行", "举办", "召开", "到场", "face to face", "held", "hold", "online", "offline", "in person"),
 }  # fmt: skip
@@ -102,6 +102,17 @@ def is_cue(surface: str) -> bool:
     return surface in CUES or any(
         surface.startswith(c) and (surface[len(c) :] in CUES or MEASURE.fullmatch(surface[len(c) :])) for c in CUES
     )
+
+
+def says(phrase: str, normalized: str) -> bool:
+    """Whether a normalised question says `phrase`: Chinese anywhere, English as whole words (not "btw" in "btwn")."""
+    if not phrase.isascii():
+        return phrase in normalized
+    return re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", normalized) is not None
+
+
+#: English cues of several words (is it paid, how much): their words, as the analyzer reads them, are cues too.
+ENGLISH_PHRASES = tuple(sorted(cue for cue in CUES if cue.isascii() and " " in cue))
 
 #: Words that say the student moves on to something else (另外, 对了, 顺便问下, by the way): what follows is a question of
 #: its own, not a follow-up.

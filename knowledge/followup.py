@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from knowledge.analyzer import Analysis, Unit
-from knowledge.cues import ASPECT_CUES, CUES, MEASURE, MOVING_ON, is_cue
+from knowledge.cues import ASPECT_CUES, CUES, ENGLISH_PHRASES, MEASURE, MOVING_ON, is_cue, says
 from knowledge.decision import unknown_word
 from knowledge.matcher import MatchIndex
 
@@ -218,10 +218,7 @@ def aspects_of(normalized: str) -> frozenset[str]:
 
 def moves_on(normalized: str) -> bool:
     """Whether the student says they move on to something else (另外, 对了, by the way)."""
-    return any(
-        re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", normalized) if w.isascii() else (w in normalized)
-        for w in MOVING_ON
-    )
+    return any(says(w, normalized) for w in MOVING_ON)
 
 
 def asks_something(normalized: str) -> bool:
@@ -240,12 +237,7 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
     aspects = aspects_of(texts[0]) | aspects_of(texts[1])
     said = {cue for cue in CUES if not cue.isascii() and any(cue in t for t in texts)}
     # An English cue phrase the question says, as the analyzer reads its words (is it paid: paid is 补贴)
-    said_words = {
-        u.surface
-        for cue in CUES
-        if " " in cue and cue.isascii() and re.search(rf"(?<![a-z]){re.escape(cue)}(?![a-z])", texts[0])
-        for u in index.analyzer.analyze(cue).units
-    }
+    said_words = {u.surface for cue in ENGLISH_PHRASES if says(cue, texts[0]) for u in index.analyzer.analyze(cue).units}
 
     def cue(surface: str) -> bool:
         """A cue word, a word inside a cue the question says (几点 in 几点到几点) or made of such cues (填表格)."""

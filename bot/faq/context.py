@@ -106,18 +106,18 @@ class Context:
 
     def _against(self, kb: KnowledgeBase, text: str, outcome: Outcome, topic: str) -> Understood:
         """`outcome` as it was, or the topic's entry when `text` follows up on it."""
+        analysis = kb.analyzer.analyze(text)
         if (
             outcome.kind == "suggest"
             and outcome.faq_id != topic
             and outcome.confidence >= SWITCH_CONFIDENCE
-            and followup.moves_on(normalize(text))
-            and not followup.names_unknown_word(kb.index, kb.analyzer.analyze(text), outcome.faq_id)
+            and followup.moves_on(analysis.normalized)
+            and not followup.names_unknown_word(kb.index, analysis, outcome.faq_id)
         ):  # 另外想问下创业有啥补贴: the student says they move on, and the best match is another entry (not
             # 顺便问下考研英语有什么区别: 考研 is a word no entry knows, and what the student now asks about)
             entry = kb.get(outcome.faq_id)
             assert entry is not None
             return Understood(replace(outcome, kind="answer", entry=entry, suggestions=()))
-        analysis = kb.analyzer.analyze(text)
         reading = followup.read(kb.index, analysis, topic)
         # Unsure, with the topic as the best guess and a word of its own in the question (人才集团现在运作了没 after
         # the returnees' services): still the topic. A homophone (房价 for 放假) or one character (你多大了) is not enough,
