@@ -39,7 +39,7 @@ _QUANTITY = re.compile(r"^(?=.)[一二三四五六七八九十百千万两几半
 _TOWN = re.compile(r"(?<=.)(镇|区|街道|市)$")
 # jieba's dictionary holds a few verb + 了 + measure phrases as words; cut whole, 开了个 hides the verb
 # of 开了个工作室 behind one word no entry knows.
-_NOT_WORDS = ("开了个", "搞了个", "打了个", "想了个", "捡了个", "大了些")
+_NOT_WORDS = ("还给", "补给", "开了个", "搞了个", "打了个", "想了个", "捡了个", "大了些")
 #: Everyday words jieba's dictionary lacks (线上 has no count: 喺线上 became 在线|上; 人才房 was 人才|房, a question
 #: about talent housing read as one about talent), with a count that keeps them whole.
 _WORDS = {"线上": 5000, "人才房": 5000, "人才公寓": 5000, "人才住房": 5000, "区号": 5000}
@@ -225,6 +225,11 @@ class Analyzer:
         for word in (w for w in fillers if w not in self._jieba.FREQ):
             self._jieba.add_word(word, freq=self._jieba.suggest_freq(word))
         self._english_stop = {normalize(w) for w in lexicon.english_stopwords}
+        # Dongguan's towns are places of home; the segmenter must keep them whole (厚街 was 厚|街).
+        towns = sorted(w for w in _compact(lexicon.towns) if is_cjk(w))
+        self._jieba.load(towns)
+        for word in (w for w in towns if self._jieba.FREQ.get(w, 0) < self._jieba.suggest_freq(word)):
+            self._jieba.add_word(word, freq=self._jieba.suggest_freq(word))
         self._context = _compact((*lexicon.context_words, *lexicon.towns)) - self._domain_words
         self._where = Places(lexicon, _compact((*lexicon.home_words, *lexicon.towns)))
         self._read_synonyms(lexicon)

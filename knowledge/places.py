@@ -29,10 +29,13 @@ SITUATION = frozenset({"上班", "工作", "打工", "读书", "上学", "念书
 
 def whereabouts(before: str, following: list[str], home: bool) -> bool:
     """A place between the tokens `before` and `following` is where the student is or comes from (来自成都,
-    在成都读书, 湖南籍); after 在 also in a question that names home (我在上海上班，老家东莞)."""
+    在成都读书, 湖南籍, a closing 我在湛江); after 在 also in a question that names home (我在上海上班，老家东莞)."""
     if before in _FROM or (following[:1] and following[0] in _ORIGIN):  # not 深圳人才政策: 人才 is one word
         return True
-    return before in _AT and (home or any(t.startswith(_STAYING) for t in following[:_STAYING_LOOKAHEAD]))
+    # 在 + a place that ends the message (…会来我们学校吗 我在湛江) says where the student is, too
+    return before in _AT and (
+        home or not following or any(t.startswith(_STAYING) for t in following[:_STAYING_LOOKAHEAD])
+    )
 
 
 class Places:

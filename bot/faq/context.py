@@ -62,6 +62,12 @@ def _clearly_other(outcome: Outcome, topic: str) -> bool:
     return outcome.score - topic_score >= CLEARLY_AHEAD
 
 
+def _moves_to(kb: KnowledgeBase, text: str, outcome: Outcome, topic: str) -> bool:
+    """A "did you mean" whose entry explains a word of the question's own that the topic does not (听说家乡有实习还给
+    补贴 after the campus ambassadors): the student has moved on, though the bot is unsure where to."""
+    return outcome.kind == "suggest" and followup.explains_more(kb.index, kb.analyzer.analyze(text), outcome.faq_id, topic)
+
+
 def has_words(text: str) -> bool:
     """Letters or characters a person wrote (总共几个, 为什么), as opposed to emoji or punctuation only."""
     return any(c.isalpha() for c in normalize(text))
@@ -94,7 +100,7 @@ class Context:
         answered = understood.outcome
         # An answer moves the conversation; a "did you mean" only starts one: the student has not taken it up
         # (是真的吗 offered the internship entry, and the next follow-up was still about the topic before).
-        if answered.faq_id and (answered.kind == "answer" or not topic):
+        if answered.faq_id and (answered.kind == "answer" or not topic or _moves_to(kb, text, answered, topic)):
             self.store.set_topic(channel, user_id, answered.faq_id)
         if answered.kind == "answer" and answered.entry and not understood.missing:  # asked straight out
             understood = replace(understood, missing=followup.missing_detail(normalize(text), answered.entry.answer))

@@ -206,6 +206,15 @@ def test_a_did_you_mean_does_not_take_the_conversation_from_its_topic(conversati
     assert say(conversation, "要做什么").title == first.title  # still about the expansion subsidy
 
 
+def test_a_did_you_mean_about_what_the_student_names_moves_the_conversation(conversation):
+    """A statement (我在武汉读书) offers the campus ambassadors; the student then names internships, which that entry
+    does not explain: the conversation is about what was offered for them, not the first guess."""
+    say(conversation, "我在武汉读书 东莞人")
+    assert not_answered(say(conversation, "东莞有实习吗 听说还挺多的"))  # a "did you mean" of the internship entry
+    internship = say(conversation, "百校千人实习补贴有多少", user="8").title
+    assert say(conversation, "能补几个月").title == internship
+
+
 def test_a_message_that_says_it_moves_on_takes_its_best_match_though_unsure(conversation):
     """另外 / 对了 / by the way: the student leaves the topic; an unsure best match of another entry is what they ask."""
     say(conversation, "三支一扶是什么")

@@ -60,6 +60,17 @@ def test_another_citys_name_is_a_place_but_where_the_student_studies_is_context(
     assert roles(analyzer, "我在成都读书，想问实习补贴")["成都"] == "context"
 
 
+@pytest.mark.parametrize("town", ["厚街", "塘厦", "石龙"])
+def test_dongguans_towns_stay_whole_and_set_the_scene(analyzer, town):
+    """jieba cut 厚街 into 厚|街 and 塘厦 into 塘|厦 (a lone 厦 a place): two characters no entry explains."""
+    assert roles(analyzer, f"我家在{town} 实习单位在松山湖")[town] == "context"
+
+
+def test_support_written_the_hong_kong_way_is_support_not_a_volunteer(analyzer):
+    """支援 sounds like 志愿 (三支一扶's volunteers); as written it is 支持."""
+    assert analyzer.analyze("创业有咩支援").features == analyzer.analyze("创业有咩支持").features
+
+
 def test_a_verb_with_le_ge_is_not_one_word(analyzer):
     """jieba's dictionary has 开了个 as a word; cut whole it would hide 开 and count as a word no entry knows."""
     assert [u.surface for u in analyzer.analyze("我开了个工作室").units] == ["开", "工作室"]
@@ -102,7 +113,7 @@ def test_a_yes_no_question_of_a_word_not_the_word_is_filler(analyzer):
 @pytest.mark.parametrize(
     ("question", "city"),
     [("我在成都读书，有实习补贴吗", "成都"), ("我喺广州读紧书，实习有冇补贴", "广州"), ("我来自武汉", "武汉"),
-     ("我在上海上班，老家东莞，回去有补贴吗", "上海")],
+     ("我在上海上班，老家东莞，回去有补贴吗", "上海"), ("会来我们学校吗 我在湛江", "湛江")],
 )
 def test_where_the_student_is_sets_the_scene(analyzer, question, city):
     assert roles(analyzer, question)[city] == "context"
