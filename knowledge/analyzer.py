@@ -38,11 +38,12 @@ _QUANTITY = re.compile(r"^(?=.)[一二三四五六七八九十百千万两几半
 # 虎门镇 is the town 虎门 (a context word when it is one of Dongguan's).
 _TOWN = re.compile(r"(?<=.)(镇|区|街道|市)$")
 # jieba's dictionary holds a few verb + 了 + measure phrases as words; cut whole, 开了个 hides the verb
-# of 开了个工作室 behind one word no entry knows.
-_NOT_WORDS = ("还给", "补给", "开了个", "搞了个", "打了个", "想了个", "捡了个", "大了些")
+# of 开了个工作室 behind one word no entry knows. Likewise 还给/补给 (补给我还是补给公司 is 补|给), and a city's
+# railway station (北京站): an event's 北京站 is a stop in 北京, the place.
+_NOT_WORDS = ("北京站", "广州站", "上海站", "深圳站", "西安站", "武汉站", "长沙站", "还给", "补给", "开了个", "搞了个", "打了个", "想了个", "捡了个", "大了些")
 #: Everyday words jieba's dictionary lacks (线上 has no count: 喺线上 became 在线|上; 人才房 was 人才|房, a question
 #: about talent housing read as one about talent), with a count that keeps them whole.
-_WORDS = {"线上": 5000, "人才房": 5000, "人才公寓": 5000, "人才住房": 5000, "区号": 5000}
+_WORDS = {"线上": 5000, "公众号": 5000, "人才房": 5000, "人才公寓": 5000, "人才住房": 5000, "区号": 5000}
 #: A student who drops what they were saying (…菜单没看懂，算了，我就想打电话问人; 先不说这个 我想了解见习): what
 #: follows is the question. Not 计算了, 打算了解.
 _NEVER_MIND = re.compile(

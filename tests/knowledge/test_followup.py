@@ -106,7 +106,12 @@ def test_cue_words_say_what_a_follow_up_asks_about(question, aspects):
         ("is it paid?", "sanzhi-yifu"),  # an English cue phrase, whose word (paid) folds onto 补贴
         ("手续复杂吗", "expansion-subsidy"),  # 复杂 only describes: no subject of its own
         ("是不是所有企业都有份", "expansion-subsidy"),  # nor does 所有
-        ("was it online or face to face?", "dongguan-student-forum"),  # 设: a lone character of the topic's 设立, in a question that asks
+        ("was it online or face to face?", "dongguan-student-forum"),
+        ("我这种普通二本毕业的有份吗", "talent-project"),  # 二本 (a kind of university) is no place
+        ("会来我们学校吗 我在华工", "campus-employment-service"),  # a university's short name sets the scene
+        ("见习完了企业一般会留人吗", "jianxi"),  # what comes after
+        ("都搞过些什么活动", "talent-events"),
+        ("几个补贴能叠加吗", "graduate-subsidies"),  # whether they combine  # 设: a lone character of the topic's 设立, in a question that asks
     ],
 )
 def test_a_question_that_names_nothing_of_its_own_follows_up(kb, question, topic):
@@ -158,6 +163,9 @@ def test_a_place_is_a_follow_up_of_a_topic_that_names_it_or_is_about_where(kb):
     assert reading(kb, "西安还办吗", "dongguan-student-forum").kind == "followup"  # its answer names 西安
     assert reading(kb, "成都有没有", "campus-ambassador").kind == "followup"  # its answer lists five cities
     assert reading(kb, "成都有没有", "internship-subsidy").kind == "elsewhere"
+    # the talent events' stops (北京站、广州站): jieba's railway stations are the cities, so Shanghai is a place of
+    # a topic about where
+    assert reading(kb, "有没有来过上海", "talent-events").kind == "followup"
 
 
 def test_a_follow_up_shares_a_word_with_its_topic_only_as_the_topic_writes_it(kb):
