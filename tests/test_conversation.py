@@ -109,6 +109,7 @@ def test_greetings_and_thanks_get_small_talk_not_a_policy_answer(conversation):
     assert say(conversation, "你好")[0].text == faq_texts.SMALLTALK["greeting"].format(bot_name="莞才助手")
     assert say(conversation, "在吗？")[0].text.startswith("你好呀")
     assert say(conversation, "谢谢！")[0].text == faq_texts.SMALLTALK["thanks"]
+    assert say(conversation, "你叫什么名字")[0].text.startswith("我叫莞才助手")  # its name, not the FAQ's help entry
     assert conversation.store.logged_questions() == []
 
 

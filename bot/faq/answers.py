@@ -129,7 +129,8 @@ class Answers:
         outcome = understood.outcome
         self.on_question(request.channel, outcome.kind, time.perf_counter() - started)
         if outcome.kind == "smalltalk":
-            return [Reply(self.fill(faq_texts.SMALLTALK[outcome.intent or "ok"]))]
+            # an intent an admin added to the lexicon without a text of its own gets the plain "ok"
+            return [Reply(self.fill(faq_texts.SMALLTALK.get(outcome.intent or "ok", faq_texts.SMALLTALK["ok"])))]
         if outcome.empty:
             return [Reply(texts.EMPTY, buttons=self.menu_buttons())]
         log_id = self._log(request, text, outcome)

@@ -45,7 +45,8 @@ def test_synonyms_fold_to_the_canonical_word(analyzer):
 @pytest.mark.parametrize(
     ("text", "intent"),
     [("你好", "greeting"), ("在吗？", "greeting"), ("早上好", "greeting"), ("谢谢你！", "thanks"),
-     ("好的谢谢", "thanks"), ("Hello", "greeting"), ("拜拜", "bye"), ("三支一扶", None), ("你好，三支一扶是什么", None), ("😀", None)],
+     ("好的谢谢", "thanks"), ("Hello", "greeting"), ("拜拜", "bye"), ("你叫咩名", "name"), ("What's your name?", "name"),
+     ("三支一扶", None), ("你好，三支一扶是什么", None), ("😀", None)],
 )  # fmt: skip
 def test_small_talk_is_recognised_only_when_the_message_is_nothing_else(analyzer, text, intent):
     assert analyzer.smalltalk_intent(text) == intent
@@ -98,6 +99,9 @@ def test_a_synonym_as_written_beats_a_homophone_in_another_list(analyzer):
     assert "w:shisu" in analyzer.analyze("实习管住不").features
     assert "w:dingyue" in analyzer.analyze("怎么关注").features
     assert "w:dingyue" not in analyzer.analyze("实习管住不").features
+    # 职员 (staff) and 志愿 (volunteers, 三支一扶's word) are both zhiyuan
+    assert "w:zhenren" in analyzer.analyze("点样揾到你哋啲职员").features
+    assert "w:zhiyuanzhe" not in analyzer.analyze("点样揾到你哋啲职员").features
 
 
 @pytest.mark.parametrize("frame", ["是啥玩意", "咋回事", "是怎么回事", "那场", "有啲咩", "好多"])
