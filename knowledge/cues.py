@@ -13,7 +13,7 @@ import snowballstemmer
 
 #: What a follow-up asks about, by the words that ask it (Simplified, Cantonese, English).
 ASPECT_CUES: dict[str, tuple[str, ...]] = {
-    "conditions": ("东莞户籍", "本地户籍", "户籍要求", "户籍限制", "要户籍", "医学生", "师范生", "叠加", "一起拿", "同时拿", "兼得", "条件", "要求", "资格", "门槛", "符合", "满足", "待遇", "福利", "能不能", "require", "eligib", "qualif", "qualify",
+    "conditions": ("对口", "不算", "最好拿", "好拿", "东莞户籍", "本地户籍", "户籍要求", "户籍限制", "要户籍", "医学生", "师范生", "叠加", "一起拿", "同时拿", "兼得", "条件", "要求", "资格", "门槛", "符合", "满足", "待遇", "福利", "能不能", "require", "eligib", "qualif", "qualify",
                    "condition", "criteria", "限制", "年龄", "学历", "外省", "省外", "非莞籍", "age limit", "out of province",
                    # who else may take part, by their studies (研究生也可以吗, do postgraduates qualify?)
                    "研究生", "硕士", "博士", "本科", "大专", "专科", "中专", "往届", "postgraduate", "postgrad", "master",
@@ -25,10 +25,10 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
                    # how people are chosen (要面试吗, 要考试吗)
                    "面试", "考试", "笔试", "选拔", "审核", "怎么选", "难抢", "好抢", "抢到", "竞争", "名额", "quota", "影响", "年级", "太早", "专业", "抵押", "担保人", "倾斜",
                    "优先", "照顾", "collateral", "guarantor", "priority", "interview", "exam", "select", "selected", "chosen", "适合", "够条件", "fit", "count", "算在", "包括在", "满了", "ppl", "只限", "机会", "没戏", "够格", "职称", "一本", "二本", "成绩", "绩点", "经历", "资历", "收不收", "只收", "招不招", "难不难", "专科生", "大专生", "低保", "专升本", "born", "native", "natives", "anyone", "只能", "只可以"),
-    "amount": ("岗位数", "开出", "pick", "多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
+    "amount": ("多招", "扩招", "岗位数", "开出", "pick", "多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
                "数据", "人数", "规模", "几间", "几座", "几场", "几次", "几批", "几届", "第几", "how much", "how many", "amount",
                "people", "number", "max", "maximum", "at most", "up to", "minimum", "数字", "怎么算", "总数", "数量", "加起来", "人次", "create", "created", "对比", "够不够", "够分", "额外", "税前", "税后", "有数", "场次", "ballpark", "抢光", "抢不到"),
-    "place": ("哪里", "哪儿", "哪些地方", "哪些城市", "在哪", "去哪", "边度", "地点", "地方", "城市", "派去", "派到", "会派", "分配",
+    "place": ("哪里找", "去哪找", "在哪找", "哪里", "哪儿", "哪些地方", "哪些城市", "在哪", "去哪", "边度", "地点", "地方", "城市", "派去", "派到", "会派", "分配",
               "where"),
     "procedure": ("办手续", "报名", "报", "申请", "怎么报", "怎样报", "如何", "流程", "手续", "办理", "点样", "入口", "渠道", "加入",
                   "参加", "预约", "登记", "对接", "联系", "平台", "网站", "链接", "怎么领", "点领", "领取", "申领", "邮箱", "邮件", "地址", "办公室", "email", "e-mail", "address", "office", "apply", "application", "applications", "attend", "participate", "take part", "host", "旁听", "sign up", "register", "join", "how do",
@@ -43,7 +43,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "period": ("超过", "往年", "多久", "几耐", "多长", "几年", "几个月", "今年", "去年", "前年", "明年", "之后", "以后", "哪年", "哪一年", "how long",
                "so far",
                "last", "任期", "per month", "monthly", "每个月", "按月", "见习期", "实习期", "服务期", "占时间", "干满", "做满", "多长时间", "之内", "以内"),
-    "what": ("搞过", "办过", "搞了些", "什么活动", "干什么", "做什么", "做些什么", "干些啥", "干些什么", "做些啥", "做咩", "聊什么", "谈什么", "what happens", "干嘛", "干啥", "做啥", "做乜", "内容", "讲什么", "讲了", "说了", "讲咩", "what do",
+    "what": ("聊了", "聊些", "talk about", "talked about", "搞过", "办过", "搞了些", "什么活动", "干什么", "做什么", "做些什么", "干些啥", "干些什么", "做些啥", "做咩", "聊什么", "谈什么", "what happens", "干嘛", "干啥", "做啥", "做乜", "内容", "讲什么", "讲了", "说了", "讲咩", "what do",
              "what does", "任务", "日常", "平时做", "day to day", "讲些什么", "讲啲咩", "讲乜", "聊些什么", "聊些", "里面有", "入面", "mean", "means", "包括", "包含", "管吗", "real work", "shadow", "开会"),
     # where the letter says it (依据哪个文件, 出处): a question about the topic's source
     "source": ("依据", "根据", "出处", "来源", "哪个文件", "什么文件", "文件", "文号", "发文", "原文", "全文", "rules", "regulation", "full document", "full text", "source", "based on"),
@@ -54,7 +54,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "more": ("就这些", "只有这些", "然后", "具体点", "具体说说", "具体讲讲", "详细", "展开说说", "多讲讲", "多说点", "讲多啲",
              "tell me more", "more detail", "more details", "more info", "elaborate", "go on", "注意", "要注意"),
     # how the money arrives (到账, 打到对公账户)
-    "payment": ("到账", "账户", "打款", "发放", "打到", "拨付", "怎么发", "发到", "bank account", "paid into"),
+    "payment": ("卡里", "打到卡", "银行卡", "到账", "账户", "打款", "发放", "打到", "拨付", "怎么发", "发到", "bank account", "paid into"),
     # whether taking part is paid (有补贴吗, 有冇人工, 还是纯义务的, is it paid?): whole phrases only — 补贴 alone is
     # a word other entries are about, and 钱 folds onto it (借我点钱 asks nothing of the topic)
     "pay": ("有补贴吗", "有没有补贴", "有冇补贴", "有补贴不", "有工资吗", "有没有工资", "有冇人工", "有人工吗", "有钱拿吗",
@@ -66,7 +66,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     # what taking part brings (能拿证书吗, 学到啥, what do I get)
     "benefit": ("证书", "好处", "学到", "收获", "能得到", "有什么用", "what do i get", "benefit", "benefits", "certificate", "有用", "加分", "关系", "有用吗"),
     # checking what was understood (所以不用申请对吧, 意思是请了人就能拿到？, so it's automatic?)
-    "confirm": ("传销", "对吧", "是吧", "对不对", "意思是", "敢信", "靠谱吗", "真的吗", "也就是说", "就是说", "即是说", "so it's", "so it is", "so only", "right?", "骗人", "靠谱", "骗子", "吹的", "真的假的"),
+    "confirm": ("确定吗", "确定", "传销", "对吧", "是吧", "对不对", "意思是", "敢信", "靠谱吗", "真的吗", "也就是说", "就是说", "即是说", "so it's", "so it is", "so only", "right?", "骗人", "靠谱", "骗子", "吹的", "真的假的"),
     # "and X?" (企业呢, what about the companies?): like "is there", only about something the topic explains
     "and": ("呢", "what about", "how about"),
     "yesno": ("还能", "能不能", "不能", "可不可以", "有没有", "没有", "有冇", "有吗", "会不会", "是不是", "算不算"),
@@ -116,4 +116,4 @@ ENGLISH_PHRASES = tuple(sorted(cue for cue in CUES if cue.isascii() and " " in c
 
 #: Words that say the student moves on to something else (另外, 对了, 顺便问下, by the way): what follows is a question of
 #: its own, not a follow-up.
-MOVING_ON = ("另外", "还有个事", "还有件事", "对了", "顺便", "再问", "更关心", "换个话题", "先不说", "by the way", "btw")
+MOVING_ON = ("换个问题", "问个别的", "问点别的", "另外", "还有个事", "还有件事", "对了", "顺便", "再问", "更关心", "换个话题", "先不说", "by the way", "btw")

@@ -132,6 +132,8 @@ _MAY = re.compile(
 #: The student's own case, said as a statement (我是外省户口, 她今年刚毕业, 我在读研一).
 _SELF = re.compile(r"^(我|我们|本人|他|她|我儿子|我女儿|我孩子|我家孩子|我小孩)(是|在读|读|学(?![校院期生])|已经|刚|今年|还在)")
 _SELF_STATEMENT_CHARS = 16
+#: …能帮我写吗, 可以替我交吗: what follows 能/可以 is a favour asked of the bot.
+_ASKS_THE_BOT = ("帮", "替", "给我")
 
 
 def _own_case(
@@ -150,6 +152,8 @@ def _own_case(
         if may:
             who = " ".join([*clauses[:n], clause[: may.start()], *clauses[n + 1 :]])
             does = may.group("after") if may.group("after") is not None else may.group("after_ab")
+            if does.startswith(_ASKS_THE_BOT):  # 论文能帮我写一下吗: a favour asked of the bot, not who may take part
+                return False
             break
     else:
         if not (_SELF.match(text) and len(text.replace(" ", "")) <= _SELF_STATEMENT_CHARS):

@@ -111,7 +111,9 @@ def test_cue_words_say_what_a_follow_up_asks_about(question, aspects):
         ("会来我们学校吗 我在华工", "campus-employment-service"),  # a university's short name sets the scene
         ("见习完了企业一般会留人吗", "jianxi"),  # what comes after
         ("都搞过些什么活动", "talent-events"),
-        ("几个补贴能叠加吗", "graduate-subsidies"),  # whether they combine  # 设: a lone character of the topic's 设立, in a question that asks
+        ("几个补贴能叠加吗", "graduate-subsidies"),  # whether they combine
+        ("是按月打到卡里吗", "internship-subsidy"),  # how the money arrives
+        ("我学护理的 有对口的岗位吗", "internship-subsidy"),  # a major sets the scene; 对口 asks who fits  # 设: a lone character of the topic's 设立, in a question that asks
     ],
 )
 def test_a_question_that_names_nothing_of_its_own_follows_up(kb, question, topic):
@@ -148,6 +150,7 @@ def test_words_that_only_look_like_cues_do_not_make_a_follow_up(kb, question):
         "个人所得税怎么算",  # 怎么算 asks how, not whether someone counts
         "三支一扶能报吗",  # another programme
         "我们学校食堂几点开门",  # 我们学校… is no statement of the student's own case
+        "期末论文能帮我写一下吗",  # a favour asked of the bot, not whether someone may take part
     ],
 )
 def test_another_topic_or_an_unknown_word_makes_it_a_question_of_its_own(kb, question):
@@ -208,7 +211,7 @@ def test_an_answer_that_gives_the_detail_is_not_said_to_lack_it():
     assert missing_detail("怎么报名 要什么材料", "登录网站报名，携带身份证。") == ()
 
 
-@pytest.mark.parametrize(("question", "moves"), [("另外想问下创业", True), ("对了 还有一个", True),
+@pytest.mark.parametrize(("question", "moves"), [("另外想问下创业", True), ("对了 还有一个", True), ("换个问题", True),
                                                  ("by the way, what about startups", True), ("那要满足啥条件", False)])
 def test_words_that_say_the_student_moves_on(question, moves):
     assert moves_on(question) is moves
