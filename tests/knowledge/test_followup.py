@@ -113,6 +113,9 @@ def test_cue_words_say_what_a_follow_up_asks_about(question, aspects):
         ("都搞过些什么活动", "talent-events"),
         ("几个补贴能叠加吗", "graduate-subsidies"),  # whether they combine
         ("是按月打到卡里吗", "internship-subsidy"),  # how the money arrives
+        ("点解叫咁嘅名㗎", "talent-project"),  # why it is called so
+        ("is it only for top universities?", "campus-ambassador"),  # who may take part
+        ("同另外那个名字差不多的 区别在哪", "graduate-subsidies"),  # how two of the topic's subsidies differ
         ("我学护理的 有对口的岗位吗", "internship-subsidy"),  # a major sets the scene; 对口 asks who fits  # 设: a lone character of the topic's 设立, in a question that asks
     ],
 )
@@ -122,7 +125,7 @@ def test_a_question_that_names_nothing_of_its_own_follows_up(kb, question, topic
 
 @pytest.mark.parametrize(
     "question",
-    ["我还会再来的", "你叫什么名称", "what's your name", "let's start", "again", "free", "户籍怎么迁", "能去玩吗",
+    ["我还会再来的", "你叫什么名称", "what's your name", "let's start", "again", "free", "户籍怎么迁", "东莞户口怎么迁", "能去玩吗",
      "表格怎么做", "排名前十的大学"],
 )
 def test_words_that_only_look_like_cues_do_not_make_a_follow_up(kb, question):
