@@ -13,7 +13,7 @@ import snowballstemmer
 
 #: What a follow-up asks about, by the words that ask it (Simplified, Cantonese, English).
 ASPECT_CUES: dict[str, tuple[str, ...]] = {
-    "conditions": ("only for", "just for", "名校", "985", "211", "双一流", "嫌弃", "hukou", "要户口", "户口要求", "对口", "不算", "最好拿", "好拿", "东莞户籍", "本地户籍", "户籍要求", "户籍限制", "要户籍", "医学生", "师范生", "叠加", "一起拿", "同时拿", "兼得", "条件", "要求", "资格", "门槛", "符合", "满足", "待遇", "福利", "能不能", "require", "eligib", "qualif", "qualify",
+    "conditions": ("不是莞籍", "莞籍户口", "选得上", "选上", "选不上", "only for", "just for", "名校", "985", "211", "双一流", "嫌弃", "hukou", "要户口", "户口要求", "对口", "不算", "最好拿", "好拿", "东莞户籍", "本地户籍", "户籍要求", "户籍限制", "要户籍", "医学生", "师范生", "叠加", "一起拿", "同时拿", "兼得", "条件", "要求", "资格", "门槛", "符合", "满足", "待遇", "福利", "能不能", "require", "eligib", "qualif", "qualify",
                    "condition", "criteria", "限制", "年龄", "学历", "外省", "省外", "非莞籍", "age limit", "out of province",
                    # who else may take part, by their studies (研究生也可以吗, do postgraduates qualify?)
                    "研究生", "硕士", "博士", "本科", "大专", "专科", "中专", "往届", "postgraduate", "postgrad", "master",
@@ -25,7 +25,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
                    # how people are chosen (要面试吗, 要考试吗)
                    "面试", "考试", "笔试", "选拔", "审核", "怎么选", "难抢", "好抢", "抢到", "竞争", "名额", "quota", "影响", "年级", "太早", "专业", "抵押", "担保人", "倾斜",
                    "优先", "照顾", "collateral", "guarantor", "priority", "interview", "exam", "select", "selected", "chosen", "适合", "够条件", "fit", "count", "算在", "包括在", "满了", "ppl", "只限", "机会", "没戏", "够格", "职称", "一本", "二本", "成绩", "绩点", "经历", "资历", "收不收", "只收", "招不招", "难不难", "专科生", "大专生", "低保", "专升本", "born", "native", "natives", "anyone", "只能", "只可以"),
-    "amount": ("几样", "排第几", "省里排", "多招", "扩招", "岗位数", "开出", "pick", "多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
+    "amount": ("按比例", "比例", "几样", "排第几", "省里排", "多招", "扩招", "岗位数", "开出", "pick", "多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
                "数据", "人数", "规模", "几间", "几座", "几场", "几次", "几批", "几届", "第几", "how much", "how many", "amount",
                "people", "number", "max", "maximum", "at most", "up to", "minimum", "数字", "怎么算", "总数", "数量", "加起来", "人次", "create", "created", "对比", "够不够", "够分", "额外", "税前", "税后", "有数", "场次", "ballpark", "抢光", "抢不到"),
     "place": ("哪里找", "去哪找", "在哪找", "哪里", "哪儿", "哪些地方", "哪些城市", "在哪", "去哪", "边度", "地点", "地方", "城市", "派去", "派到", "会派", "分配",
@@ -47,7 +47,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
              "what does", "任务", "日常", "平时做", "day to day", "讲些什么", "讲啲咩", "讲乜", "聊些什么", "聊些", "里面有", "入面", "mean", "means", "包括", "包含", "管吗", "real work", "shadow", "开会"),
     # where the letter says it (依据哪个文件, 出处): a question about the topic's source
     "source": ("依据", "根据", "出处", "来源", "哪个文件", "什么文件", "文件", "文号", "发文", "原文", "全文", "rules", "regulation", "full document", "full text", "source", "based on"),
-    "kinds": ("哪几", "哪些", "哪种", "哪类", "名单", "清单", "汇总", "一览", "list of", "几类", "几种", "方面", "类型", "什么样的", "which", "kinds", "what kind", "what type", "国企", "民企", "外企", "私企", "央企", "方向", "私人", "大厂", "行业"),
+    "kinds": ("小作坊", "小厂", "小公司", "哪几", "哪些", "哪种", "哪类", "名单", "清单", "汇总", "一览", "list of", "几类", "几种", "方面", "类型", "什么样的", "which", "kinds", "what kind", "what type", "国企", "民企", "外企", "私企", "央企", "方向", "私人", "大厂", "行业"),
     "other": ("其他", "其它", "别的", "还有", "另外", "仲有", "除了", "之外", "以外", "除此", "其余", "other", "else", "besides",
               "apart from"),
     # more of the same (就这些？, 具体点, 能详细说说吗, tell me more)
@@ -57,10 +57,10 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "payment": ("卡里", "打到卡", "银行卡", "到账", "账户", "打款", "发放", "打到", "拨付", "怎么发", "发到", "bank account", "paid into"),
     # whether taking part is paid (有补贴吗, 有冇人工, 还是纯义务的, is it paid?): whole phrases only — 补贴 alone is
     # a word other entries are about, and 钱 folds onto it (借我点钱 asks nothing of the topic)
-    "pay": ("有补贴吗", "有没有补贴", "有冇补贴", "有补贴不", "有工资吗", "有没有工资", "有冇人工", "有人工吗", "有钱拿吗",
+    "pay": ("钱收", "有钱收", "有冇钱收", "有补贴吗", "有没有补贴", "有冇补贴", "有补贴不", "有工资吗", "有没有工资", "有冇人工", "有人工吗", "有钱拿吗",
             "有冇钱拿", "有报酬吗", "义务", "is it paid", "any pay", "paid or", "get paid"),
     # what comes after (服务期满以后有什么出路, 会推荐工作吗, 会留用吗)
-    "after": ("留人", "留不留", "出路", "推荐", "留用", "转正", "期满", "编制", "结束后", "结束之后", "afterwards", "after it ends", "留下来", "留下", "到期", "走人", "干完", "留低", "做完"),
+    "after": ("失败了", "退回", "退钱", "要还", "留人", "留不留", "出路", "推荐", "留用", "转正", "期满", "编制", "结束后", "结束之后", "afterwards", "after it ends", "留下来", "留下", "到期", "走人", "干完", "留低", "做完"),
     # which of two (是公司领还是员工自己领, 线上还是线下)
     "choice": ("还是",),
     # what taking part brings (能拿证书吗, 学到啥, what do I get)
