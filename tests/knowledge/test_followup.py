@@ -114,7 +114,7 @@ def test_cue_words_say_what_a_follow_up_asks_about(question, aspects):
         ("几个补贴能叠加吗", "graduate-subsidies"),  # whether they combine
         ("是按月打到卡里吗", "internship-subsidy"),  # how the money arrives
         ("点解叫咁嘅名㗎", "talent-project"),  # why it is called so
-        ("会来我们学校吗 我在郑大", "job-fairs"),  # a university's short name (郑大 was 郑|大, 郑 a place)
+        ("会来我们学校吗 我在郑大", "campus-employment-service"),  # a university's short name (郑大 was 郑|大, 郑 a place)
         ("在哪个平台播的 抖音还是视频号啊", "livestream-recruitment"),
         ("is it only for top universities?", "campus-ambassador"),  # who may take part
         ("同另外那个名字差不多的 区别在哪", "graduate-subsidies"),  # how two of the topic's subsidies differ
