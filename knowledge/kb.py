@@ -7,6 +7,7 @@ the CLI share. It knows nothing of chats: text in, an `Outcome` out.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,9 @@ SUGGESTION_RELATIVE_FLOOR = 0.75
 #: question is answered up to EXACT_MARGIN below the answer threshold (a few common words score low).
 EXACT = 0.999
 EXACT_MARGIN = 0.1
+#: A favour asked of the bot (帮我写一篇论文, 帮我拿个主意, 帮我翻译): work it does not do, whatever the topic's words
+#: around it (技能人才培养 in the thesis title). Not 帮我查一下 or 帮我转人工: those ask the FAQ.
+_FAVOUR = re.compile(r"帮我(写|改|翻译|润色|拿个?主意|出个?主意|做(作业|题|ppt))")
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,8 @@ class KnowledgeBase:
         if intent:
             return Outcome("smalltalk", intent=intent)
         analysis = analyzer.analyze(text)
+        if _FAVOUR.search(analyzer.cantonese.to_mandarin(analysis.normalized)):
+            return Outcome("none", english=is_english(text))
         if all(u.role == "context" for u in analysis.units):  # filler, or words that only set the scene
             said = snapshot.index.says_only(analyzer.cantonese.to_mandarin(analysis.normalized))  # 你叫咩名 too
             if said is not None:  # What can you do?: all filler, yet one entry's phrasing word for word

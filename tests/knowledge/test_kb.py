@@ -84,3 +84,16 @@ def test_filler_close_to_a_phrasing_made_of_filler_says_that_phrasing(kb):
     outcome = kb.ask("你能帮我做些什么")
     assert outcome.kind == "answer" and outcome.faq_id == "bot-help"
     assert kb.ask("那又怎样").kind != "answer"
+
+
+@pytest.mark.parametrize(
+    "question", ["帮我写一篇两千字的论文 题目是《技能人才培养的现状与对策》", "我是考研好还是去三支一扶好 帮我拿个主意", "可以帮我改下简历吗"]
+)
+def test_a_favour_asked_of_the_bot_is_not_answered_from_the_faq(kb: KnowledgeBase, question):
+    """Writing a thesis or choosing for the student is work the bot does not do, whatever programme words surround it."""
+    assert kb.ask(question).kind == "none"
+
+
+@pytest.mark.parametrize(("question", "entry"), [("帮我查一下见习补贴", "jianxi"), ("帮我转人工", "contact")])
+def test_asking_the_bot_to_look_something_up_is_still_a_question(kb: KnowledgeBase, question, entry):
+    assert kb.ask(question).faq_id == entry
