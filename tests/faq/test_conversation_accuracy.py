@@ -45,6 +45,12 @@ FLOORS = {
             "blind24": (0.86, 0.90, 0.90),
             "blind25": (0.76, 0.75, 0.94),
             "blind26": (0.82, 0.84, 0.90),
+            "blind27": (0.83, 0.89, 0.96),
+            # written for session 23 and read (untouched U 64.7, 82.2, 76.0, 74.5%)
+            "blind29": (0.83, 0.84, 0.99),
+            "blind30": (0.91, 0.99, 0.99),
+            "blind31": (0.85, 0.92, 0.97),
+            "blind32": (0.87, 0.99, 0.90),
         }.items()
         for kind, floor in zip("USX", floors, strict=True)
     },

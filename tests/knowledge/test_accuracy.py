@@ -32,7 +32,7 @@ SETS = {
     "dev": ROOT.parent / "shared" / "eval" / "faq_dev.jsonl",
     **{
         name: ROOT / "tests" / "data" / f"faq_{name}.jsonl"
-        for name in ("holdout", "blind", *(f"blind{n}" for n in (2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 19, 21, 24, 26)))
+        for name in ("holdout", "blind", *(f"blind{n}" for n in (2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 19, 21, 24, 26, 27, 30, 32)))
     },
 }
 #: Where a set is still below the target: a floor at the measured level, so it can only get better.
@@ -49,6 +49,11 @@ FLOORS = {
     ("blind24", "in-scope Chinese"): 0.85,
     ("blind26", "in-scope Chinese"): 0.83,
     ("blind26", "Cantonese"): 0.88,
+    # blind27: session 22's second judge, read at its end; blind30 and blind32: written for session 23 and read
+    # (untouched 86.2% and 85.4% of all in scope), after its rounds and new phrasings:
+    ("blind27", "in-scope Chinese"): 0.92,
+    ("blind30", "in-scope Chinese"): 0.92,
+    ("blind32", "in-scope Chinese"): 0.90,
 }
 
 
