@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,6 +31,8 @@ EXACT = 0.999
 EXACT_MARGIN = 0.1
 #: A favour asked of the bot (帮我写一篇论文, 帮我拿个主意, 帮我翻译): work it does not do, whatever the topic's words
 #: around it (技能人才培养 in the thesis title). Not 帮我查一下 or 帮我转人工: those ask the FAQ.
+#: Where a Chinese message's clauses meet (its punctuation became spaces).
+_CLAUSE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 _FAVOUR = re.compile(r"帮我(写|改|翻译|润色|拿个?主意|出个?主意|做(作业|题|ppt))")
 
 
@@ -174,8 +176,9 @@ class KnowledgeBase:
     def in_category(self, category_id: str) -> list[FaqEntry]:
         return [e for e in self.entries if e.category == category_id]
 
-    def ask(self, text: str) -> Outcome:
-        """Decide how to respond to `text`: answer, suggest, none or small talk."""
+    def ask(self, text: str, whole: bool = True) -> Outcome:
+        """Decide how to respond to `text`: answer, suggest, none or small talk. `whole`: the message as sent (not
+        one clause of it)."""
         snapshot = self._snapshot
         analyzer = snapshot.index.analyzer
         intent = analyzer.smalltalk_intent(text)
@@ -212,6 +215,9 @@ class KnowledgeBase:
             return Outcome(
                 "answer", entry=entry, score=best.score, scored=tuple(scored), english=english, confidence=confidence
             )
+        clause = self._one_clause_answers(analysis.normalized, best.entry_id) if whole else None
+        if clause is not None:  # 校园大使是干嘛的 看着挺好玩: the question, and a remark beside it
+            return replace(clause, score=best.score, scored=tuple(scored), english=english)
         if best.score < self.suggest_threshold and confidence < self.decision.suggest_p:
             return Outcome("none", score=best.score, scored=tuple(scored), confidence=confidence)
         floor = max(min(self.suggest_threshold, best.score), best.score * SUGGESTION_RELATIVE_FLOOR)
@@ -228,6 +234,20 @@ class KnowledgeBase:
             english=english,
             confidence=confidence,
         )
+
+
+    def _one_clause_answers(self, normalized: str, best: str) -> Outcome | None:
+        """The answer one clause of a chatty message gets on its own, when it is the whole message's best entry and
+        the other clauses are remarks: no answer, suggestion or other city of their own (看着挺好玩, 不会是白干吧)."""
+        clauses = _CLAUSE.split(normalized)
+        if len(clauses) < 2:
+            return None
+        outcomes = [self.ask(c, whole=False) for c in clauses]
+        answered = [o for o in outcomes if o.kind == "answer"]
+        if len(answered) != 1 or answered[0].faq_id != best:
+            return None
+        rest = [o for o in outcomes if o is not answered[0]]
+        return answered[0] if all(o.kind in ("none", "smalltalk") and not o.elsewhere for o in rest) else None
 
 
 @functools.cache

@@ -97,3 +97,16 @@ def test_a_favour_asked_of_the_bot_is_not_answered_from_the_faq(kb: KnowledgeBas
 @pytest.mark.parametrize(("question", "entry"), [("帮我查一下见习补贴", "jianxi"), ("帮我转人工", "contact")])
 def test_asking_the_bot_to_look_something_up_is_still_a_question(kb: KnowledgeBase, question, entry):
     assert kb.ask(question).faq_id == entry
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"), [("校园大使是干嘛的 看着挺好玩", "campus-ambassador"), ("见习应该是有钱拿的吧？不会是白干吧", "jianxi")]
+)
+def test_a_question_with_a_remark_beside_it_is_answered_from_the_question(kb: KnowledgeBase, question, entry):
+    """The remark (看着挺好玩) lowers the whole message's score; the clause that asks is answered on its own."""
+    outcome = kb.ask(question)
+    assert (outcome.kind, outcome.faq_id) == ("answer", entry)
+
+
+def test_a_second_clause_asking_something_else_keeps_the_message_unanswered(kb: KnowledgeBase):
+    assert kb.ask("实习补贴有多少 广州房价多少").kind != "answer"  # another city's housing prices: its own question
