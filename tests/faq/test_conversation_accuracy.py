@@ -32,9 +32,8 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 #: (untouched at their first measurement → after its rounds): blind21 U 71.3 → 86.7%, S 76.0 → 88.0%, X 97.1%; blind22
 #: U 54.7 → 72.0%, S 80.0 → 84.0%, X 94.3%; blind23 U 56.0 → 63.3%, S 84.0%, X 100%; blind24 U 78.8 → 87.5%, S 90.5%,
 #: X 90.0%; blind25 U 63.3 → 77.3%, S 76.0%, X 97.1%; blind26 U 69.8 → 83.3%, S 85.0%, X 86.7 → 90.0%. Session 23:
-#: the new phrasings and the refitted decision (p ≥ 0.777) answer more, and also answer one more of blind25's out-of-scope
-#: last turns (上海落户好落吗 after the campus ambassadors): its X floor is lowered to what is measured (a favour asked of
-#: the bot, 帮我拿个主意 / 帮我写论文, is no longer answered).
+#: blind27 (read at the end of session 22) and blind29-32 (written and read in session 23) at what they measure after
+#: its rounds.
 FLOORS = {
     **{
         (f"conversations_{name}", kind): floor
@@ -43,10 +42,10 @@ FLOORS = {
             "blind22": (0.70, 0.83, 0.94),
             "blind23": (0.62, 0.83, 0.98),
             "blind24": (0.86, 0.90, 0.90),
-            "blind25": (0.76, 0.75, 0.94),
+            "blind25": (0.76, 0.75, 0.97),
             "blind26": (0.82, 0.84, 0.90),
             "blind27": (0.83, 0.89, 0.96),
-            # written for session 23 and read (untouched U 64.7, 82.2, 76.0, 74.5%)
+            # untouched U 64.7, 82.2, 76.0, 74.5%
             "blind29": (0.83, 0.84, 0.99),
             "blind30": (0.91, 0.99, 0.99),
             "blind31": (0.85, 0.92, 0.97),
