@@ -29,10 +29,10 @@ SUGGESTION_RELATIVE_FLOOR = 0.75
 #: question is answered up to EXACT_MARGIN below the answer threshold (a few common words score low).
 EXACT = 0.999
 EXACT_MARGIN = 0.1
-#: A favour asked of the bot (帮我写一篇论文, 帮我拿个主意, 帮我翻译): work it does not do, whatever the topic's words
-#: around it (技能人才培养 in the thesis title). Not 帮我查一下 or 帮我转人工: those ask the FAQ.
 #: Where a Chinese message's clauses meet (its punctuation became spaces).
 _CLAUSE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+#: A favour asked of the bot (帮我写一篇论文, 帮我拿个主意, 帮我翻译): work it does not do, whatever the topic's words
+#: around it (技能人才培养 in the thesis title). Not 帮我查一下 or 帮我转人工: those ask the FAQ.
 _FAVOUR = re.compile(r"帮我(写|改|翻译|润色|拿个?主意|出个?主意|做(作业|题|ppt))")
 
 
@@ -234,7 +234,6 @@ class KnowledgeBase:
             english=english,
             confidence=confidence,
         )
-
 
     def _one_clause_answers(self, normalized: str, best: str) -> Outcome | None:
         """The answer one clause of a chatty message gets on its own, when it is the whole message's best entry and
