@@ -217,7 +217,7 @@ class KnowledgeBase:
             )
         clause = self._one_clause_answers(analysis.normalized, best.entry_id) if whole else None
         if clause is not None:  # 校园大使是干嘛的 看着挺好玩: the question, and a remark beside it
-            return replace(clause, score=best.score, scored=tuple(scored), english=english)
+            return replace(clause, scored=tuple(scored), english=english)  # its own score: what answers it
         if best.score < self.suggest_threshold and confidence < self.decision.suggest_p:
             return Outcome("none", score=best.score, scored=tuple(scored), confidence=confidence)
         floor = max(min(self.suggest_threshold, best.score), best.score * SUGGESTION_RELATIVE_FLOOR)

@@ -89,7 +89,8 @@ def test_words_every_entry_shares_do_not_decide_the_match():
 def test_unknown_words_count_against_a_match():
     kb = small_kb(FaqEntry("a", "c", "见习补贴有多少", "A"))
     assert kb.ask("见习补贴有多少").kind == "answer"
-    assert kb.ask("见习补贴有多少 火星 外星人 月球 基地").score < kb.ask("见习补贴有多少").score
+    # one clause: a clause of its own beside the question would be a remark (knowledge/kb.py, _one_clause_answers)
+    assert kb.ask("见习补贴有多少火星外星人月球基地").score < kb.ask("见习补贴有多少").score
 
 
 def test_scores_are_between_zero_and_one_and_best_first(kb):
