@@ -227,10 +227,10 @@ class Analyzer:
             self._jieba.add_word(word, freq=self._jieba.suggest_freq(word))
         self._english_stop = {normalize(w) for w in lexicon.english_stopwords}
         # Dongguan's towns are places of home; the segmenter must keep them whole (厚街 was 厚|街).
-        towns = sorted(w for w in _compact(lexicon.towns) if is_cjk(w))
-        self._jieba.load(towns)
-        for word in (w for w in towns if self._jieba.FREQ.get(w, 0) < self._jieba.suggest_freq(word)):
-            self._jieba.add_word(word, freq=self._jieba.suggest_freq(word))
+        for town in sorted(w for w in _compact(lexicon.towns) if is_cjk(w)):
+            whole = self._jieba.suggest_freq(town)  # loads the town's buckets first
+            if self._jieba.FREQ.get(town, 0) < whole:
+                self._jieba.add_word(town, freq=whole)
         self._context = _compact((*lexicon.context_words, *lexicon.towns)) - self._domain_words
         self._where = Places(lexicon, _compact((*lexicon.home_words, *lexicon.towns)))
         self._read_synonyms(lexicon)

@@ -43,7 +43,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "period": ("超过", "往年", "多久", "几耐", "多长", "几年", "几个月", "今年", "去年", "前年", "明年", "之后", "以后", "哪年", "哪一年", "how long",
                "so far",
                "last", "任期", "per month", "monthly", "每个月", "按月", "见习期", "实习期", "服务期", "占时间", "干满", "做满", "多长时间", "之内", "以内"),
-    "what": ("点解叫", "为什么叫", "名字由来", "why is it called", "区别", "不同", "差别", "difference", "聊了", "聊些", "talk about", "talked about", "搞过", "办过", "搞了些", "什么活动", "干什么", "做什么", "做些什么", "干些啥", "干些什么", "做些啥", "做咩", "聊什么", "谈什么", "what happens", "干嘛", "干啥", "做啥", "做乜", "内容", "讲什么", "讲了", "说了", "讲咩", "what do",
+    "what": ("点解叫", "为什么叫", "名字由来", "why is it called", "区别", "不同", "差别", "difference", "聊了", "talk about", "talked about", "搞过", "办过", "搞了些", "什么活动", "干什么", "做什么", "做些什么", "干些啥", "干些什么", "做些啥", "做咩", "聊什么", "谈什么", "what happens", "干嘛", "干啥", "做啥", "做乜", "内容", "讲什么", "讲了", "说了", "讲咩", "what do",
              "what does", "任务", "日常", "平时做", "day to day", "讲些什么", "讲啲咩", "讲乜", "聊些什么", "聊些", "里面有", "入面", "mean", "means", "包括", "包含", "管吗", "real work", "shadow", "开会"),
     # where the letter says it (依据哪个文件, 出处): a question about the topic's source
     "source": ("依据", "根据", "出处", "来源", "哪个文件", "什么文件", "文件", "文号", "发文", "原文", "全文", "rules", "regulation", "full document", "full text", "source", "based on"),

@@ -185,10 +185,11 @@ class KnowledgeBase:
         if intent:
             return Outcome("smalltalk", intent=intent)
         analysis = analyzer.analyze(text)
-        if _FAVOUR.search(analyzer.cantonese.to_mandarin(analysis.normalized)):
+        mandarin = analyzer.cantonese.to_mandarin(analysis.normalized)  # 帮我写嘢, 你叫咩名 as Mandarin says them
+        if _FAVOUR.search(mandarin):
             return Outcome("none", english=is_english(text))
         if all(u.role == "context" for u in analysis.units):  # filler, or words that only set the scene
-            said = snapshot.index.says_only(analyzer.cantonese.to_mandarin(analysis.normalized))  # 你叫咩名 too
+            said = snapshot.index.says_only(mandarin)
             if said is not None:  # What can you do?: all filler, yet one entry's phrasing word for word
                 return Outcome("answer", entry=snapshot.by_id[said], score=1.0, english=is_english(text), confidence=1.0)
         if analysis.empty:

@@ -19,6 +19,7 @@ from datetime import timedelta
 from bot.faq import texts as faq_texts
 from bot.store import Store
 from knowledge import followup
+from knowledge.analyzer import Analysis
 from knowledge.kb import KnowledgeBase, Outcome
 from knowledge.text import is_english, normalize
 
@@ -62,10 +63,15 @@ def _clearly_other(outcome: Outcome, topic: str) -> bool:
     return outcome.score - topic_score >= CLEARLY_AHEAD
 
 
-def _moves_to(kb: KnowledgeBase, text: str, outcome: Outcome, topic: str) -> bool:
+def _moves_to(kb: KnowledgeBase, analysis: Analysis | None, outcome: Outcome, topic: str) -> bool:
     """A "did you mean" whose entry explains a word of the question's own that the topic does not (听说家乡有实习还给
-    补贴 after the campus ambassadors): the student has moved on, though the bot is unsure where to."""
-    return outcome.kind == "suggest" and followup.explains_more(kb.index, kb.analyzer.analyze(text), outcome.faq_id, topic)
+    补贴 after the campus ambassadors): the student has moved on, though the bot is unsure where to. `analysis`: the
+    question as read against the topic."""
+    return (
+        outcome.kind == "suggest"
+        and analysis is not None
+        and followup.explains_more(kb.index, analysis, outcome.faq_id, topic)
+    )
 
 
 def has_words(text: str) -> bool:
@@ -92,15 +98,17 @@ class Context:
             outcome = Outcome("none")  # 我可以去吗 is all small-talk words, but asks whether the student may
         understood = Understood(outcome, vague=vague)
         topic = None  # the conversation's entry, if it still exists
+        analysis = None  # the question as the analyzer reads it, once it is weighed against the topic
         if outcome.kind != "smalltalk" and not outcome.empty:
             topic = self.store.topic(channel, user_id, self.within)
             topic = topic if topic and kb.get(topic) else None
             if topic and not (outcome.kind == "answer" and outcome.faq_id == topic):
-                understood = self._against(kb, text, outcome, topic)
+                analysis = kb.analyzer.analyze(text)
+                understood = self._against(kb, text, analysis, outcome, topic)
         answered = understood.outcome
         # An answer moves the conversation; a "did you mean" only starts one: the student has not taken it up
         # (是真的吗 offered the internship entry, and the next follow-up was still about the topic before).
-        if answered.faq_id and (answered.kind == "answer" or not topic or _moves_to(kb, text, answered, topic)):
+        if answered.faq_id and (answered.kind == "answer" or not topic or _moves_to(kb, analysis, answered, topic)):
             self.store.set_topic(channel, user_id, answered.faq_id)
         if answered.kind == "answer" and answered.entry and not understood.missing:  # asked straight out
             understood = replace(understood, missing=followup.missing_detail(normalize(text), answered.entry.answer))
@@ -110,9 +118,8 @@ class Context:
         """The user was shown entry `faq_id` (a menu or a "did you mean" button): the conversation is about it."""
         self.store.set_topic(channel, user_id, faq_id)
 
-    def _against(self, kb: KnowledgeBase, text: str, outcome: Outcome, topic: str) -> Understood:
-        """`outcome` as it was, or the topic's entry when `text` follows up on it."""
-        analysis = kb.analyzer.analyze(text)
+    def _against(self, kb: KnowledgeBase, text: str, analysis: Analysis, outcome: Outcome, topic: str) -> Understood:
+        """`outcome` as it was, or the topic's entry when `text` (read as `analysis`) follows up on it."""
         if (
             outcome.kind == "suggest"
             and outcome.faq_id != topic
