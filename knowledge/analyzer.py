@@ -43,7 +43,7 @@ _TOWN = re.compile(r"(?<=.)(镇|区|街道|市)$")
 _NOT_WORDS = ("北京站", "广州站", "上海站", "深圳站", "西安站", "武汉站", "长沙站", "还给", "补给", "开了个", "搞了个", "打了个", "想了个", "捡了个", "大了些")
 #: Everyday words jieba's dictionary lacks (线上 has no count: 喺线上 became 在线|上; 人才房 was 人才|房, a question
 #: about talent housing read as one about talent), with a count that keeps them whole.
-_WORDS = {"线上": 5000, "公众号": 5000, "视频号": 5000, "抖音": 5000, "郑大": 5000, "川大": 5000, "华科": 5000, "湖大": 5000, "人才房": 5000, "人才公寓": 5000, "人才住房": 5000, "区号": 5000}
+_WORDS = {"线上": 5000, "公众号": 5000, "视频号": 5000, "抖音": 5000, "郑大": 5000, "川大": 5000, "华科": 5000, "湖大": 5000, "北航": 5000, "北理工": 5000, "港中文": 5000, "港科大": 5000, "成电": 5000, "湘大": 5000, "华科大": 5000, "人才房": 5000, "人才公寓": 5000, "人才住房": 5000, "区号": 5000}
 #: A student who drops what they were saying (…菜单没看懂，算了，我就想打电话问人; 先不说这个 我想了解见习): what
 #: follows is the question. Not 计算了, 打算了解.
 _NEVER_MIND = re.compile(

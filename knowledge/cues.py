@@ -116,4 +116,4 @@ ENGLISH_PHRASES = tuple(sorted(cue for cue in CUES if cue.isascii() and " " in c
 
 #: Words that say the student moves on to something else (另外, 对了, 顺便问下, by the way): what follows is a question of
 #: its own, not a follow-up.
-MOVING_ON = ("换个问题", "问个别的", "问点别的", "另外", "还有个事", "还有件事", "对了", "顺便", "再问", "更关心", "换个话题", "先不说", "by the way", "btw")
+MOVING_ON = ("换个问题", "问个别的", "问点别的", "另外", "还有个事", "还有件事", "对了", "顺便", "再问", "更关心", "换个话题", "先不说", "by the way", "btw", "话说", "另问", "还想问")

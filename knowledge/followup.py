@@ -64,6 +64,9 @@ MAX_FOLLOWUP_CHARS = 30
 POINTERS = frozenset(
     {*"冇㗎嘅咗仲系咩嚟咁啲喺乜噉嘛喇", "they", "them", "their", "one", "actual", "realli", "just", "also", "exact"}
 )
+#: Words that point back at what was just said (这个, 它, 呢啲, they): a question holding one asks about the topic,
+#: whatever else it names (这个会不会影响上课, 他们平时发传单吗). Not a person's he/she (佢, 他): 带佢去行下 points at a child.
+_POINTS_BACK = re.compile(r"这个|那个|它|他们|她们|佢哋|呢个|嗰个|呢啲|嗰啲|呢种|嗰种|这种|那种|这些|那些|\b(this|they|them)\b")
 #: A year, as a feature (n:2022) and in a text: a follow-up naming only a year asks about that year of the topic.
 _YEAR = re.compile(r"n:(19|20)\d\d")
 #: Asking the date or time of day (今天几号, 现在几点): about now, not about when the topic happens.
@@ -276,6 +279,7 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
     # fragment of what the topic says, neither evidence nor a subject of its own. Characters in a row (主|播: a word
     # the segmenter did not know) or in a question that asks nothing (见习完了…) still count.
     lone = _lone_characters(question.units) if _asks_aspect(aspects) else set()
+    points_back = any(_POINTS_BACK.search(t) for t in texts)
     for position, (unit, information, explained) in enumerate(explanation):
         # Explained enough, or a word or figure the topic's entry writes as the question does (行程 in its answer; 576,
         # 8: the student repeating the answer's figures)
@@ -307,6 +311,8 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
             continue  # the student's own figure (我25了, 我们只有200人) beside what they ask
         elif unit.syllables == 1:
             singles += information
+        elif points_back:
+            continue  # what the student asks of the topic they point at (这个会影响上课吗): a word of the question's own
         elif information >= VAGUE_INFORMATION or not index.is_known(unit.key):
             return own
     if elsewhere:  # the topic in a place it does not cover (上海的呢), whatever else was said

@@ -53,6 +53,7 @@ class Outcome:
     suggestions: tuple[Suggestion, ...] = ()
     intent: str | None = None  # small-talk intent, e.g. 'greeting'
     empty: bool = False  # nothing matchable at all (emoji, junk, blank)
+    favour: bool = False  # work asked of the bot (帮我写论文): never the FAQ's, nor the conversation topic's
     english: bool = False  # asked in English: answer in English where the entry has it
     elsewhere: tuple[str, ...] = ()  # `none`: the question asks about these places' policies (深圳的实习补贴)
     confidence: float = 0.0  # the decision layer's probability that the best entry is right (knowledge/decision.py)
@@ -187,7 +188,7 @@ class KnowledgeBase:
         analysis = analyzer.analyze(text)
         mandarin = analyzer.cantonese.to_mandarin(analysis.normalized)  # 帮我写嘢, 你叫咩名 as Mandarin says them
         if _FAVOUR.search(mandarin):
-            return Outcome("none", english=is_english(text))
+            return Outcome("none", english=is_english(text), favour=True)
         if all(u.role == "context" for u in analysis.units):  # filler, or words that only set the scene
             said = snapshot.index.says_only(mandarin)
             if said is not None:  # What can you do?: all filler, yet one entry's phrasing word for word

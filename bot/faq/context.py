@@ -99,7 +99,7 @@ class Context:
         understood = Understood(outcome, vague=vague)
         topic = None  # the conversation's entry, if it still exists
         analysis = None  # the question as the analyzer reads it, once it is weighed against the topic
-        if outcome.kind != "smalltalk" and not outcome.empty:
+        if outcome.kind != "smalltalk" and not outcome.empty and not outcome.favour:
             topic = self.store.topic(channel, user_id, self.within)
             topic = topic if topic and kb.get(topic) else None
             if topic and not (outcome.kind == "answer" and outcome.faq_id == topic):
@@ -120,18 +120,25 @@ class Context:
 
     def _against(self, kb: KnowledgeBase, text: str, analysis: Analysis, outcome: Outcome, topic: str) -> Understood:
         """`outcome` as it was, or the topic's entry when `text` (read as `analysis`) follows up on it."""
+        reading = followup.read(kb.index, analysis, topic)
         if (
             outcome.kind == "suggest"
             and outcome.faq_id != topic
-            and outcome.confidence >= SWITCH_CONFIDENCE
-            and followup.moves_on(analysis.normalized)
             and not followup.names_unknown_word(kb.index, analysis, outcome.faq_id)
-        ):  # 另外想问下创业有啥补贴: the student says they move on, and the best match is another entry (not
-            # 顺便问下考研英语有什么区别: 考研 is a word no entry knows, and what the student now asks about)
+            and (
+                (outcome.confidence >= SWITCH_CONFIDENCE and followup.moves_on(analysis.normalized))
+                or (
+                    reading.kind == "own"
+                    and reading.names_programme
+                    and followup.explains_more(kb.index, analysis, outcome.faq_id, topic)
+                )
+            )
+        ):  # The student moves on, and the unsure best match is another entry: they say so (另外想问下创业有啥补贴), or
+            # they name another programme (校园大使要满足啥呢 after 三支一扶). Not 顺便问下考研英语有什么区别: 考研 is a
+            # word no entry knows, and what the student now asks about.
             entry = kb.get(outcome.faq_id)
             assert entry is not None
             return Understood(replace(outcome, kind="answer", entry=entry, suggestions=()))
-        reading = followup.read(kb.index, analysis, topic)
         # Unsure, with the topic as the best guess and a word of its own in the question (人才集团现在运作了没 after
         # the returnees' services): still the topic. A homophone (房价 for 放假) or one character (你多大了) is not enough,
         # nor a question with a word no entry knows beside the shared one (三支一扶恐龙, 直播带货要交税吗): that word

@@ -233,3 +233,26 @@ def test_asking_whether_taking_part_is_paid_says_the_letter_does_not_tell(conver
     reply = say(conversation, "有补贴吗")
     assert reply.title.startswith(say(conversation, "校园大使是做什么的", user="8").title[:6])
     assert faq_texts.FOLLOWUP_NO_DETAIL.split("{")[0] in reply.text and faq_texts.DETAIL_ASPECTS["pay"] in reply.text
+
+
+def test_a_question_that_points_back_asks_about_the_topic_whatever_else_it_names(conversation):
+    """这个 / 那些 / they point at what was just said: 考证 and 进厂 are no entry's words, yet the question is about the
+    topic. Without the pointer the same words are a question of their own."""
+    ambassadors = say(conversation, "校园大使是做什么的").title
+    assert say(conversation, "这个会影响我考证吗").title == ambassadors
+    internship = say(conversation, "百校千人实习补贴有多少", user="8").title
+    assert say(conversation, "那些企业会不会让人进厂打螺丝", user="8").title == internship
+    say(conversation, "校园大使是做什么的", user="9")
+    assert not_answered(say(conversation, "会影响我考证吗", user="9"))
+
+
+def test_a_favour_asked_of_the_bot_is_never_read_as_a_follow_up(conversation):
+    """帮我写…关于它的演讲稿 points at the topic, but asks the bot for work it does not do."""
+    say(conversation, "三支一扶是什么")
+    assert not_answered(say(conversation, "帮我写一份关于它的演讲稿"))
+
+
+def test_naming_another_programme_while_on_one_answers_that_programme_though_unsure(conversation):
+    """Alone, 校园大使要满足啥呢 is a "did you mean"; in a conversation about programmes, naming another one is a switch."""
+    say(conversation, "三支一扶是什么")
+    assert say(conversation, "校园大使要满足啥呢").title == say(conversation, "校园大使是做什么的", user="8").title

@@ -216,7 +216,7 @@ def test_an_answer_that_gives_the_detail_is_not_said_to_lack_it():
     assert missing_detail("怎么报名 要什么材料", "登录网站报名，携带身份证。") == ()
 
 
-@pytest.mark.parametrize(("question", "moves"), [("另外想问下创业", True), ("对了 还有一个", True), ("换个问题", True),
+@pytest.mark.parametrize(("question", "moves"), [("另外想问下创业", True), ("对了 还有一个", True), ("换个问题", True), ("话说 东莞有没有招聘会", True),
                                                  ("by the way, what about startups", True), ("那要满足啥条件", False)])
 def test_words_that_say_the_student_moves_on(question, moves):
     assert moves_on(question) is moves
