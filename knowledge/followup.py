@@ -244,7 +244,9 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
     aspects = aspects_of(texts[0]) | aspects_of(texts[1])
     said = {cue for cue in CUES if not cue.isascii() and any(cue in t for t in texts)}
     # An English cue phrase the question says, as the analyzer reads its words (is it paid: paid is 补贴)
-    said_words = {u.surface for cue in ENGLISH_PHRASES if says(cue, texts[0]) for u in index.analyzer.analyze(cue).units}
+    # and a cue's words as the analyzer reads them (有钱拿吗: 钱 is 补贴)
+    phrases = [cue for cue in ENGLISH_PHRASES if says(cue, texts[0])] + [cue for cue in said if len(cue) > 1]
+    said_words = {u.surface for cue in phrases for u in index.analyzer.analyze(cue).units}
 
     def cue(surface: str) -> bool:
         """A cue word, a word inside a cue the question says (几点 in 几点到几点) or made of such cues (填表格)."""

@@ -256,3 +256,9 @@ def test_naming_another_programme_while_on_one_answers_that_programme_though_uns
     """Alone, 校园大使要满足啥呢 is a "did you mean"; in a conversation about programmes, naming another one is a switch."""
     say(conversation, "三支一扶是什么")
     assert say(conversation, "校园大使要满足啥呢").title == say(conversation, "校园大使是做什么的", user="8").title
+
+
+def test_a_pay_cue_is_read_with_the_words_the_analyzer_makes_of_it(conversation):
+    """有钱拿吗 is a cue whole; its 钱 reads as 补贴, which the ambassadors' entry does not explain: still the cue's."""
+    ambassadors = say(conversation, "校园大使是做什么的").title
+    assert say(conversation, "有钱拿吗").title == ambassadors
