@@ -66,7 +66,7 @@ POINTERS = frozenset(
 )
 #: Words that point back at what was just said (这个, 它, 呢啲, they): a question holding one asks about the topic,
 #: whatever else it names (这个会不会影响上课, 他们平时发传单吗). Not a person's he/she (佢, 他): 带佢去行下 points at a child.
-_POINTS_BACK = re.compile(r"这个|那个|它|他们|她们|佢哋|呢个|嗰个|呢啲|嗰啲|呢种|嗰种|这种|那种|这些|那些|\b(this|they|them)\b")
+_POINTS_BACK = re.compile(r"(这|那|呢|嗰)(两|几|三)?(个|种|些|啲|俩|类)|它|他们|她们|佢哋|\b(this|they|them)\b")
 #: A year, as a feature (n:2022) and in a text: a follow-up naming only a year asks about that year of the topic.
 _YEAR = re.compile(r"n:(19|20)\d\d")
 #: Asking the date or time of day (今天几号, 现在几点): about now, not about when the topic happens.
