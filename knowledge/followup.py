@@ -233,11 +233,12 @@ def asks_something(normalized: str) -> bool:
     return _asks_aspect(aspects_of(normalized))
 
 
-def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
+def read(index: MatchIndex, question: Analysis, topic_id: str, lenient: bool = False) -> Reading:
     """Whether `question` follows up on entry `topic_id`, asks something of its own, or moves the topic elsewhere.
 
     Single characters the topic does not explain (块 in 贷款那块呢, a dialect's particle) are vague: they end a
-    follow-up only when they say more than the evidence for the topic (its words and the cues) does.
+    follow-up only when they say more than the evidence for the topic (its words and the cues) does. `lenient`: a word
+    some entry knows does not end it either (the caller knows the question alone leads to no entry).
     """
     # Cues as written and as the Cantonese means them (要带咩 is 要带什么).
     texts = (question.normalized, index.analyzer.cantonese.to_mandarin(question.normalized))
@@ -313,8 +314,8 @@ def read(index: MatchIndex, question: Analysis, topic_id: str) -> Reading:
             continue  # the student's own figure (我25了, 我们只有200人) beside what they ask
         elif unit.syllables == 1:
             singles += information
-        elif points_back:
-            continue  # what the student asks of the topic they point at (这个会影响上课吗): a word of the question's own
+        elif points_back or (lenient and index.is_known(unit.key)):
+            continue  # what the student asks of the topic they point at (这个会影响上课吗), or a known word that leads nowhere
         elif information >= VAGUE_INFORMATION or not index.is_known(unit.key):
             return own
     if elsewhere:  # the topic in a place it does not cover (上海的呢), whatever else was said

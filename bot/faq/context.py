@@ -122,6 +122,13 @@ class Context:
         """`outcome` as it was, or the topic's entry when `text` (read as `analysis`) follows up on it."""
         reading = followup.read(kb.index, analysis, topic)
         if (
+            reading.kind == "own"
+            and outcome.kind == "none"
+            and not any(u.role == "place" for u in analysis.units)
+        ):  # 会影响上课吗: 影响 and 上课 are other entries' words, but alone the question leads to none of them; not
+            # with a place (东莞落户要啥条件: a policy of its own)
+            reading = followup.read(kb.index, analysis, topic, lenient=True)
+        if (
             outcome.kind == "suggest"
             and outcome.faq_id != topic
             and not followup.names_unknown_word(kb.index, analysis, outcome.faq_id)

@@ -262,3 +262,17 @@ def test_a_pay_cue_is_read_with_the_words_the_analyzer_makes_of_it(conversation)
     """有钱拿吗 is a cue whole; its 钱 reads as 补贴, which the ambassadors' entry does not explain: still the cue's."""
     ambassadors = say(conversation, "校园大使是做什么的").title
     assert say(conversation, "有钱拿吗").title == ambassadors
+
+
+def test_a_known_word_that_leads_nowhere_else_leaves_a_follow_up(conversation):
+    """影响 and 上课 are words other entries use, but alone the question matches nothing: it asks about the topic. A
+    place (东莞落户, 上海落户) still makes the question one of its own."""
+    ambassadors = say(conversation, "校园大使是做什么的").title
+    assert say(conversation, "任务重不重 会影响上课吗").title == ambassadors
+    say(conversation, "三支一扶是什么", user="8")
+    assert not_answered(say(conversation, "东莞落户要啥条件", user="8"))
+
+
+def test_asking_the_bot_to_look_over_a_cv_is_a_favour(conversation):
+    say(conversation, "校园大使是做什么的")
+    assert not_answered(say(conversation, "帮我看看我的简历"))
