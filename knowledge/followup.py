@@ -66,12 +66,13 @@ POINTERS = frozenset(
 )
 #: Words that point back at what was just said (这个, 它, 呢啲, they): a question holding one asks about the topic,
 #: whatever else it names (这个会不会影响上课, 他们平时发传单吗). Not a person's he/she (佢, 他): 带佢去行下 points at a child.
-_POINTS_BACK = re.compile(r"(这|那|呢|嗰)(两|几|三)?(个|种|些|啲|俩|类)|它|他们|她们|佢哋|\b(this|they|them)\b")
-#: A year, as a feature (n:2022) and in a text: a follow-up naming only a year asks about that year of the topic.
+_POINTS_BACK = re.compile(r"(这|那|呢|嗰)(两|几|三)?(个|种|些|啲|俩|类)|它|他们|她们|佢哋|\b(this(?! (weekend|week|year|month|summer|winter|semester|term|time|morning|evening))|they|them)\b")
+#: A year, as a feature (n:2022) and in a text (2022, 22年): a follow-up naming only a year asks about that year of the
+#: topic.
 _YEAR = re.compile(r"n:(19|20)\d\d")
 #: Asking the date or time of day (今天几号, 现在几点): about now, not about when the topic happens.
 _NOW = re.compile(r"(今天|今日|明天|昨天|现在|而家|宜家)(是)?(几号|几月几号|几点|星期几|礼拜几)")
-_YEAR_IN_TEXT = re.compile(r"(?<![0-9])(19|20)[0-9]{2}(?![0-9])")
+_YEAR_IN_TEXT = re.compile(r"(?<![0-9])(19|20)[0-9]{2}(?![0-9])|(?<![0-9])(1[5-9]|2[0-9])(?=年)")
 #: A topic whose answer names this many places is about where (the campus ambassadors' cities): a place is a
 #: follow-up on it (成都有没有), not the topic elsewhere.
 PLACES_OF_A_PLACE_TOPIC = 2
@@ -302,6 +303,7 @@ def read(index: MatchIndex, question: Analysis, topic_id: str, lenient: bool = F
             cue(unit.surface)
             or unit.surface in POINTERS
             or _YEAR.fullmatch(unit.key)
+            or (unit.key.startswith("n:") and f"{unit.key[2:]}年" in question.normalized and "period" in aspects)
             or unit.role == "context"
             or MEASURE.fullmatch(unit.surface)  # a measure word of its own (几多间 → 多少 间)
         ):
@@ -322,6 +324,8 @@ def read(index: MatchIndex, question: Analysis, topic_id: str, lenient: bool = F
         return Reading("elsewhere", aspects, names_programme, shares_word, unknown)
     # A cue is evidence; "is there / can I" (有没有, 还能) only about something the topic explains (not 是不是真的).
     if _asks_aspect(aspects) or (aspects & {"yesno", "and"} and evidence):
+        evidence += CUE_EVIDENCE
+    if points_back:  # 这个呢, 它主要管啥: the student points at what was just said
         evidence += CUE_EVIDENCE
     if singles > evidence or evidence < MIN_EVIDENCE:
         return own

@@ -276,3 +276,14 @@ def test_a_known_word_that_leads_nowhere_else_leaves_a_follow_up(conversation):
 def test_asking_the_bot_to_look_over_a_cv_is_a_favour(conversation):
     say(conversation, "校园大使是做什么的")
     assert not_answered(say(conversation, "帮我看看我的简历"))
+
+
+def test_a_pointer_is_evidence_that_the_question_is_about_the_topic(conversation):
+    """它主要管啥 has no cue and one lone character (管); 它 points at the entry just answered."""
+    studio = say(conversation, "技能大师工作室是什么").title
+    assert say(conversation, "它主要管啥").title == studio
+
+
+def test_a_year_written_with_two_digits_asks_about_that_year_of_the_topic(conversation):
+    sanzhi = say(conversation, "三支一扶是什么").title
+    assert say(conversation, "那22年的呢").title == sanzhi
