@@ -82,6 +82,7 @@ class Lexicon:
     home_words: tuple[str, ...] = ()  # a question naming one of these is about Dongguan, whatever city it names
     english_places: Mapping[str, str] = field(default_factory=dict)  # shenzhen -> 深圳
     not_places: tuple[str, ...] = ()  # words jieba tags as places that are not (城市, 上岗)
+    off_topic: tuple[str, ...] = ()  # everyday subjects the letter never covers (天气, 考研): never a follow-up
 
 
 def _read_yaml(path: Path) -> Any:
@@ -219,4 +220,5 @@ def load_lexicon(path: Path = DEFAULT_LEXICON_PATH) -> Lexicon:
         home_words=tuple(_words(path, data, "home_words")),
         english_places={k.casefold(): v for k, v in _rewrites(path, data, "english_places").items() if v},
         not_places=tuple(_words(path, data, "not_places")),
+        off_topic=tuple(_words(path, data, "off_topic")),
     )

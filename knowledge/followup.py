@@ -271,7 +271,9 @@ def read(index: MatchIndex, question: Analysis, topic_id: str, lenient: bool = F
     )
     unknown = any(unknown_word(index, u, x) and not cue(u.surface) for u, _, x in explanation)
     own = Reading("own", aspects, names_programme, shares_word, unknown)
-    if _length(question.normalized) > MAX_FOLLOWUP_CHARS:
+    if _length(question.normalized) > MAX_FOLLOWUP_CHARS or any(
+        w in t for w in index.analyzer.lexicon.off_topic for t in texts
+    ):  # a long message tells its own story; 天气, 考研 are subjects of their own
         return own
     # 我是专升本的，算毕业生吗 / 我儿子在读大二，能报吗 / 我是外省户口
     if _own_case(index, texts[1], topic_id, cue, programmes):

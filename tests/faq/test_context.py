@@ -287,3 +287,11 @@ def test_a_pointer_is_evidence_that_the_question_is_about_the_topic(conversation
 def test_a_year_written_with_two_digits_asks_about_that_year_of_the_topic(conversation):
     sanzhi = say(conversation, "三支一扶是什么").title
     assert say(conversation, "那22年的呢").title == sanzhi
+
+
+def test_an_everyday_subject_is_never_a_follow_up_whatever_it_points_at(conversation):
+    """这个 points back, but 考研 and 天气 are subjects of their own the letter never covers (lexicon off_topic)."""
+    say(conversation, "三支一扶是什么")
+    assert not_answered(say(conversation, "这个跟考研冲突吗"))
+    say(conversation, "校园大使是做什么的", user="8")
+    assert not_answered(say(conversation, "那边天气怎么样 它们冷不冷", user="8"))
