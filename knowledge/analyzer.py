@@ -414,6 +414,11 @@ class Analyzer:
         self._jieba.load((word,))
         return word in self._jieba.modifiers and word not in self._domain_words
 
+    def is_verb(self, word: str) -> bool:
+        """Whether jieba's dictionary has `word` as a verb (影响, 适应, 冒充): what someone does, not a subject."""
+        self._jieba.load((word,))
+        return word in self._jieba.verbs and word not in self._domain_words
+
     def english_place_name(self, place: str) -> str:
         """How an English question names `place` (深圳 → Shenzhen)."""
         return self._where.english_name(place)

@@ -53,12 +53,14 @@ jieba = _import_jieba()
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 3
+FORMAT = 4
 FILE_NAME = "dictionaries.bin"
 _PLACE_TAG = "ns"
 #: jieba's tags of words that only describe or link (adjectives but not 名形词 like 困难, adverbs, distinguishing
 #: words, conjunctions, pronouns): 复杂, 一定, 所有, 只有, 本身. They name no subject of their own.
 _MODIFIER_TAGS = frozenset({"a", "ad", "ag", "b", "c", "d", "dg", "r", "rg", "rr", "rz"})
+#: jieba's tag of verbs (影响, 适应, 冒充): what someone does, not a subject (名动词 like 培训, 'vn', are subjects).
+_VERB_TAG = "v"
 
 
 def _import_pypinyin():  # noqa: ANN202 - the module
@@ -151,6 +153,7 @@ def _build(path: Path) -> None:
     counts: dict[str, int] = {}
     places: set[str] = set()
     modifiers: set[str] = set()
+    verbs: set[str] = set()
     total = 0
     for line in _jieba_dictionary().decode("utf-8").splitlines():
         fields = line.strip().split(" ")
@@ -165,9 +168,9 @@ def _build(path: Path) -> None:
             places.add(word)
         elif len(fields) > 2 and fields[2] in _MODIFIER_TAGS:
             modifiers.add(word)
-    words = _grouped(
-        counts, lambda group: (tuple(w for w in group if w in places), tuple(w for w in group if w in modifiers))
-    )
+        elif len(fields) > 2 and fields[2] == _VERB_TAG:
+            verbs.add(word)
+    words = _grouped(counts, lambda group: tuple(tuple(w for w in group if w in kind) for kind in (places, modifiers, verbs)))
     del counts
     phrases = _grouped(json.loads(_phrases_file().read_text(encoding="utf-8")))
     blobs = [blob for pair in zip(words, phrases, strict=True) for blob in pair]
@@ -209,8 +212,8 @@ class Dictionaries:
         if hasattr(self, "_fd"):
             os.close(self._fd)
 
-    def bucket(self, number: int) -> tuple[tuple[tuple[str, int], ...], tuple[str, ...], tuple[str, ...]]:
-        """jieba's words and prefixes with their counts, the place names and the modifiers, of one bucket."""
+    def bucket(self, number: int) -> tuple[tuple[tuple[str, int], ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """jieba's words and prefixes with their counts, the place names, the modifiers and the verbs of one bucket."""
         return self._read(2 * number)
 
     def phrases(self, number: int) -> tuple[tuple[str, list[list[str]]], ...]:
@@ -245,6 +248,7 @@ class Tokenizer(jieba.Tokenizer):
         self.initialized = True
         self.places: set[str] = set()
         self.modifiers: set[str] = set()
+        self.verbs: set[str] = set()
         self._loaded: set[int] = set()
         self._seen: set[str] = set()  # grams whose bucket is loaded: most texts bring none new
 
@@ -254,12 +258,13 @@ class Tokenizer(jieba.Tokenizer):
         if not new:
             return
         for number in set(map(_bucket_of, new)) - self._loaded:
-            words, places, modifiers = self._source.bucket(number)
+            words, places, modifiers, verbs = self._source.bucket(number)
             for word, freq in words:
                 # A word added (add_word) after its text was loaded keeps its count.
                 self.FREQ.setdefault(word, freq)
             self.places.update(places)
             self.modifiers.update(modifiers)
+            self.verbs.update(verbs)
             self._loaded.add(number)
         self._seen |= new  # only now: another thread reading the same text loads them too, never skips them
 

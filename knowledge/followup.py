@@ -312,8 +312,8 @@ def read(index: MatchIndex, question: Analysis, topic_id: str, lenient: bool = F
             continue  # a cue, a pointer, a year (那2021年的呢) or a word that only sets the scene (类似, 具体)
         elif position in lone and _writes_character(index, topic_id, unit.surface):
             continue
-        elif unit.syllables > 1 and index.analyzer.is_modifier(unit.surface):
-            continue  # it only describes or links (复杂, 一定, 所有): no subject of its own
+        elif unit.syllables > 1 and (index.analyzer.is_modifier(unit.surface) or index.analyzer.is_verb(unit.surface)):
+            continue  # it only describes or links (复杂, 一定, 所有), or says what one does (影响, 适应): no subject
         elif unit.key.startswith("n:") and _asks_aspect(aspects):
             continue  # the student's own figure (我25了, 我们只有200人) beside what they ask
         elif unit.syllables == 1:

@@ -237,13 +237,13 @@ def test_asking_whether_taking_part_is_paid_says_the_letter_does_not_tell(conver
 
 def test_a_question_that_points_back_asks_about_the_topic_whatever_else_it_names(conversation):
     """这个 / 那些 / they point at what was just said: 考证 and 进厂 are no entry's words, yet the question is about the
-    topic. Without the pointer the same words are a question of their own."""
+    topic. Without the pointer the same nouns are a question of their own."""
     ambassadors = say(conversation, "校园大使是做什么的").title
     assert say(conversation, "这个会影响我考证吗").title == ambassadors
     internship = say(conversation, "百校千人实习补贴有多少", user="8").title
     assert say(conversation, "那些企业会不会让人进厂打螺丝", user="8").title == internship
-    say(conversation, "校园大使是做什么的", user="9")
-    assert not_answered(say(conversation, "会影响我考证吗", user="9"))
+    say(conversation, "百校千人实习补贴有多少", user="9")
+    assert not_answered(say(conversation, "企业会不会让人进厂打螺丝", user="9"))
 
 
 def test_a_favour_asked_of_the_bot_is_never_read_as_a_follow_up(conversation):
@@ -295,3 +295,9 @@ def test_an_everyday_subject_is_never_a_follow_up_whatever_it_points_at(conversa
     assert not_answered(say(conversation, "这个跟考研冲突吗"))
     say(conversation, "校园大使是做什么的", user="8")
     assert not_answered(say(conversation, "那边天气怎么样 它们冷不冷", user="8"))
+
+
+def test_a_verb_the_topic_does_not_explain_is_what_the_student_would_do_on_it(conversation):
+    """考证 (take certificate exams) is no entry's word, but a verb: a question about doing it while an ambassador."""
+    ambassadors = say(conversation, "校园大使是做什么的").title
+    assert say(conversation, "会影响我考证吗").title == ambassadors

@@ -158,6 +158,13 @@ def test_words_that_only_describe_or_link_are_modifiers(analyzer, word, modifier
     assert analyzer.is_modifier(word) is modifier
 
 
+@pytest.mark.parametrize(("word", "verb"), [("适应", True), ("冒充", True), ("请假", True),
+                                             ("天气", False), ("培训", False), ("复杂", False), ("三支一扶", False)])
+def test_verbs_say_what_someone_does(analyzer, word, verb):
+    """jieba's verbs (not its 名动词 like 培训, which name a subject), never a domain word."""
+    assert analyzer.is_verb(word) is verb
+
+
 @pytest.mark.parametrize(
     ("text", "question"),
     [("菜单看了半天，算了，我想直接打电话问人", "我想直接打电话问人"), ("先不说这个 我想了解就业见习", "我想了解就业见习")],
