@@ -53,12 +53,13 @@ jieba = _import_jieba()
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 4
+FORMAT = 5
 FILE_NAME = "dictionaries.bin"
 _PLACE_TAG = "ns"
 #: jieba's tags of words that only describe or link (adjectives but not 名形词 like 困难, adverbs, distinguishing
-#: words, conjunctions, pronouns): 复杂, 一定, 所有, 只有, 本身. They name no subject of their own.
-_MODIFIER_TAGS = frozenset({"a", "ad", "ag", "b", "c", "d", "dg", "r", "rg", "rr", "rz"})
+#: words, conjunctions, pronouns, words of time and position): 复杂, 一定, 所有, 只有, 本身, 中午, 手上. They name no
+#: subject of their own.
+_MODIFIER_TAGS = frozenset({"a", "ad", "ag", "b", "c", "d", "dg", "r", "rg", "rr", "rz", "t", "tg", "s"})
 #: jieba's tag of verbs (影响, 适应, 冒充): what someone does, not a subject (名动词 like 培训, 'vn', are subjects).
 _VERB_TAG = "v"
 

@@ -152,7 +152,8 @@ def test_what_the_student_does_where_they_are_sets_the_scene(analyzer):
 
 
 @pytest.mark.parametrize(("word", "modifier"), [("复杂", True), ("一定", True), ("所有", True), ("只有", True),
-                                                 ("天气", False), ("考研", False), ("困难", False), ("见习", False)])
+                                                 ("天气", False), ("考研", False), ("困难", False), ("见习", False),
+                                                 ("中午", True), ("手上", True)])
 def test_words_that_only_describe_or_link_are_modifiers(analyzer, word, modifier):
     """jieba's adjectives, adverbs, conjunctions and pronouns name no subject; its nouns, verbs and 名形词 (困难) do."""
     assert analyzer.is_modifier(word) is modifier
