@@ -66,7 +66,7 @@ POINTERS = frozenset(
 )
 #: Words that point back at what was just said (这个, 它, 呢啲, they): a question holding one asks about the topic,
 #: whatever else it names (这个会不会影响上课, 他们平时发传单吗). Not a person's he/she (佢, 他): 带佢去行下 points at a child.
-_POINTS_BACK = re.compile(r"(这|那|呢|嗰)(两|几|三)?(个|种|些|啲|俩|类)|它|他们|她们|佢哋|\b(this(?! (weekend|week|year|month|summer|winter|semester|term|time|morning|evening))|they|them)\b")
+_POINTS_BACK = re.compile(r"(这|那|呢|嗰)(两|几|三)?(个|种|些|啲|俩|类)|它|他们|她们|佢哋|\b(this(?! (weekend|week|year|month|summer|winter|semester|term|time|morning|evening))|it|they|them)\b")
 #: A year, as a feature (n:2022) and in a text (2022, 22年): a follow-up naming only a year asks about that year of the
 #: topic.
 _YEAR = re.compile(r"n:(19|20)\d\d")
@@ -272,7 +272,7 @@ def read(index: MatchIndex, question: Analysis, topic_id: str, lenient: bool = F
     unknown = any(unknown_word(index, u, x) and not cue(u.surface) for u, _, x in explanation)
     own = Reading("own", aspects, names_programme, shares_word, unknown)
     if _length(question.normalized) > MAX_FOLLOWUP_CHARS or any(
-        w in t for w in index.analyzer.lexicon.off_topic for t in texts
+        says(w, t) for w in index.analyzer.lexicon.off_topic for t in texts
     ):  # a long message tells its own story; 天气, 考研 are subjects of their own
         return own
     # 我是专升本的，算毕业生吗 / 我儿子在读大二，能报吗 / 我是外省户口

@@ -301,3 +301,10 @@ def test_a_verb_the_topic_does_not_explain_is_what_the_student_would_do_on_it(co
     """考证 (take certificate exams) is no entry's word, but a verb: a question about doing it while an ambassador."""
     ambassadors = say(conversation, "校园大使是做什么的").title
     assert say(conversation, "会影响我考证吗").title == ambassadors
+
+
+def test_it_points_back_in_english_but_the_weather_and_the_time_are_their_own(conversation):
+    internship = say(conversation, "百校千人实习补贴有多少").title
+    assert say(conversation, "is it only for top students or normal uni kids too").title == internship
+    assert not_answered(say(conversation, "cool. what's the weather like there in july"))
+    assert not_answered(say(conversation, "what time is it"))
