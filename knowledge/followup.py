@@ -234,6 +234,12 @@ def asks_something(normalized: str) -> bool:
     return _asks_aspect(aspects_of(normalized))
 
 
+def off_topic(index: MatchIndex, question: Analysis) -> bool:
+    """Whether the question names an everyday subject the letter never covers (lexicon off_topic: 天气, 考研)."""
+    texts = (question.normalized, index.analyzer.cantonese.to_mandarin(question.normalized))
+    return any(says(w, t) for w in index.analyzer.lexicon.off_topic for t in texts)
+
+
 def read(index: MatchIndex, question: Analysis, topic_id: str, lenient: bool = False) -> Reading:
     """Whether `question` follows up on entry `topic_id`, asks something of its own, or moves the topic elsewhere.
 
@@ -271,9 +277,8 @@ def read(index: MatchIndex, question: Analysis, topic_id: str, lenient: bool = F
     )
     unknown = any(unknown_word(index, u, x) and not cue(u.surface) for u, _, x in explanation)
     own = Reading("own", aspects, names_programme, shares_word, unknown)
-    if _length(question.normalized) > MAX_FOLLOWUP_CHARS or any(
-        says(w, t) for w in index.analyzer.lexicon.off_topic for t in texts
-    ):  # a long message tells its own story; 天气, 考研 are subjects of their own
+    if _length(question.normalized) > MAX_FOLLOWUP_CHARS or off_topic(index, question):
+        # a long message tells its own story; 天气, 考研 are subjects of their own
         return own
     # 我是专升本的，算毕业生吗 / 我儿子在读大二，能报吗 / 我是外省户口
     if _own_case(index, texts[1], topic_id, cue, programmes):

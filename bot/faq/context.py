@@ -131,18 +131,22 @@ class Context:
         if (
             outcome.kind == "suggest"
             and outcome.faq_id != topic
-            and not followup.names_unknown_word(kb.index, analysis, outcome.faq_id)
             and (
-                (outcome.confidence >= SWITCH_CONFIDENCE and followup.moves_on(analysis.normalized))
+                (
+                    outcome.confidence >= SWITCH_CONFIDENCE
+                    and followup.moves_on(analysis.normalized)
+                    and not followup.names_unknown_word(kb.index, analysis, outcome.faq_id)
+                )
                 or (
                     reading.kind == "own"
                     and reading.names_programme
                     and followup.explains_more(kb.index, analysis, outcome.faq_id, topic)
+                    and not followup.off_topic(kb.index, analysis)
                 )
             )
         ):  # The student moves on, and the unsure best match is another entry: they say so (另外想问下创业有啥补贴), or
-            # they name another programme (校园大使要满足啥呢 after 三支一扶). Not 顺便问下考研英语有什么区别: 考研 is a
-            # word no entry knows, and what the student now asks about.
+            # they name another programme (校园大使要满足啥呢 after 三支一扶, whatever chatter is around it). Not
+            # 顺便问下考研英语有什么区别: 考研 is what the student now asks about, a subject the letter does not cover.
             entry = kb.get(outcome.faq_id)
             assert entry is not None
             return Understood(replace(outcome, kind="answer", entry=entry, suggestions=()))

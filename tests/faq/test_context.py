@@ -308,3 +308,9 @@ def test_it_points_back_in_english_but_the_weather_and_the_time_are_their_own(co
     assert say(conversation, "is it only for top students or normal uni kids too").title == internship
     assert not_answered(say(conversation, "cool. what's the weather like there in july"))
     assert not_answered(say(conversation, "what time is it"))
+
+
+def test_naming_another_programme_switches_whatever_chatter_is_around_it(conversation):
+    say(conversation, "三支一扶是什么")
+    switched = say(conversation, "那技能领军人才又是咋样评出来的呢")
+    assert switched.title == say(conversation, "技能领军人才怎么认定", user="8").title
