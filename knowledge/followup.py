@@ -349,6 +349,12 @@ def names_unknown_word(index: MatchIndex, question: Analysis, entry_id: str) -> 
     return any(unknown_word(index, u, x) and not is_cue(u.surface) for u, _, x in index.explanation(question, entry_id))
 
 
+def names_programme_of(index: MatchIndex, question: Analysis, entry_id: str) -> bool:
+    """Whether the question names a programme (a domain word: 百校千人, 三支一扶) that entry `entry_id` explains fully."""
+    programmes = {w.lower() for w in index.analyzer.lexicon.domain_words}
+    return any(u.surface in programmes and x >= 1.0 for u, _, x in index.explanation(question, entry_id))
+
+
 def names_own_word(index: MatchIndex, question: Analysis, entry_id: str) -> bool:
     """Whether the question has a word of its own (2+ syllables, not a cue) that entry `entry_id` explains fully."""
     return any(_own_word(u) and x >= 1.0 for u, _, x in index.explanation(question, entry_id))

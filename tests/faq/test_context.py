@@ -314,3 +314,11 @@ def test_naming_another_programme_switches_whatever_chatter_is_around_it(convers
     say(conversation, "三支一扶是什么")
     switched = say(conversation, "那技能领军人才又是咋样评出来的呢")
     assert switched.title == say(conversation, "技能领军人才怎么认定", user="8").title
+
+
+def test_a_programme_named_in_an_unanswered_remark_becomes_the_topic(conversation):
+    """就业见习听起来像打白工 is no question the bot can answer, but the student named the traineeship: what comes next
+    is about it."""
+    assert not_answered(say(conversation, "就业见习听起来像打白工"))
+    traineeship = say(conversation, "就业见习是什么", user="8").title
+    assert say(conversation, "那要满足啥条件").title == traineeship
