@@ -69,6 +69,8 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "confirm": ("确定吗", "确定", "传销", "对吧", "是吧", "对不对", "意思是", "敢信", "靠谱吗", "真的吗", "也就是说", "就是说", "即是说", "so it's", "so it is", "so only", "right?", "骗人", "靠谱", "骗子", "吹的", "真的假的"),
     # "and X?" (企业呢, what about the companies?): like "is there", only about something the topic explains
     "and": ("呢", "what about", "how about"),
+    # a bare question word (都提供什么服务, 具体怎么帮): like "is there", only about something the topic explains
+    "wh": ("什么", "啥", "哪些", "怎么", "咋", "如何", "what", "how", "which"),
     "yesno": ("还能", "能不能", "不能", "可不可以", "有没有", "没有", "有冇", "有吗", "会不会", "是不是", "算不算"),
     "who": ("谁", "哪些人", "哪些企业", "边个", "什么单位", "哪些单位", "哪个单位", "靠什么", "依托", "负责", "组织", "主办", "承办", "牵头", "who", "organis", "organiz",
             "run by", "in charge", "照应", "有人带"),

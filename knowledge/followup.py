@@ -206,7 +206,7 @@ def _writes_character(index: MatchIndex, topic_id: str, character: str) -> bool:
 
 def _asks_aspect(aspects: frozenset[str]) -> bool:
     """It asks something about its subject (条件, 多少…), beyond "is there / can I" (有没有, 还能) or "and X?" (企业呢)."""
-    return bool(aspects - {"yesno", "and"})
+    return bool(aspects - {"yesno", "and", "wh"})
 
 
 def aspects_of(normalized: str) -> frozenset[str]:
@@ -330,7 +330,7 @@ def read(index: MatchIndex, question: Analysis, topic_id: str, lenient: bool = F
     if elsewhere:  # the topic in a place it does not cover (上海的呢), whatever else was said
         return Reading("elsewhere", aspects, names_programme, shares_word, unknown)
     # A cue is evidence; "is there / can I" (有没有, 还能) only about something the topic explains (not 是不是真的).
-    if _asks_aspect(aspects) or (aspects & {"yesno", "and"} and evidence):
+    if _asks_aspect(aspects) or (aspects & {"yesno", "and", "wh"} and evidence):
         evidence += CUE_EVIDENCE
     if points_back:  # 这个呢, 它主要管啥: the student points at what was just said
         evidence += CUE_EVIDENCE

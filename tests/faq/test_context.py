@@ -322,3 +322,11 @@ def test_a_programme_named_in_an_unanswered_remark_becomes_the_topic(conversatio
     assert not_answered(say(conversation, "就业见习听起来像打白工"))
     traineeship = say(conversation, "就业见习是什么", user="8").title
     assert say(conversation, "那要满足啥条件").title == traineeship
+
+
+def test_a_bare_question_word_about_the_topics_own_words_is_a_follow_up(conversation):
+    """一般提供什么服务: 什么 asks, 服务 is the topic's word (too common alone to be evidence)."""
+    service = say(conversation, "公共就业服务进校园是什么").title
+    assert say(conversation, "一般提供什么服务").title == service
+    say(conversation, "三支一扶具体是做啥的", user="8")
+    assert not_answered(say(conversation, "失恋了好难受 怎么办", user="8"))

@@ -12,21 +12,22 @@ def reading(kb, question: str, topic: str):
 @pytest.mark.parametrize(
     ("question", "aspects"),
     [
-        ("要满足啥条件", {"conditions"}),
+        ("要满足啥条件", {"conditions", "wh"}),
         ("去哪里报", {"place", "procedure"}),
-        ("要交什么材料", {"materials"}),
-        ("how much?", {"amount"}),
+        ("要交什么材料", {"materials", "wh"}),
+        ("how much?", {"amount", "wh"}),
         ("还有其他的吗", {"other"}),
         ("那2021年的呢", {"period", "and"}),  # "and in 2021?"
         ("企业呢", {"and"}),
         ("一般哪个月开始", {"time"}),
         ("需要预约吗", {"procedure"}),
-        ("what are the conditions", {"conditions"}),
+        ("what are the conditions", {"conditions", "wh"}),
         ("那个人才集团建好了没", {"status"}),
         ("现在运作了吗", {"status"}),
         ("依据的是哪个文件", {"source"}),
-        ("会上讲了什么内容", {"what"}),
+        ("会上讲了什么内容", {"what", "wh"}),
         ("要做几耐", {"period"}),
+        ("一般提供什么服务", {"wh"}),  # a bare question word
         ("三支一扶", set()),
     ],
 )
