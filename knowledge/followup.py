@@ -329,8 +329,14 @@ def read(index: MatchIndex, question: Analysis, topic_id: str, lenient: bool = F
             return own
     if elsewhere:  # the topic in a place it does not cover (上海的呢), whatever else was said
         return Reading("elsewhere", aspects, names_programme, shares_word, unknown)
-    # A cue is evidence; "is there / can I" (有没有, 还能) only about something the topic explains (not 是不是真的).
-    if _asks_aspect(aspects) or (aspects & {"yesno", "and", "wh"} and evidence):
+    # A cue is evidence; "is there / can I" (有没有, 还能) or a bare question word (什么, how) only about something the
+    # topic explains (not 是不是真的), or when the question names nothing at all (具体是怎么帮的).
+    names_nothing = (
+        "wh" in aspects
+        and bool(question.units)  # not 为什么 or 怎么了 alone: a reaction, not a question about the topic
+        and not any(u.role == "topic" and u.syllables > 1 for u, _, _ in explanation)
+    )
+    if _asks_aspect(aspects) or (aspects & {"yesno", "and", "wh"} and (evidence or names_nothing)):
         evidence += CUE_EVIDENCE
     if points_back:  # 这个呢, 它主要管啥: the student points at what was just said
         evidence += CUE_EVIDENCE
@@ -375,3 +381,4 @@ def missing_detail(normalized: str, answer: str) -> tuple[str, ...]:
         for aspect, asks in _DETAIL_QUESTIONS.items()
         if asks.search(normalized) and not _DETAIL_SIGNS[aspect].search(answer)
     )
+

@@ -330,3 +330,10 @@ def test_a_bare_question_word_about_the_topics_own_words_is_a_follow_up(conversa
     assert say(conversation, "一般提供什么服务").title == service
     say(conversation, "三支一扶具体是做啥的", user="8")
     assert not_answered(say(conversation, "失恋了好难受 怎么办", user="8"))
+
+
+def test_a_question_word_with_nothing_named_asks_about_the_topic_but_a_bare_why_does_not(conversation):
+    service = say(conversation, "公共就业服务进校园是什么").title
+    assert say(conversation, "具体是怎么弄的").title == service
+    say(conversation, "三支一扶是什么", user="8")
+    assert not_answered(say(conversation, "怎么了", user="8"))
