@@ -51,6 +51,8 @@ class Understood:
 
 #: How sure the best match of a message that says it moves on (另外, 对了) must be to be answered, though unsure.
 SWITCH_CONFIDENCE = 0.5
+#: A "did you mean" this unsure (the decision's probability) is no lead away from the topic.
+NO_LEAD = 0.2
 
 
 def _clearly_other(outcome: Outcome, topic: str) -> bool:
@@ -132,10 +134,10 @@ class Context:
         reading = followup.read(kb.index, analysis, topic)
         if (
             reading.kind == "own"
-            and outcome.kind == "none"
+            and (outcome.kind == "none" or (outcome.kind == "suggest" and outcome.confidence < NO_LEAD))
             and not any(u.role == "place" for u in analysis.units)
-        ):  # 会影响上课吗: 影响 and 上课 are other entries' words, but alone the question leads to none of them; not
-            # with a place (东莞落户要啥条件: a policy of its own)
+        ):  # 会影响上课吗: 影响 and 上课 are other entries' words, but alone the question leads to none of them (or
+            # only to a wild guess); not with a place (东莞落户要啥条件: a policy of its own)
             reading = followup.read(kb.index, analysis, topic, lenient=True)
         if (
             outcome.kind == "suggest"

@@ -337,3 +337,9 @@ def test_a_question_word_with_nothing_named_asks_about_the_topic_but_a_bare_why_
     assert say(conversation, "具体是怎么弄的").title == service
     say(conversation, "三支一扶是什么", user="8")
     assert not_answered(say(conversation, "怎么了", user="8"))
+
+
+def test_a_wild_guess_elsewhere_does_not_take_a_follow_up_from_the_topic(conversation):
+    """安全 alone hints at the privacy entry, barely: asked right after 三支一扶, the question is about it."""
+    sanzhi = say(conversation, "三支一扶是什么").title
+    assert say(conversation, "女孩子去村里安全吗 住哪").title == sanzhi
