@@ -33,7 +33,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 #: U 54.7 → 72.0%, S 80.0 → 84.0%, X 94.3%; blind23 U 56.0 → 63.3%, S 84.0%, X 100%; blind24 U 78.8 → 87.5%, S 90.5%,
 #: X 90.0%; blind25 U 63.3 → 77.3%, S 76.0%, X 97.1%; blind26 U 69.8 → 83.3%, S 85.0%, X 86.7 → 90.0%. Session 23:
 #: blind27 (read at the end of session 22) and blind29-32 (written and read in session 23) at what they measure after
-#: its rounds.
+#: its rounds. Session 24: blind34/35/37/38 likewise; blind33 (its sealed judge) and blind36 (kept unread) have none.
 FLOORS = {
     **{
         (f"conversations_{name}", kind): floor
@@ -50,6 +50,11 @@ FLOORS = {
             "blind30": (0.91, 0.99, 0.99),
             "blind31": (0.85, 0.92, 0.97),
             "blind32": (0.87, 0.99, 0.90),
+            # session 24, written blind and read (untouched U 72.0, 74.0, 68.0, 77.3%)
+            "blind34": (0.84, 0.95, 0.94),
+            "blind35": (0.86, 0.91, 0.99),
+            "blind37": (0.80, 0.91, 0.94),
+            "blind38": (0.83, 0.91, 0.91),
         }.items()
         for kind, floor in zip("USX", floors, strict=True)
     },
