@@ -13,7 +13,9 @@ does not cover (深圳 after the internship subsidy) makes it a question of its
 own. A follow-up that only moves the topic to another place (上海的呢) is about
 a policy elsewhere, which the knowledge base does not hold, unless the topic's answer
 names that place or is about places itself (the campus ambassadors' cities). A year
-(那2021年的呢) or a word that only sets the scene (类似, 具体) never ends a follow-up.
+(那2021年的呢) or a word that only sets the scene (类似, 具体) never ends a follow-up, nor does a verb (适应, 考证:
+what the student would do on the programme) or any word of a question that points back (这个会影响上课吗, is it
+only for…). An everyday subject the letter never covers (lexicon off_topic: 天气, 考研) always does.
 """
 
 from __future__ import annotations
@@ -234,6 +236,11 @@ def asks_something(normalized: str) -> bool:
     return _asks_aspect(aspects_of(normalized))
 
 
+def _programmes(index: MatchIndex) -> frozenset[str]:
+    """The domain words (programme names: 三支一扶, 百校千人), as the analyzer writes a unit."""
+    return frozenset(w.lower() for w in index.analyzer.lexicon.domain_words)
+
+
 def off_topic(index: MatchIndex, question: Analysis) -> bool:
     """Whether the question names an everyday subject the letter never covers (lexicon off_topic: 天气, 考研)."""
     texts = (question.normalized, index.analyzer.cantonese.to_mandarin(question.normalized))
@@ -268,7 +275,7 @@ def read(index: MatchIndex, question: Analysis, topic_id: str, lenient: bool = F
                 start = surface.find(c, start + 1)
         return all(covered)
 
-    programmes = frozenset(w.lower() for w in index.analyzer.lexicon.domain_words)
+    programmes = _programmes(index)
     names_programme = any(u.surface in programmes for u in question.units)
     explanation = index.explanation(question, topic_id)
     shares_word = any(
@@ -318,7 +325,7 @@ def read(index: MatchIndex, question: Analysis, topic_id: str, lenient: bool = F
         elif position in lone and _writes_character(index, topic_id, unit.surface):
             continue
         elif unit.syllables > 1 and (index.analyzer.is_modifier(unit.surface) or index.analyzer.is_verb(unit.surface)):
-            continue  # it only describes or links (复杂, 一定, 所有), or says what one does (影响, 适应): no subject
+            continue  # it only describes or links (复杂, 一定, 所有), or says what one does (适应, 冒充): no subject
         elif unit.key.startswith("n:") and _asks_aspect(aspects):
             continue  # the student's own figure (我25了, 我们只有200人) beside what they ask
         elif unit.syllables == 1:
@@ -357,7 +364,7 @@ def names_unknown_word(index: MatchIndex, question: Analysis, entry_id: str) -> 
 
 def names_programme_of(index: MatchIndex, question: Analysis, entry_id: str) -> bool:
     """Whether the question names a programme (a domain word: 百校千人, 三支一扶) that entry `entry_id` explains fully."""
-    programmes = {w.lower() for w in index.analyzer.lexicon.domain_words}
+    programmes = _programmes(index)
     return any(u.surface in programmes and x >= 1.0 for u, _, x in index.explanation(question, entry_id))
 
 
@@ -381,4 +388,3 @@ def missing_detail(normalized: str, answer: str) -> tuple[str, ...]:
         for aspect, asks in _DETAIL_QUESTIONS.items()
         if asks.search(normalized) and not _DETAIL_SIGNS[aspect].search(answer)
     )
-

@@ -76,11 +76,6 @@ def _moves_to(kb: KnowledgeBase, analysis: Analysis | None, outcome: Outcome, to
     )
 
 
-def _named_programme(kb: KnowledgeBase, analysis: Analysis, best: str) -> str | None:
-    """`best` when the question names its programme (a domain word the entry explains in full), else None."""
-    return best if followup.names_programme_of(kb.index, analysis, best) else None
-
-
 def has_words(text: str) -> bool:
     """Letters or characters a person wrote (总共几个, 为什么), as opposed to emoji or punctuation only."""
     return any(c.isalpha() for c in normalize(text))
@@ -118,9 +113,9 @@ class Context:
         if answered.faq_id and (answered.kind == "answer" or not topic or _moves_to(kb, analysis, answered, topic)):
             self.store.set_topic(channel, user_id, answered.faq_id)
         elif answered.kind == "none" and outcome.scored and not understood.followup:
-            named = _named_programme(kb, analysis or kb.analyzer.analyze(text), outcome.scored[0].entry_id)
-            if named:  # 听说过百校千人 / 三支一扶是神马: unanswered, but the conversation is now about it
-                self.store.set_topic(channel, user_id, named)
+            best = outcome.scored[0].entry_id
+            if followup.names_programme_of(kb.index, analysis or kb.analyzer.analyze(text), best):
+                self.store.set_topic(channel, user_id, best)  # 就业见习听起来像打白工: unanswered, yet about it now
         if answered.kind == "answer" and answered.entry and not understood.missing:  # asked straight out
             understood = replace(understood, missing=followup.missing_detail(normalize(text), answered.entry.answer))
         return understood
