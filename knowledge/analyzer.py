@@ -411,13 +411,17 @@ class Analyzer:
     def is_modifier(self, word: str) -> bool:
         """Whether jieba's dictionary has `word` as one that only describes or links (复杂, 一定, 所有, 只有):
         it names no subject of its own."""
-        self._jieba.load((word,))
-        return word in self._jieba.modifiers and word not in self._domain_words
+        return self._tagged(word, self._jieba.modifiers)
 
     def is_verb(self, word: str) -> bool:
-        """Whether jieba's dictionary has `word` as a verb (影响, 适应, 冒充): what someone does, not a subject."""
+        """Whether jieba's dictionary has `word` as a verb (适应, 冒充): what someone does, not a subject."""
+        return self._tagged(word, self._jieba.verbs)
+
+    def _tagged(self, word: str, kind: set[str]) -> bool:
+        """Whether jieba's dictionary puts `word` in `kind` (its modifiers or verbs; read with the word's bucket), a
+        domain word never."""
         self._jieba.load((word,))
-        return word in self._jieba.verbs and word not in self._domain_words
+        return word in kind and word not in self._domain_words
 
     def english_place_name(self, place: str) -> str:
         """How an English question names `place` (深圳 → Shenzhen)."""

@@ -90,6 +90,7 @@ class Reading:
     names_programme: bool = False  # it names a domain word (就业见习), even one the topic mentions
     shares_word: bool = False  # a telling word (2+ syllables) as the topic writes it (人才集团); not 房价 for 放假
     unknown: bool = False  # a word no entry knows that the topic does not explain (恐龙, 交税): no follow-up of it
+    off_topic: bool = False  # an everyday subject the letter never covers (天气, 考研: lexicon off_topic)
 
     @property
     def asks_aspect(self) -> bool:
@@ -241,9 +242,9 @@ def _programmes(index: MatchIndex) -> frozenset[str]:
     return frozenset(w.lower() for w in index.analyzer.lexicon.domain_words)
 
 
-def off_topic(index: MatchIndex, question: Analysis) -> bool:
-    """Whether the question names an everyday subject the letter never covers (lexicon off_topic: 天气, 考研)."""
-    texts = (question.normalized, index.analyzer.cantonese.to_mandarin(question.normalized))
+def _off_topic(index: MatchIndex, texts: Sequence[str]) -> bool:
+    """Whether the question (as written and in Mandarin) names an everyday subject the letter never covers (lexicon
+    off_topic: 天气, 考研)."""
     return any(says(w, t) for w in index.analyzer.lexicon.off_topic for t in texts)
 
 
@@ -252,7 +253,8 @@ def read(index: MatchIndex, question: Analysis, topic_id: str, lenient: bool = F
 
     Single characters the topic does not explain (块 in 贷款那块呢, a dialect's particle) are vague: they end a
     follow-up only when they say more than the evidence for the topic (its words and the cues) does. `lenient`: a word
-    some entry knows does not end it either (the caller knows the question alone leads to no entry).
+    some entry knows does not end it either (the caller knows the question alone leads to no entry); lenient or not,
+    a question that ends no other way reads the same.
     """
     # Cues as written and as the Cantonese means them (要带咩 is 要带什么).
     texts = (question.normalized, index.analyzer.cantonese.to_mandarin(question.normalized))
@@ -283,8 +285,8 @@ def read(index: MatchIndex, question: Analysis, topic_id: str, lenient: bool = F
         for u, i, x in explanation
     )
     unknown = any(unknown_word(index, u, x) and not cue(u.surface) for u, _, x in explanation)
-    own = Reading("own", aspects, names_programme, shares_word, unknown)
-    if _length(question.normalized) > MAX_FOLLOWUP_CHARS or off_topic(index, question):
+    own = Reading("own", aspects, names_programme, shares_word, unknown, _off_topic(index, texts))
+    if _length(question.normalized) > MAX_FOLLOWUP_CHARS or own.off_topic:
         # a long message tells its own story; 天气, 考研 are subjects of their own
         return own
     # 我是专升本的，算毕业生吗 / 我儿子在读大二，能报吗 / 我是外省户口

@@ -126,14 +126,12 @@ class Context:
 
     def _against(self, kb: KnowledgeBase, text: str, analysis: Analysis, outcome: Outcome, topic: str) -> Understood:
         """`outcome` as it was, or the topic's entry when `text` (read as `analysis`) follows up on it."""
-        reading = followup.read(kb.index, analysis, topic)
-        if (
-            reading.kind == "own"
-            and (outcome.kind == "none" or (outcome.kind == "suggest" and outcome.confidence < NO_LEAD))
-            and not any(u.role == "place" for u in analysis.units)
-        ):  # 会影响上课吗: 影响 and 上课 are other entries' words, but alone the question leads to none of them (or
-            # only to a wild guess); not with a place (东莞落户要啥条件: a policy of its own)
-            reading = followup.read(kb.index, analysis, topic, lenient=True)
+        # 会影响上课吗: 影响 and 上课 are other entries' words, but alone the question leads to none of them (or only to a
+        # wild guess); not with a place (东莞落户要啥条件: a policy of its own)
+        leads_nowhere = (
+            outcome.kind == "none" or (outcome.kind == "suggest" and outcome.confidence < NO_LEAD)
+        ) and not any(u.role == "place" for u in analysis.units)
+        reading = followup.read(kb.index, analysis, topic, lenient=leads_nowhere)
         if (
             outcome.kind == "suggest"
             and outcome.faq_id != topic
@@ -147,7 +145,7 @@ class Context:
                     reading.kind == "own"
                     and reading.names_programme
                     and followup.explains_more(kb.index, analysis, outcome.faq_id, topic)
-                    and not followup.off_topic(kb.index, analysis)
+                    and not reading.off_topic
                 )
             )
         ):  # The student moves on, and the unsure best match is another entry: they say so (另外想问下创业有啥补贴), or
