@@ -23,6 +23,12 @@ def not_answered(reply) -> bool:
     return not reply.title
 
 
+def follows_up(conversation, question, then, user="7") -> bool:
+    """Whether `then`, asked right after `question`, gets `question`'s answer: it was read against that topic."""
+    topic = say(conversation, question, user).title
+    return say(conversation, then, user).title == topic
+
+
 @pytest.fixture
 def pinned(clock):
     return clock.pin(datetime(2026, 12, 3, 6, tzinfo=UTC))
@@ -238,10 +244,8 @@ def test_asking_whether_taking_part_is_paid_says_the_letter_does_not_tell(conver
 def test_a_question_that_points_back_asks_about_the_topic_whatever_else_it_names(conversation):
     """这个 / 那些 / they point at what was just said: 考证 and 进厂 are no entry's words, yet the question is about the
     topic. Without the pointer the same nouns are a question of their own."""
-    ambassadors = say(conversation, "校园大使是做什么的").title
-    assert say(conversation, "这个会影响我考证吗").title == ambassadors
-    internship = say(conversation, "百校千人实习补贴有多少", user="8").title
-    assert say(conversation, "那些企业会不会让人进厂打螺丝", user="8").title == internship
+    assert follows_up(conversation, "校园大使是做什么的", "这个会影响我考证吗")
+    assert follows_up(conversation, "百校千人实习补贴有多少", "那些企业会不会让人进厂打螺丝", user="8")
     say(conversation, "百校千人实习补贴有多少", user="9")
     assert not_answered(say(conversation, "企业会不会让人进厂打螺丝", user="9"))
 
@@ -260,15 +264,13 @@ def test_naming_another_programme_while_on_one_answers_that_programme_though_uns
 
 def test_a_pay_cue_is_read_with_the_words_the_analyzer_makes_of_it(conversation):
     """有钱拿吗 is a cue whole; its 钱 reads as 补贴, which the ambassadors' entry does not explain: still the cue's."""
-    ambassadors = say(conversation, "校园大使是做什么的").title
-    assert say(conversation, "有钱拿吗").title == ambassadors
+    assert follows_up(conversation, "校园大使是做什么的", "有钱拿吗")
 
 
 def test_a_known_word_that_leads_nowhere_else_leaves_a_follow_up(conversation):
     """影响 and 上课 are words other entries use, but alone the question matches nothing: it asks about the topic. A
     place (东莞落户, 上海落户) still makes the question one of its own."""
-    ambassadors = say(conversation, "校园大使是做什么的").title
-    assert say(conversation, "任务重不重 会影响上课吗").title == ambassadors
+    assert follows_up(conversation, "校园大使是做什么的", "任务重不重 会影响上课吗")
     say(conversation, "三支一扶是什么", user="8")
     assert not_answered(say(conversation, "东莞落户要啥条件", user="8"))
 
@@ -280,13 +282,11 @@ def test_asking_the_bot_to_look_over_a_cv_is_a_favour(conversation):
 
 def test_a_pointer_is_evidence_that_the_question_is_about_the_topic(conversation):
     """它主要管啥 has no cue and one lone character (管); 它 points at the entry just answered."""
-    studio = say(conversation, "技能大师工作室是什么").title
-    assert say(conversation, "它主要管啥").title == studio
+    assert follows_up(conversation, "技能大师工作室是什么", "它主要管啥")
 
 
 def test_a_year_written_with_two_digits_asks_about_that_year_of_the_topic(conversation):
-    sanzhi = say(conversation, "三支一扶是什么").title
-    assert say(conversation, "那22年的呢").title == sanzhi
+    assert follows_up(conversation, "三支一扶是什么", "那22年的呢")
 
 
 def test_an_everyday_subject_is_never_a_follow_up_whatever_it_points_at(conversation):
@@ -299,13 +299,11 @@ def test_an_everyday_subject_is_never_a_follow_up_whatever_it_points_at(conversa
 
 def test_a_verb_the_topic_does_not_explain_is_what_the_student_would_do_on_it(conversation):
     """考证 (take certificate exams) is no entry's word, but a verb: a question about doing it while an ambassador."""
-    ambassadors = say(conversation, "校园大使是做什么的").title
-    assert say(conversation, "会影响我考证吗").title == ambassadors
+    assert follows_up(conversation, "校园大使是做什么的", "会影响我考证吗")
 
 
 def test_it_points_back_in_english_but_the_weather_and_the_time_are_their_own(conversation):
-    internship = say(conversation, "百校千人实习补贴有多少").title
-    assert say(conversation, "is it only for top students or normal uni kids too").title == internship
+    assert follows_up(conversation, "百校千人实习补贴有多少", "is it only for top students or normal uni kids too")
     assert not_answered(say(conversation, "cool. what's the weather like there in july"))
     assert not_answered(say(conversation, "what time is it"))
 
@@ -326,20 +324,17 @@ def test_a_programme_named_in_an_unanswered_remark_becomes_the_topic(conversatio
 
 def test_a_bare_question_word_about_the_topics_own_words_is_a_follow_up(conversation):
     """一般提供什么服务: 什么 asks, 服务 is the topic's word (too common alone to be evidence)."""
-    service = say(conversation, "公共就业服务进校园是什么").title
-    assert say(conversation, "一般提供什么服务").title == service
+    assert follows_up(conversation, "公共就业服务进校园是什么", "一般提供什么服务")
     say(conversation, "三支一扶具体是做啥的", user="8")
     assert not_answered(say(conversation, "失恋了好难受 怎么办", user="8"))
 
 
 def test_a_question_word_with_nothing_named_asks_about_the_topic_but_a_bare_why_does_not(conversation):
-    service = say(conversation, "公共就业服务进校园是什么").title
-    assert say(conversation, "具体是怎么弄的").title == service
+    assert follows_up(conversation, "公共就业服务进校园是什么", "具体是怎么弄的")
     say(conversation, "三支一扶是什么", user="8")
     assert not_answered(say(conversation, "怎么了", user="8"))
 
 
 def test_a_wild_guess_elsewhere_does_not_take_a_follow_up_from_the_topic(conversation):
     """安全 alone hints at the privacy entry, barely: asked right after 三支一扶, the question is about it."""
-    sanzhi = say(conversation, "三支一扶是什么").title
-    assert say(conversation, "女孩子去村里安全吗 住哪").title == sanzhi
+    assert follows_up(conversation, "三支一扶是什么", "女孩子去村里安全吗 住哪")
