@@ -31,9 +31,13 @@ EXACT = 0.999
 EXACT_MARGIN = 0.1
 #: Where a Chinese message's clauses meet (its punctuation became spaces).
 _CLAUSE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
-#: A favour asked of the bot (帮我写一篇论文, 帮我拿个主意, 帮我翻译, 帮我看看我的简历): work it does not do, whatever the topic's words
-#: around it (技能人才培养 in the thesis title). Not 帮我查一下 or 帮我转人工: those ask the FAQ.
-_FAVOUR = re.compile(r"帮我(写|改|翻译|润色|拿个?主意|出个?主意|做(作业|题|ppt)|(看看|看下|看一下)?(我的)?(简历|论文|作业|报告))")
+#: A favour asked of the bot (帮我写一篇论文, 帮我拿个主意, 帮我翻译, 帮我看看我的简历, translate my essay): work it does
+#: not do, whatever the topic's words around it (技能人才培养 in the thesis title). Not 帮我查一下 or 帮我转人工: those
+#: ask the FAQ.
+_FAVOUR = re.compile(
+    r"帮我(写|改|翻译|润色|拿个?主意|出个?主意|做(作业|题|ppt)|(看看|看下|看一下)?(我的)?(简历|论文|作业|报告))"
+    r"|(?<![a-z])(translate|proofread|do my homework|write (me |my )?(an? )?(essay|paper|thesis|cover letter))(?![a-z])"
+)
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,13 @@ def test_filler_close_to_a_phrasing_made_of_filler_says_that_phrasing(kb):
 
 
 @pytest.mark.parametrize(
-    "question", ["帮我写一篇两千字的论文 题目是《技能人才培养的现状与对策》", "我是考研好还是去三支一扶好 帮我拿个主意", "可以帮我改下简历吗"]
+    "question",
+    [
+        "帮我写一篇两千字的论文 题目是《技能人才培养的现状与对策》",
+        "我是考研好还是去三支一扶好 帮我拿个主意",
+        "可以帮我改下简历吗",
+        "could you translate my cover letter about the internship subsidy into Chinese",
+    ],
 )
 def test_a_favour_asked_of_the_bot_is_not_answered_from_the_faq(kb: KnowledgeBase, question):
     """Writing a thesis or choosing for the student is work the bot does not do, whatever programme words surround it."""
