@@ -23,7 +23,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
                    "可以吗", "可以去", "可以参加", "能参加", "能报", "可以报", "算吗", "还算", "可唔可以", "得唔得", "有份", "有冇份", "freshman",
                    "sophomore", "can i join", "can i apply", "am i eligible", "if i'm", "if i am",
                    # how people are chosen (要面试吗, 要考试吗)
-                   "面试", "考试", "笔试", "选拔", "审核", "怎么选", "难抢", "好抢", "抢到", "竞争", "名额", "quota", "影响", "年级", "太早", "专业", "抵押", "担保人", "倾斜",
+                   "面试", "考试", "笔试", "选拔", "审核", "怎么选", "难抢", "好抢", "抢到", "竞争", "争", "抢", "名额", "quota", "影响", "年级", "太早", "专业", "抵押", "担保人", "倾斜",
                    "优先", "照顾", "collateral", "guarantor", "priority", "interview", "exam", "select", "selected", "chosen", "适合", "够条件", "fit", "count", "算在", "包括在", "满了", "ppl", "只限", "机会", "没戏", "够格", "职称", "一本", "二本", "成绩", "绩点", "经历", "资历", "收不收", "只收", "招不招", "难不难", "专科生", "大专生", "低保", "专升本", "born", "native", "natives", "anyone", "只能", "只可以"),
     "amount": ("按比例", "比例", "几样", "排第几", "省里排", "多招", "扩招", "岗位数", "开出", "pick", "多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
                "数据", "人数", "规模", "几间", "几座", "几场", "几次", "几批", "几届", "第几", "how much", "how many", "amount",
@@ -38,7 +38,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
                   "fill in", "纸质", "打印", "cvs", "print", "printed", "bring"),
     "time": ("几点上班", "上班时间", "周末有人", "预告", "时间", "什么时候", "几时", "截止", "期限", "何时", "下一", "下次", "哪个月", "几月", "哪一天", "几号", "哪天", "日期", "几点",
              "为止", "截至", "提前", "赶上", "赶不上", "没赶上", "赶得上", "来不来得及", "来得及", "upcoming", "next one", "will there be more", "any more", "几点到几点", "办公时间", "开放时间", "再搞", "再办", "再举办",
-             "when", "deadline", "office hours", "did it start", "does it start", "did it begin", "start date",
+             "when", "deadline", "office hours", "beforehand", "in advance", "ahead of time", "did it start", "does it start", "did it begin", "start date",
              "held again", "happen again", "run again", "日子", "月份", "几月份", "批下来", "批落嚟", "上次", "预先", "啥时候播", "什么时候播"),
     "period": ("超过", "往年", "多久", "几耐", "多长", "几年", "几个月", "今年", "去年", "前年", "明年", "之后", "以后", "哪年", "哪一年", "how long",
                "so far",
@@ -66,7 +66,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
     # what taking part brings (能拿证书吗, 学到啥, what do I get)
     "benefit": ("证书", "好处", "学到", "收获", "能得到", "有什么用", "what do i get", "benefit", "benefits", "certificate", "有用", "加分", "关系", "有用吗"),
     # checking what was understood (所以不用申请对吧, 意思是请了人就能拿到？, so it's automatic?)
-    "confirm": ("确定吗", "确定", "传销", "对吧", "是吧", "对不对", "意思是", "敢信", "靠谱吗", "真的吗", "也就是说", "就是说", "即是说", "so it's", "so it is", "so only", "right?", "骗人", "靠谱", "骗子", "吹的", "真的假的"),
+    "confirm": ("确定吗", "确定", "传销", "割韭菜", "坑人", "骗钱", "对吧", "是吧", "对不对", "意思是", "敢信", "靠谱吗", "真的吗", "也就是说", "就是说", "即是说", "so it's", "so it is", "so only", "right?", "骗人", "靠谱", "骗子", "吹的", "真的假的"),
     # "and X?" (企业呢, what about the companies?): like "is there", only about something the topic explains
     "and": ("呢", "what about", "how about"),
     # a bare question word (都提供什么服务, 具体怎么帮): like "is there", only about something the topic explains

@@ -338,3 +338,22 @@ def test_a_question_word_with_nothing_named_asks_about_the_topic_but_a_bare_why_
 def test_a_wild_guess_elsewhere_does_not_take_a_follow_up_from_the_topic(conversation):
     """安全 alone hints at the privacy entry, barely: asked right after 三支一扶, the question is about it."""
     assert follows_up(conversation, "三支一扶是什么", "女孩子去村里安全吗 住哪")
+
+
+@pytest.mark.parametrize(
+    ("question", "then"),
+    [
+        ("应届生专场招聘", "有线上的吗 我人在哈尔滨回不去"),  # where the student is stuck, not Harbin's job fairs
+        ("三支一扶是什么", "报名一般几月啊 我大四下学期了"),  # 大四 | 下学期, not 大 | 四下 | 学期
+        ("any job fairs for fresh grads in Dongguan?", "do I need to register beforehand?"),
+        ("我想去东莞的大学生招聘会看看机会", "是免费的吗 别是割韭菜的"),  # a worry about being fleeced asks about the fair
+    ],
+)
+def test_where_the_student_is_and_their_worries_follow_up(conversation, question, then):
+    assert follows_up(conversation, question, then)
+
+
+def test_an_english_favour_is_not_a_follow_up(conversation):
+    """Translating the student's essay is work the bot does not do, whatever the topic before it."""
+    say(conversation, "what graduate subsidies does dongguan have")
+    assert say(conversation, "can you translate this paragraph into english for my essay pls").title == ""
