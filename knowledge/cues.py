@@ -26,7 +26,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
                    "面试", "考试", "笔试", "选拔", "审核", "怎么选", "难抢", "好抢", "抢到", "竞争", "争", "抢", "名额", "quota", "影响", "年级", "太早", "专业", "抵押", "担保人", "倾斜",
                    "优先", "照顾", "collateral", "guarantor", "priority", "interview", "exam", "select", "selected", "chosen", "适合", "够条件", "fit", "count", "算在", "包括在", "满了", "ppl", "只限", "机会", "没戏", "够格", "职称", "一本", "二本", "成绩", "绩点", "经历", "资历", "收不收", "只收", "招不招", "难不难", "专科生", "大专生", "低保", "专升本", "born", "native", "natives", "anyone", "只能", "只可以"),
     "amount": ("按比例", "比例", "几样", "排第几", "省里排", "多招", "扩招", "岗位数", "开出", "pick", "多少", "几多", "几个", "几家", "几名", "几位", "金额", "额度", "标准", "最高", "最多", "一共", "总共",
-               "数据", "人数", "规模", "几间", "几座", "几场", "几次", "几批", "几届", "第几", "how much", "how many", "amount",
+               "数据", "人数", "规模", "拿满", "领满", "全额", "几间", "几座", "几场", "几次", "几批", "几届", "第几", "how much", "how many", "amount",
                "people", "number", "max", "maximum", "at most", "up to", "minimum", "数字", "怎么算", "总数", "数量", "加起来", "人次", "create", "created", "对比", "够不够", "够分", "额外", "税前", "税后", "有数", "场次", "ballpark", "抢光", "抢不到"),
     "place": ("哪里找", "去哪找", "在哪找", "哪里", "哪儿", "哪些地方", "哪些城市", "在哪", "去哪", "边度", "地点", "地方", "城市", "派去", "派到", "会派", "分配",
               "where"),
@@ -35,7 +35,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
                   "how can", "how to", "contact", "platform", "website", "link", "claim", "小程序", "官网", "申报", "途径", "当面", "submit", "file", "在哪查", "哪里查", "查到", "查询", "ring", "reach", "办法", "方法", "参与", "上门", "进场", "陪同", "陪着", "投简历", "能投", "投吗", "报上", "窗口", "远程", "watch", "show up", "showed up", "录像", "回放", "点样先可以", "through"),
     "materials": ("交表", "材料", "资料", "证明", "证件", "提交", "交什么", "带什么", "带啥", "带简历", "交简历", "准备什么", "准备啥", "准备些什么",
                   "填表", "document", "paperwork", "form", "resume", "cv",
-                  "fill in", "纸质", "打印", "cvs", "print", "printed", "bring"),
+                  "fill in", "纸质", "打印", "盖章", "盖印", "签字", "cvs", "print", "printed", "bring"),
     "time": ("几点上班", "上班时间", "周末有人", "预告", "时间", "什么时候", "几时", "截止", "期限", "何时", "下一", "下次", "哪个月", "几月", "哪一天", "几号", "哪天", "日期", "几点",
              "为止", "截至", "提前", "赶上", "赶不上", "没赶上", "赶得上", "来不来得及", "来得及", "upcoming", "next one", "will there be more", "any more", "几点到几点", "办公时间", "开放时间", "再搞", "再办", "再举办",
              "when", "deadline", "office hours", "beforehand", "in advance", "ahead of time", "did it start", "does it start", "did it begin", "start date",
@@ -88,7 +88,7 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
 #: Every cue, whatever it asks about.
 CUES = frozenset(cue for cues in ASPECT_CUES.values() for cue in cues)
 #: A measure word after a cue (下一场, 多少次) keeps it a cue.
-MEASURE = re.compile(r"[个家位名年月天次场份种件条所期届批类项间座]")
+MEASURE = re.compile(r"[个家位名年月天次场份种件条所期届批类项间座站]")
 _ENGLISH_CUE_WORDS = frozenset(word for cue in CUES if cue.isascii() for word in cue.split())
 #: The same words as the analyzer stems them (qualify → qualifi, as in "qualifies").
 _ENGLISH_CUE_STEMS = frozenset(snowballstemmer.stemmer("english").stemWords(sorted(_ENGLISH_CUE_WORDS)))
