@@ -190,21 +190,21 @@ class KnowledgeBase:
         if intent:
             return Outcome("smalltalk", intent=intent)
         analysis = analyzer.analyze(text)
+        english = is_english(text)  # replies, answered or not, in the student's language
         mandarin = analyzer.cantonese.to_mandarin(analysis.normalized)  # 帮我写嘢, 你叫咩名 as Mandarin says them
         if _FAVOUR.search(mandarin):
-            return Outcome("none", english=is_english(text), favour=True)
+            return Outcome("none", english=english, favour=True)
         if all(u.role == "context" for u in analysis.units):  # filler, or words that only set the scene
             said = snapshot.index.says_only(mandarin)
             if said is not None:  # What can you do?: all filler, yet one entry's phrasing word for word
-                return Outcome("answer", entry=snapshot.by_id[said], score=1.0, english=is_english(text), confidence=1.0)
+                return Outcome("answer", entry=snapshot.by_id[said], score=1.0, english=english, confidence=1.0)
         if analysis.empty:
-            return Outcome("none", empty=True)
+            return Outcome("none", empty=True, english=english)
         by_id = snapshot.by_id
         scored = snapshot.index.score(analysis)
         if not scored:
-            return Outcome("none")
+            return Outcome("none", english=english)
         best = scored[0]
-        english = is_english(text)
         exact = says_a_phrasing(scored)
         explanation = snapshot.index.explanation(analysis, best.entry_id)  # the decision's and the places' both
         confidence = self.decision.probability(
@@ -225,7 +225,7 @@ class KnowledgeBase:
         if clause is not None:  # 校园大使是干嘛的 看着挺好玩: the question, and a remark beside it
             return replace(clause, scored=tuple(scored), english=english)  # its own score: what answers it
         if best.score < self.suggest_threshold and confidence < self.decision.suggest_p:
-            return Outcome("none", score=best.score, scored=tuple(scored), confidence=confidence)
+            return Outcome("none", score=best.score, scored=tuple(scored), english=english, confidence=confidence)
         floor = max(min(self.suggest_threshold, best.score), best.score * SUGGESTION_RELATIVE_FLOOR)
         suggestions = tuple(
             Suggestion(s.entry_id, by_id[s.entry_id].question, s.score)

@@ -139,8 +139,13 @@ class Answers:
                                 english=outcome.english)]
         if outcome.kind == "suggest":
             rows = tuple((Button(s.question, f"pick:{log_id}:{s.faq_id}"),) for s in outcome.suggestions)
-            ask = faq_texts.SUGGEST if len(rows) > 1 else faq_texts.SUGGEST_ONE  # one suggestion is not "these"
-            return [Reply(ask, buttons=(*rows, (Button(faq_texts.SUGGEST_NONE_OF_THESE, f"none:{log_id}"),)))]
+            if outcome.english:
+                ask = faq_texts.SUGGEST_EN if len(rows) > 1 else faq_texts.SUGGEST_ONE_EN
+                none_of_these = faq_texts.SUGGEST_NONE_OF_THESE_EN
+            else:
+                ask = faq_texts.SUGGEST if len(rows) > 1 else faq_texts.SUGGEST_ONE  # one suggestion is not "these"
+                none_of_these = faq_texts.SUGGEST_NONE_OF_THESE
+            return [Reply(ask, buttons=(*rows, (Button(none_of_these, f"none:{log_id}"),)))]
         if outcome.elsewhere:  # another city's policy, the cities named as the student's language names them
             if outcome.english:
                 places = ", ".join(map(self.kb.analyzer.english_place_name, outcome.elsewhere))
@@ -150,7 +155,10 @@ class Answers:
             return [Reply(text, buttons=self.menu_buttons())]
         # Sharing nothing with the FAQ (the weather) is out of scope; unclear (总共几个) or close is "not answered".
         in_scope = understood.vague or outcome.score >= OUT_OF_SCOPE_BELOW
-        no_answer = faq_texts.NO_ANSWER if in_scope else faq_texts.OUT_OF_SCOPE
+        if outcome.english:
+            no_answer = faq_texts.NO_ANSWER_EN if in_scope else faq_texts.OUT_OF_SCOPE_EN
+        else:
+            no_answer = faq_texts.NO_ANSWER if in_scope else faq_texts.OUT_OF_SCOPE
         return [Reply(self.fill(no_answer), buttons=self.menu_buttons())]
 
     def answer(self, entry: FaqEntry, log_id: int | None = None, note: str = "", english: bool = False) -> Reply:

@@ -8,6 +8,10 @@ NO_ENGLISH_ANSWER = "(There is no English answer for this yet, so here it is in 
 SUGGEST = "我不太确定你想问哪一个，是下面这些吗？"
 SUGGEST_ONE = "我不太确定，你是想问下面这个吗？"
 SUGGEST_NONE_OF_THESE = "都不是"
+#: The same, to a question asked in English (the suggested questions stay as the FAQ writes them).
+SUGGEST_EN = "I'm not sure which of these you mean. Is it one of them?"
+SUGGEST_ONE_EN = "I'm not sure. Did you mean this one?"
+SUGGEST_NONE_OF_THESE_EN = "None of these"
 NO_ANSWER = (
     "抱歉，这个问题我暂时答不上来 🙏 问题已记录，供工作人员参考。\n"
     "你可以换个说法再问，或按分类浏览；也可以致电 {contact_phone} 咨询。"
@@ -18,6 +22,15 @@ DETAIL_ASPECTS = {"procedure": "报名或申请方式", "materials": "所需材�
 OUT_OF_SCOPE = (
     "抱歉，这个问题不在我能解答的范围内 🙏 我只解答东莞人社局面向大学生的政策和服务"
     "（实习见习、补贴、招聘会、人才政策等）。\n其他问题请致电 {contact_phone} 咨询。"
+)
+NO_ANSWER_EN = (
+    "Sorry, I can't answer that yet 🙏 Your question has been noted for the staff.\n"
+    "Try asking another way or browse the topics, or call {contact_phone}."
+)
+OUT_OF_SCOPE_EN = (
+    "Sorry, that's outside what I can help with 🙏 I answer questions about the Dongguan human resources bureau's "
+    "programmes for students (internships, traineeships, subsidies, job fairs, talent policies).\n"
+    "For anything else, please call {contact_phone}."
 )
 #: A question about another city's policy (深圳的实习补贴): the letter holds Dongguan's only. {places}: 深圳、广州
 ELSEWHERE = (

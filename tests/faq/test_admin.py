@@ -428,6 +428,15 @@ def test_an_out_of_scope_question_does_not_promise_that_staff_will_complete_the_
     assert unknown.text == faq_texts.NO_ANSWER.format(contact_phone="0769-12345678")
 
 
+def test_a_question_in_english_is_told_in_english_when_it_gets_no_answer(bot):
+    [weather] = say(bot, STUDENT, "what's the weather like in Dongguan tomorrow?")
+    assert weather.text == faq_texts.OUT_OF_SCOPE_EN.format(contact_phone="0769-12345678")
+    [favour] = say(bot, STUDENT, "can you translate my essay into Chinese?")
+    assert favour.text == faq_texts.OUT_OF_SCOPE_EN.format(contact_phone="0769-12345678")
+    [chinese] = say(bot, STUDENT, "东莞天气怎么样")  # and a Chinese question still in Chinese
+    assert chinese.text == faq_texts.OUT_OF_SCOPE.format(contact_phone="0769-12345678")
+
+
 def test_help_shows_admin_commands_only_to_admins(bot):
     assert "/grant" in command(bot, ADMIN, "help")[0].text
     assert "/grant" not in command(bot, STUDENT, "help")[0].text
