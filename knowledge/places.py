@@ -15,10 +15,11 @@ from knowledge.entries import Lexicon
 from knowledge.text import normalize
 
 # A place after these is where the student is (我从成都回来), not what the question is about; after 在 only
-# when studying or living follows (我在成都读书, not 在深圳创业有补贴吗: that asks about Shenzhen).
+# when studying or living follows (我在成都读书, not 在深圳创业有补贴吗: that asks about Shenzhen), or being unable to
+# leave (我人在哈尔滨回不去).
 _AT = frozenset({"在"})
 _STAYING = ("读", "念", "学", "上学", "上大学", "大学", "高校", "学校", "住", "生活", "长大", "大一", "大二", "大三", "大四", "研",
-            "回不")  # fmt: skip  (我人在哈尔滨回不去: stuck where the student is)
+            "回不")  # fmt: skip
 _STAYING_LOOKAHEAD = 3
 # A place right before these is where the student comes from (广西籍, 湖南人): a question about taking part. Not
 # 学生 or 大学生: 广州的大学生实习补贴 and 苏州大学生创业补贴 ask about those cities' policies.

@@ -356,4 +356,4 @@ def test_where_the_student_is_and_their_worries_follow_up(conversation, question
 def test_an_english_favour_is_not_a_follow_up(conversation):
     """Translating the student's essay is work the bot does not do, whatever the topic before it."""
     say(conversation, "what graduate subsidies does dongguan have")
-    assert say(conversation, "can you translate this paragraph into english for my essay pls").title == ""
+    assert not_answered(say(conversation, "can you translate this paragraph into english for my essay pls"))
