@@ -60,6 +60,11 @@ MIN_EVIDENCE = 1.0
 CUE_EVIDENCE = 1.5
 #: A follow-up is short; a long message tells its own story.
 MAX_FOLLOWUP_CHARS = 30
+#: A question this short that ends as a question (多吗, 人多不, 难考吗) and names nothing asks about the topic.
+SHORT_QUESTION_CHARS = 6
+_ASKS = re.compile(r"(吗|嘛|么|不|没|未|呢|冇|咩|[?？])$")
+#: …asked of the bot itself (你有女朋友吗, 你食咗饭未): small talk, not the topic.
+_TO_THE_BOT = re.compile(r"你|您|\byou\b")
 
 #: Words that point back or only colour a sentence (Cantonese particles, English pronouns, as stems): a
 #: follow-up is made of them; they never name a topic.
@@ -68,7 +73,9 @@ POINTERS = frozenset(
 )
 #: Words that point back at what was just said (这个, 它, 呢啲, they): a question holding one asks about the topic,
 #: whatever else it names (这个会不会影响上课, 他们平时发传单吗). Not a person's he/she (佢, 他): 带佢去行下 points at a child.
-_POINTS_BACK = re.compile(r"(这|那|呢|嗰)(两|几|三)?(个|种|些|啲|俩|类)|它|他们|她们|佢哋|\b(this(?! (weekend|week|year|month|summer|winter|semester|term|time|morning|evening))|it|they|them)\b")
+_POINTS_BACK = re.compile(
+    r"(这|那|呢|嗰)(两|几|三)?(个|种|些|啲|俩|类)|它|他们|她们|佢哋|\b(this(?! (weekend|week|year|month|summer|winter|semester|term|time|morning|evening))|it|they|them)\b"
+)
 #: A year, as a feature (n:2022) and in a text (2022, 22年): a follow-up naming only a year asks about that year of the
 #: topic.
 _YEAR = re.compile(r"n:(19|20)\d\d")
@@ -78,7 +85,6 @@ _YEAR_IN_TEXT = re.compile(r"(?<![0-9])(19|20)[0-9]{2}(?![0-9])|(?<![0-9])(1[5-9
 #: A topic whose answer names this many places is about where (the campus ambassadors' cities): a place is a
 #: follow-up on it (成都有没有), not the topic elsewhere.
 PLACES_OF_A_PLACE_TOPIC = 2
-
 
 
 @dataclass(frozen=True)
@@ -137,7 +143,9 @@ _MAY = re.compile(
     r"|(?:可不可以|能不能|算不算|符不符合|够不够|行不行)(?P<after_ab>[^吗么嘛]{0,8})(?:吗|么|嘛)?)$"
 )
 #: The student's own case, said as a statement (我是外省户口, 她今年刚毕业, 我在读研一).
-_SELF = re.compile(r"^(我|我们|本人|他|她|我儿子|我女儿|我孩子|我家孩子|我小孩)(是|在读|读|学(?![校院期生])|已经|刚|今年|还在)")
+_SELF = re.compile(
+    r"^(我|我们|本人|他|她|我儿子|我女儿|我孩子|我家孩子|我小孩)(是|在读|读|学(?![校院期生])|已经|刚|今年|还在)"
+)
 _SELF_STATEMENT_CHARS = 16
 #: …能帮我写吗, 可以替我交吗: what follows 能/可以 is a favour asked of the bot.
 _ASKS_THE_BOT = ("帮", "替", "给我")
@@ -350,7 +358,13 @@ def read(index: MatchIndex, question: Analysis, topic_id: str, lenient: bool = F
     if points_back:  # 这个呢, 它主要管啥: the student points at what was just said
         evidence += CUE_EVIDENCE
     if singles > evidence or evidence < MIN_EVIDENCE:
-        return own
+        if not (
+            _length(question.normalized) <= SHORT_QUESTION_CHARS
+            and _ASKS.search(texts[0].strip())
+            and not _TO_THE_BOT.search(texts[0])
+        ):
+            return own
+        aspects |= {"yesno"}
     return Reading("followup", aspects, names_programme, shares_word, unknown)
 
 

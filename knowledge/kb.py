@@ -36,6 +36,7 @@ _CLAUSE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 #: ask the FAQ.
 _FAVOUR = re.compile(
     r"帮我(写|改|翻译|润色|拿个?主意|出个?主意|做(作业|题|ppt)|(看看|看下|看一下)?(我的)?(简历|论文|作业|报告))"
+    r"|帮我(想|起|取|改)一?个?.{0,6}(名字|名称|店名|口号)"
     r"|(?<![a-z])(translate|proofread|do my homework|write (me |my )?(an? )?(essay|paper|thesis|cover letter))(?![a-z])"
 )
 

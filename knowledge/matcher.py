@@ -394,7 +394,8 @@ class MatchIndex:
         if unit.key in v.one_alternate:
             credit = ONE_ALTERNATE_CREDIT
         if credit and unit.surface not in v.surfaces:
-            credit *= HOMOPHONE_CREDIT[min(unit.syllables, 2) - 1]
+            # a place is its name, not a typo of a word that sounds like it (西安 is not 先, xian)
+            credit *= 0.0 if unit.role == "place" else HOMOPHONE_CREDIT[min(unit.syllables, 2) - 1]
         if credit == 1.0 or not unit.parts:
             return credit
         covered = [False] * unit.syllables

@@ -357,3 +357,21 @@ def test_an_english_favour_is_not_a_follow_up(conversation):
     """Translating the student's essay is work the bot does not do, whatever the topic before it."""
     say(conversation, "what graduate subsidies does dongguan have")
     assert not_answered(say(conversation, "can you translate this paragraph into english for my essay pls"))
+
+
+@pytest.mark.parametrize(("question", "then"), [("三支一扶是什么", "好考吗"), ("校园大使是做什么的", "难当不")])
+def test_a_very_short_question_naming_nothing_asks_about_the_topic(conversation, question, then):
+    """好考吗 / 难当不: a few characters, a question, nothing named of its own: how hard the topic is."""
+    assert follows_up(conversation, question, then)
+
+
+def test_a_very_short_question_about_the_bot_itself_is_small_talk_not_the_topic(conversation):
+    say(conversation, "三支一扶是什么")
+    assert not_answered(say(conversation, "你累不累"))
+
+
+def test_a_place_is_never_a_homophone_of_the_topics_words(conversation):
+    """西安 sounds like 先 or 现 (xian); named after the traineeship, it is another city's traineeship."""
+    say(conversation, "就业见习有补贴吗")
+    reply = say(conversation, "那西安的见习补贴多少")
+    assert not_answered(reply) and "西安" in reply.text

@@ -92,6 +92,7 @@ def test_filler_close_to_a_phrasing_made_of_filler_says_that_phrasing(kb):
         "帮我写一篇两千字的论文 题目是《技能人才培养的现状与对策》",
         "我是考研好还是去三支一扶好 帮我拿个主意",
         "可以帮我改下简历吗",
+        "开个工作室创业 帮我取个名字",  # naming the student's studio is a favour, not the startup support
         "could you translate my cover letter about the internship subsidy into Chinese",
     ],
 )
