@@ -60,7 +60,8 @@ MIN_EVIDENCE = 1.0
 CUE_EVIDENCE = 1.5
 #: A follow-up is short; a long message tells its own story.
 MAX_FOLLOWUP_CHARS = 30
-#: A question this short that ends as a question (多吗, 人多不, 难考吗) and names nothing asks about the topic.
+#: A question this short that ends as a question (多吗, 人多不, 难考吗) and names nothing asks about the topic (not 要带伞吗:
+#: 伞 is a thing no entry knows).
 SHORT_QUESTION_CHARS = 6
 _ASKS = re.compile(r"(吗|嘛|么|不|没|未|呢|冇|咩|[?？])$")
 #: …asked of the bot itself (你有女朋友吗, 你食咗饭未): small talk, not the topic.
@@ -81,6 +82,8 @@ _POINTS_BACK = re.compile(
 _YEAR = re.compile(r"n:(19|20)\d\d")
 #: Asking the date or time of day (今天几号, 现在几点): about now, not about when the topic happens.
 _NOW = re.compile(r"(今天|今日|明天|昨天|现在|而家|宜家)(是)?(几号|几月几号|几点|星期几|礼拜几)")
+#: Whether it has something, asked as 有…吗 (有见习岗位吗, 仲有冇位㗎).
+_HAS = re.compile(r"^(那|咁|还|仲|那么)?有.{1,12}(吗|么|嘛|冇|没|不|㗎)$")
 _YEAR_IN_TEXT = re.compile(r"(?<![0-9])(19|20)[0-9]{2}(?![0-9])|(?<![0-9])(1[5-9]|2[0-9])(?=年)")
 #: A topic whose answer names this many places is about where (the campus ambassadors' cities): a place is a
 #: follow-up on it (成都有没有), not the topic elsewhere.
@@ -230,6 +233,8 @@ def aspects_of(normalized: str) -> frozenset[str]:
     }
     if _YEAR_IN_TEXT.search(normalized):
         found.add("period")
+    if _HAS.search(normalized):  # 有见习岗位吗: whether it has one
+        found.add("yesno")
     if _NOW.search(normalized):  # 今天几号: today's date, not the topic's
         found.discard("time")
     return frozenset(found)
@@ -302,6 +307,7 @@ def read(index: MatchIndex, question: Analysis, topic_id: str, lenient: bool = F
         return Reading("followup", aspects | {"conditions"}, names_programme, shares_word, False)
     evidence = 0.0
     singles, elsewhere = 0.0, False
+    strange = False  # a single character no entry knows (伞 in 要带伞吗): a thing of its own
     places: frozenset[str] | None = None
     # A lone character of the topic's own words (设 of 设立 in 去年设了几家) in a question that asks something: a
     # fragment of what the topic says, neither evidence nor a subject of its own. Characters in a row (主|播: a word
@@ -340,6 +346,7 @@ def read(index: MatchIndex, question: Analysis, topic_id: str, lenient: bool = F
             continue  # the student's own figure (我25了, 我们只有200人) beside what they ask
         elif unit.syllables == 1:
             singles += information
+            strange = strange or not index.writes_character(unit.surface)
         elif points_back or (lenient and index.is_known(unit.key)):
             continue  # what the student asks of the topic they point at (这个会影响上课吗), or a known word that leads nowhere
         elif information >= VAGUE_INFORMATION or not index.is_known(unit.key):
@@ -362,6 +369,7 @@ def read(index: MatchIndex, question: Analysis, topic_id: str, lenient: bool = F
             _length(question.normalized) <= SHORT_QUESTION_CHARS
             and _ASKS.search(texts[0].strip())
             and not _TO_THE_BOT.search(texts[0])
+            and not strange
         ):
             return own
         aspects |= {"yesno"}
@@ -376,6 +384,14 @@ def _own_word(unit: Unit) -> bool:
 def names_unknown_word(index: MatchIndex, question: Analysis, entry_id: str) -> bool:
     """Whether the question has a word no entry knows that entry `entry_id` does not explain (考研, 护照)."""
     return any(unknown_word(index, u, x) and not is_cue(u.surface) for u, _, x in index.explanation(question, entry_id))
+
+
+def explains_programmes(index: MatchIndex, question: Analysis, entry_id: str) -> bool:
+    """Whether the question names programmes (domain words) and entry `entry_id` writes every one of them as the question
+    does (见习岗位 after the director's visits, whose answer counts the traineeship posts they opened; not 一次性创业资助
+    after the internships, whose answer only has its parts)."""
+    named = [u for u in question.units if u.surface in _programmes(index)]
+    return bool(named) and all(index.writes(entry_id, u) for u in named)
 
 
 def names_programme_of(index: MatchIndex, question: Analysis, entry_id: str) -> bool:

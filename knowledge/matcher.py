@@ -310,6 +310,14 @@ class MatchIndex:
         """Whether any entry uses `feature` (天气 and 护照 are not known)."""
         return feature in self._idf
 
+    def writes_character(self, character: str) -> bool:
+        """Whether any entry writes `character` (in its question, phrasings or answer): 考 is the letter's, 伞 is not."""
+        return character in self._characters
+
+    @functools.cached_property
+    def _characters(self) -> frozenset[str]:
+        return frozenset(c for e in self.entries for t in (e.question, e.answer, *e.alternates) for c in t)
+
     @functools.cached_property
     def _positions(self) -> dict[str, int]:
         return {e.id: i for i, e in enumerate(self.entries)}

@@ -165,10 +165,16 @@ class Context:
             return Understood(outcome)
         if (
             (reading.kind == "own" and not still_topic)
-            or (outcome.kind == "answer" and reading.names_programme and not reading.asks_aspect)
+            or (
+                outcome.kind == "answer"
+                and reading.names_programme
+                and not reading.asks_aspect
+                and not ("yesno" in reading.aspects and followup.explains_programmes(kb.index, analysis, topic))
+            )
             or (outcome.kind == "answer" and followup.explains_more(kb.index, analysis, outcome.faq_id, topic))
             or (_clearly_other(outcome, topic) and followup.names_own_word(kb.index, analysis, outcome.faq_id))
-        ):  # its own question, or a confident answer about the programme it names (那就业见习呢) or describes
+        ):  # its own question, or a confident answer about the programme it names (那就业见习呢: not 有见习岗位吗 after the
+            # director's visits, whose answer counts the traineeship posts they opened) or describes
             return Understood(outcome)
         if reading.kind == "elsewhere":  # the topic somewhere else: a policy the letter does not cover
             places = followup.places_elsewhere(kb.index, analysis, topic)

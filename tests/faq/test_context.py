@@ -375,3 +375,11 @@ def test_a_place_is_never_a_homophone_of_the_topics_words(conversation):
     say(conversation, "就业见习有补贴吗")
     reply = say(conversation, "那西安的见习补贴多少")
     assert not_answered(reply) and "西安" in reply.text
+
+
+def test_asking_whether_the_topic_has_a_programme_its_answer_names_stays_on_the_topic(conversation):
+    """The director's visits opened traineeship posts: 有没有见习岗位 asks about those, not the traineeship scheme; a
+    programme the topic does not write (三支一扶 has no traineeships) is a question of its own."""
+    assert follows_up(conversation, "局长千企行是什么活动", "有没有见习岗位")
+    say(conversation, "三支一扶是什么")
+    assert say(conversation, "有就业见习吗").title != say(conversation, "三支一扶是什么").title
