@@ -29,6 +29,11 @@ SUGGESTION_RELATIVE_FLOOR = 0.75
 #: question is answered up to EXACT_MARGIN below the answer threshold (a few common words score low).
 EXACT = 0.999
 EXACT_MARGIN = 0.1
+#: The matcher orders candidates by how close they are to a phrasing and scores them by how much of the question they
+#: explain. When another candidate's score beats the first's by this much, the two disagree about the entry: the bot
+#: offers both rather than answer (traineeship subsidy for new grads: the graduates' subsidies first, the traineeship's
+#: score far ahead).
+ORDERS_DISAGREE = 0.1
 #: Where a Chinese message's clauses meet (its punctuation became spaces).
 _CLAUSE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 #: A favour asked of the bot (帮我写一篇论文, 帮我拿个主意, 帮我翻译, 帮我看看我的简历, translate my essay): work it does
@@ -217,7 +222,8 @@ class KnowledgeBase:
             return Outcome(
                 "none", score=best.score, scored=tuple(scored), english=english, confidence=confidence, elsewhere=elsewhere
             )
-        if best.score >= floor and confidence >= self.decision.answer_p:
+        disagree = any(s.score - best.score >= ORDERS_DISAGREE for s in scored[1:])
+        if best.score >= floor and confidence >= self.decision.answer_p and not disagree:
             entry = by_id[best.entry_id]
             return Outcome(
                 "answer", entry=entry, score=best.score, scored=tuple(scored), english=english, confidence=confidence

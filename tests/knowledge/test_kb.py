@@ -117,3 +117,11 @@ def test_a_question_with_a_remark_beside_it_is_answered_from_the_question(kb: Kn
 
 def test_a_second_clause_asking_something_else_keeps_the_message_unanswered(kb: KnowledgeBase):
     assert kb.ask("实习补贴有多少 广州房价多少").kind != "answer"  # another city's housing prices: its own question
+
+
+def test_when_the_order_and_the_scores_disagree_the_bot_offers_both_rather_than_answer(kb: KnowledgeBase):
+    """The graduates' subsidies are closest in wording, the traineeship explains far more of the question: unsure which
+    it is, the bot asks instead of answering with the first."""
+    outcome = kb.ask("new grads traineeship subsidy")
+    assert outcome.kind == "suggest"
+    assert {"graduate-subsidies", "jianxi"} <= {s.faq_id for s in outcome.suggestions}
