@@ -225,6 +225,10 @@ class Analyzer:
         self._jieba.load(fillers)
         for word in (w for w in fillers if w not in self._jieba.FREQ):
             self._jieba.add_word(word, freq=self._jieba.suggest_freq(word))
+        # An everyday subject is one word, so that no entry explains part of it (直播带货 is not 直播 | 带 | 货).
+        for word in sorted(w for w in _compact(lexicon.off_topic) if is_cjk(w) and len(w) > 1):
+            if word not in self._jieba.FREQ and word not in self._stopwords:
+                self._jieba.add_word(word, freq=self._jieba.suggest_freq(word))
         self._english_stop = {normalize(w) for w in lexicon.english_stopwords}
         # Dongguan's towns are places of home; the segmenter must keep them whole (厚街 was 厚|街).
         for town in sorted(w for w in _compact(lexicon.towns) if is_cjk(w)):

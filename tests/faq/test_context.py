@@ -383,3 +383,8 @@ def test_asking_whether_the_topic_has_a_programme_its_answer_names_stays_on_the_
     assert follows_up(conversation, "局长千企行是什么活动", "有没有见习岗位")
     say(conversation, "三支一扶是什么")
     assert say(conversation, "有就业见习吗").title != say(conversation, "三支一扶是什么").title
+
+
+def test_selling_on_a_livestream_is_not_the_recruitment_livestream(conversation):
+    say(conversation, "我在家乡挺好的直播招聘是什么")
+    assert not_answered(say(conversation, "那我想自己直播带货 怎么起步"))

@@ -189,3 +189,9 @@ def test_a_scene_word_is_not_folded_onto_a_homophones_synonym(analyzer):
 def test_a_common_word_is_not_taken_for_a_homophones_typo(analyzer):
     """手机 (phone) sounds like 收集 (collect, a privacy word); it is too common a word to be a typo of it."""
     assert "保存" not in [u.surface for u in analyzer.analyze("手机打也行").units]
+
+
+def test_an_everyday_subject_is_kept_whole_so_no_entry_explains_part_of_it(analyzer):
+    """直播带货 (selling on a livestream) is not the recruitment livestream's 直播 and two loose characters."""
+    assert "直播带货" in {u.surface for u in analyzer.analyze("想学直播带货").units}
+    assert "高铁票" in {u.surface for u in analyzer.analyze("回东莞的高铁票贵不贵").units}
