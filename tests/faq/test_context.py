@@ -388,3 +388,9 @@ def test_asking_whether_the_topic_has_a_programme_its_answer_names_stays_on_the_
 def test_selling_on_a_livestream_is_not_the_recruitment_livestream(conversation):
     say(conversation, "我在家乡挺好的直播招聘是什么")
     assert not_answered(say(conversation, "那我想自己直播带货 怎么起步"))
+
+
+@pytest.mark.parametrize("question", ["推荐几个好用的求职app", "一个月能赚多少啊"])
+def test_asking_for_the_bots_pick_or_a_jobs_earnings_is_not_the_topic(conversation, question):
+    say(conversation, "就业见习有补贴吗")
+    assert not_answered(say(conversation, question))
