@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from knowledge.analyzer import Analysis, Unit
@@ -100,6 +100,7 @@ class Reading:
     shares_word: bool = False  # a telling word (2+ syllables) as the topic writes it (人才集团); not 房价 for 放假
     unknown: bool = False  # a word no entry knows that the topic does not explain (恐龙, 交税): no follow-up of it
     off_topic: bool = False  # an everyday subject the letter never covers (天气, 考研: lexicon off_topic)
+    long: bool = False  # a long message, read as a question of its own whatever it shares with the topic
 
     @property
     def asks_aspect(self) -> bool:
@@ -299,9 +300,10 @@ def read(index: MatchIndex, question: Analysis, topic_id: str, lenient: bool = F
     )
     unknown = any(unknown_word(index, u, x) and not cue(u.surface) for u, _, x in explanation)
     own = Reading("own", aspects, names_programme, shares_word, unknown, _off_topic(index, texts))
-    if _length(question.normalized) > MAX_FOLLOWUP_CHARS or own.off_topic:
-        # a long message tells its own story; 天气, 考研 are subjects of their own
+    if own.off_topic:  # 天气, 考研 are subjects of their own
         return own
+    if _length(question.normalized) > MAX_FOLLOWUP_CHARS:  # a long message tells its own story
+        return replace(own, long=True)
     # 我是专升本的，算毕业生吗 / 我儿子在读大二，能报吗 / 我是外省户口
     if _own_case(index, texts[1], topic_id, cue, programmes):
         return Reading("followup", aspects | {"conditions"}, names_programme, shares_word, False)

@@ -160,6 +160,10 @@ class Context:
         # is what it asks about, and the letter does not cover it.
         still_topic = (
             outcome.kind == "suggest" and outcome.faq_id == topic and reading.shares_word and not reading.unknown
+        ) or (
+            reading.long
+            and reading.shares_word
+            and (outcome.kind == "none" or (outcome.kind == "suggest" and outcome.faq_id == topic))
         )
         if outcome.elsewhere and reading.kind != "followup":  # another city's policy, unless the topic covers it
             return Understood(outcome)

@@ -173,7 +173,9 @@ def test_another_citys_policy_asked_in_english_is_told_so_in_english(conversatio
 
 def test_a_confident_answer_about_a_word_the_topic_only_mentions_switches_the_topic(conversation):
     say(conversation, "见习")
-    reply = say(conversation, "暑假实习能领补贴吗")  # 实习 is the internship subsidy's word; the traineeship only mentions it
+    reply = say(
+        conversation, "暑假实习能领补贴吗"
+    )  # 实习 is the internship subsidy's word; the traineeship only mentions it
     assert reply.title == conversation.kb.get("internship-subsidy").question
 
 
@@ -346,7 +348,10 @@ def test_a_wild_guess_elsewhere_does_not_take_a_follow_up_from_the_topic(convers
         ("应届生专场招聘", "有线上的吗 我人在哈尔滨回不去"),  # where the student is stuck, not Harbin's job fairs
         ("三支一扶是什么", "报名一般几月啊 我大四下学期了"),  # 大四 | 下学期, not 大 | 四下 | 学期
         ("any job fairs for fresh grads in Dongguan?", "do I need to register beforehand?"),
-        ("我想去东莞的大学生招聘会看看机会", "是免费的吗 别是割韭菜的"),  # a worry about being fleeced asks about the fair
+        (
+            "我想去东莞的大学生招聘会看看机会",
+            "是免费的吗 别是割韭菜的",
+        ),  # a worry about being fleeced asks about the fair
     ],
 )
 def test_where_the_student_is_and_their_worries_follow_up(conversation, question, then):
@@ -394,3 +399,13 @@ def test_selling_on_a_livestream_is_not_the_recruitment_livestream(conversation)
 def test_asking_for_the_bots_pick_or_a_jobs_earnings_is_not_the_topic(conversation, question):
     say(conversation, "就业见习有补贴吗")
     assert not_answered(say(conversation, question))
+
+
+def test_a_long_follow_up_about_a_telling_word_of_the_topic_stays_on_it(conversation):
+    """A long message is usually a question of its own; one that leads nowhere alone but asks about a word the topic's
+    answer is about (保险 for the internships) follows up on it."""
+    assert follows_up(
+        conversation,
+        "百校千人实习计划是什么",
+        "我下个月就要去实习了 我妈一直唠叨路上不安全 想确认一下到底会不会给我们买保险",
+    )
