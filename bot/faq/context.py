@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 TOPIC_MINUTES = 10
 #: A standalone answer this sure (the decision's probability), scoring this far above the topic, is its own question.
 CLEARLY_SURE = 0.98
-CLEARLY_AHEAD = 0.15
+CLEARLY_AHEAD = 0.06
 
 
 @dataclass(frozen=True)

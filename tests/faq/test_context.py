@@ -409,3 +409,11 @@ def test_a_long_follow_up_about_a_telling_word_of_the_topic_stays_on_it(conversa
         "百校千人实习计划是什么",
         "我下个月就要去实习了 我妈一直唠叨路上不安全 想确认一下到底会不会给我们买保险",
     )
+
+
+def test_a_sure_answer_well_ahead_of_the_topic_switches_though_the_topic_shares_its_words(conversation):
+    """企业, 毕业生 and 补贴 are the traineeship's words too, but a company hiring graduates is the one-off expansion
+    subsidy: sure and clearly ahead, it is the question's own entry."""
+    expansion = say(conversation, "一次性扩岗补助是什么").title
+    say(conversation, "就业见习有补贴吗")
+    assert say(conversation, "我们厂今年招了几个应届毕业生 政府会补钱给厂里吗").title == expansion
