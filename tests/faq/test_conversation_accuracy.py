@@ -34,7 +34,8 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 #: X 90.0%; blind25 U 63.3 → 77.3%, S 76.0%, X 97.1%; blind26 U 69.8 → 83.3%, S 85.0%, X 86.7 → 90.0%. Session 23:
 #: blind27 (read at the end of session 22) and blind29-32 (written and read in session 23) at what they measure after
 #: its rounds. Session 24: blind34/35/37/38 likewise; blind33 (its sealed judge) and blind36 (kept unread) have none.
-#: Session 25: blind43/44 likewise; blind39 (its sealed judge) and blind45 (kept unread) have none.
+#: Session 25: blind43/44 likewise; blind39 (its sealed judge) has none. Session 26: blind45 and blind47 read;
+#: blind46 (its sealed judge) and blind49 (kept unread) have none.
 FLOORS = {
     **{
         (f"conversations_{name}", kind): floor
@@ -59,6 +60,9 @@ FLOORS = {
             # session 25, written blind and read (untouched U 79.3, 90.0%)
             "blind43": (0.82, 0.95, 0.99),
             "blind44": (0.93, 0.91, 0.91),
+            # session 26: blind47 written blind and read (untouched U 87.3%), blind45 (session 25's unread check) read
+            "blind45": (0.85, 0.87, 0.97),
+            "blind47": (0.92, 0.95, 0.91),
         }.items()
         for kind, floor in zip("USX", floors, strict=True)
     },

@@ -32,7 +32,7 @@ SETS = {
     "dev": ROOT.parent / "shared" / "eval" / "faq_dev.jsonl",
     **{
         name: ROOT / "tests" / "data" / f"faq_{name}.jsonl"
-        for name in ("holdout", "blind", *(f"blind{n}" for n in (2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 19, 21, 24, 26, 27, 30, 32, 40, 41)))
+        for name in ("holdout", "blind", *(f"blind{n}" for n in (2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 19, 21, 24, 26, 27, 30, 32, 40, 41, 48)))
     },
 }
 #: Where a set is still below the target: a floor at the measured level, so it can only get better.
@@ -58,6 +58,9 @@ FLOORS = {
     # 86.2% and 89.1% of all in scope), after its rounds:
     ("blind40", "in-scope Chinese"): 0.87,
     ("blind41", "in-scope Chinese"): 0.92,
+    # written for session 26 and read (untouched: 90.7% of all in scope), after its rounds:
+    ("blind48", "in-scope Chinese"): 0.89,
+    ("blind48", "Cantonese"): 0.88,
 }
 
 
