@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from knowledge import dictionaries, index_cache
 from knowledge.analyzer import Analyzer
+from knowledge.cues import says
 from knowledge.decision import Decision, features
 from knowledge.entries import Category, FaqEntry, Lexicon
 from knowledge.followup import places_elsewhere
@@ -34,6 +35,9 @@ EXACT_MARGIN = 0.1
 #: offers both rather than answer (traineeship subsidy for new grads: the graduates' subsidies first, the traineeship's
 #: score far ahead).
 ORDERS_DISAGREE = 0.1
+#: A question this short that names an everyday subject the letter never covers (lexicon off_topic) asks about it; a
+#: longer one may only mention it on the way (本来打算考研, 但家里说…).
+OFF_TOPIC_CHARS = 30
 #: Where a Chinese message's clauses meet (its punctuation became spaces).
 _CLAUSE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 #: A favour asked of the bot (帮我写一篇论文, 帮我拿个主意, 帮我翻译, 帮我看看我的简历, translate my essay): work it does
@@ -200,6 +204,10 @@ class KnowledgeBase:
         mandarin = analyzer.cantonese.to_mandarin(analysis.normalized)  # 帮我写嘢, 你叫咩名 as Mandarin says them
         if _FAVOUR.search(mandarin):
             return Outcome("none", english=english, favour=True)
+        if len(analysis.normalized) <= OFF_TOPIC_CHARS and any(
+            says(w, t) for w in self.lexicon.off_topic for t in (analysis.normalized, mandarin)
+        ):  # 东莞人社局局长叫什么名字, 直播带货怎么做: an everyday subject, whatever programme word it shares
+            return Outcome("none", english=english)
         if all(u.role == "context" for u in analysis.units):  # filler, or words that only set the scene
             said = snapshot.index.says_only(mandarin)
             if said is not None:  # What can you do?: all filler, yet one entry's phrasing word for word

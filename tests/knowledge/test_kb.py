@@ -125,3 +125,11 @@ def test_when_the_order_and_the_scores_disagree_the_bot_offers_both_rather_than_
     outcome = kb.ask("new grads traineeship subsidy")
     assert outcome.kind == "suggest"
     assert {"graduate-subsidies", "jianxi"} <= {s.faq_id for s in outcome.suggestions}
+
+
+@pytest.mark.parametrize("question", ["人社局的局长叫什么名字", "东莞直播带货怎么入门"])
+def test_a_short_question_about_an_everyday_subject_is_not_answered_from_a_programme_it_shares_a_word_with(
+    kb: KnowledgeBase, question
+):
+    """The letter names no official and teaches no livestream selling, though 人社局 and 直播 are its words."""
+    assert kb.ask(question).kind == "none"
