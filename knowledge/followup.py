@@ -100,7 +100,7 @@ class Reading:
     shares_word: bool = False  # a telling word (2+ syllables) as the topic writes it (人才集团); not 房价 for 放假
     unknown: bool = False  # a word no entry knows that the topic does not explain (恐龙, 交税): no follow-up of it
     off_topic: bool = False  # an everyday subject the letter never covers (天气, 考研: lexicon off_topic)
-    long: bool = False  # a long message, read as a question of its own whatever it shares with the topic
+    long: bool = False  # a long message: its own question, unless it leads nowhere alone and shares a telling word
 
     @property
     def asks_aspect(self) -> bool:
