@@ -81,7 +81,7 @@ _POINTS_BACK = re.compile(
 #: topic.
 _YEAR = re.compile(r"n:(19|20)\d\d")
 #: Asking the date or time of day (今天几号, 现在几点): about now, not about when the topic happens.
-_NOW = re.compile(r"(今天|今日|明天|昨天|现在|而家|宜家)(是)?(几号|几月几号|几点|星期几|礼拜几)")
+_NOW = re.compile(r"(今天|今日|明天|昨天|现在|而家|宜家)(是)?(几号|几月几号|几点|星期几|礼拜几)|^几点了")
 #: Whether it has something, asked as 有…吗 (有见习岗位吗, 咁有冇位㗎); not 还有…吗, which asks for others.
 _HAS = re.compile(r"^(那|咁|那么)?有.{1,12}(吗|么|嘛|冇|没|不|㗎)$")
 _YEAR_IN_TEXT = re.compile(r"(?<![0-9])(19|20)[0-9]{2}(?![0-9])|(?<![0-9])(1[5-9]|2[0-9])(?=年)")

@@ -417,3 +417,10 @@ def test_a_sure_answer_well_ahead_of_the_topic_switches_though_the_topic_shares_
     expansion = say(conversation, "一次性扩岗补助是什么").title
     say(conversation, "就业见习有补贴吗")
     assert say(conversation, "我们厂今年招了几个应届毕业生 政府会补钱给厂里吗").title == expansion
+
+
+@pytest.mark.parametrize("question", ["吃了吗", "食咗饭未", "几点了"])
+def test_a_greeting_or_the_time_is_not_read_as_a_short_follow_up(conversation, question):
+    """难考吗 asks about the topic; 吃了吗 is how people say hello, 几点了 asks the time now."""
+    say(conversation, "三支一扶是什么")
+    assert not_answered(say(conversation, question))
