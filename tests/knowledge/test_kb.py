@@ -133,3 +133,8 @@ def test_a_short_question_about_an_everyday_subject_is_not_answered_from_a_progr
 ):
     """The letter names no official and teaches no livestream selling, though 人社局 and 直播 are its words."""
     assert kb.ask(question).kind == "none"
+
+
+def test_asking_in_english_to_reach_a_person_is_the_contact_not_whether_the_bot_is_one(kb: KnowledgeBase):
+    assert kb.ask("can I talk to a human please").faq_id == "contact"
+    assert kb.ask("Are you a real person?").faq_id == "bot-help"
