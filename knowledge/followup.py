@@ -256,7 +256,7 @@ def _programmes(index: MatchIndex) -> frozenset[str]:
     return frozenset(w.lower() for w in index.analyzer.lexicon.domain_words)
 
 
-def _off_topic(index: MatchIndex, texts: Sequence[str]) -> bool:
+def names_off_topic(index: MatchIndex, texts: Sequence[str]) -> bool:
     """Whether the question (as written and in Mandarin) names an everyday subject the letter never covers (lexicon
     off_topic: 天气, 考研)."""
     return any(says(w, t) for w in index.analyzer.lexicon.off_topic for t in texts)
@@ -299,7 +299,7 @@ def read(index: MatchIndex, question: Analysis, topic_id: str, lenient: bool = F
         for u, i, x in explanation
     )
     unknown = any(unknown_word(index, u, x) and not cue(u.surface) for u, _, x in explanation)
-    own = Reading("own", aspects, names_programme, shares_word, unknown, _off_topic(index, texts))
+    own = Reading("own", aspects, names_programme, shares_word, unknown, names_off_topic(index, texts))
     if own.off_topic:  # 天气, 考研 are subjects of their own
         return own
     if _length(question.normalized) > MAX_FOLLOWUP_CHARS:  # a long message tells its own story

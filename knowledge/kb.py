@@ -15,10 +15,9 @@ from typing import Any, Literal
 
 from knowledge import dictionaries, index_cache
 from knowledge.analyzer import Analyzer
-from knowledge.cues import says
 from knowledge.decision import Decision, features
 from knowledge.entries import Category, FaqEntry, Lexicon
-from knowledge.followup import places_elsewhere
+from knowledge.followup import names_off_topic, places_elsewhere
 from knowledge.matcher import MatchIndex, Scored
 from knowledge.text import is_english
 
@@ -204,9 +203,8 @@ class KnowledgeBase:
         mandarin = analyzer.cantonese.to_mandarin(analysis.normalized)  # 帮我写嘢, 你叫咩名 as Mandarin says them
         if _FAVOUR.search(mandarin):
             return Outcome("none", english=english, favour=True)
-        if len(analysis.normalized) <= OFF_TOPIC_CHARS and any(
-            says(w, t) for w in self.lexicon.off_topic for t in (analysis.normalized, mandarin)
-        ):  # 东莞人社局局长叫什么名字, 直播带货怎么做: an everyday subject, whatever programme word it shares
+        if len(analysis.normalized) <= OFF_TOPIC_CHARS and names_off_topic(snapshot.index, (analysis.normalized, mandarin)):
+            # 东莞人社局局长叫什么名字, 直播带货怎么做: an everyday subject, whatever programme word it shares
             return Outcome("none", english=english)
         if all(u.role == "context" for u in analysis.units):  # filler, or words that only set the scene
             said = snapshot.index.says_only(mandarin)
