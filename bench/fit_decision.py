@@ -64,11 +64,13 @@ SETS = {
     "blind40": DATA / "faq_blind40.jsonl",
     "blind41": DATA / "faq_blind41.jsonl",
     "blind48": DATA / "faq_blind48.jsonl",
+    "blind51": DATA / "faq_blind51.jsonl",
+    "blind53": DATA / "faq_blind53.jsonl",
 }
 #: The decision's rows of blind3-blind10 as the matcher scored them BEFORE anyone read those sets (bench/decision_rows.py
 #: run in checkouts of e1b4aab^, 2b5a9bf, c278250, fb6bf28, 7a0f4da (blind7 and blind8), ed07dc1, 16897f4
 #: (blind10, blind11, blind15), c548923 (blind12), f7eb50a (blind19), 8ac550a (blind21, and blind27: session 22's second judge, measured there
-#: first), 1fbb603 (blind24), 804f692 (blind26), 80deab6 (blind30, blind32), 6e0520b (blind40, blind41) and 36f7abe (blind48)): what an
+#: first), 1fbb603 (blind24), 804f692 (blind26), 80deab6 (blind30, blind32), 6e0520b (blind40, blind41), 36f7abe (blind48) and f713db3 (blind51, blind53)): what an
 #: unseen set looks like. blind20,
 #: the judge of session 22, and blind28, session 23's, are not here: they are sealed.
 #: Every set in tests/data was read afterwards to fix the matcher, so on today's matcher it looks easier than
@@ -78,13 +80,14 @@ UNTOUCHED = DATA / "decision_untouched.jsonl"
 FOLDS = (
     "holdout", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind12",
     "blind19", "blind11", "blind15", "blind21", "blind24", "blind26", "blind27", "blind30", "blind32", "blind40", "blind41", "blind48",
+    "blind51", "blind53",
 )
 UNTOUCHED_FOLDS = (
     "blind3-untouched", "blind4-untouched", "blind5-untouched", "blind6-untouched", "blind7-untouched",
     "blind8-untouched", "blind9-untouched", "blind10-untouched", "blind12-untouched", "blind19-untouched",
     "blind11-untouched", "blind15-untouched", "blind21-untouched", "blind24-untouched", "blind26-untouched",
     "blind27-untouched", "blind30-untouched", "blind32-untouched", "blind40-untouched", "blind41-untouched",
-    "blind48-untouched",
+    "blind48-untouched", "blind51-untouched", "blind53-untouched",
 )
 VERSION = 1
 #: L2 penalty on the standardised weights.

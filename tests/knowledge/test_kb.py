@@ -138,3 +138,20 @@ def test_a_short_question_about_an_everyday_subject_is_not_answered_from_a_progr
 def test_asking_in_english_to_reach_a_person_is_the_contact_not_whether_the_bot_is_one(kb: KnowledgeBase):
     assert kb.ask("can I talk to a human please").faq_id == "contact"
     assert kb.ask("Are you a real person?").faq_id == "bot-help"
+
+
+@pytest.mark.parametrize("question", ["我能给你发截图吗", "可以发视频问你吗", "你认得出照片里的字吗"])
+def test_sending_pictures_or_video_asks_what_the_bot_reads(kb: KnowledgeBase, question):
+    """The help entry says it reads text only; a screenshot is a picture, a video is neither text nor voice."""
+    assert kb.ask(question).faq_id == "bot-help"
+
+
+@pytest.mark.parametrize("question", ["我问过的东西会被别人看到吗", "我的提问会不会上报给学校", "我说的家事会不会被公开"])
+def test_who_sees_or_receives_what_the_student_wrote_is_privacy(kb: KnowledgeBase, question):
+    """Being seen, reported or made public is what the privacy entry answers (not the help entry's 后台 person, not a
+    programme the student's story names)."""
+    assert kb.ask(question).faq_id == "bot-privacy"
+
+
+def test_a_named_model_is_the_bot_being_asked_what_it_is(kb: KnowledgeBase):
+    assert kb.ask("你是不是用deepseek做的").faq_id == "bot-help"
