@@ -341,9 +341,10 @@ class Analyzer:
         )
 
     def _ascii_unit(self, token: str) -> Unit:
-        """An English word or a number; it weighs like a two-syllable word, a number by its digits."""
+        """An English word or a number; it weighs like a two-syllable word, a number by its digits. A number the
+        lexicon names ('0769', the bureau's phone) is that word."""
         key = self._as_written.get(token) or self._fold(self._key(token))
-        number = _DIGITS.match(token) is not None
+        number = _DIGITS.match(token) is not None and token not in self._as_written
         role: Role = "context" if token in self._context else "topic"
         return Unit(
             self._surface(token, key), ("n:" if number else "w:") + key, min(len(token), 3) if number else 2, role

@@ -155,3 +155,14 @@ def test_who_sees_or_receives_what_the_student_wrote_is_privacy(kb: KnowledgeBas
 
 def test_a_named_model_is_the_bot_being_asked_what_it_is(kb: KnowledgeBase):
     assert kb.ask("你是不是用deepseek做的").faq_id == "bot-help"
+
+
+def test_the_bureaus_number_in_a_question_is_its_phone(kb: KnowledgeBase):
+    """The letter prints 22423955; a student quoting it asks about the contact (a number the lexicon names is that
+    word, not a number to match digit by digit)."""
+    assert kb.ask("打0769-22423955能找到人吗").faq_id == "contact"
+
+
+def test_needing_an_account_is_how_to_use_the_bot_but_registering_a_company_is_starting_one(kb: KnowledgeBase):
+    assert kb.ask("要先登录才能问吗").faq_id == "bot-help"
+    assert kb.ask("注册公司有补贴吗").faq_id == "startup-support"
