@@ -12,8 +12,8 @@ blind11 and blind15 at 16897f4 (sealed judges of session 21, measured there firs
 1fbb603 and blind26 at 804f692 (written to be read in session 22, measured first), blind27 at 8ac550a (session 22's
 second judge, measured there first), blind30 and blind32 at 80deab6 (written to be read in session 23, measured
 first), blind40 and blind41 at 6e0520b (written to be read in session 25, measured first), blind48 at 36f7abe (written to be
-read in session 26, measured first), blind51 and blind53 at f713db3 (written to be read in session 27, measured
-first), in that order; rerun them
+read in session 26, measured first), blind51 and blind53 at f713db3 and blind54 at ac37587 (written to be read in
+session 27, measured first), in that order; rerun them
 after adding a feature.
 
 A set measured by the matcher as it was before anyone read the set is what an unseen set looks like

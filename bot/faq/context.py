@@ -52,7 +52,7 @@ class Understood:
 #: How sure the best match of a message that says it moves on (另外, 对了) must be to be answered, though unsure.
 SWITCH_CONFIDENCE = 0.5
 #: A "did you mean" this unsure (the decision's probability) is no lead away from the topic.
-NO_LEAD = 0.2
+NO_LEAD = 0.3
 
 
 def _clearly_other(outcome: Outcome, topic: str) -> bool:

@@ -32,7 +32,7 @@ SETS = {
     "dev": ROOT.parent / "shared" / "eval" / "faq_dev.jsonl",
     **{
         name: ROOT / "tests" / "data" / f"faq_{name}.jsonl"
-        for name in ("holdout", "blind", *(f"blind{n}" for n in (2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 19, 21, 24, 26, 27, 30, 32, 40, 41, 48, 51, 53)))
+        for name in ("holdout", "blind", *(f"blind{n}" for n in (2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 19, 21, 24, 26, 27, 30, 32, 40, 41, 48, 51, 53, 54)))
     },
 }
 #: Where a set is still below the target: a floor at the measured level, so it can only get better.
@@ -64,6 +64,8 @@ FLOORS = {
     # written for session 27 and read: blind51 weighted to near misses (untouched 94.2% of all in scope, 100% kept
     # out) meets the targets; blind53 weighted to questions about the bot (untouched 86.5%; about the bot 56%):
     ("blind53", "in-scope Chinese"): 0.90,
+    # blind54: 100 questions about the bot that ask around its obvious words, 60 slangy ones (untouched 57.5%):
+    ("blind54", "in-scope Chinese"): 0.65,
 }
 
 
