@@ -157,13 +157,11 @@ class Context:
         # Unsure, with the topic as the best guess and a word of its own in the question (人才集团现在运作了没 after
         # the returnees' services): still the topic. A homophone (房价 for 放假) or one character (你多大了) is not enough,
         # nor a question with a word no entry knows beside the shared one (三支一扶恐龙, 直播带货要交税吗): that word
-        # is what it asks about, and the letter does not cover it.
-        still_topic = (
-            outcome.kind == "suggest" and outcome.faq_id == topic and reading.shares_word and not reading.unknown
-        ) or (
-            reading.long
-            and reading.shares_word
-            and (outcome.kind == "none" or (outcome.kind == "suggest" and outcome.faq_id == topic))
+        # is what it asks about, and the letter does not cover it. A long message (保险 after the internships, in a
+        # story) may have such a word too, as long as alone it leads nowhere else.
+        guesses_topic = outcome.kind == "suggest" and outcome.faq_id == topic
+        still_topic = reading.shares_word and (
+            (guesses_topic and not reading.unknown) or (reading.long and (guesses_topic or outcome.kind == "none"))
         )
         if outcome.elsewhere and reading.kind != "followup":  # another city's policy, unless the topic covers it
             return Understood(outcome)
