@@ -173,9 +173,8 @@ def test_another_citys_policy_asked_in_english_is_told_so_in_english(conversatio
 
 def test_a_confident_answer_about_a_word_the_topic_only_mentions_switches_the_topic(conversation):
     say(conversation, "见习")
-    reply = say(
-        conversation, "暑假实习能领补贴吗"
-    )  # 实习 is the internship subsidy's word; the traineeship only mentions it
+    # 实习 is the internship subsidy's word; the traineeship only mentions it
+    reply = say(conversation, "暑假实习能领补贴吗")
     assert reply.title == conversation.kb.get("internship-subsidy").question
 
 
@@ -348,10 +347,8 @@ def test_a_wild_guess_elsewhere_does_not_take_a_follow_up_from_the_topic(convers
         ("应届生专场招聘", "有线上的吗 我人在哈尔滨回不去"),  # where the student is stuck, not Harbin's job fairs
         ("三支一扶是什么", "报名一般几月啊 我大四下学期了"),  # 大四 | 下学期, not 大 | 四下 | 学期
         ("any job fairs for fresh grads in Dongguan?", "do I need to register beforehand?"),
-        (
-            "我想去东莞的大学生招聘会看看机会",
-            "是免费的吗 别是割韭菜的",
-        ),  # a worry about being fleeced asks about the fair
+        # a worry about being fleeced asks about the fair
+        ("我想去东莞的大学生招聘会看看机会", "是免费的吗 别是割韭菜的"),
     ],
 )
 def test_where_the_student_is_and_their_worries_follow_up(conversation, question, then):

@@ -2,6 +2,7 @@
 
 import copy
 import dataclasses
+import importlib.util
 import math
 import subprocess
 import sys
@@ -132,13 +133,17 @@ def test_the_fit_script_reproduces_the_stored_weights_from_the_data():
 def test_the_answer_threshold_follows_the_broad_top_of_the_gain_not_one_lucky_cut():
     """A single right answer just above 0.95 makes the best single cut there, yet below it the gain stays high over a
     broad stretch (0.80-0.90): the smoothed choice lands in that stretch, so one question more or less cannot swing it."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    import fit_decision
+    spec = importlib.util.spec_from_file_location("fit_decision", ROOT / "bench" / "fit_decision.py")
+    fit_decision = importlib.util.module_from_spec(spec)
+    sys.modules["fit_decision"] = fit_decision  # its dataclasses look their module up
+    spec.loader.exec_module(fit_decision)
 
     def row(right: bool) -> fit_decision.Row:
         return fit_decision.Row("s", "P", ("a",), "a" if right else "b", (), score=0.9)
 
-    held = [(row(True), 0.951)] + [(row(False), 0.94)] + [(row(True), p) for p in (0.80, 0.82, 0.84, 0.86, 0.88, 0.90)] * 2
+    held = (
+        [(row(True), 0.951)] + [(row(False), 0.94)] + [(row(True), p) for p in (0.80, 0.82, 0.84, 0.86, 0.88, 0.90)] * 2
+    )
     held += [(row(False), p) for p in (0.70, 0.72, 0.74, 0.76)]
     chosen = fit_decision.threshold(held, cost=6.0, floor=0.5)
     assert 0.78 <= chosen <= 0.90
